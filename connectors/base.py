@@ -1,0 +1,157 @@
+"""The one small interface every data source implements.
+
+A connector lists the tables a source holds, describes their schema, counts
+their rows, samples a bounded number of rows as a :class:`pyarrow.Table`, and
+counts the distinct values of a column.  Every operation that an engine can do
+itself (counts, distinct counts, sampling) is pushed down to it: the scanner
+never copies a whole table into Python.
+
+Connectors are read only.  They never write to the source, and where the
+engine supports it they open read-only transactions.
+"""
+
+from __future__ import annotations
+
+import abc
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+
+class SourceError(Exception):
+    """A source or table could not be read.
+
+    ``message`` is one line meant for a person: it names the source and says
+    what to do.  It never contains a secret: connectors mask URLs before they
+    build it.
+    """
+
+    def __init__(self, message: str, *, source: str = "", table: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.table = table
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """A column as the source describes it."""
+
+    name: str
+    type: str
+    comment: str | None = None
+    nullable: bool = True
+
+
+@dataclass
+class TableInfo:
+    """A table (or file, or dataset) a connector can sample.
+
+    ``name`` is what reports show: the table name for SQL (qualified with the
+    schema when one was asked for), the file or dataset name without extension
+    for Parquet.  ``fingerprint`` holds what identifies this version of the data
+    (file sizes, ETags, modification times) for evidence in reports.
+    """
+
+    name: str
+    schema: str | None = None
+    kind: str = "table"  # table | view | file | dataset | object
+    comment: str | None = None
+    fingerprint: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+class Connector(abc.ABC):
+    """Base class of every source.
+
+    Subclasses implement the five abstract operations; ``open`` and ``close``
+    manage connections.  A connector is a context manager.
+    """
+
+    #: ``sql`` | ``parquet`` | ``s3`` — written into the report's ``sources[].kind``.
+    kind: str = ""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+
+    @property
+    def display_uri(self) -> str:
+        """The URI with credentials masked, safe to print and to report."""
+        return self.uri
+
+    # -- lifecycle --------------------------------------------------------
+    def open(self) -> None:  # noqa: B027 - optional hook
+        """Connect or check that the source exists.  Raises :class:`SourceError`."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections and file handles."""
+
+    def __enter__(self) -> Connector:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the interface ------------------------------------------------------
+    @abc.abstractmethod
+    def list_tables(self) -> list[TableInfo]:
+        """Every table the source holds, before include/exclude filtering."""
+
+    @abc.abstractmethod
+    def columns(self, table: TableInfo) -> list[ColumnInfo]:
+        """Names, types and comments (where the engine keeps them)."""
+
+    @abc.abstractmethod
+    def row_count(self, table: TableInfo) -> int | None:
+        """Exact or metadata row count; ``None`` when it cannot be had cheaply."""
+
+    @abc.abstractmethod
+    def sample(self, table: TableInfo, n: int, *, seed: int = 0) -> pa.Table:
+        """At most ``n`` rows, spread over the table, as Arrow.
+
+        Must not read the whole table when it is large.
+        """
+
+    @abc.abstractmethod
+    def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
+        """Exact number of distinct non-null values (tuples) of ``columns``, pushed down."""
+
+
+def select_tables(
+    tables: Iterable[TableInfo],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> list[TableInfo]:
+    """Filter tables by shell-style globs, matched case-insensitively.
+
+    A glob matches either the bare name or the schema-qualified name, so
+    ``--tables 'public.*'`` and ``--tables 'patient*'`` both work.
+
+    >>> ts = [TableInfo("patients"), TableInfo("orders"), TableInfo("tmp_x", schema="s")]
+    >>> [t.name for t in select_tables(ts, include=["pat*", "s.*"])]
+    ['patients', 'tmp_x']
+    >>> [t.name for t in select_tables(ts, exclude=["tmp_*"])]
+    ['patients', 'orders']
+    """
+
+    def hit(t: TableInfo, globs: Sequence[str]) -> bool:
+        names = {t.name.lower(), t.qualified_name.lower()}
+        return any(fnmatch.fnmatchcase(n, g.lower()) for g in globs for n in names)
+
+    out = []
+    for t in tables:
+        if include and not hit(t, include):
+            continue
+        if exclude and hit(t, exclude):
+            continue
+        out.append(t)
+    return out

@@ -1,0 +1,280 @@
+"""Building blocks shared by every recognizer.
+
+A *value recognizer* knows one entity type (``CN_RESIDENT_ID``, ``CN_MOBILE``
+…): named, scored patterns, a validator (checksum, date, code list), context
+words, and how to mask a value for evidence.  It serves two execution paths:
+
+* the **structured path** (:meth:`ValueRecognizer.analyze_values`): a whole
+  column of short values at once.  Candidates are found with
+  ``pyarrow.compute`` (RE2, vectorized) on anchored patterns, and the validator
+  runs only on the distinct candidates;
+* the **free-text path** (:meth:`ValueRecognizer.find_spans`): Python ``re``
+  over long strings, with digit/letter look-arounds as boundaries (``\\b`` does
+  not work next to CJK characters), yielding spans with offsets.
+
+Patterns are RE2-compatible *cores* without anchors or look-arounds; the two
+paths add their own boundaries.  Keep the cores free of back-references and
+look-arounds so that both engines accept them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+#: Longest string the structured path treats as one value; longer strings are free text.
+MAX_STRUCTURED_LEN = 64
+
+#: Characters either side of a span searched for context words.
+CONTEXT_WINDOW = 24
+#: Score added to a span with a context word nearby.
+CONTEXT_BOOST = 0.1
+
+_TEXT_LEFT = r"(?<![0-9A-Za-z])"
+_TEXT_RIGHT = r"(?![0-9A-Za-z])"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A named regular-expression core with the score a bare match deserves.
+
+    ``name`` says what it is and how strong it is, Presidio style, for example
+    ``"resident id 18 digits (medium)"``.
+    """
+
+    name: str
+    regex: str
+    score: float
+
+    def __post_init__(self) -> None:
+        re.compile(self.regex)  # fail at build time, not in the middle of a scan
+
+
+@dataclass
+class Span:
+    """One match in free text."""
+
+    entity: str
+    start: int
+    end: int
+    text: str
+    score: float
+    pattern: str
+    validated: bool = True
+    details: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class ValueMatches:
+    """What a recognizer found in one column of values (structured path)."""
+
+    entity: str
+    non_null: int
+    matched: int
+    examples: list[str]  # raw matched values, for masking by the caller; never reported raw
+    pattern: str = ""
+    details: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def match_ratio(self) -> float:
+        return self.matched / self.non_null if self.non_null else 0.0
+
+
+def fullwidth_to_ascii(s: str) -> str:
+    """Map full-width digits, letters and punctuation to ASCII.
+
+    >>> fullwidth_to_ascii("１３８００１３８０００")
+    '13800138000'
+    """
+    return s.translate(_FULLWIDTH)
+
+
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+class ValueRecognizer:
+    """Base class of value recognizers.
+
+    Subclasses set the class attributes and override :meth:`validate` (and
+    :meth:`normalize`, :meth:`mask`, :meth:`describe` where they need to).
+    Instances hold no mutable state, so one instance serves every thread.
+    """
+
+    #: Stable entity id used in reports and by the catalogue.
+    entity: ClassVar[str] = ""
+    #: Patterns tried in order; the first that matches a value names it.
+    patterns: ClassVar[tuple[Pattern, ...]] = ()
+    #: Words that support the entity when they appear near a value or in a
+    #: column name/comment (Chinese, English, pinyin, pinyin initials).
+    context: ClassVar[tuple[str, ...]] = ()
+    #: How much a value that passes :meth:`validate` proves, 0..1.  A checksum
+    #: with a code list proves a lot (0.95+); a shape alone proves little.
+    validator_strength: ClassVar[float] = 0.5
+    #: Share of sampled non-null values that must validate before the column is
+    #: reported without supporting context.
+    min_ratio: ClassVar[float] = 0.6
+    #: When True the entity is only reported with supporting context (column
+    #: name, comment, or context words near a span).
+    requires_context: ClassVar[bool] = False
+    #: Characters removed from a value before matching (separators people type).
+    strip_chars: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        body = "|".join(f"(?:{p.regex})" for p in self.patterns)
+        self._anchored = f"^(?:{body})$" if body else ""
+        self._text_re = re.compile(f"{_TEXT_LEFT}(?:{body}){_TEXT_RIGHT}") if body else None
+        self._pattern_res = [(p, re.compile(f"(?:{p.regex})")) for p in self.patterns]
+        self._strip_table = str.maketrans("", "", self.strip_chars) if self.strip_chars else None
+
+    # -- hooks for subclasses -----------------------------------------------
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def normalize(self, value: str) -> str:
+        """Canonical form of a candidate before validation (full-width → ASCII, separators removed)."""
+        value = fullwidth_to_ascii(value.strip())
+        if self._strip_table is not None:
+            value = value.translate(self._strip_table)
+        return value
+
+    def validate(self, candidate: str) -> bool:
+        """True when a normalised candidate is a real instance (checksum, date, code list)."""
+        return True
+
+    def mask(self, value: str) -> str:
+        """Masked form for evidence: never enough to recover the value."""
+        return mask_middle(value)
+
+    def describe(self, candidate: str) -> dict[str, object]:
+        """Facts derived from a valid value (birth date, sex, precision …) for aggregation."""
+        return {}
+
+    # -- structured path ----------------------------------------------------
+    def candidate_mask(self, values: pa.Array) -> pa.Array:
+        """Boolean array: which (string) values have this entity's shape (RE2, vectorized)."""
+        if self.strip_chars:
+            for ch in self.strip_chars:
+                values = pc.replace_substring(values, ch, "")
+        return pc.match_substring_regex(values, self._anchored)
+
+    def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
+        """Count the values of a string column that are valid instances.
+
+        ``values`` must already be trimmed strings without nulls.  Validation
+        runs once per distinct candidate, so a column of repeated values costs
+        what its distinct values cost.
+        """
+        n = len(values)
+        if n == 0 or not self._anchored:
+            return ValueMatches(self.entity, n, 0, [])
+        cand = values.filter(self.candidate_mask(values))
+        if len(cand) == 0:
+            return ValueMatches(self.entity, n, 0, [])
+        vc = pc.value_counts(cand)
+        matched = 0
+        examples: list[str] = []
+        first_pattern = ""
+        for raw, count in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True):
+            norm = self.normalize(raw)
+            if self.validate(norm):
+                matched += count
+                if len(examples) < max_examples:
+                    examples.append(raw)
+                if not first_pattern:
+                    first_pattern = self.pattern_name(norm)
+        return ValueMatches(self.entity, n, matched, examples, pattern=first_pattern)
+
+    def pattern_name(self, candidate: str) -> str:
+        for p, rx in self._pattern_res:
+            if rx.fullmatch(candidate):
+                return p.name
+        return self.patterns[0].name if self.patterns else ""
+
+    # -- free-text path -----------------------------------------------------
+    def find_spans(self, text: str) -> list[Span]:
+        """Every valid instance in ``text`` with its offsets."""
+        if self._text_re is None or not text:
+            return []
+        out = []
+        for m in self._text_re.finditer(text):
+            norm = self.normalize(m.group(0))
+            if not self.validate(norm):
+                continue
+            near = self.context_near(text, m.start(), m.end())
+            if self.requires_context and not near:
+                continue
+            score = min(1.0, self.span_score(norm) + (CONTEXT_BOOST if near else 0.0))
+            span = Span(self.entity, m.start(), m.end(), m.group(0), score, self.pattern_name(norm))
+            if near:
+                span.details["context"] = near
+            out.append(span)
+        return out
+
+    def context_near(self, text: str, start: int, end: int, window: int = CONTEXT_WINDOW) -> list[str]:
+        """Context words within ``window`` characters before or after a span."""
+        if not self.context:
+            return []
+        return context_hits(self.context, text[max(0, start - window) : start] + " " + text[end : end + window])
+
+    def span_score(self, candidate: str) -> float:
+        return max((p.score for p, rx in self._pattern_res if rx.fullmatch(candidate)), default=0.5)
+
+
+def mask_middle(value: str, keep_start: int | None = None, keep_end: int | None = None) -> str:
+    """Mask the middle of a value.
+
+    Without explicit ``keep_start``/``keep_end`` a sixth of the value stays
+    visible at each end; recognizers pass the customary Chinese masks
+    (``3201**********123X``, ``139****5678``).
+
+    >>> mask_middle("320102198001011234", 4, 4)
+    '3201**********1234'
+    >>> mask_middle("13912345678", 3, 4)
+    '139****5678'
+    >>> mask_middle("ab")
+    '**'
+    """
+    n = len(value)
+    if keep_start is None or keep_end is None:
+        keep_start = keep_end = n // 6
+    if keep_start + keep_end >= n:
+        keep_start = keep_end = n // 6
+    return value[:keep_start] + "*" * (n - keep_start - keep_end) + (value[n - keep_end :] if keep_end else "")
+
+
+def context_hits(words: Iterable[str], text: str) -> list[str]:
+    """The context words that occur in ``text``.
+
+    Chinese words match anywhere; ASCII words match case-insensitively and only
+    as whole words, so ``tel`` does not fire inside ``hotel``.
+
+    >>> context_hits(("电话", "tel", "id card"), "Hotel 联系电话: ID Card 32")
+    ['电话', 'id card']
+    """
+    low = text.lower()
+    out = []
+    for w in words:
+        wl = w.lower()
+        if wl.isascii():
+            if wl in low and _ascii_word_re(wl).search(low):
+                out.append(w)
+        elif wl in low:
+            out.append(w)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _ascii_word_re(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
+
+
+def distinct_strings(values: Sequence[str]) -> list[str]:
+    """Order-preserving de-duplication (helper for examples)."""
+    return list(dict.fromkeys(values))

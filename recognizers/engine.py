@@ -1,0 +1,152 @@
+"""The one entry point from the scanner into recognition: :func:`analyze_table`.
+
+For every column of a sampled Arrow table it decides which entity types the
+column holds, from its values and its metadata (name and comment).
+
+How a column is read
+--------------------
+* Integer and decimal columns are cast to strings (ID numbers and phone
+  numbers are often stored as ``BIGINT``); floating-point columns are left to
+  table recognizers (coordinates); dates, binaries and nested types likewise.
+* String values are trimmed.  A column whose values are mostly long (median
+  length over :data:`~recognizers.base.MAX_STRUCTURED_LEN`) or contain
+  whitespace between words is *free text*: every value is searched for spans,
+  and ``match_ratio`` is the share of values holding at least one valid span.
+  Otherwise it is *structured*: a value must be an instance as a whole.
+
+The decision rule
+-----------------
+See :mod:`recognizers.decision` for the thresholds and the score formula.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from recognizers.base import MAX_STRUCTURED_LEN, ValueRecognizer
+from recognizers.decision import decide_structured, decide_text, metadata_support
+from recognizers.findings import EntityFinding
+from recognizers.registry import table_recognizers, value_recognizers
+
+
+@dataclass
+class ColumnMeta:
+    """What the source says about a column."""
+
+    name: str
+    type: str = ""
+    comment: str | None = None
+
+
+@dataclass
+class TableContext:
+    """Everything a table-level recognizer may look at."""
+
+    table: pa.Table
+    columns: list[ColumnMeta]
+    table_name: str
+    table_comment: str | None
+    scan_date: _dt.date
+    findings: dict[str, list[EntityFinding]] = field(default_factory=dict)
+    strings: dict[str, pa.Array] = field(default_factory=dict)
+
+
+def column_strings(arr: pa.ChunkedArray | pa.Array) -> pa.Array | None:
+    """Non-null values as trimmed strings, or ``None`` when the type holds no text."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        arr = arr.cast(t.value_type)
+        t = arr.type
+    if pa.types.is_large_string(t) or pa.types.is_string_view(t) or pa.types.is_integer(t) or pa.types.is_decimal(t):
+        arr = arr.cast(pa.string())
+    elif not pa.types.is_string(t):
+        return None
+    arr = arr.drop_null()
+    arr = pc.utf8_trim_whitespace(arr)
+    return arr.filter(pc.not_equal(arr, ""))
+
+
+def is_free_text(values: pa.Array) -> bool:
+    """True when a string column reads as prose rather than as one value per cell."""
+    if len(values) == 0:
+        return False
+    lengths = pc.utf8_length(values)
+    median = pc.approximate_median(lengths).as_py() or 0
+    if median > MAX_STRUCTURED_LEN:
+        return True
+    # Short sentences: several words, or CJK text mixed with digits/punctuation.
+    spaced = pc.mean(pc.cast(pc.match_substring_regex(values, r"\S\s+\S.*\S\s+\S"), pa.int8())).as_py() or 0
+    mixed = pc.mean(
+        pc.cast(pc.match_substring_regex(values, r"[\x{4e00}-\x{9fff}].*[0-9A-Za-z@]{5}|[0-9A-Za-z@]{5}.*[\x{4e00}-\x{9fff}]"), pa.int8())
+    ).as_py() or 0
+    return spaced > 0.5 or (mixed > 0.3 and median > 12)
+
+
+def analyze_table(
+    table: pa.Table,
+    columns: Sequence[ColumnMeta] | None = None,
+    *,
+    table_name: str = "",
+    table_comment: str | None = None,
+    scan_date: _dt.date | None = None,
+    recognizers: Sequence[ValueRecognizer] | None = None,
+) -> dict[str, list[EntityFinding]]:
+    """Entity findings for every column of ``table``, keyed by column name.
+
+    ``columns`` adds the source's types and comments; missing entries are
+    filled from the Arrow schema.  Findings in each list are sorted by score,
+    strongest first.
+    """
+    metas = {c.name: c for c in (columns or [])}
+    cols = [metas.get(f.name) or ColumnMeta(f.name, str(f.type)) for f in table.schema]
+    recs = tuple(recognizers) if recognizers is not None else value_recognizers()
+    ctx = TableContext(
+        table=table,
+        columns=cols,
+        table_name=table_name,
+        table_comment=table_comment,
+        scan_date=scan_date or _dt.date.today(),
+    )
+    for meta in cols:
+        values = column_strings(table.column(meta.name))
+        ctx.findings[meta.name] = []
+        if values is None or len(values) == 0:
+            continue
+        ctx.strings[meta.name] = values
+        ctx.findings[meta.name] = _analyze_column(meta, values, recs)
+    for tr in table_recognizers():
+        extra = tr.analyze_table(ctx)  # type: ignore[attr-defined]
+        for col, found in (extra or {}).items():
+            ctx.findings.setdefault(col, []).extend(found)
+    for col, found in ctx.findings.items():
+        ctx.findings[col] = sorted(_dedupe(found), key=lambda f: (-f.score, f.type))
+    return ctx.findings
+
+
+def _dedupe(found: list[EntityFinding]) -> list[EntityFinding]:
+    best: dict[str, EntityFinding] = {}
+    for f in found:
+        if f.type not in best or f.score > best[f.type].score:
+            best[f.type] = f
+    return list(best.values())
+
+
+def _analyze_column(meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizer]) -> list[EntityFinding]:
+    text = is_free_text(values)
+    out: list[EntityFinding] = []
+    for rec in recs:
+        support = metadata_support(rec, meta.name, meta.comment)
+        if text:
+            finding = decide_text(rec, values, support)
+        else:
+            finding = decide_structured(rec, rec.analyze_values(values), support)
+        if finding is not None:
+            out.append(finding)
+    return out

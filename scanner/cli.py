@@ -1,0 +1,191 @@
+"""The ``chujing`` command line.
+
+``chujing scan SOURCE...`` scans SQL databases (any SQLAlchemy URL) and local
+Parquet files, directories and datasets; ``chujing demo`` builds and scans the
+embedded demo warehouse.  Exit status: 0 when everything was scanned, 2 when
+any source or table failed (the report says which) or on usage errors.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from reports.atomic import write_text
+from reports.json_report import render_json
+from reports.table import render_table
+from scanner import __version__
+from scanner.models import TableResult
+from scanner.scan import ScanOptions, scan
+
+EXIT_OK = 0
+EXIT_FAILED = 2
+
+FORMATS = ("json", "table")
+
+
+class CliObserver:
+    """Progress bars (tqdm, stderr, TTY only) and one-line errors on stderr."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar = None
+        self.show_bars = not quiet and sys.stderr.isatty()
+
+    def source_started(self, uri: str, tables: int) -> None:
+        self._close()
+        if self.show_bars:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=tables, desc=uri[-40:], unit="table", file=sys.stderr, leave=False)
+
+    def table_done(self, result: TableResult) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def error(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.clear()
+        click.echo(f"error: {message}", err=True)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def close(self) -> None:
+        self._close()
+
+
+def _render(report: dict, fmt: str) -> str:
+    return render_json(report) if fmt == "json" else render_table(report)
+
+
+def emit(report: dict, fmt: str, output: str | None, quiet: bool) -> None:
+    """Write the report to ``output`` (atomically) or stdout; with a file, print the summary table too."""
+    if output:
+        write_text(output, _render(report, fmt))
+        if not quiet:
+            click.echo(render_table(report), nl=False)
+            click.echo(f"report written to {output}")
+    elif fmt == "json" or not quiet:
+        click.echo(_render(report, fmt), nl=False)
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
+
+
+def _setup_logging(debug: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not debug:  # jieba and presidio log chatty banners at INFO
+        for name in ("jieba", "presidio-analyzer"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="chujing", message="%(prog)s %(version)s")
+def main() -> None:
+    """chujing (出境): find personal information and candidate important data, and map it onto
+    China's cross-border data rules before anything is exported."""
+
+
+@main.command("scan")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--sample-rows", default=1000, show_default=True, type=click.IntRange(1, 10_000_000),
+              help="Rows sampled per table.")
+@click.option("--tables", "include", multiple=True, metavar="GLOB",
+              help="Only tables matching GLOB (name or schema.name); repeatable.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip tables matching GLOB; repeatable.")
+@click.option("--schema", default=None, help="SQL schema(s) to scan: a name, a comma-separated list, or '*'.")
+@click.option("--views/--no-views", default=False, show_default=True, help="Also scan SQL views.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Sampling seed (same seed, same sample).")
+@click.option("--scan-date", default=None, callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Date the scan is as of (minors are counted against it); default today.")
+@click.option("--list", "lists", multiple=True, metavar="ID",
+              help="Negative list(s) to evaluate findings against, e.g. jiangsu-2025-biopharma; repeatable.")
+@click.option("--reference-rule", default="jiangsu-2025-reference-rule", show_default=True, metavar="ID",
+              help="Classification reference rule for column categories.")
+@click.option("--catalog", "catalog_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Directory with your own catalogue YAML files (another FTZ's list); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+@click.option("--quiet", is_flag=True, help="No progress bars and no summary; errors still go to stderr.")
+@click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
+def scan_command(sources, sample_rows, include, exclude, schema, views, seed, scan_date, lists, reference_rule,
+                 catalog_dirs, fmt, output, quiet, debug) -> None:
+    """Scan SOURCE... for personal information and important data.
+
+    SOURCE is a SQLAlchemy URL (sqlite:///wh.db, postgresql+psycopg://user@host/db,
+    mysql+pymysql://user@host/db) or a local path (a Parquet file, a directory of files,
+    a hive-partitioned dataset).
+    """
+    _setup_logging(debug)
+    options = ScanOptions(
+        sample_rows=sample_rows, include=include, exclude=exclude, seed=seed, schema=schema,
+        include_views=views, scan_date=scan_date, reference_rule=reference_rule, lists=lists,
+        catalog_dirs=catalog_dirs, debug=debug,
+    )
+    observer = CliObserver(quiet=quiet)
+    try:
+        report = scan(sources, options, observer)
+    finally:
+        observer.close()
+    emit(report, fmt, output, quiet)
+    failed = report["summary"]["sources_failed"] or report["summary"]["tables_failed"]
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command("demo")
+@click.option("--dir", "target", default="chujing-demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where the demo warehouse and its reports are written.")
+@click.option("--seed", default=20250101, show_default=True, type=int, help="Seed of the generated data.")
+@click.option("--quiet", is_flag=True, help="No summary on stdout.")
+@click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
+def demo_command(target: str, seed: int, quiet: bool, debug: bool) -> None:
+    """Build the embedded demo warehouse of a fictional Suzhou biopharma company, scan it,
+    and write its reports into --dir (default ./chujing-demo/)."""
+    from scanner.demo import run_demo
+
+    _setup_logging(debug)
+    observer = CliObserver(quiet=quiet)
+    try:
+        result = run_demo(Path(target), seed=seed, observer=observer, debug=debug)
+    finally:
+        observer.close()
+    if not quiet:
+        click.echo(render_table(result.report), nl=False)
+        click.echo("")
+        for path in result.outputs:
+            click.echo(f"wrote {path}")
+    failed = result.report["summary"]["sources_failed"] or result.report["summary"]["tables_failed"]
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _register_plugins() -> None:
+    """Attach the command groups of the other packages that are present."""
+    try:
+        from catalog.cli import catalog_group
+    except ImportError:
+        return
+    main.add_command(catalog_group)
+
+
+_register_plugins()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

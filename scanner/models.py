@@ -1,0 +1,159 @@
+"""The scan report's building blocks and its versioned JSON contract.
+
+``chujing.report/1`` is a contract: later versions of chujing add keys but
+never remove or rename the ones below.
+
+.. code-block:: text
+
+    {"schema": "chujing.report/1", "tool": {"name", "version"}, "started_at", "finished_at",
+     "sources": [{"uri", "kind", "status", "error"}],
+     "tables": [{"source", "table", "row_count", "sampled_rows", "status", "error",
+                 "columns": [{"name", "type", "non_null",
+                              "entities": [{"type", "score", "match_ratio", "evidence", "precision_m"}],
+                              "pi_class", "categories"}]}]}
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from recognizers.findings import EntityFinding
+
+REPORT_SCHEMA = "chujing.report/1"
+
+
+def utc_now() -> str:
+    """Current time as an ISO 8601 UTC timestamp with seconds precision."""
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class ColumnResult:
+    name: str
+    type: str
+    non_null: int = 0
+    comment: str | None = None
+    entities: list[EntityFinding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type,
+            "non_null": self.non_null,
+            "entities": [e.to_dict() for e in self.entities],
+            "pi_class": None,
+            "categories": [],
+        }
+        if self.comment:
+            out["comment"] = self.comment
+        return out
+
+
+@dataclass
+class TableResult:
+    source: str
+    table: str
+    schema: str | None = None
+    kind: str = "table"
+    row_count: int | None = None
+    sampled_rows: int = 0
+    status: str = "ok"
+    error: str | None = None
+    columns: list[ColumnResult] = field(default_factory=list)
+    fingerprint: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source": self.source,
+            "table": self.table,
+            "row_count": self.row_count,
+            "sampled_rows": self.sampled_rows,
+            "status": self.status,
+            "error": self.error,
+            "columns": [c.to_dict() for c in self.columns],
+            "kind": self.kind,
+            "fingerprint": dict(self.fingerprint),
+        }
+        if self.schema:
+            out["schema"] = self.schema
+        return out
+
+
+@dataclass
+class SourceResult:
+    uri: str
+    kind: str
+    status: str = "ok"
+    error: str | None = None
+    tables_found: int = 0
+    tables_selected: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "uri": self.uri,
+            "kind": self.kind,
+            "status": self.status,
+            "error": self.error,
+            "tables_found": self.tables_found,
+            "tables_selected": self.tables_selected,
+        }
+
+
+@dataclass
+class ScanReport:
+    tool_version: str
+    started_at: str
+    finished_at: str = ""
+    sources: list[SourceResult] = field(default_factory=list)
+    tables: list[TableResult] = field(default_factory=list)
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """True when any source or table could not be scanned (exit status 2)."""
+        return any(s.status != "ok" for s in self.sources) or any(t.status != "ok" for t in self.tables)
+
+    def to_dict(self) -> dict[str, Any]:
+        tables = [t.to_dict() for t in self.tables]
+        return {
+            "schema": REPORT_SCHEMA,
+            "tool": {"name": "chujing", "version": self.tool_version},
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "parameters": dict(self.parameters),
+            "sources": [s.to_dict() for s in self.sources],
+            "tables": tables,
+        }
+
+
+def summarize(report: dict[str, Any]) -> dict[str, Any]:
+    """Counts a reader wants first: what was scanned, what failed, what was found.
+
+    Computed from the report dict, after the catalogue has filled ``pi_class``.
+    """
+    entity_columns: dict[str, int] = {}
+    pi_classes: dict[str, int] = {}
+    with_findings = n_columns = 0
+    for t in report["tables"]:
+        for c in t["columns"]:
+            n_columns += 1
+            if c["entities"]:
+                with_findings += 1
+            if c.get("pi_class"):
+                pi_classes[c["pi_class"]] = pi_classes.get(c["pi_class"], 0) + 1
+            for e in c["entities"]:
+                entity_columns[e["type"]] = entity_columns.get(e["type"], 0) + 1
+    sources = report["sources"]
+    return {
+        "sources": len(sources),
+        "sources_failed": sum(1 for s in sources if s["status"] != "ok"),
+        "tables": len(report["tables"]),
+        "tables_failed": sum(1 for t in report["tables"] if t["status"] != "ok"),
+        "columns": n_columns,
+        "columns_with_findings": with_findings,
+        "columns_by_pi_class": dict(sorted(pi_classes.items())),
+        "entity_columns": dict(sorted(entity_columns.items())),
+    }

@@ -1,0 +1,191 @@
+"""Orchestration: plan → sample → recognize → aggregate → catalogue.
+
+:func:`scan` takes SOURCE strings and returns the report as a dict following
+``chujing.report/1``.  A failing source or table never stops the scan: it is
+recorded in the report with a one-line error, reported to the observer (the
+CLI prints it on stderr), and the scan goes on.  Exceptions that are not
+:class:`~connectors.base.SourceError` are bugs or driver surprises; they are
+caught too, their text scrubbed of secrets, and re-raised only in debug mode.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+import recognizers
+from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
+from connectors.uri import scrub
+from scanner import __version__
+from scanner.models import ColumnResult, ScanReport, SourceResult, TableResult, summarize, utc_now
+
+
+@dataclass
+class ScanOptions:
+    """What to scan and how.  Defaults are the CLI's defaults."""
+
+    sample_rows: int = 1000
+    include: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    seed: int = 0
+    schema: str | None = None
+    include_views: bool = False
+    scan_date: _dt.date | None = None
+    reference_rule: str = "jiangsu-2025-reference-rule"
+    lists: Sequence[str] = ()
+    catalog_dirs: Sequence[str] = ()
+    connector_options: dict[str, Any] = field(default_factory=dict)
+    debug: bool = False
+
+    def as_parameters(self) -> dict[str, Any]:
+        """Sampling parameters recorded in the report as evidence."""
+        return {
+            "sample_rows": self.sample_rows,
+            "seed": self.seed,
+            "tables": list(self.include),
+            "exclude": list(self.exclude),
+            "schema": self.schema,
+            "include_views": self.include_views,
+            "scan_date": (self.scan_date or _dt.date.today()).isoformat(),
+            "reference_rule": self.reference_rule,
+            "lists": list(self.lists),
+        }
+
+
+class ScanObserver(Protocol):
+    """Receives progress and errors (the CLI draws progress bars and prints errors)."""
+
+    def source_started(self, uri: str, tables: int) -> None: ...
+
+    def table_done(self, result: TableResult) -> None: ...
+
+    def error(self, message: str) -> None: ...
+
+
+class _Silent:
+    def source_started(self, uri: str, tables: int) -> None:
+        pass
+
+    def table_done(self, result: TableResult) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        pass
+
+
+def scan(sources: Sequence[str], options: ScanOptions | None = None, observer: ScanObserver | None = None) -> dict:
+    """Scan every source and return the report dict."""
+    options = options or ScanOptions()
+    observer = observer or _Silent()
+    report = ScanReport(tool_version=__version__, started_at=utc_now(), parameters=options.as_parameters())
+    for source in sources:
+        _scan_source(source, options, observer, report)
+    report.finished_at = utc_now()
+    out = report.to_dict()
+    _annotate(out, options)
+    out["summary"] = summarize(out)
+    return out
+
+
+def _annotate(report: dict, options: ScanOptions) -> None:
+    try:
+        from catalog import annotate_report, load_catalog
+    except ImportError:  # the catalogue is an optional stage until its package lands
+        return
+    catalog = load_catalog(options.catalog_dirs)
+    annotate_report(report, catalog=catalog, reference_rule=options.reference_rule, lists=options.lists)
+
+
+def _connector_options(options: ScanOptions) -> dict[str, Any]:
+    opts = dict(options.connector_options)
+    if options.schema is not None:
+        opts.setdefault("schema", options.schema)
+    opts.setdefault("include_views", options.include_views)
+    return opts
+
+
+def _describe_unexpected(exc: BaseException, source: str, where: str) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return scrub(f"{mask_uri(source)}{where}: unexpected {type(exc).__name__}: {text} (rerun with --debug for details)", source)
+
+
+def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, report: ScanReport) -> None:
+    result = SourceResult(uri=mask_uri(source), kind=source_kind(source))
+    report.sources.append(result)
+    try:
+        connector = open_source(source, **_connector_options(options))
+        result.uri = connector.display_uri
+        with connector:
+            tables = connector.list_tables()
+            result.tables_found = len(tables)
+            selected = select_tables(tables, options.include, options.exclude)
+            result.tables_selected = len(selected)
+            observer.source_started(result.uri, len(selected))
+            for info in selected:
+                t = _scan_table(connector, info, options, observer, source)
+                report.tables.append(t)
+                observer.table_done(t)
+    except SourceError as exc:
+        result.status, result.error = "error", scrub(exc.message, source)
+        observer.error(result.error)
+    except Exception as exc:
+        if options.debug:
+            raise
+        result.status, result.error = "error", _describe_unexpected(exc, source, "")
+        observer.error(result.error)
+
+
+def _scan_table(
+    connector: Connector, info: TableInfo, options: ScanOptions, observer: ScanObserver, source: str
+) -> TableResult:
+    t0 = time.perf_counter()
+    result = TableResult(
+        source=connector.display_uri,
+        table=info.name,
+        schema=info.schema,
+        kind=info.kind,
+        fingerprint=dict(info.fingerprint),
+    )
+    try:
+        columns = connector.columns(info)
+        result.columns = [ColumnResult(c.name, c.type, comment=c.comment) for c in columns]
+        result.row_count = connector.row_count(info)
+        sample = connector.sample(info, options.sample_rows, seed=options.seed)
+        result.sampled_rows = sample.num_rows
+        _recognize(sample, columns, info, options, result)
+    except SourceError as exc:
+        result.status, result.error = "error", scrub(exc.message, source)
+        observer.error(result.error)
+    except Exception as exc:
+        if options.debug:
+            raise
+        result.status = "error"
+        result.error = _describe_unexpected(exc, source, f": table {info.qualified_name}")
+        observer.error(result.error)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _recognize(sample: pa.Table, columns: list, info: TableInfo, options: ScanOptions, result: TableResult) -> None:
+    metas = [recognizers.ColumnMeta(c.name, c.type, c.comment) for c in columns]
+    found = recognizers.analyze_table(
+        sample,
+        metas,
+        table_name=info.name,
+        table_comment=info.comment,
+        scan_date=options.scan_date,
+    )
+    by_name = {c.name: c for c in result.columns}
+    for name in sample.column_names:
+        col = by_name.get(name)
+        if col is None:  # a column the schema listing did not show (e.g. partition keys)
+            col = ColumnResult(name, str(sample.schema.field(name).type))
+            result.columns.append(col)
+            by_name[name] = col
+        col.non_null = sample.num_rows - sample.column(name).null_count
+        col.entities = found.get(name, [])
