@@ -149,7 +149,6 @@ def _scan_table(
         table=info.name,
         schema=info.schema,
         kind=info.kind,
-        fingerprint=dict(info.fingerprint),
     )
     try:
         columns = connector.columns(info)
@@ -167,6 +166,7 @@ def _scan_table(
         result.status = "error"
         result.error = _describe_unexpected(exc, source, f": table {info.qualified_name}")
         observer.error(result.error)
+    result.fingerprint = dict(info.fingerprint)  # connectors complete it while reading (schema hash, row groups)
     result.seconds = time.perf_counter() - t0
     return result
 
