@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^:@/]*)(?::(?P<pw>[^@/]*))?@")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _QUERY_SECRET = re.compile(
     r"(?i)([?&](?:password|passwd|pwd|secret|token|access_key|secret_key|aws_secret_access_key|"
     r"aws_session_token|sslpassword|key)=)[^&]*"
@@ -23,15 +23,37 @@ def mask_uri(uri: str) -> str:
     'postgresql://scan:***@db.local:5432/dw'
     >>> mask_uri("mysql+pymysql://root@localhost/x?password=abc&charset=utf8mb4")
     'mysql+pymysql://root@localhost/x?password=***&charset=utf8mb4'
+    >>> mask_uri("postgresql://u:pa/ss@h/d"), mask_uri("mysql://u:p@ss@h/d?ssl=a@b")
+    ('postgresql://u:***@h/d', 'mysql://u:***@h/d?ssl=a@b')
     >>> mask_uri("/data/exports/part-0.parquet")
     '/data/exports/part-0.parquet'
     """
     if not isinstance(uri, str):
         return "<source>"
-    out = _USERINFO.sub(
-        lambda m: f"{m['scheme']}{m['user']}{':***' if m['pw'] is not None else ''}@", uri, count=1
-    )
-    return _QUERY_SECRET.sub(lambda m: m.group(1) + "***", out)
+    split = _split_userinfo(uri)
+    if split is not None:
+        prefix, user, pw, rest = split
+        uri = f"{prefix}{user}{':***' if pw is not None else ''}@{rest}"
+    return _QUERY_SECRET.sub(lambda m: m.group(1) + "***", uri)
+
+
+def _split_userinfo(uri: str) -> tuple[str, str, str | None, str] | None:
+    """(scheme://, user, password or None, rest after '@') — tolerant of unencoded '/' and '@' in passwords.
+
+    The user information ends at the *last* '@' before any query or fragment,
+    so ``postgresql://u:pa/ss@h/d`` and ``mysql://u:p@ss@h/d`` mask the whole password.
+    """
+    m = _SCHEME.match(uri)
+    if not m:
+        return None
+    body = uri[m.end() :]
+    stop = min((i for i in (body.find("?"), body.find("#")) if i >= 0), default=len(body))
+    at = body.rfind("@", 0, stop)
+    if at < 0:
+        return None
+    userinfo, rest = body[:at], body[at + 1 :]
+    user, sep, pw = userinfo.partition(":")
+    return m.group(0), user, (pw if sep else None), rest
 
 
 def source_kind(source: str) -> str:
@@ -64,9 +86,9 @@ def secrets_of(uri: str) -> list[str]:
     from urllib.parse import unquote
 
     out: list[str] = []
-    m = _USERINFO.match(uri or "")
-    if m and m["pw"]:
-        out.append(m["pw"])
+    split = _split_userinfo(uri or "")
+    if split is not None and split[2]:
+        out.append(split[2])
     for qm in _QUERY_SECRET.finditer(uri or ""):
         val = qm.group(0)[len(qm.group(1)) :]
         if val:

@@ -16,3 +16,6 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is missing: the shared corpora and seeds live beside the project")
     return SHARED
+
+
+from tests.servers import mysql_db_url, mysql_url, pg_db_url, pg_url  # noqa: E402,F401 - real-server fixtures

@@ -1,0 +1,334 @@
+"""SQL databases through SQLAlchemy: PostgreSQL, MySQL/MariaDB, SQLite and any other dialect.
+
+``SQLConnector("postgresql://scan:pw@db:5432/dw", schema="public,crm")`` lists
+tables (and, with ``include_views``, views) with their comments, counts rows,
+samples rows as Arrow and counts distinct values, all pushed down to the
+database and all read only.
+
+Schemas: ``schema=None`` means the connection's default schema (PostgreSQL
+``public`` via the search path, the MySQL database named in the URL, SQLite
+``main``) and tables are reported by bare name; ``schema="a,b"`` lists those
+schemas and ``schema="*"`` every non-system schema, and tables carry their
+schema (``TableInfo.schema``).
+
+Row counts: exact ``COUNT(*)`` when the catalogue estimate is below
+:attr:`SQLConnector.exact_count_limit` (1,000,000) or unknown, otherwise the
+estimate (see :func:`connectors.sql_sampling.estimate_rows`), because counting
+a billion-row table exactly takes minutes and the report only needs the size.
+The count runs under the statement timeout; if it times out the estimate is
+returned, or ``None`` when there is none.
+
+Sampling strategies are documented in :mod:`connectors.sql_sampling`, the
+Arrow type mapping in :mod:`connectors.sql_arrow`, and the read-only measures
+(read-only sessions, statement timeouts, SQLite ``mode=ro``) and connection
+error messages in :mod:`connectors.sql_engine`.  Identifiers are always quoted
+by SQLAlchemy's dialect compiler, so names with spaces, mixed case or Chinese
+characters work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+
+import pyarrow as pa
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine.reflection import ObjectKind
+
+from connectors.base import ColumnInfo, Connector, SourceError, TableInfo
+from connectors.sql_arrow import arrow_type, rows_to_table
+from connectors.sql_engine import build_engine, check_connection, driver_message, scrub, secrets_of
+from connectors.sql_sampling import SampleTarget, TableStats, estimate_rows, integer_key, sample_batches
+from connectors.uri import mask_uri
+
+_SYSTEM_SCHEMAS = {
+    "postgresql": {"information_schema", "pg_catalog", "pg_toast"},
+    "mysql": {"information_schema", "mysql", "performance_schema", "sys"},
+    "mariadb": {"information_schema", "mysql", "performance_schema", "sys"},
+    "sqlite": {"temp"},
+    "mssql": {"information_schema", "sys", "guest"},
+}
+# PostgreSQL 57014 query_canceled; MySQL 3024 max_execution_time; MariaDB 1969 max_statement_time, 1317 interrupted.
+_TIMEOUT_CODES = {"57014", 3024, 1969, 1317}
+_MISSING_TABLE_CODES = {"42P01", 1146}
+_DENIED_CODES = {"42501", 1142, 1143}
+
+
+class SQLConnector(Connector):
+    """A read-only connector for any SQLAlchemy URL."""
+
+    kind = "sql"
+    #: Below this many (estimated) rows ``row_count`` runs an exact ``COUNT(*)``.
+    exact_count_limit = 1_000_000
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        schema: str | None = None,
+        include_views: bool = False,
+        statement_timeout_s: float = 60,
+        **_ignored: object,
+    ) -> None:
+        super().__init__(uri)
+        self.schema = schema.strip() if isinstance(schema, str) and schema.strip() else None
+        self.include_views = include_views
+        self.statement_timeout_s = float(statement_timeout_s)
+        self._secrets = secrets_of(uri)
+        self._engine: Engine | None = None
+        self._columns: dict[tuple[str | None, str], list[dict]] = {}
+        self._stats: dict[tuple[str | None, str], TableStats] = {}
+        self._counts: dict[tuple[str | None, str], int | None] = {}
+
+    @property
+    def display_uri(self) -> str:
+        # Scrubbed as well as masked: a password with a bare "/" or "@" slips past the URI pattern.
+        return mask_uri(scrub(self.uri, self._secrets))
+
+    @property
+    def engine(self) -> Engine:
+        """The read-only engine (opened on first use)."""
+        if self._engine is None:
+            self.open()
+        assert self._engine is not None
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def open(self) -> None:
+        if self._engine is not None:
+            return
+        engine = build_engine(self.uri, timeout_s=self.statement_timeout_s, display=self.display_uri)
+        try:
+            check_connection(engine, self.uri, self.display_uri)
+        except SourceError:
+            engine.dispose()
+            raise
+        self._engine = engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # -- listing ----------------------------------------------------------------------------------
+
+    def list_tables(self) -> list[TableInfo]:
+        out: list[TableInfo] = []
+        try:
+            insp = sa.inspect(self.engine)
+            for schema in self._schemas(insp):
+                names = [(n, "table") for n in insp.get_table_names(schema=schema)]
+                if self.include_views:
+                    views = set(insp.get_view_names(schema=schema))
+                    if self.dialect == "postgresql":
+                        views.update(insp.get_materialized_view_names(schema=schema))
+                    names += [(n, "view") for n in sorted(views)]
+                comments = self._table_comments(insp, schema)
+                out += [TableInfo(n, schema=schema, kind=k, comment=comments.get(n)) for n, k in names]
+        except SourceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - catalogue errors become one line
+            raise SourceError(
+                f"{self.display_uri}: cannot list tables ({driver_message(exc, self._secrets)}) — "
+                "check that the user may read the catalogue",
+                source=self.display_uri,
+            ) from None
+        return out
+
+    def _schemas(self, insp: sa.Inspector) -> list[str | None]:
+        if self.schema is None:
+            if self.dialect in ("mysql", "mariadb") and not self.engine.url.database:
+                raise SourceError(
+                    f"{self.display_uri}: the URL names no database — add it (…/dbname) or list every "
+                    "database with the schema option '*'",
+                    source=self.display_uri,
+                )
+            return [None]
+        available = insp.get_schema_names()
+        if self.schema == "*":
+            return [s for s in available if not self._is_system_schema(s)]
+        out: list[str | None] = []
+        for wanted in (s.strip() for s in self.schema.split(",") if s.strip()):
+            match = (
+                wanted
+                if wanted in available
+                else next((s for s in available if s.lower() == wanted.lower()), None)
+            )
+            if match is None:
+                shown = ", ".join(s for s in available if not self._is_system_schema(s))
+                raise SourceError(
+                    f"{self.display_uri}: schema '{wanted}' does not exist — check the schema option "
+                    f"(schemas here: {shown})",
+                    source=self.display_uri,
+                )
+            out.append(match)
+        return out
+
+    def _is_system_schema(self, schema: str) -> bool:
+        low = schema.lower()
+        return low in _SYSTEM_SCHEMAS.get(self.dialect, set()) or low.startswith(
+            ("pg_temp_", "pg_toast_temp_")
+        )
+
+    def _table_comments(self, insp: sa.Inspector, schema: str | None) -> dict[str, str]:
+        try:
+            found = insp.get_multi_table_comment(schema=schema, kind=ObjectKind.ANY)
+        except NotImplementedError:
+            return {}
+        return {name: c["text"] for (_s, name), c in found.items() if c and c.get("text")}
+
+    # -- the interface ----------------------------------------------------------------------------
+
+    def columns(self, table: TableInfo) -> list[ColumnInfo]:
+        with self._reading(table, "reading its columns"):
+            reflected = self._reflect(table)
+        return [
+            ColumnInfo(
+                c["name"], self._type_name(c["type"]), c.get("comment") or None, bool(c.get("nullable", True))
+            )
+            for c in reflected
+        ]
+
+    def row_count(self, table: TableInfo) -> int | None:
+        key = (table.schema, table.name)
+        if key in self._counts:
+            return self._counts[key]
+        stats = self._table_stats(table)
+        count: int | None = stats.estimate
+        if count is None or count < self.exact_count_limit:
+            stmt = sa.select(sa.func.count()).select_from(self._table(table, ()))
+            try:
+                with self.engine.connect() as conn:
+                    count = int(conn.execute(stmt).scalar_one())
+            except Exception as exc:  # noqa: BLE001 - a timeout leaves the estimate; the rest is an error
+                if not self._is_timeout(exc):
+                    raise self._table_error(table, "counting rows", exc) from None
+        self._counts[key] = count
+        return count
+
+    def sample(self, table: TableInfo, n: int, *, seed: int = 0) -> pa.Table:
+        with self._reading(table, "reading its columns"):
+            reflected = self._reflect(table)
+        names = [c["name"] for c in reflected]
+        types = [arrow_type(c["type"], self.dialect) for c in reflected]
+        if n <= 0:
+            return rows_to_table(names, types, [])
+        stats = self._table_stats(table)
+        target = SampleTarget(
+            self._table(table, names),
+            self.row_count(table),
+            key=self._integer_key(table, reflected),
+            tablesample=stats.tablesample,
+            pages=stats.pages,
+        )
+        with self._reading(table, "sampling"), self.engine.connect() as conn:
+            strategy, batches = sample_batches(conn, self.dialect, target, n, seed)
+            return rows_to_table(names, types, batches, {"chujing.sample_strategy": strategy})
+
+    def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
+        if not columns:
+            raise ValueError("distinct_count needs at least one column")
+        t = self._table(table, columns)
+        cols = [t.c[name] for name in columns]
+        if len(cols) == 1:
+            stmt = sa.select(sa.func.count(sa.distinct(cols[0])))
+        else:
+            distinct_rows = sa.select(*cols).where(*(c.is_not(None) for c in cols)).distinct().subquery()
+            stmt = sa.select(sa.func.count()).select_from(distinct_rows)
+        with (
+            self._reading(table, f"counting distinct values of {', '.join(columns)}"),
+            self.engine.connect() as conn,
+        ):
+            return int(conn.execute(stmt).scalar_one())
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def _table(self, table: TableInfo, columns: Sequence[str]) -> sa.TableClause:
+        return sa.table(table.name, *(sa.column(c) for c in columns), schema=table.schema)
+
+    def _reflect(self, table: TableInfo) -> list[dict]:
+        key = (table.schema, table.name)
+        if key not in self._columns:
+            self._columns[key] = sa.inspect(self.engine).get_columns(table.name, schema=table.schema)
+        return self._columns[key]
+
+    def _table_stats(self, table: TableInfo) -> TableStats:
+        key = (table.schema, table.name)
+        if key not in self._stats:
+            with self._reading(table, "reading its size"), self.engine.connect() as conn:
+                self._stats[key] = estimate_rows(
+                    conn, self.dialect, self._table(table, ()), is_view=table.kind == "view"
+                )
+        return self._stats[key]
+
+    def _integer_key(self, table: TableInfo, reflected: list[dict]) -> str | None:
+        if self.dialect == "postgresql" or table.kind == "view":
+            return None
+        with self._reading(table, "reading its primary key"), self.engine.connect() as conn:
+            pk = (
+                sa.inspect(conn).get_pk_constraint(table.name, schema=table.schema).get("constrained_columns")
+                or []
+            )
+            return integer_key(conn, self.dialect, self._table(table, ()), reflected, pk, is_view=False)
+
+    def _type_name(self, sql_type: sa.types.TypeEngine) -> str:
+        try:
+            return sql_type.compile(dialect=self.engine.dialect)
+        except Exception:  # noqa: BLE001 - a type the dialect cannot render: its class name will do
+            return type(sql_type).__name__.upper()
+
+    @contextlib.contextmanager
+    def _reading(self, table: TableInfo, action: str) -> Iterator[None]:
+        """Turn any failure while reading ``table`` into a SourceError that names it."""
+        try:
+            yield
+        except SourceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad table must not stop the scan
+            raise self._table_error(table, action, exc) from None
+
+    def _table_error(self, table: TableInfo, action: str, exc: BaseException) -> SourceError:
+        src, name = self.display_uri, table.qualified_name
+        detail = driver_message(exc, self._secrets)
+        codes = _error_codes(exc)
+        low = detail.lower()
+        if isinstance(exc, sa.exc.NoSuchTableError) or codes & _MISSING_TABLE_CODES or "no such table" in low:
+            msg = f"{src}: table {name} no longer exists — it was dropped or renamed after listing; rerun the scan"
+        elif self._is_timeout(exc):
+            msg = (
+                f"{src}: table {name}: {action} stopped at the statement timeout "
+                f"({self.statement_timeout_s:g} s) — raise the timeout or exclude the table"
+            )
+        elif codes & _DENIED_CODES or "permission denied" in low or "command denied" in low:
+            msg = (
+                f"{src}: table {name}: the user may not read it ({detail}) — grant SELECT on it or exclude it"
+            )
+        elif isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+            msg = f"{src}: table {name}: the connection was lost while {action} ({detail}) — check the server and rerun"
+        else:
+            what = detail if isinstance(exc, sa.exc.SQLAlchemyError) else f"{type(exc).__name__}: {detail}"
+            msg = f"{src}: table {name}: {action} failed ({what}) — check the table or exclude it"
+        return SourceError(msg, source=src, table=name)
+
+    @staticmethod
+    def _is_timeout(exc: BaseException) -> bool:
+        return (
+            bool(_error_codes(exc) & _TIMEOUT_CODES)
+            or "interrupted" in str(getattr(exc, "orig", exc)).lower()
+        )
+
+
+def _error_codes(exc: BaseException) -> set[str | int]:
+    """SQLSTATE and (MySQL) error number of a driver error."""
+    orig = getattr(exc, "orig", None) or exc
+    codes: set[str | int] = {c for c in (getattr(orig, "sqlstate", None), getattr(orig, "pgcode", None)) if c}
+    args = getattr(orig, "args", ())
+    if args and isinstance(args[0], int):
+        codes.add(args[0])
+    return codes
