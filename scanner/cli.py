@@ -12,9 +12,12 @@ import datetime as _dt
 import logging
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
+from catalog import CatalogError
+from catalog.cli import catalog_group
 from reports.atomic import write_text
 from reports.json_report import render_json
 from reports.table import render_table
@@ -76,6 +79,13 @@ def emit(report: dict, fmt: str, output: str | None, quiet: bool) -> None:
         click.echo(_render(report, fmt), nl=False)
 
 
+def fail_usage(problems: list[str]) -> NoReturn:
+    """Print one line per problem on stderr and exit with status 2."""
+    for p in problems:
+        click.echo(f"error: {p}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
     if value is None:
         return None
@@ -117,6 +127,9 @@ def main() -> None:
               help="Date the scan is as of (minors are counted against it); default today.")
 @click.option("--list", "lists", multiple=True, metavar="ID",
               help="Negative list(s) to evaluate findings against, e.g. jiangsu-2025-biopharma; repeatable.")
+@click.option("--scenario", default=None, metavar="ID",
+              help="Export scenario for list evaluation, e.g. clinical-trial (see `chujing catalog show`).")
+@click.option("--subject", default=None, metavar="ID", help="Whose data it is, e.g. trial-subject, patient.")
 @click.option("--reference-rule", default="jiangsu-2025-reference-rule", show_default=True, metavar="ID",
               help="Classification reference rule for column categories.")
 @click.option("--catalog", "catalog_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -125,8 +138,8 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
 @click.option("--quiet", is_flag=True, help="No progress bars and no summary; errors still go to stderr.")
 @click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
-def scan_command(sources, sample_rows, include, exclude, schema, views, seed, scan_date, lists, reference_rule,
-                 catalog_dirs, fmt, output, quiet, debug) -> None:
+def scan_command(sources, sample_rows, include, exclude, schema, views, seed, scan_date, lists, scenario, subject,
+                 reference_rule, catalog_dirs, fmt, output, quiet, debug) -> None:
     """Scan SOURCE... for personal information and important data.
 
     SOURCE is a SQLAlchemy URL (sqlite:///wh.db, postgresql+psycopg://user@host/db,
@@ -137,11 +150,13 @@ def scan_command(sources, sample_rows, include, exclude, schema, views, seed, sc
     options = ScanOptions(
         sample_rows=sample_rows, include=include, exclude=exclude, seed=seed, schema=schema,
         include_views=views, scan_date=scan_date, reference_rule=reference_rule, lists=lists,
-        catalog_dirs=catalog_dirs, debug=debug,
+        scenario=scenario, subject=subject, catalog_dirs=catalog_dirs, debug=debug,
     )
     observer = CliObserver(quiet=quiet)
     try:
         report = scan(sources, options, observer)
+    except CatalogError as exc:
+        fail_usage(exc.problems)
     finally:
         observer.close()
     emit(report, fmt, output, quiet)
@@ -175,16 +190,7 @@ def demo_command(target: str, seed: int, quiet: bool, debug: bool) -> None:
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-def _register_plugins() -> None:
-    """Attach the command groups of the other packages that are present."""
-    try:
-        from catalog.cli import catalog_group
-    except ImportError:
-        return
-    main.add_command(catalog_group)
-
-
-_register_plugins()
+main.add_command(catalog_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

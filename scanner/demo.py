@@ -38,7 +38,7 @@ def run_demo(target: Path, *, seed: int = 20250101, observer: ScanObserver | Non
         sample_rows=1000,
         seed=0,
         scan_date=DEMO_REFERENCE_DATE,
-        lists=_available_lists(),
+        lists=DEMO_LISTS,
         debug=debug,
     )
     report = scan(warehouse.sources, options, observer)
@@ -49,10 +49,3 @@ def run_demo(target: Path, *, seed: int = 20250101, observer: ScanObserver | Non
     return result
 
 
-def _available_lists() -> tuple[str, ...]:
-    try:
-        from catalog import load_catalog
-    except ImportError:
-        return ()
-    ids = set(load_catalog().ids())
-    return tuple(x for x in DEMO_LISTS if x in ids)

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 import recognizers
+from catalog import Catalog, CatalogError, annotate_report, load_catalog
 from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
 from connectors.uri import scrub
 from scanner import __version__
@@ -38,6 +39,8 @@ class ScanOptions:
     scan_date: _dt.date | None = None
     reference_rule: str = "jiangsu-2025-reference-rule"
     lists: Sequence[str] = ()
+    scenario: str | None = None
+    subject: str | None = None
     catalog_dirs: Sequence[str] = ()
     connector_options: dict[str, Any] = field(default_factory=dict)
     debug: bool = False
@@ -54,6 +57,8 @@ class ScanOptions:
             "scan_date": (self.scan_date or _dt.date.today()).isoformat(),
             "reference_rule": self.reference_rule,
             "lists": list(self.lists),
+            "scenario": self.scenario,
+            "subject": self.subject,
         }
 
 
@@ -82,23 +87,49 @@ def scan(sources: Sequence[str], options: ScanOptions | None = None, observer: S
     """Scan every source and return the report dict."""
     options = options or ScanOptions()
     observer = observer or _Silent()
+    catalog = check_catalog_options(options)
     report = ScanReport(tool_version=__version__, started_at=utc_now(), parameters=options.as_parameters())
     for source in sources:
         _scan_source(source, options, observer, report)
     report.finished_at = utc_now()
     out = report.to_dict()
-    _annotate(out, options)
+    annotate_report(
+        out,
+        catalog=catalog,
+        reference_rule=options.reference_rule,
+        lists=options.lists,
+        scenario=options.scenario,
+        subject=options.subject,
+    )
     out["summary"] = summarize(out)
     return out
 
 
-def _annotate(report: dict, options: ScanOptions) -> None:
-    try:
-        from catalog import annotate_report, load_catalog
-    except ImportError:  # the catalogue is an optional stage until its package lands
-        return
+def check_catalog_options(options: ScanOptions) -> Catalog:
+    """Load the catalogue and check list ids, reference rule, scenario and subject before scanning.
+
+    A typo in ``--list`` should fail in a second, not after an hour of scanning.
+    Raises :class:`catalog.CatalogError` with one line per problem.
+    """
     catalog = load_catalog(options.catalog_dirs)
-    annotate_report(report, catalog=catalog, reference_rule=options.reference_rule, lists=options.lists)
+    problems = []
+    for list_id in options.lists:
+        try:
+            catalog.negative_list(list_id)
+        except CatalogError as exc:
+            problems += exc.problems
+    try:
+        catalog.reference_rule(options.reference_rule)
+    except CatalogError as exc:
+        problems += exc.problems
+    vocab = catalog.vocabulary
+    if options.scenario is not None and options.scenario not in vocab.scenarios:
+        problems.append(f"unknown scenario {options.scenario!r} (known: {', '.join(sorted(vocab.scenarios))})")
+    if options.subject is not None and options.subject not in vocab.subjects:
+        problems.append(f"unknown subject {options.subject!r} (known: {', '.join(sorted(vocab.subjects))})")
+    if problems:
+        raise CatalogError(problems)
+    return catalog
 
 
 def _connector_options(options: ScanOptions) -> dict[str, Any]:
