@@ -15,7 +15,8 @@ MINI = FIXTURES / "mini"
 
 
 def _run(*args: str):
-    return CliRunner().invoke(catalog_group, list(args), catch_exceptions=False)
+    # A fixed terminal width: the table layout wraps to it, and CI has no terminal.
+    return CliRunner(env={"COLUMNS": "160"}).invoke(catalog_group, list(args), catch_exceptions=False)
 
 
 def test_list_table_shows_every_document_with_chinese_and_english(real_catalog):
