@@ -122,6 +122,9 @@ class ValueRecognizer:
     #: When True the entity is only reported with supporting context (column
     #: name, comment, or context words near a span).
     requires_context: ClassVar[bool] = False
+    #: Words in a column name or comment that contradict the entity (``version``
+    #: for IP addresses, ``serial``/``序列号`` for phone numbers): the column is not reported.
+    negative_context: ClassVar[tuple[str, ...]] = ()
     #: Characters removed from a value before matching (separators people type).
     strip_chars: ClassVar[str] = ""
 

@@ -18,6 +18,11 @@ recognizer's context words, else 0.
   reported only with support.
 * ``score = 0.6 * strength + 0.3 * ratio + 0.1 * support``, clipped to [0, 1].
 
+A column whose name or comment carries one of the recognizer's
+``negative_context`` words (``version`` for IP addresses) is never reported
+for that entity, and a ``requires_context`` recognizer is not even run on a
+structured column without support.
+
 Free-text columns
 -----------------
 Each value is searched for valid spans; *ratio* is the share of values with
@@ -83,6 +88,11 @@ def _score(strength: float, ratio: float, support: bool) -> float:
     return max(0.0, min(1.0, 0.6 * strength + 0.3 * ratio + (0.1 if support else 0.0)))
 
 
+def contradicted(rec: ValueRecognizer, name: str, comment: str | None) -> list[str]:
+    """The recognizer's negative context words in a column's name or comment (``version`` for IPs)."""
+    return metadata_words(rec.negative_context, name, comment) if rec.negative_context else []
+
+
 def decide_structured(rec: ValueRecognizer, vm: ValueMatches, support: list[str]) -> EntityFinding | None:
     """Apply the structured rule to one recognizer's matches in one column."""
     if vm.matched == 0 or vm.non_null == 0:
@@ -109,9 +119,12 @@ def decide_structured(rec: ValueRecognizer, vm: ValueMatches, support: list[str]
 
 
 def decide_text(rec: ValueRecognizer, values: pa.Array, support: list[str]) -> EntityFinding | None:
-    """Apply the free-text rule: search every value for valid spans."""
-    if rec.requires_context and not support:
-        return None
+    """Apply the free-text rule: search every value for valid spans.
+
+    Recognizers that require context keep only spans with a context word
+    nearby (see :meth:`~recognizers.base.ValueRecognizer.find_spans`), so no
+    column-level support is needed here.
+    """
     n = len(values)
     with_spans = 0
     examples: list[str] = []

@@ -29,9 +29,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import MAX_STRUCTURED_LEN, ValueRecognizer
-from recognizers.decision import decide_structured, decide_text, metadata_support
+from recognizers.decision import contradicted, decide_structured, decide_text, metadata_support
 from recognizers.findings import EntityFinding
-from recognizers.registry import table_recognizers, value_recognizers
+from recognizers.registry import table_recognizers as default_table_recognizers
+from recognizers.registry import value_recognizers
 
 
 @dataclass
@@ -81,6 +82,10 @@ def is_free_text(values: pa.Array) -> bool:
     median = pc.approximate_median(lengths).as_py() or 0
     if median > MAX_STRUCTURED_LEN:
         return True
+    # Grouped digits ("6212 3456 7890 1234", "+86 139 1234 5678") are one value, not prose.
+    grouped = pc.mean(pc.cast(pc.match_substring_regex(values, r"^[+(]?\d[\d ()\-]{0,29}$"), pa.int8())).as_py() or 0
+    if grouped > 0.5:
+        return False
     # Short sentences: several words, or CJK text mixed with digits/punctuation.
     spaced = pc.mean(pc.cast(pc.match_substring_regex(values, r"\S\s+\S.*\S\s+\S"), pa.int8())).as_py() or 0
     mixed = pc.mean(
@@ -97,16 +102,19 @@ def analyze_table(
     table_comment: str | None = None,
     scan_date: _dt.date | None = None,
     recognizers: Sequence[ValueRecognizer] | None = None,
+    table_recognizers: Sequence[object] | None = None,
 ) -> dict[str, list[EntityFinding]]:
     """Entity findings for every column of ``table``, keyed by column name.
 
     ``columns`` adds the source's types and comments; missing entries are
-    filled from the Arrow schema.  Findings in each list are sorted by score,
+    filled from the Arrow schema.  ``recognizers`` and ``table_recognizers``
+    replace the built-in sets (tests and plugins use them).  Findings in each list are sorted by score,
     strongest first.
     """
     metas = {c.name: c for c in (columns or [])}
     cols = [metas.get(f.name) or ColumnMeta(f.name, str(f.type)) for f in table.schema]
     recs = tuple(recognizers) if recognizers is not None else value_recognizers()
+    trs = tuple(table_recognizers) if table_recognizers is not None else default_table_recognizers()
     ctx = TableContext(
         table=table,
         columns=cols,
@@ -121,7 +129,7 @@ def analyze_table(
             continue
         ctx.strings[meta.name] = values
         ctx.findings[meta.name] = _analyze_column(meta, values, recs)
-    for tr in table_recognizers():
+    for tr in trs:
         extra = tr.analyze_table(ctx)  # type: ignore[attr-defined]
         for col, found in (extra or {}).items():
             ctx.findings.setdefault(col, []).extend(found)
@@ -142,9 +150,13 @@ def _analyze_column(meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueReco
     text = is_free_text(values)
     out: list[EntityFinding] = []
     for rec in recs:
+        if contradicted(rec, meta.name, meta.comment):
+            continue
         support = metadata_support(rec, meta.name, meta.comment)
         if text:
             finding = decide_text(rec, values, support)
+        elif rec.requires_context and not support:
+            continue  # the decision would discard it: don't pay for the validation
         else:
             finding = decide_structured(rec, rec.analyze_values(values), support)
         if finding is not None:

@@ -73,8 +73,7 @@ _FAMILIES = (
     ("domestic (old)", r"9558\d{12,15}|955100\d{10,13}"),
 )
 _FAMILY_RE = "|".join(f"(?:{rx})" for _, rx in _FAMILIES)
-_FAMILY_RES = tuple((name, re.compile(rx)) for name, rx in _FAMILIES)
-_FAMILY = re.compile(_FAMILY_RE)
+_FAMILY_RES = tuple((name, re.compile(rx, re.ASCII)) for name, rx in _FAMILIES)
 
 
 @functools.lru_cache(maxsize=1)

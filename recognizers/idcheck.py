@@ -214,10 +214,19 @@ def mod11_2_char(first17: str) -> str:
     return MOD11_2_CHARS[sum((ord(c) - _ZERO) * int(w) for c, w in zip(first17, MOD11_2_WEIGHTS, strict=True)) % 11]
 
 
+_UPPER_X = np.arange(256, dtype=np.uint8)
+_UPPER_X[ord("x")] = ord("X")
+
+
+def mod11_2_matches(sums: np.ndarray, check: np.ndarray) -> np.ndarray:
+    """Row mask: the check bytes (``x`` or ``X`` for 10) match weighted sums of the 17 digits (:data:`MOD11_2_WEIGHTS`)."""
+    return _MOD11_2_CODES[sums % 11] == _UPPER_X[check]
+
+
 def mod11_2_ok_array(m: np.ndarray) -> np.ndarray:
-    """Row mask for an ``(n, 18)`` byte matrix: 17 digits then the right check character (upper-case X)."""
-    rem = weighted_sums(m[:, :17], MOD11_2_WEIGHTS[:, None])[:, 0] % 11
-    return all_digits(m[:, :17]) & (_MOD11_2_CODES[rem] == m[:, 17])
+    """Row mask for an ``(n, 18)`` byte matrix: 17 digits then the right check character (``x`` or ``X``)."""
+    sums = weighted_sums(m[:, :17], MOD11_2_WEIGHTS[:, None])[:, 0]
+    return all_digits(m[:, :17]) & mod11_2_matches(sums, m[:, 17])
 
 
 # -- dates ------------------------------------------------------------------------------------------------

@@ -58,12 +58,7 @@ import pyarrow.compute as pc
 import stdnum
 
 from recognizers.base import Pattern
-from recognizers.columnar import ColumnarRecognizer, rewrite
-
-
-def _regex_mask(values: pa.Array, regex: str) -> np.ndarray:
-    return pc.match_substring_regex(values, f"^(?:{regex})$").to_numpy(zero_copy_only=False)
-
+from recognizers.columnar import ColumnarRecognizer, regex_mask, rewrite
 
 # -- e-mail ---------------------------------------------------------------------------------------------------
 
@@ -71,7 +66,7 @@ _EMAIL_STRICT = (
     r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
 )
-_EMAIL = re.compile(_EMAIL_STRICT)
+_EMAIL = re.compile(_EMAIL_STRICT, re.ASCII)
 
 
 def is_valid_email(address: str) -> bool:
@@ -197,13 +192,13 @@ class IpRecognizer(ColumnarRecognizer):
     )
     validator_strength = 0.9
     min_ratio = 0.6
-    text_left = r"(?<![0-9A-Za-z.:])"
+    text_left = r"(?<![0-9A-Za-z.])"
     text_right = r"(?![0-9A-Za-z]|\.\d)"
 
     def normalize(self, value: str) -> str:
         value = super().normalize(value)
         for rx, repl in _IP_STEPS:
-            value = re.sub(rx, repl, value)
+            value = re.sub(rx, repl, value, flags=re.ASCII)
         return value
 
     def normalize_array(self, values: pa.Array) -> pa.Array:
@@ -214,9 +209,9 @@ class IpRecognizer(ColumnarRecognizer):
         return is_valid_ip(candidate)
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
-        v4 = _regex_mask(values, IPV4_RE + _V4_PREFIX)
-        v6 = _regex_mask(values, f"(?:{IPV6_RE}){_V6_PREFIX}")
-        tail = np.flatnonzero(~v4 & ~v6 & _regex_mask(values, r".*:.*\..*"))  # IPv6 with an IPv4 tail: rare
+        v4 = regex_mask(values, IPV4_RE + _V4_PREFIX)
+        v6 = regex_mask(values, f"(?:{IPV6_RE}){_V6_PREFIX}")
+        tail = np.flatnonzero(~v4 & ~v6 & regex_mask(values, r".*:.*\..*"))  # IPv6 with an IPv4 tail: rare
         if len(tail):
             v6[tail] = [is_valid_ip(v) for v in values.take(pa.array(tail)).to_pylist()]
         return v4 | v6
@@ -255,7 +250,7 @@ class IpRecognizer(ColumnarRecognizer):
 
 _HEX2 = r"[0-9A-Fa-f]{2}"
 _MAC_STRICT = rf"{_HEX2}(?::{_HEX2}){{5}}|{_HEX2}(?:-{_HEX2}){{5}}|[0-9A-Fa-f]{{4}}\.[0-9A-Fa-f]{{4}}\.[0-9A-Fa-f]{{4}}"
-_MAC = re.compile(_MAC_STRICT)
+_MAC = re.compile(_MAC_STRICT, re.ASCII)
 _PLACEHOLDERS = ("000000000000", "ffffffffffff")
 
 
@@ -340,8 +335,9 @@ class MacRecognizer(ColumnarRecognizer):
     )
     validator_strength = 0.9
     min_ratio = 0.6
-    text_left = r"(?<![0-9A-Za-z:.\-])"
-    text_right = r"(?![0-9A-Za-z:\-]|\.[0-9A-Za-z])"
+    # not inside a longer run of hex groups ("12:34:56:78:9a:bc:de"), but "MAC:d0:50:…" is fine
+    text_left = r"(?<![0-9A-Za-z.\-])(?<![^0-9A-Za-z][0-9A-Fa-f]{2}[:\-])(?<!^[0-9A-Fa-f]{2}[:\-])"
+    text_right = r"(?![0-9A-Za-z\-]|[:.][0-9A-Za-z])"
 
     def validate(self, candidate: str) -> bool:
         return is_valid_mac(candidate)
@@ -349,7 +345,7 @@ class MacRecognizer(ColumnarRecognizer):
     def validate_array(self, values: pa.Array) -> np.ndarray:
         bare = pc.utf8_lower(pc.replace_substring_regex(values, r"[:.\-]", ""))
         placeholder = pc.is_in(bare, value_set=pa.array(_PLACEHOLDERS))
-        return _regex_mask(values, _MAC_STRICT) & ~placeholder.to_numpy(zero_copy_only=False)
+        return regex_mask(values, _MAC_STRICT) & ~placeholder.to_numpy(zero_copy_only=False)
 
     def mask(self, value: str) -> str:
         return _mask_hex(value.strip(), 6)

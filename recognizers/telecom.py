@@ -23,8 +23,9 @@ reporting body) and ICCIDs with 89 (no card scheme), so they do not collide
 with IMEIs or bank cards.
 
 **Counters are not phone numbers.**  A serial ``13800000001, 13800000002 …``
-matches the mobile plan; a column whose sorted distinct values mostly differ by
-one is rejected as a counter (``column_veto``).
+(or every seventh number) matches the mobile plan; a column whose sorted
+distinct values mostly advance by one constant step is rejected as a counter
+(``column_veto``, :func:`recognizers.columnar.is_sequential`).
 
 Mobile validation barely filters (three quarters of random ``1[3-9]…`` numbers
 are allocated); the column decision and the digit boundaries do the work.
@@ -60,18 +61,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, mask_middle
-from recognizers.columnar import ColumnarRecognizer, is_sequential, rewrite
+from recognizers.columnar import ColumnarRecognizer, is_sequential, regex_mask, rewrite
 from recognizers.idcheck import compact, length_groups, luhn_ok, luhn_ok_array
 
 _DATA = Path(__file__).resolve().parent / "data"
 
 #: Allocated mobile ranges (libphonenumber metadata for CN, 2026).
 MOBILE_RE = r"1(?:610\d|740[0-5])\d{6}|1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}"
-_MOBILE = re.compile(MOBILE_RE)
-
-
-def _regex_mask(values: pa.Array, regex: str) -> np.ndarray:
-    return pc.match_substring_regex(values, f"^(?:{regex})$").to_numpy(zero_copy_only=False)
+_MOBILE = re.compile(MOBILE_RE, re.ASCII)
 
 
 def _numbers(values: pa.Array) -> np.ndarray:
@@ -80,19 +77,25 @@ def _numbers(values: pa.Array) -> np.ndarray:
 
 def _apply(steps: tuple[tuple[str, str], ...], value: str) -> str:
     for rx, repl in steps:
-        value = re.sub(rx, repl, value)
+        value = re.sub(rx, repl, value, flags=re.ASCII)
     return value
 
 
 def _apply_array(steps: tuple[tuple[str, str], ...], values: pa.Array) -> pa.Array:
     for rx, repl in steps:
-        values = rewrite(values, rx, repl, trigger=_TRIGGERS.get(rx, ""))
+        trigger = _TRIGGERS.get(rx)
+        if trigger is None:
+            values = pc.replace_substring_regex(values, rx, repl)
+        else:
+            values = rewrite(values, rx, repl, trigger=trigger)
     return values
 
 
 # -- mobile ---------------------------------------------------------------------------------------------------
 
 _MOBILE_STEPS = ((r"[ ()\-]", ""), (r"^(?:\+86|0086|86)(1\d{10})$", r"\1"))
+#: Characters one of which every match of a normalisation step contains (lets columns without them skip the step).
+_TRIGGERS = {r"[ ()\-]": " ()-", r"^(?:\+86|0086|86)(1\d{10})$": "+8"}
 
 
 def is_valid_mobile(number: str) -> bool:
@@ -127,7 +130,7 @@ class MobileRecognizer(ColumnarRecognizer):
         return is_valid_mobile(candidate)
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
-        return _regex_mask(values, MOBILE_RE)
+        return regex_mask(values, MOBILE_RE)
 
     def column_veto(self, valid: pa.Array) -> str | None:
         return "sequential counter, not phone numbers" if is_sequential(_numbers(valid)) else None
@@ -140,21 +143,18 @@ class MobileRecognizer(ColumnarRecognizer):
 
 _EXT = r"(?:(?:转|分机|[Ee][Xx][Tt]\.?|#|[xX])\s?\d{1,6}|-\d{1,5})?"
 _SUBSCRIBER = r"[2-9]\d{6,7}|[2-9]\d{2,3}[ -]\d{4}"
+#: One rewrite from every accepted written form to ``0`` + area code + subscriber digits: country code,
+#: parentheses, separators and extension dropped (the digit groups may split anywhere: only digits are kept).
 _LANDLINE_STEPS = (
-    (r"(?:转|分机|[Ee][Xx][Tt]\.?|#|[xX])\s?\d{1,6}$", ""),
-    (r"^(\(?0\d{2,3}\)?[ -]?)(\d{7,8})-\d{1,5}$", r"\1\2"),
-    (r"[ ()\-]", ""),
-    (r"^(?:\+86|0086)0?", "0"),
+    (
+        r"^(?:(?:\+86|0086)[ -]?(?:\(0\))?\(?0?|\(?0?)(\d{2,3})\)?[ -]?(\d{3,4})[ -]?(\d{4})"
+        r"(?:(?:转|分机|[Ee][Xx][Tt]\.?|#|[xX])\s?\d{1,6}|-\d{1,5})?$",
+        r"0\1\2\3",
+    ),
 )
-#: Characters one of which every match of a normalisation step contains (lets columns without them skip the step).
-_TRIGGERS = {
-    r"[ ()\-]": " ()-",
-    _LANDLINE_STEPS[0][0]: "转分EeXx#",
-    _LANDLINE_STEPS[1][0]: "-",
-}
 #: Shape of a normalised landline: 010/02x + 8 digits, or a three-digit code + 7-8 digits.
 LANDLINE_SHAPE = r"0[12]\d[2-9]\d{7}|0[3-9]\d{2}[2-9]\d{6,7}"
-_LANDLINE_SHAPE = re.compile(LANDLINE_SHAPE)
+_LANDLINE_SHAPE = re.compile(LANDLINE_SHAPE, re.ASCII)
 
 
 @functools.lru_cache(maxsize=1)
@@ -363,7 +363,7 @@ class ImsiRecognizer(ColumnarRecognizer):
         return is_valid_imsi(candidate)
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
-        return _regex_mask(values, rf"460(?:{_MNC_RE})\d{{10}}")
+        return regex_mask(values, rf"460(?:{_MNC_RE})\d{{10}}")
 
     def mask(self, value: str) -> str:
         return mask_middle(compact(value, " -"), 5, 2)
@@ -436,7 +436,7 @@ class MsisdnRecognizer(ColumnarRecognizer):
         return is_valid_msisdn(candidate)
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
-        return _regex_mask(values, f"86(?:{MOBILE_RE})")
+        return regex_mask(values, f"86(?:{MOBILE_RE})")
 
     def column_veto(self, valid: pa.Array) -> str | None:
         return "sequential counter, not phone numbers" if is_sequential(_numbers(valid)) else None

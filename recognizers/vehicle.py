@@ -38,13 +38,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, mask_middle
-from recognizers.columnar import ColumnarRecognizer
+from recognizers.columnar import ColumnarRecognizer, regex_mask
 from recognizers.idcheck import all_digits, compact, length_groups, weighted_sums
-
-
-def _regex_mask(values: pa.Array, regex: str) -> np.ndarray:
-    return pc.match_substring_regex(values, f"^(?:{regex})$").to_numpy(zero_copy_only=False)
-
 
 # -- number plates ----------------------------------------------------------------------------------------------
 
@@ -66,7 +61,7 @@ PLATE_RE = "|".join(
         r"\d{6}使|使\d{6}",  # embassy
     )
 )
-_PLATE = re.compile(PLATE_RE)
+_PLATE = re.compile(PLATE_RE, re.ASCII)
 _PLATE_SEPARATORS = "·• .-"
 _KINDS = {"挂": "trailer", "学": "coach", "警": "police", "港": "Hong Kong", "澳": "Macao", "领": "consulate",
           "试": "test", "超": "oversize test"}
@@ -121,7 +116,7 @@ class PlateRecognizer(ColumnarRecognizer):
         return is_valid_plate(candidate)
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
-        return _regex_mask(values, PLATE_RE)
+        return regex_mask(values, PLATE_RE)
 
     def mask(self, value: str) -> str:
         return mask_middle(normalize_plate(value), 2, 1)
@@ -263,7 +258,7 @@ class DriverFileNoRecognizer(ColumnarRecognizer):
         return is_valid_driver_file_no(candidate)
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
-        return _regex_mask(values, r"\d{12}") & ~_regex_mask(values, _REPEATED_12)
+        return regex_mask(values, r"\d{12}") & ~regex_mask(values, _REPEATED_12)
 
     def mask(self, value: str) -> str:
         return mask_middle(compact(value, " -"), 2, 2)
