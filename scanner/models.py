@@ -90,16 +90,24 @@ class SourceResult:
     error: str | None = None
     tables_found: int = 0
     tables_selected: int = 0
+    #: Objects listed but not scannable, with the reason (object stores).
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    #: The connector's listing summary (object counts, caps, sampling strategy).
+    listing: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "uri": self.uri,
             "kind": self.kind,
             "status": self.status,
             "error": self.error,
             "tables_found": self.tables_found,
             "tables_selected": self.tables_selected,
+            "skipped": list(self.skipped),
         }
+        if self.listing:
+            out["listing"] = dict(self.listing)
+        return out
 
 
 @dataclass

@@ -137,6 +137,7 @@ def _connector_options(options: ScanOptions) -> dict[str, Any]:
     if options.schema is not None:
         opts.setdefault("schema", options.schema)
     opts.setdefault("include_views", options.include_views)
+    opts.setdefault("seed", options.seed)
     return opts
 
 
@@ -152,7 +153,10 @@ def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, repo
         connector = open_source(source, **_connector_options(options))
         result.uri = connector.display_uri
         with connector:
-            tables = connector.list_tables()
+            try:
+                tables = connector.list_tables()
+            finally:
+                _record_listing(connector, result)
             result.tables_found = len(tables)
             selected = select_tables(tables, options.include, options.exclude)
             result.tables_selected = len(selected)
@@ -169,6 +173,16 @@ def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, repo
             raise
         result.status, result.error = "error", _describe_unexpected(exc, source, "")
         observer.error(result.error)
+
+
+def _record_listing(connector: Connector, result: SourceResult) -> None:
+    """Objects a store listed but could not scan (images, archives …) and its listing summary, for the report."""
+    skipped = getattr(connector, "skipped", None)
+    if skipped:
+        result.skipped = [dict(x) for x in skipped]
+    listing = getattr(connector, "listing", None)
+    if listing:
+        result.listing = dict(listing)
 
 
 def _scan_table(
