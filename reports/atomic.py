@@ -34,12 +34,20 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | N
         with os.fdopen(fd, mode, encoding=None if binary else encoding) as fh:
             yield fh
             fh.flush()
+            os.fchmod(fh.fileno(), _default_mode())  # mkstemp makes 0600; a report is an ordinary file
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _default_mode() -> int:
+    """0666 less the process umask: the mode ``open()`` would have given a new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:

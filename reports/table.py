@@ -34,7 +34,14 @@ def _categories(col: dict[str, Any]) -> str:
 
 
 def render_table(report: dict[str, Any], *, max_width: int = 160) -> str:
-    """Render the report as text for a terminal."""
+    """Render the report as text for a terminal.
+
+    A ``chujing check`` decision (a dict holding the scan under ``"scan"``) is
+    shown as its route and items, then the scan below it.
+    """
+    inner = report.get("scan")
+    if isinstance(inner, dict) and "tables" in inner:
+        return _check_lines(report, max_width) + render_table(inner, max_width=max_width)
     s = report.get("summary", {})
     lines = [
         f"chujing {report['tool']['version']} — {s.get('sources', 0)} source(s), {s.get('tables', 0)} table(s)"
@@ -85,3 +92,21 @@ def _table_lines(t: dict[str, Any], max_width: int) -> list[str]:
             body += f" | e.g. {', '.join(ev[:2])}"
         out.append(head + truncate(body, max(20, max_width - width(head))))
     return out
+
+
+def _check_lines(check: dict[str, Any], max_width: int) -> str:
+    from reports.view import route_label
+
+    items = [i for i in check.get("items") or [] if isinstance(i, dict)]
+    lines = [f"Route 出境路径: {route_label(check.get('route'))}"]
+    for h in items:
+        lines.append(f"  {h.get('list')} item {h.get('item')}: {h.get('route')} — "
+                     f"{truncate(str(h.get('reason', '')), max(20, max_width - 40))}")
+    cand = check.get("candidate_important_data")
+    entries = cand if isinstance(cand, list) else (cand or {}).get("candidates", []) if isinstance(cand, dict) else []
+    if entries:
+        lines.append(f"Candidate important data 候选重要数据: {len(entries)}")
+        for c in entries:
+            text = c.get("reason") or c.get("name") or str(c) if isinstance(c, dict) else str(c)
+            lines.append(f"  {truncate(str(text), max_width - 4)}")
+    return "\n".join(lines) + "\n\n"

@@ -18,8 +18,9 @@ import click
 
 from catalog import CatalogError
 from catalog.cli import catalog_group
-from reports.atomic import write_text
-from reports.json_report import render_json
+from reports.cli import diff_command, spotcheck_command, verify_report_command
+from reports.integrity import IntegrityError, load_sign_key, seal
+from reports.renderers import FORMATS, RENDERERS, write_report
 from reports.table import render_table
 from scanner import __version__
 from scanner.models import TableResult
@@ -27,8 +28,6 @@ from scanner.scan import ScanOptions, scan
 
 EXIT_OK = 0
 EXIT_FAILED = 2
-
-FORMATS = ("json", "table")
 
 
 class CliObserver:
@@ -64,19 +63,43 @@ class CliObserver:
         self._close()
 
 
-def _render(report: dict, fmt: str) -> str:
-    return render_json(report) if fmt == "json" else render_table(report)
+def emit(report: dict, fmt: str, output: str | None, quiet: bool, sign_key: bytes | None = None) -> None:
+    """Seal the report, then write it to ``output`` (atomically) or stdout.
 
-
-def emit(report: dict, fmt: str, output: str | None, quiet: bool) -> None:
-    """Write the report to ``output`` (atomically) or stdout; with a file, print the summary table too."""
+    With a file, the summary table goes to stdout too.  Binary formats (xlsx)
+    need a file.
+    """
+    seal(report, sign_key)
     if output:
-        write_text(output, _render(report, fmt))
+        write_report(report, fmt, output)
         if not quiet:
             click.echo(render_table(report), nl=False)
             click.echo(f"report written to {output}")
     elif fmt == "json" or not quiet:
-        click.echo(_render(report, fmt), nl=False)
+        click.echo(RENDERERS[fmt].render(report).decode("utf-8"), nl=False)
+
+
+def check_format(fmt: str, output: str | None) -> None:
+    """Binary formats cannot go to a terminal: refuse early, before any scanning."""
+    if RENDERERS[fmt].binary and not output:
+        raise click.UsageError(f"--format {fmt} writes a binary file: give it with -o FILE{RENDERERS[fmt].extension}")
+
+
+def sign_key_option(fn):  # noqa: ANN001, ANN201 - click decorator
+    """``--sign-key-file``: HMAC-sign the report (the key may also come from $CHUJING_SIGN_KEY)."""
+    return click.option(
+        "--sign-key-file", type=click.Path(dir_okay=False), default=None,
+        help="HMAC-SHA-256 sign the report with the key in this file (or $CHUJING_SIGN_KEY); "
+             "`chujing verify-report` checks it.",
+    )(fn)
+
+
+def read_sign_key(path: str | None) -> bytes | None:
+    """The signing key, or exit 2 with one line naming the file (never the key)."""
+    try:
+        return load_sign_key(path)
+    except IntegrityError as exc:
+        fail_usage([str(exc)])
 
 
 def fail_usage(problems: list[str]) -> NoReturn:
@@ -164,10 +187,11 @@ def main() -> None:
 @s3_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+@sign_key_option
 @click.option("--quiet", is_flag=True, help="No progress bars and no summary; errors still go to stderr.")
 @click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
 def scan_command(sources, sample_rows, include, exclude, schema, views, seed, scan_date, lists, scenario, subject,
-                 reference_rule, catalog_dirs, fmt, output, quiet, debug, **s3) -> None:
+                 reference_rule, catalog_dirs, fmt, output, sign_key_file, quiet, debug, **s3) -> None:
     """Scan SOURCE... for personal information and important data.
 
     SOURCE is a SQLAlchemy URL (sqlite:///wh.db, postgresql+psycopg://user@host/db,
@@ -175,6 +199,8 @@ def scan_command(sources, sample_rows, include, exclude, schema, views, seed, sc
     a hive-partitioned dataset).
     """
     _setup_logging(debug)
+    check_format(fmt, output)
+    sign_key = read_sign_key(sign_key_file)
     options = ScanOptions(
         sample_rows=sample_rows, include=include, exclude=exclude, seed=seed, schema=schema,
         include_views=views, scan_date=scan_date, reference_rule=reference_rule, lists=lists,
@@ -188,7 +214,7 @@ def scan_command(sources, sample_rows, include, exclude, schema, views, seed, sc
         fail_usage(exc.problems)
     finally:
         observer.close()
-    emit(report, fmt, output, quiet)
+    emit(report, fmt, output, quiet, sign_key)
     failed = report["summary"]["sources_failed"] or report["summary"]["tables_failed"]
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
@@ -220,6 +246,9 @@ def demo_command(target: str, seed: int, quiet: bool, debug: bool) -> None:
 
 
 main.add_command(catalog_group)
+main.add_command(diff_command)
+main.add_command(verify_report_command)
+main.add_command(spotcheck_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,11 +13,14 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reports.json_report import write_json
+from reports.integrity import seal
+from reports.renderers import write_report
 from scanner.scan import ScanObserver, ScanOptions, scan
 
 #: The date the demo data is generated relative to, and scanned as of.
 DEMO_REFERENCE_DATE = _dt.date(2026, 6, 30)
+#: Every report format the demo writes: JSON for machines, HTML for people, XLSX for filings, CSV.
+DEMO_FORMATS = ("json", "html", "xlsx", "csv")
 #: The demo company's sector list.
 DEMO_LISTS = ("jiangsu-2025-biopharma",)
 
@@ -29,7 +32,7 @@ class DemoResult:
 
 
 def run_demo(target: Path, *, seed: int = 20250101, observer: ScanObserver | None = None, debug: bool = False) -> DemoResult:
-    """Build, scan, and write ``report.json`` (and the other report formats that are available)."""
+    """Build, scan, and write ``report.json``, ``report.html``, ``report.xlsx`` and ``report.csv``."""
     from scanner.demo_data import build_demo_warehouse
 
     target = Path(target)
@@ -42,10 +45,12 @@ def run_demo(target: Path, *, seed: int = 20250101, observer: ScanObserver | Non
         debug=debug,
     )
     report = scan(warehouse.sources, options, observer)
+    seal(report)
     result = DemoResult(report=report)
-    out = target / "report.json"
-    write_json(report, out)
-    result.outputs.append(out)
+    for fmt in DEMO_FORMATS:
+        out = target / f"report.{fmt}"
+        write_report(report, fmt, out)
+        result.outputs.append(out)
     return result
 
 

@@ -11,6 +11,7 @@ caught too, their text scrubbed of secrets, and re-raised only in debug mode.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -175,6 +176,12 @@ def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, repo
         observer.error(result.error)
 
 
+def schema_digest(columns: Sequence[ColumnResult]) -> str:
+    """SHA-256 of a table's column names and source types: evidence that the schema did not change between scans."""
+    text = "\n".join(f"{c.name}\t{c.type}" for c in columns)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _record_listing(connector: Connector, result: SourceResult) -> None:
     """Objects a store listed but could not scan (images, archives …) and its listing summary, for the report."""
     skipped = getattr(connector, "skipped", None)
@@ -212,6 +219,10 @@ def _scan_table(
         result.error = _describe_unexpected(exc, source, f": table {info.qualified_name}")
         observer.error(result.error)
     result.fingerprint = dict(info.fingerprint)  # connectors complete it while reading (schema hash, row groups)
+    if result.columns:
+        result.fingerprint.setdefault("schema_sha256", schema_digest(result.columns))
+    if result.row_count is not None:
+        result.fingerprint.setdefault("row_count", result.row_count)
     result.seconds = time.perf_counter() - t0
     return result
 

@@ -1,0 +1,123 @@
+"""The format registry: every way chujing can write a report, chosen by ``--format``.
+
+=======  ===========  ============================================================
+format   extension    what it is
+=======  ===========  ============================================================
+json     .json        the versioned contract (``chujing.report/1``), sealed
+html     .html        one self-contained page for people (summary, charts, detail)
+xlsx     .xlsx        the export data catalogue (出境数据目录) a filing starts from
+csv      .csv         flat findings, one row per column × entity (UTF-8 with BOM)
+table    .txt         the terminal summary
+=======  ===========  ============================================================
+
+Every renderer takes the report dict — a scan report, or a ``chujing check``
+decision holding its scan under ``"scan"`` — and returns bytes.  The human
+formats print the SHA-256 of the report's canonical form, the number the JSON
+file's seal carries, so a page or a spreadsheet can be tied to its evidence.
+
+>>> sorted(RENDERERS), RENDERERS["xlsx"].extension
+(['csv', 'html', 'json', 'table', 'xlsx'], '.xlsx')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reports.atomic import write_bytes
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """A report format: its name, file extension, media type and render function."""
+
+    name: str
+    extension: str
+    media_type: str
+    description: str
+    _render: Callable[[dict[str, Any]], bytes]
+    binary: bool = False  # True when the bytes are not text a terminal can show
+
+    def render(self, report: dict[str, Any]) -> bytes:
+        return self._render(report)
+
+
+def _json(report: dict[str, Any]) -> bytes:
+    from reports.json_report import render_json
+
+    return render_json(report).encode("utf-8")
+
+
+def _html(report: dict[str, Any]) -> bytes:
+    from reports.html import render_html
+
+    return render_html(report).encode("utf-8")
+
+
+def _xlsx(report: dict[str, Any]) -> bytes:
+    from reports.xlsx import render_xlsx
+
+    return render_xlsx(report)
+
+
+def _csv(report: dict[str, Any]) -> bytes:
+    from reports.csv_report import render_csv
+
+    return render_csv(report)
+
+
+def _table(report: dict[str, Any]) -> bytes:
+    from reports.table import render_table
+
+    return render_table(report).encode("utf-8")
+
+
+RENDERERS: dict[str, Renderer] = {
+    r.name: r
+    for r in (
+        Renderer("json", ".json", "application/json", "versioned report contract, sealed with its SHA-256", _json),
+        Renderer("html", ".html", "text/html; charset=utf-8", "self-contained page with summary and charts", _html),
+        Renderer("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "export data catalogue (出境数据目录) workbook", _xlsx, binary=True),
+        Renderer("csv", ".csv", "text/csv; charset=utf-8", "flat findings, one row per column and entity", _csv),
+        Renderer("table", ".txt", "text/plain; charset=utf-8", "terminal summary", _table),
+    )
+}
+FORMATS: tuple[str, ...] = tuple(RENDERERS)
+
+
+def get_renderer(fmt: str) -> Renderer:
+    try:
+        return RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(RENDERERS)})") from None
+
+
+def render(report: dict[str, Any], fmt: str) -> bytes:
+    """The report in format ``fmt``."""
+    return get_renderer(fmt).render(report)
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str | None:
+    """The format a file name's extension implies, if any.
+
+    >>> format_for_path("out/report.XLSX"), format_for_path("x.htm"), format_for_path("x.bin")
+    ('xlsx', 'html', None)
+    """
+    ext = Path(path).suffix.lower()
+    if ext == ".htm":
+        return "html"
+    for r in RENDERERS.values():
+        if r.extension == ext:
+            return r.name
+    return None
+
+
+def write_report(report: dict[str, Any], fmt: str, path: str | os.PathLike[str]) -> Path:
+    """Render and write atomically (a reader sees the old file or the new one, never half)."""
+    data = render(report, fmt)
+    write_bytes(path, data)
+    return Path(path)
