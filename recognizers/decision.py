@@ -38,6 +38,7 @@ import re
 import pyarrow as pa
 
 from recognizers.base import ValueMatches, ValueRecognizer
+from recognizers.columns import column_entity_hints
 from recognizers.findings import EntityFinding
 
 MAX_EVIDENCE = 3
@@ -80,8 +81,15 @@ def metadata_words(words: tuple[str, ...], name: str, comment: str | None) -> li
 
 
 def metadata_support(rec: ValueRecognizer, name: str, comment: str | None) -> list[str]:
-    """The recognizer's context words present in the column's name or comment."""
-    return metadata_words(rec.context, name, comment)
+    """Words in the column's name or comment that support the recognizer's entity.
+
+    The union of the recognizer's own context words and the column-name
+    lexicon's hints for its entity (Chinese, English, pinyin, pinyin initials;
+    see :mod:`recognizers.columns`).
+    """
+    own = metadata_words(rec.context, name, comment)
+    hints = column_entity_hints(name, comment).get(rec.entity, [])
+    return list(dict.fromkeys(own + hints))
 
 
 def _score(strength: float, ratio: float, support: bool) -> float:

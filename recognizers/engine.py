@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import MAX_STRUCTURED_LEN, ValueRecognizer
+from recognizers.columns import name_only_findings
 from recognizers.decision import contradicted, decide_structured, decide_text, metadata_support
 from recognizers.findings import EntityFinding
 from recognizers.registry import table_recognizers as default_table_recognizers
@@ -91,7 +92,9 @@ def is_free_text(values: pa.Array) -> bool:
     mixed = pc.mean(
         pc.cast(pc.match_substring_regex(values, r"[\x{4e00}-\x{9fff}].*[0-9A-Za-z@]{5}|[0-9A-Za-z@]{5}.*[\x{4e00}-\x{9fff}]"), pa.int8())
     ).as_py() or 0
-    return spaced > 0.5 or (mixed > 0.3 and median > 12)
+    # Short Chinese sentences ("患者王秀英，女，67岁，主诉胸痛三天。") carry sentence punctuation.
+    punctuated = pc.mean(pc.cast(pc.match_substring_regex(values, r"[，。；！？]"), pa.int8())).as_py() or 0
+    return spaced > 0.5 or (mixed > 0.3 and median > 12) or (punctuated > 0.3 and median > 8)
 
 
 def analyze_table(
@@ -133,9 +136,37 @@ def analyze_table(
         extra = tr.analyze_table(ctx)  # type: ignore[attr-defined]
         for col, found in (extra or {}).items():
             ctx.findings.setdefault(col, []).extend(found)
+    for meta in cols:
+        if not ctx.findings.get(meta.name) and meta.name not in ctx.strings:
+            ctx.findings[meta.name] = _name_only(meta, table.column(meta.name))
     for col, found in ctx.findings.items():
         ctx.findings[col] = sorted(_dedupe(found), key=lambda f: (-f.score, f.type))
     return ctx.findings
+
+
+def _name_only(meta: ColumnMeta, column: pa.ChunkedArray) -> list[EntityFinding]:
+    """Findings from a strong column name when the values cannot speak (all null, binary, nested).
+
+    Values outweigh names: a column with string values that did not validate
+    gets nothing from its name.
+    """
+    out = []
+    for hint in name_only_findings(meta.name, meta.comment):
+        out.append(
+            EntityFinding(
+                type=hint.entity,
+                score=hint.score,
+                match_ratio=0.0,
+                matched=0,
+                recognizer="columns.name_only_findings",
+                explanation=(
+                    f"column name/comment says {hint.entity} ({', '.join(hint.words)}); "
+                    f"the sampled values ({column.null_count}/{len(column)} null, type {column.type}) could not confirm it"
+                ),
+                details={"name_only": True},
+            )
+        )
+    return out
 
 
 def _dedupe(found: list[EntityFinding]) -> list[EntityFinding]:

@@ -90,7 +90,7 @@ def build_warehouse(root: Path, *, seed: int = 7, rows: int = 60, bank_cards: bo
         codes = ["E11.900", "I10.x00", "J45.900", "C34.901", "K21.000"]
         phones = [f"138{rng.randint(10_000_000, 99_999_999)}" for _ in range(rows)]
         wh.raw += phones
-        pq.write_table(pa.table({"case_no": [f"C{i:04d}" for i in range(rows)],
+        pq.write_table(pa.table({"batch_ref": [f"C{i:04d}" for i in range(rows)],
                                  "icd10_code": [codes[i % len(codes)] for i in range(rows)],
                                  "contact_phone": phones}), wh.lake / "patients.parquet")
     return wh

@@ -93,6 +93,7 @@ def main(argv: list[str]) -> None:
     fd, tmp = tempfile.mkstemp(dir=OUT.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
+    os.chmod(tmp, 0o644)  # mkstemp creates 0600; the file ships in the package
     os.replace(tmp, OUT)
     licence = src.with_name("icd10cn_LICENSE")
     if licence.exists():  # the MIT licence asks that its notice travel with every copy
