@@ -56,7 +56,8 @@ def _sign_key(path: str | None) -> bytes | None:
 @click.command("diff")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(("table", "json", "html")), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("table", "json", "html")), default="table", show_default=True,
+              help="Output format: a terminal table, JSON for machines, or a self-contained HTML page.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diff to FILE (atomically).")
 @click.option("--tolerance", default=0.05, show_default=True, type=click.FloatRange(0, 1),
               help="Score and match-ratio moves up to this much are not reported.")
@@ -128,7 +129,8 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.command("spotcheck")
 @click.argument("filing", type=click.Path(dir_okay=False))
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@click.option("--format", "fmt", type=click.Choice(("table", "json", "html")), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("table", "json", "html")), default="table", show_default=True,
+              help="Output format: a terminal table, JSON for machines, or a self-contained HTML page.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result to FILE (atomically).")
 @click.option("--sample-rows", default=1000, show_default=True, type=click.IntRange(1, 10_000_000),
               help="Rows sampled per table.")

@@ -185,7 +185,9 @@ def main() -> None:
 @click.option("--catalog", "catalog_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Directory with your own catalogue YAML files (another FTZ's list); repeatable.")
 @s3_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Report format: table (terminal), json (the versioned contract), html (self-contained page), "
+                   "xlsx (export data catalogue, needs -o), csv (flat findings).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
 @sign_key_option
 @click.option("--quiet", is_flag=True, help="No progress bars and no summary; errors still go to stderr.")

@@ -1,0 +1,43 @@
+"""Meta-tests that keep the documentation honest (datasette style)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from scanner.cli import main
+from scanner.clidoc import _commands, render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_cli_reference_is_generated_from_the_code():
+    committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert committed == render(), "docs/cli.md is stale: run `python -m scanner.clidoc > docs/cli.md`"
+
+
+def test_every_command_has_help_and_every_option_a_description():
+    for full, cmd in _commands(main, "chujing"):
+        assert (cmd.help or cmd.short_help), f"{full} has no help text"
+        for p in cmd.params:
+            if isinstance(p, click.Option):
+                assert p.help, f"{full} {p.opts[0]} has no help text"
+
+
+def test_readme_commands_exist():
+    """Every `chujing <command>` the README shows is a real command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = {full.split()[1] for full, _ in _commands(main, "chujing")}
+    used = set(re.findall(r"(?m)^\s*chujing ([a-z][a-z-]+)", readme))
+    assert used, "the README shows no chujing command"
+    assert used <= names, f"README shows unknown commands: {sorted(used - names)}"
+
+
+def test_readme_has_the_two_setup_commands_used_by_ci():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_cmd = "pip install -q -e '.[test]' && python -m pytest -n 2"
+    assert test_cmd in readme and ci.rstrip().endswith(test_cmd)
+    assert "pip install -e . && chujing demo" in readme
