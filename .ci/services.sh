@@ -72,13 +72,16 @@ _svc_kill_pidfile() {
     local pidfile=$1 pid i
     [ -f "$pidfile" ] || return 0
     pid=$(head -n 1 "$pidfile" 2>/dev/null | tr -dc '0-9')
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null
+    # A pid file left by a machine that restarted may name an unrelated process now:
+    # only a database server is ours to stop.
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+        && grep -qE '^(postgres|mariadbd|mysqld)' "/proc/$pid/comm" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
         for i in $(seq 1 100); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+        if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
     fi
     rm -f "$pidfile"
 }
@@ -101,7 +104,9 @@ _svc_pg_stop() {
     local base bindir data
     base=$(_svc_dir); bindir=$(_svc_pg_bindir); data="$base/pg/data"
     if [ -f "$data/postmaster.pid" ] && [ -x "$bindir/pg_ctl" ]; then
-        _svc_as_pg "$bindir/pg_ctl" -D "$data" -m immediate -w -t 10 stop >/dev/null 2>&1
+        # A stale pid file (a server that died with its machine) makes pg_ctl fail:
+        # that is fine here, and must not abort a caller running under `set -e`.
+        _svc_as_pg "$bindir/pg_ctl" -D "$data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
     fi
     _svc_kill_pidfile "$data/postmaster.pid"
 }

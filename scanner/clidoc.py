@@ -35,7 +35,16 @@ def _commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]
 
 
 def _help(cmd: click.Command, name: str) -> str:
-    ctx = click.Context(cmd, info_name=name, terminal_width=100, max_content_width=100)
+    # The options every real invocation inherits from the root group (``-h``): a bare
+    # Context would not apply them, and click caches a command's help option, so the
+    # text would depend on what ran before in the same process.
+    ctx = click.Context(
+        cmd,
+        info_name=name,
+        terminal_width=100,
+        max_content_width=100,
+        help_option_names=main.context_settings.get("help_option_names", ["--help"]),
+    )
     return cmd.get_help(ctx)
 
 

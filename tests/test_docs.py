@@ -18,6 +18,16 @@ def test_cli_reference_is_generated_from_the_code():
     assert committed == render(), "docs/cli.md is stale: run `python -m scanner.clidoc > docs/cli.md`"
 
 
+def test_cli_reference_does_not_depend_on_what_ran_before():
+    """click caches each command's help option: invoking the CLI first must not change the text."""
+    from click.testing import CliRunner
+
+    before = render()
+    for full, _cmd in _commands(main, "chujing"):
+        assert CliRunner().invoke(main, [*full.split()[1:], "-h"]).exit_code == 0, full
+    assert render() == before
+
+
 def test_every_command_has_help_and_every_option_a_description():
     for full, cmd in _commands(main, "chujing"):
         assert (cmd.help or cmd.short_help), f"{full} has no help text"
