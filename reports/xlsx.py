@@ -222,8 +222,17 @@ def _stamp(data: bytes, when: _dt.datetime) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = info.external_attr
-            dst.writestr(member, src.read(info.filename))
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl dates dcterms:modified at save time, whatever the properties say.
+                body = _MODIFIED.sub(
+                    lambda m: m.group(1) + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + m.group(2), body
+                )
+            dst.writestr(member, body)
     return out.getvalue()
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def _timestamp(text: str | None) -> _dt.datetime:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import zipfile
 
 from openpyxl import load_workbook
 
@@ -92,3 +93,16 @@ def test_long_and_clashing_table_names(report):
 
 def test_deterministic_for_a_report(report):
     assert render_xlsx(report) == render_xlsx(copy.deepcopy(report))
+
+
+def test_document_dates_are_the_reports_not_the_clock(report):
+    """openpyxl stamps dcterms:modified with the time of saving: the catalogue carries the scan's time.
+
+    (An even second: zip dates have a two-second resolution.)
+    """
+    r = copy.deepcopy(report)
+    r["finished_at"] = "2021-03-04T05:06:08Z"
+    with zipfile.ZipFile(io.BytesIO(render_xlsx(r))) as z:
+        core = z.read("docProps/core.xml").decode()
+        assert {i.date_time for i in z.infolist()} == {(2021, 3, 4, 5, 6, 8)}
+    assert "<dcterms:created" in core and core.count("2021-03-04T05:06:08Z") == 2, core
