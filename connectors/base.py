@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import abc
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
@@ -67,6 +68,66 @@ class TableInfo:
     @property
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """A per-row key the engine computes in stages (see :mod:`scanner.persons`).
+
+    ``stages`` are derived tables, innermost first: each a tuple of ``(name,
+    expression)`` pairs, the first stage's expressions over the table's columns
+    and every later stage's over the names of the stage before (SQLAlchemy
+    expressions on ``sa.column(...)``); ``key`` is an expression over the last
+    stage's names.  The derived stages fold each column once per row; the key
+    reads the folded values as often as it needs.  Rows where ``key`` is NULL
+    have no key.
+    """
+
+    stages: tuple[tuple[tuple[str, Any], ...], ...]
+    key: Any
+
+    @property
+    def columns(self) -> list[str]:
+        """The table columns the key reads."""
+        names: dict[str, None] = {}
+        for _, expr in self.stages[0]:
+            for col in _column_names(expr):
+                names.setdefault(col, None)
+        return list(names)
+
+
+def key_select(spec: KeySpec, source: Any, *, fence: bool = True) -> Any:
+    """``SELECT key AS k FROM (… SELECT stage1 FROM (SELECT stage0 FROM source))`` as a SQLAlchemy subquery.
+
+    With ``fence`` every stage carries ``OFFSET 0`` (rendered ``LIMIT ALL OFFSET 0``,
+    ``LIMIT -1 OFFSET 0``, ``LIMIT 0, 18446744073709551615``), the classic
+    optimisation fence: without it SQLite, PostgreSQL and MySQL merge the
+    stages and evaluate a folded column again wherever the key reads it
+    (3x slower on SQLite).
+    """
+    import sqlalchemy as sa
+
+    current = source
+    for i, stage in enumerate(spec.stages):
+        select = sa.select(*(expr.label(name) for name, expr in stage)).select_from(current)
+        current = (select.offset(0) if fence else select).subquery(f"chujing_s{i}")
+    return sa.select(spec.key.label("k")).select_from(current).subquery("chujing_k")
+
+
+def _column_names(expr: Any) -> list[str]:
+    from sqlalchemy.sql import visitors
+
+    return [
+        c.name for c in visitors.iterate(expr) if c.__visit_name__ == "column" and getattr(c, "table", None) is None
+    ]
+
+
+@dataclass(frozen=True)
+class KeyCount:
+    """Distinct non-null keys of a table, and the rows whose key is NULL."""
+
+    distinct: int
+    null_rows: int
 
 
 class Connector(abc.ABC):
@@ -124,6 +185,25 @@ class Connector(abc.ABC):
     @abc.abstractmethod
     def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
         """Exact number of distinct non-null values (tuples) of ``columns``, pushed down."""
+
+    # -- optional: person keys (scanner.persons) ------------------------------------------------
+    def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:
+        """Exact distinct non-null values of ``spec.key`` and the rows where it is NULL, in the engine.
+
+        Optional: a connector that cannot evaluate SQL expressions raises
+        ``NotImplementedError`` and persons fall back to the row count.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot evaluate key expressions")
+
+    def iter_distinct_keys(
+        self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
+    ) -> Iterator[list[str]]:
+        """The distinct non-null values of ``spec.key``, de-duplicated by the engine, streamed in batches.
+
+        Memory must stay bounded by one batch whatever the table size.  Optional,
+        like :meth:`distinct_key_count`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot evaluate key expressions")
 
 
 def select_tables(

@@ -10,7 +10,6 @@ available offline — the batches come from chujing's own ranged reader.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator, Sequence
 
@@ -28,6 +27,8 @@ def count_distinct(
     """
     import duckdb
 
+    from connectors import duckdb_session
+
     failure: list[BaseException] = []
 
     def guarded() -> Iterator[pa.RecordBatch]:
@@ -41,15 +42,7 @@ def count_distinct(
     select = ", ".join(f"{q} AS c{i}" for i, q in enumerate(quoted))
     where = " AND ".join(f"{q} IS NOT NULL" for q in quoted)
     with tempfile.TemporaryDirectory(prefix="chujing-distinct-") as spill:
-        con = duckdb.connect(
-            ":memory:",
-            config={
-                "memory_limit": limit,
-                "temp_directory": spill,
-                "threads": min(2, os.cpu_count() or 1),
-                "preserve_insertion_order": False,
-            },
-        )
+        con = duckdb_session.connect(limit, spill, max_threads=2)
         try:
             con.register("src", pa.RecordBatchReader.from_batches(schema, guarded()))
             (count,) = con.execute(

@@ -18,6 +18,11 @@ a billion-row table exactly takes minutes and the report only needs the size.
 The count runs under the statement timeout; if it times out the estimate is
 returned, or ``None`` when there is none.
 
+Persons (:meth:`SQLConnector.distinct_key_count`, :meth:`~SQLConnector.iter_distinct_keys`)
+are counted by the database too: a normalised key expression (:mod:`scanner.persons`)
+grouped with ``GROUP BY`` in one pass, its stages fenced with ``OFFSET 0`` so
+that no engine folds a column twice.
+
 Sampling strategies are documented in :mod:`connectors.sql_sampling`, the
 Arrow type mapping in :mod:`connectors.sql_arrow`, and the read-only measures
 (read-only sessions, statement timeouts, SQLite ``mode=ro``) and connection
@@ -36,7 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.reflection import ObjectKind
 
-from connectors.base import ColumnInfo, Connector, SourceError, TableInfo
+from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, SourceError, TableInfo, key_select
 from connectors.sql_arrow import arrow_type, rows_to_table
 from connectors.sql_engine import build_engine, check_connection, driver_message, scrub, secrets_of
 from connectors.sql_sampling import SampleTarget, TableStats, estimate_rows, integer_key, sample_batches
@@ -246,6 +251,38 @@ class SQLConnector(Connector):
             self.engine.connect() as conn,
         ):
             return int(conn.execute(stmt).scalar_one())
+
+    def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:
+        keys = self._keys(table, spec)
+        # GROUP BY rather than COUNT(DISTINCT): one pass that also counts the rows without a key, and a
+        # hash aggregate where the engine has one (PostgreSQL's COUNT(DISTINCT) always sorts).
+        groups = sa.select(keys.c.k, sa.func.count().label("n")).group_by(keys.c.k).subquery("chujing_g")
+        stmt = sa.select(
+            sa.func.count(groups.c.k),
+            sa.func.coalesce(sa.func.sum(sa.case((groups.c.k.is_(None), groups.c.n), else_=0)), 0),
+        )
+        with self._reading(table, "counting persons"), self.engine.connect() as conn:
+            distinct, nulls = conn.execute(stmt).one()
+        return KeyCount(int(distinct), int(nulls))
+
+    def iter_distinct_keys(
+        self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
+    ) -> Iterator[list[str]]:
+        keys = self._keys(table, spec)
+        # No "WHERE k IS NOT NULL": engines push the filter down and evaluate the key twice; the one NULL
+        # row of the DISTINCT is dropped here instead.
+        stmt = sa.select(keys.c.k).distinct()
+        with self._reading(table, "reading person keys"), self.engine.connect() as conn:
+            result = conn.execute(stmt.execution_options(yield_per=batch_rows))
+            try:
+                for batch in result.partitions():
+                    yield [row[0] for row in batch if row[0] is not None]
+            finally:
+                result.close()
+
+    def _keys(self, table: TableInfo, spec: KeySpec) -> sa.Subquery:
+        """``SELECT key AS k FROM (derived stages over the table)``, see :class:`~connectors.base.KeySpec`."""
+        return key_select(spec, self._table(table, ()))
 
     # -- helpers ----------------------------------------------------------------------------------
 
