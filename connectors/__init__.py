@@ -36,13 +36,8 @@ def open_source(source: str, **options: Any) -> Connector:
 
         return SQLConnector(source, **options)
     if kind == "s3":
-        try:
-            from connectors.s3 import S3Connector
-        except ImportError as exc:  # pragma: no cover - until the S3 connector lands
-            raise SourceError(
-                f"{mask_uri(source)}: S3 sources are not supported by this build of chujing",
-                source=mask_uri(source),
-            ) from exc
+        from connectors.s3 import S3Connector
+
         return S3Connector(source, **options)
     from connectors.parquet import ParquetConnector
 

@@ -283,11 +283,8 @@ def persons_from_rows(scan: dict[str, Any]) -> PersonFigures:
 def count_export_persons(sources: Sequence[str], scan: dict[str, Any], *, connector_options: dict[str, Any],
                          person_key: Sequence[str] | None = None) -> PersonFigures:
     """Distinct persons across the scanned tables, counted in the engines (see the module docstring)."""
-    try:
-        from scanner.persons import count_persons, iter_person_keys
-    except ImportError:
-        return persons_from_rows(scan)
     from connectors import SourceError, open_source
+    from scanner.persons import count_persons, iter_person_keys
 
     fig = PersonFigures(basis="distinct_key")
     keys: set[bytes] = set()

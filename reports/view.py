@@ -24,21 +24,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.evaluator import ROUTE_LABELS, ROUTE_RANK
+from catalog.vocabulary import canonical_vocabulary
+
 PI_CLASS_LABELS = {
     "sensitive": "敏感个人信息 (Sensitive PI)",
     "general": "一般个人信息 (General PI)",
     None: "非个人信息 (No PI found)",
 }
 PI_CLASS_RANK = {None: 0, "general": 1, "sensitive": 2}
-#: Route ids in order of strictness (the catalogue's ROUTE_RANK; repeated here so reports load without it).
-_ROUTE_RANK = {"outside": 0, "standard_contract_or_certification": 10, "security_assessment": 20,
-               "other_lawful_route": 30}
-_ROUTE_LABELS = {
-    "outside": "负面清单外 (outside the list)",
-    "standard_contract_or_certification": "标准合同备案或个人信息保护认证 (standard contract or certification)",
-    "security_assessment": "数据出境安全评估 (security assessment)",
-    "other_lawful_route": "其他合法合规路径 (other lawful route)",
-}
 #: Short route names for charts and narrow cells.
 ROUTE_SHORT = {
     "outside": "负面清单外 (Outside the list)",
@@ -51,21 +45,13 @@ STATUS_LABELS = {"ok": "已扫描 (scanned)", "error": "失败 (failed)"}
 
 
 def route_rank() -> dict[str, int]:
-    """Routes by strictness, from the catalogue when it is installed."""
-    try:
-        from catalog.evaluator import ROUTE_RANK
-    except ImportError:  # pragma: no cover - the catalogue ships with chujing
-        return dict(_ROUTE_RANK)
+    """Routes by strictness (the catalogue's order)."""
     return dict(ROUTE_RANK)
 
 
 def route_label(route: str | None) -> str:
     if route is None:
         return "未评估 (no list evaluated)"
-    try:
-        from catalog.evaluator import ROUTE_LABELS
-    except ImportError:  # pragma: no cover
-        ROUTE_LABELS = _ROUTE_LABELS
     return ROUTE_LABELS.get(route, route)
 
 
@@ -87,10 +73,6 @@ def pi_class_label(pi_class: str | None) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _entity_names() -> dict[str, tuple[str, str]]:
-    try:
-        from catalog.vocabulary import canonical_vocabulary
-    except ImportError:  # pragma: no cover
-        return {}
     try:
         return {k: (t.name, t.name_en) for k, t in canonical_vocabulary().entities.items()}
     except Exception:  # a broken vocabulary must not stop a report from rendering

@@ -23,6 +23,7 @@ from reports.integrity import IntegrityError, load_sign_key, seal
 from reports.renderers import FORMATS, RENDERERS, write_report
 from reports.table import render_table
 from scanner import __version__
+from scanner.export_cli import check_command, ledger_group
 from scanner.models import TableResult
 from scanner.scan import ScanOptions, scan
 
@@ -251,6 +252,8 @@ main.add_command(catalog_group)
 main.add_command(diff_command)
 main.add_command(verify_report_command)
 main.add_command(spotcheck_command)
+main.add_command(check_command)
+main.add_command(ledger_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -36,8 +36,9 @@ def _commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]
 
 def _help(cmd: click.Command, name: str) -> str:
     # The options every real invocation inherits from the root group (``-h``): a bare
-    # Context would not apply them, and click caches a command's help option, so the
-    # text would depend on what ran before in the same process.
+    # Context would not apply them.  click (>= 8.1.8) also caches a command's help option
+    # under whatever names the first context asked for (a test invoking a subcommand on
+    # its own caches plain ``--help``), so the cache is set aside while rendering.
     ctx = click.Context(
         cmd,
         info_name=name,
@@ -45,7 +46,12 @@ def _help(cmd: click.Command, name: str) -> str:
         max_content_width=100,
         help_option_names=main.context_settings.get("help_option_names", ["--help"]),
     )
-    return cmd.get_help(ctx)
+    cached = getattr(cmd, "_help_option", None)
+    cmd._help_option = None  # type: ignore[attr-defined]
+    try:
+        return cmd.get_help(ctx)
+    finally:
+        cmd._help_option = cached  # type: ignore[attr-defined]
 
 
 def render() -> str:

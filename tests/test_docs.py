@@ -23,8 +23,9 @@ def test_cli_reference_does_not_depend_on_what_ran_before():
     from click.testing import CliRunner
 
     before = render()
-    for full, _cmd in _commands(main, "chujing"):
-        assert CliRunner().invoke(main, [*full.split()[1:], "-h"]).exit_code == 0, full
+    for _full, cmd in _commands(main, "chujing"):
+        # A command invoked on its own, as some tests do, caches plain --help as its help option.
+        assert CliRunner().invoke(cmd, ["--help"]).exit_code == 0
     assert render() == before
 
 

@@ -1,0 +1,482 @@
+"""The pre-export gate: scan an export, count its persons against the ledger, decide the route.
+
+:func:`assess` is what ``chujing check`` and ``chujing ledger record`` share:
+
+1. scan the sources (:func:`scanner.scan.scan`) so that every column carries
+   its findings and PI class;
+2. count each table's distinct persons in its engine (:mod:`scanner.persons`);
+3. when the numbers must be merged — several tables with persons, earlier
+   exports this year in the ledger, or a record to write — stream each table's
+   normalised keys out of the engine, hash them at once and let the ledger
+   database count this export's persons and their overlap with the year's
+   earlier exports (:mod:`scanner.ledger`);
+4. apply the negative lists (:func:`catalog.evaluator.evaluate`) with those
+   counts, and the important-data identification rule.
+
+The result's route maps to the exit status (0 outside the list, 10 standard
+contract or certification, 20 security assessment, 30 other lawful route; the
+strictest wins), and to 2 when any source or table could not be read, since
+then the persons of what was not read are missing from the count.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog import findings_from_report, identify, load_catalog
+from catalog.evaluator import Evaluation, evaluate
+from catalog.loader import Catalog
+from catalog.mapping import load_mapping
+from catalog.models import CatalogError
+from connectors import Connector, SourceError, TableInfo, open_source
+from connectors.uri import scrub
+from scanner import __version__
+from scanner.ledger import EXEMPTIONS, ExportRecord, Ledger, LedgerSession, YearTally
+from scanner.models import utc_now
+from scanner.persons import PersonTally, count_persons, iter_person_keys, plan_person_key
+from scanner.scan import ScanObserver, ScanOptions, scan
+
+CHECK_SCHEMA = "chujing.check/1"
+EXIT_ERROR = 2
+
+
+class CheckError(Exception):
+    """The check cannot run (bad list id, scenario, person key …): one line saying what to do."""
+
+
+@dataclass
+class CheckOptions:
+    """What to check and how; defaults are the CLI's."""
+
+    lists: Sequence[str]
+    scenario: str | None = None
+    subject: str | None = None
+    #: ``--person-key`` values: each one column or a composite of several; per table the first whose
+    #: columns the table has keys its persons (all of kind ``person_key``, so they are unioned across tables).
+    person_keys: Sequence[Sequence[str]] = ()
+    recipient: str | None = None
+    as_of: _dt.date | None = None
+    sample_rows: int = 1000
+    include: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    schema: str | None = None
+    include_views: bool = False
+    seed: int = 0
+    reference_rule: str = "jiangsu-2025-reference-rule"
+    catalog_dirs: Sequence[str] = ()
+    connector_options: dict[str, Any] = field(default_factory=dict)  # e.g. S3 profile / endpoint_url
+    debug: bool = False
+
+    def scan_options(self) -> ScanOptions:
+        # No lists here: the scan would evaluate them with row counts; assess() evaluates with persons.
+        return ScanOptions(
+            sample_rows=self.sample_rows,
+            include=self.include,
+            exclude=self.exclude,
+            seed=self.seed,
+            schema=self.schema,
+            include_views=self.include_views,
+            scan_date=self.as_of,
+            reference_rule=self.reference_rule,
+            catalog_dirs=self.catalog_dirs,
+            debug=self.debug,
+            connector_options=dict(self.connector_options),
+        )
+
+    def open_options(self) -> dict[str, Any]:
+        """What :func:`connectors.open_source` gets when the tables are opened again to count persons."""
+        out: dict[str, Any] = {
+            **self.connector_options,
+            "include_views": self.include_views,
+            "seed": self.seed,
+        }
+        if self.schema is not None:
+            out["schema"] = self.schema
+        return out
+
+
+@dataclass
+class Assessment:
+    """Everything the gate found out about one export."""
+
+    options: CheckOptions
+    as_of: _dt.date
+    report: dict[str, Any]
+    tallies: list[PersonTally]
+    year: YearTally
+    evaluation: Evaluation
+    identification: dict[str, Any]
+    ledger: dict[str, Any]
+    started_at: str
+    finished_at: str = ""
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    recorded: dict[str, Any] | None = None
+
+    @property
+    def exit_status(self) -> int:
+        return EXIT_ERROR if self.errors else self.evaluation.exit_status
+
+    def to_dict(self) -> dict[str, Any]:
+        ev = self.evaluation.to_dict()
+        persons = self.year.person_counts(ev["persons_basis"]).to_dict()
+        persons.pop("persons_basis", None)
+        return {
+            "schema": CHECK_SCHEMA,
+            "tool": {"name": "chujing", "version": __version__},
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "route": ev["route"],
+            "route_label": ev["route_label"],
+            "exit_status": self.exit_status,
+            "as_of": self.as_of.isoformat(),
+            "lists": ev["lists"],
+            "scenario": self.options.scenario,
+            "subject": self.options.subject,
+            "recipient": self.options.recipient,
+            "person_key": [list(k) for k in self.options.person_keys] or None,
+            "items": [_item(i) for i in ev["items"]],
+            "candidate_important_data": self._candidates(ev),
+            "manual_review": ev["manual_review"],
+            "not_hit": ev["not_hit"],
+            "notes": [*ev["notes"], *self.notes],
+            "persons": {
+                **persons,
+                "basis": ev["persons_basis"],
+                "counting": self.year.to_dict(),
+                "tables": [t.to_dict() for t in self.tallies if t.basis != "no_personal_information"],
+            },
+            "ledger": {**self.ledger, "recorded": self.recorded},
+            "errors": list(self.errors),
+            "scan": self.report,
+        }
+
+    def _candidates(self, ev: dict[str, Any]) -> list[dict[str, Any]]:
+        out = [
+            {
+                "source": "negative_list",
+                "list": i["list"],
+                "item": i["item"],
+                "route": i["route"],
+                "name": i.get("name"),
+                "name_en": i.get("name_en"),
+                "reason": i["reason"],
+            }
+            for i in ev["items"]
+            if i.get("candidate")
+        ]
+        rule = self.identification.get("rule", {})
+        out += [
+            {
+                "source": "identification_rule",
+                "rule": rule.get("id"),
+                "clause": c.get("clause"),
+                "measure": c.get("measure"),
+                "threshold": c.get("threshold"),
+                "reason": c.get("reason"),
+            }
+            for c in self.identification.get("candidates", [])
+        ]
+        return out
+
+
+def _item(hit: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "list",
+        "item",
+        "route",
+        "reason",
+        "persons",
+        "tier",
+        "name",
+        "name_en",
+        "data_kind",
+        "candidate",
+        "source_text",
+    )
+    return {k: hit[k] for k in keys if k in hit}
+
+
+# --- the pipeline --------------------------------------------------------------------------------
+
+
+def validate_request(options: CheckOptions) -> Catalog:
+    """Load the catalogue and check list ids, scenario and subject before anything is scanned."""
+    if not options.lists:
+        raise CheckError("give at least one negative list with --list ID (chujing catalog list shows them)")
+    try:
+        catalog = load_catalog(options.catalog_dirs)
+        for list_id in options.lists:
+            catalog.negative_list(list_id)
+        catalog.reference_rule(options.reference_rule)
+    except CatalogError as exc:
+        raise CheckError("; ".join(exc.problems)) from None
+    except KeyError as exc:
+        raise CheckError(f"unknown catalogue id {exc} — chujing catalog list shows the ids") from None
+    vocab = catalog.vocabulary
+    if options.scenario is not None and options.scenario not in vocab.scenarios:
+        raise CheckError(
+            f"unknown scenario '{options.scenario}' (known: {', '.join(sorted(vocab.scenarios))})"
+        )
+    if options.subject is not None and options.subject not in vocab.subjects:
+        raise CheckError(
+            f"unknown subject type '{options.subject}' (known: {', '.join(sorted(vocab.subjects))})"
+        )
+    return catalog
+
+
+def assess(
+    sources: Sequence[str],
+    options: CheckOptions,
+    ledger: Ledger,
+    *,
+    observer: ScanObserver | None = None,
+    record: ExportRecord | None = None,
+) -> Assessment:
+    """Scan, count persons, consult (and with ``record``, write) the ledger, and decide.
+
+    ``record`` carries the export's date and description; its lists, items,
+    route, sources, dataset fingerprint and counts are filled in here.  Raises
+    :class:`CheckError` for a request that cannot be checked.
+    """
+    catalog = validate_request(options)
+    started = utc_now()
+    as_of = record.exported_at if record else (options.as_of or _dt.date.today())
+    report = scan(sources, options.scan_options(), observer)
+    errors = [s["error"] for s in report["sources"] if s["status"] != "ok"]
+    errors += [t["error"] for t in report["tables"] if t["status"] != "ok"]
+    plans = {id(t): plan_person_key(t, person_key_for(t, options.person_keys)) for t in report["tables"]}
+    if options.person_keys and not any(
+        _has_columns(t, k) for t in report["tables"] for k in options.person_keys
+    ):
+        shown = " / ".join(",".join(k) for k in options.person_keys)
+        raise CheckError(f"--person-key {shown}: no scanned table has the column(s) — check the names")
+    keyed = sum(1 for p in plans.values() if p is not None and p.parts)
+    notes: list[str] = []
+    with ledger.session() as session:
+        merge = record is not None or keyed > 1 or session.prior_persons(as_of) > 0
+        tallies = _count_sources(sources, report, options, session if merge else None, errors)
+        unkeyed = sum(t.unkeyed for t in tallies)
+        unkeyed_sens = sum(t.unkeyed for t in tallies if t.sensitive)
+        if merge:
+            year = session.tally(as_of)
+        else:
+            year = session.tally(
+                as_of, with_current=False
+            )  # earlier exports only (none keyed, maybe unkeyed)
+            keyed_t = [t for t in tallies if t.keyed]
+            year.this_any = sum(t.distinct_keys for t in keyed_t)
+            year.this_sensitive = sum(t.distinct_keys for t in keyed_t if t.sensitive)
+            year.this_general = year.this_any - year.this_sensitive
+        year.this_any += unkeyed
+        year.this_sensitive += unkeyed_sens
+        year.this_general += unkeyed - unkeyed_sens
+        year.this_unkeyed = unkeyed
+        ev, identification = _decide(
+            report, catalog, options, year, basis="ledger" if ledger.exists else "distinct_persons"
+        )
+        recorded = None
+        if record is not None:
+            if errors:
+                raise CheckError(
+                    f"{len(errors)} source(s) or table(s) could not be read, so their persons would be "
+                    "missing from the ledger: nothing recorded — fix or --exclude them and record again"
+                )
+            _fill_record(record, report, ev, unkeyed, unkeyed_sens)
+            export_id, at_record = session.record(record)
+            recorded = {
+                "id": export_id,
+                "exported_at": record.exported_at.isoformat(),
+                "exempt": record.exempt,
+                "counted_towards_cumulative": record.exempt is None,
+                "persons": at_record.this_any + unkeyed,
+            }
+            if record.exempt:
+                notes.append(
+                    f"recorded as exempt ({record.exempt}): 不计入累计数量 — its persons do not count "
+                    "towards later exports' cumulative numbers"
+                )
+    if unkeyed:
+        notes.append(
+            f"{unkeyed:,} persons were counted without a key (rows without any identifier, or tables "
+            "whose persons could not be counted exactly); they cannot be de-duplicated — see persons.tables"
+        )
+    kinds = {t.key_kind for t in tallies if t.keyed}
+    if len(kinds) > 1:
+        notes.append(
+            f"tables identify persons by different kinds of key ({', '.join(sorted(kinds))}): persons "
+            "keyed differently cannot be matched and are counted separately (an upper bound); "
+            "--person-key COLUMN makes the count exact when the tables share an identifier"
+        )
+    for t in report["tables"]:
+        tally = next((x for x in tallies if x.source == t.get("source") and x.table == _qualified(t)), None)
+        if tally is not None:
+            t["persons"] = tally.to_dict()
+    return Assessment(
+        options=options,
+        as_of=as_of,
+        report=report,
+        tallies=tallies,
+        year=year,
+        evaluation=ev,
+        identification=identification,
+        started_at=started,
+        finished_at=utc_now(),
+        errors=errors,
+        notes=notes,
+        recorded=recorded,
+        ledger={
+            "location": ledger.display,
+            "exists": ledger.exists,
+            "key_fingerprint": ledger.fingerprint,
+            "window": [_dt.date(as_of.year, 1, 1).isoformat(), as_of.isoformat()],
+            "prior_exports": year.prior_exports,
+            "exempt_articles": sorted(EXEMPTIONS.values()),
+        },
+    )
+
+
+def _has_columns(t: dict[str, Any], key: Sequence[str]) -> bool:
+    return {c["name"].lower() for c in t.get("columns", [])} >= {k.lower() for k in key}
+
+
+def person_key_for(t: dict[str, Any], person_keys: Sequence[Sequence[str]]) -> tuple[str, ...] | None:
+    """The ``--person-key`` alternative a scanned table uses: the first whose columns it has.
+
+    When it has none of them the first is returned, so that the table is keyed
+    by its findings with a note saying why.
+
+    >>> t = {"columns": [{"name": "Sample_ID"}, {"name": "gene"}]}
+    >>> person_key_for(t, [("subject_id",), ("sample_id",)]), person_key_for(t, [])
+    (('sample_id',), None)
+    """
+    for key in person_keys:
+        if _has_columns(t, key):
+            return tuple(key)
+    return tuple(person_keys[0]) if person_keys else None
+
+
+def _qualified(t: dict[str, Any]) -> str:
+    return f"{t['schema']}.{t['table']}" if t.get("schema") else str(t.get("table"))
+
+
+def _count_sources(
+    sources: Sequence[str],
+    report: dict[str, Any],
+    options: CheckOptions,
+    session: LedgerSession | None,
+    errors: list[str],
+) -> list[PersonTally]:
+    """Count every scanned table's persons; with a session, also stream its hashed keys into it."""
+    tallies: list[PersonTally] = []
+    seen: set[int] = set()
+    for source in sources:
+        try:
+            connector = open_source(source, **options.open_options())
+        except SourceError as exc:
+            errors.append(scrub(exc.message, source))
+            continue
+        mine = [
+            t
+            for t in report["tables"]
+            if t.get("source") == connector.display_uri and t.get("status") == "ok" and id(t) not in seen
+        ]
+        if not mine:
+            continue
+        try:
+            with connector:
+                listed = {(i.schema, i.name): i for i in connector.list_tables()}
+                for t in mine:
+                    seen.add(id(t))
+                    tally = _count_table(
+                        connector, listed.get((t.get("schema"), t["table"])), t, options, session
+                    )
+                    if tally.error:
+                        errors.append(scrub(tally.error, source))
+                    tallies.append(tally)
+        except SourceError as exc:
+            errors.append(scrub(exc.message, source))
+    return tallies
+
+
+def _count_table(
+    connector: Connector,
+    info: TableInfo | None,
+    t: dict[str, Any],
+    options: CheckOptions,
+    session: LedgerSession | None,
+) -> PersonTally:
+    """One table's persons; with a session, its keys hashed into it.  Failures end up in ``tally.error``."""
+    tally = PersonTally(table=_qualified(t), source=connector.display_uri, schema=t.get("schema"))
+    if info is None:
+        tally.basis, tally.error = "error", f"{connector.display_uri}: table {tally.table} vanished; rerun"
+        return tally
+    try:
+        tally = count_persons(connector, info, t, person_key=person_key_for(t, options.person_keys))
+        tally.source = connector.display_uri
+        if session is not None and tally.keyed:
+            try:
+                for batch in iter_person_keys(connector, info, tally):
+                    session.add_keys(batch, tally.sensitive)
+            except NotImplementedError:  # counted, but its keys cannot be streamed out
+                tally.distinct_keys = 0
+                tally.note = (tally.note + "; " if tally.note else "") + (
+                    f"{type(connector).__name__} cannot stream keys: these persons are counted without "
+                    "de-duplication against other tables and exports"
+                )
+    except SourceError as exc:
+        tally.basis, tally.error = "error", exc.message
+    return tally
+
+
+def _decide(
+    report: dict[str, Any], catalog: Catalog, options: CheckOptions, year: YearTally, *, basis: str
+) -> tuple[Evaluation, dict[str, Any]]:
+    persons = year.person_counts(basis)
+    findings = findings_from_report(report)
+    try:
+        ev = evaluate(
+            findings,
+            catalog=catalog,
+            lists=list(options.lists),
+            scenario=options.scenario,
+            subject=options.subject,
+            persons=persons,
+        )
+    except CatalogError as exc:
+        raise CheckError("; ".join(exc.problems)) from None
+    rule_doc = catalog.get(options.reference_rule)
+    identification = identify(
+        findings,
+        persons,
+        rule=catalog.reference_rule(options.reference_rule),
+        rule_evidence=rule_doc.evidence(),
+        accounts_or_diagnosis_entities=load_mapping().accounts_or_diagnosis_entities,
+    )
+    report["list_items"] = ev.to_dict()
+    report["important_data"] = identification
+    report.setdefault("catalog", {})["lists"] = [catalog.get(i).evidence() for i in options.lists]
+    return ev, identification
+
+
+def _fill_record(
+    record: ExportRecord, report: dict[str, Any], ev: Evaluation, unkeyed: int, unkeyed_sens: int
+) -> None:
+    record.lists = [{k: x.get(k) for k in ("id", "version", "sha256")} for x in ev.lists]
+    record.items = [{"list": i["list"], "item": i["item"], "route": i["route"]} for i in ev.hits]
+    record.route = ev.route
+    record.sources = [s["uri"] for s in report["sources"]]
+    record.dataset = [
+        {
+            "source": t.get("source"),
+            "table": _qualified(t),
+            "row_count": t.get("row_count"),
+            "fingerprint": t.get("fingerprint", {}),
+        }
+        for t in report["tables"]
+    ]
+    record.unkeyed_any, record.unkeyed_sensitive = unkeyed, unkeyed_sens
+    record.tool_version = __version__
