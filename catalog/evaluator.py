@@ -23,8 +23,20 @@ item of every chosen list the evaluator asks, in the list's own terms:
    ``trajectory_precision_m`` parameter counts coordinates only when finer than it
    (平面精度不优于10米（不含10米）的车辆行踪轨迹).
 5. **Thresholds** — persons counted for the threshold's PI kind, ``min``
-   inclusive (以上) and ``below`` exclusive (不满), cumulated over the calendar year
-   when the item says 自当年1月1日起累计.
+   inclusive (以上) and ``below`` exclusive (不满), under the item's counting rule
+   (its own ``counting_rule`` when its text words one, else the list's, else the
+   default: 自当年1月1日起累计, de-duplicated per natural person).  A threshold
+   scoped to part of an item (``applies_to``: 1万人以上的…生物特征数据) is applied
+   only when the findings hold that part's data.
+6. **Modality** — AI-training-data items are per content type (音频 / 图像 /
+   文本).  A column scan cannot tell whether exported data is audio, image or
+   text, so such an item is ``needs_review`` unless the modality is declared
+   (``modality=``), and decided by its band for that modality when it is.
+
+Every item examined comes out with an ``outcome``: ``hit`` (in ``items``),
+``not_hit`` (with the reason) or ``needs_review`` (in ``manual_review``, with the
+reason and a ``review`` kind: ``modality``, ``scale``, ``judgement`` or
+``counting_unit``).  Items needing review never set the route.
 
 Important-data items are *candidates* (Jiangsu Art. 17: only data the
 authorities notified or published as important must be declared as such).  A
@@ -62,7 +74,7 @@ from catalog.findings import (
 )
 from catalog.loader import LIST_CATEGORY_RULE, Catalog
 from catalog.mapping import load_mapping
-from catalog.models import CatalogError, Item, NegativeList, Threshold
+from catalog.models import CatalogError, CountingRule, Item, NegativeList, Threshold
 
 ROUTE_RANK: dict[str, int] = {
     "outside": 0,
@@ -80,6 +92,11 @@ ROUTE_LABELS: dict[str, str] = {
 EXPORT_CONTROL_CATEGORIES = ("禁止出口限制出口技术", "属于出口管制法管制的相关数据")
 #: "A certain scale" without a number: the scan can show the data, not that it reaches the scale.
 UNDEFINED_SCALE = re.compile(r"一定[^，。；]{0,8}?规模")
+#: What an item counts when its text is silent: 自当年1月1日起累计, de-duplicated per natural person (CBDF Provisions).
+DEFAULT_COUNTING_RULE = CountingRule(cumulative_from="01-01", unit="natural_person",
+                                     source_text="（默认）自当年1月1日起累计，以自然人为单位去重")
+#: The unit chujing's person counts measure; an item counted in another unit needs a person to count.
+COUNTED_UNIT = "natural_person"
 
 
 def strictest(routes: Iterable[str]) -> str:
@@ -139,8 +156,14 @@ def evaluate(
     scenario: str | None,
     subject: str | None,
     persons: PersonCounts,
+    modality: str | None = None,
 ) -> Evaluation:
-    """Apply ``lists`` to an export and return the items hit and the strictest route."""
+    """Apply ``lists`` to an export and return the items hit and the strictest route.
+
+    ``modality`` (``audio``, ``image``, ``text``, ``video`` …) is the content type
+    of the exported data when the exporter declares it; a scan cannot tell it, and
+    without it modality-specific items (AI training data) need review.
+    """
     vocab = catalog.vocabulary
     if scenario is not None and scenario not in vocab.scenarios:
         raise CatalogError([f"unknown scenario '{scenario}' (known: {', '.join(sorted(vocab.scenarios))})"])
@@ -154,7 +177,7 @@ def evaluate(
     for list_id in lists:
         loaded = catalog.get(list_id)
         nl = catalog.negative_list(list_id)
-        ctx = _ListEvaluation(nl, findings, scenario, subject, persons, catalog)
+        ctx = _ListEvaluation(nl, findings, scenario, subject, persons, catalog, modality)
         h, n, r = ctx.run()
         hits += h
         not_hit += n
@@ -191,14 +214,28 @@ class _Verdict:
     review: bool = False  # a person must judge (routed to manual_review, not to the route)
     reason: str = ""
     kind: str = "any"  # which persons the hit counted
+    review_kind: str = "judgement"  # modality | scale | judgement | counting_unit
+
+
+@dataclass
+class _Band:
+    """The thresholds' answer for one item."""
+
+    met: bool
+    kind: str
+    words: str
+    basis: str  # threshold | indicative | none | review
+    review_kind: str = "scale"
+    modalities: tuple[str, ...] = ()  # the content types the met band(s) are for
 
 
 class _ListEvaluation:
     """One list applied to one export (the per-item decisions, with reasons in words)."""
 
     def __init__(self, nl: NegativeList, findings: Findings, scenario: str | None, subject: str | None,
-                 persons: PersonCounts, catalog: Catalog):
+                 persons: PersonCounts, catalog: Catalog, modality: str | None = None):
         self.nl, self.f, self.scenario, self.subject, self.persons = nl, findings, scenario, subject, persons
+        self.modality = modality
         self.vocab = catalog.vocabulary
         self._rule = catalog.reference_rule(LIST_CATEGORY_RULE) if LIST_CATEGORY_RULE in catalog else None
         self._cover: dict[int, bool] = {}
@@ -213,10 +250,11 @@ class _ListEvaluation:
             if v.hit:
                 hits.append(self._hit(it, v))
             elif v.review:
-                review.append({"list": self.nl.id, "item": it.item, "route": it.route, "reason": v.reason,
+                review.append({"list": self.nl.id, "item": it.item, "outcome": "needs_review",
+                               "review": v.review_kind, "route": it.route, "reason": v.reason,
                                "source_text": it.source_text})
             elif v.reason:
-                not_hit.append({"list": self.nl.id, "item": it.item, "reason": v.reason})
+                not_hit.append({"list": self.nl.id, "item": it.item, "outcome": "not_hit", "reason": v.reason})
         return hits, not_hit, review
 
     def decide(self, it: Item) -> _Verdict:
@@ -230,35 +268,73 @@ class _ListEvaluation:
         personal = it.data_kind != "important_data"
         if excluded and personal:
             return _Verdict(reason=self._excluded_reason(it, excluded))
+        item_modalities = self._item_modalities(it)
+        if self.modality is not None and item_modalities and self.modality not in item_modalities:
+            return _Verdict(reason=f"item {it.item} is for {'/'.join(item_modalities)} data; this export is declared "
+                                   f"{self.modality} data")
         ev = self._evidence(it)
         if not ev.present:
             return _Verdict(review=ev.review, reason=ev.words)
         words = [f"item {it.item} ({self.nl.id}, tier {it.tier}): {it.name}", why, subj_why, ev.words]
         if excluded:
             words.append(self._excluded_reason(it, excluded, narrowing=True))
-        met, kind, th_words, basis = self._thresholds(it)
-        words.append(th_words)
-        if basis == "review":
-            return _Verdict(review=True, reason="; ".join(w for w in words if w))
-        if not met:
+        band = self._thresholds(it)
+        words.append(band.words)
+        if band.basis == "review":
+            return _Verdict(review=True, reason="; ".join(w for w in words if w), review_kind=band.review_kind)
+        if not band.met:
             return _Verdict(reason="; ".join(w for w in words if w))
-        if not personal and basis == "none" and not ev.decisive:
+        if not personal and band.basis == "none" and not ev.decisive:
             words.append("the scan found data of the kind this item describes, not that it is this item's data: "
                          "a person must judge")
-            return _Verdict(review=True, reason="; ".join(w for w in words if w))
+            return _Verdict(review=True, reason="; ".join(w for w in words if w), review_kind="judgement")
+        modalities = band.modalities or item_modalities
+        if modalities and self.modality is None:
+            # 音频 / 图像 / 文本: the item (or the band met) is for content types a column scan cannot tell apart
+            words.append(f"needs review: the item is for {'/'.join(modalities)} data and a column scan cannot tell "
+                         "whether the exported data is audio, image or text (the list leaves out video and other "
+                         "modalities); declare the modality or review it by hand")
+            return _Verdict(review=True, reason="; ".join(w for w in words if w), review_kind="modality")
+        if modalities:
+            words.append(f"declared modality: {self.modality}")
         for cond in it.elements.exclusion_conditions:
             words.append(f"carve-out a scan cannot check: 「{cond}」")
-        modalities = it.parameters.get("modalities")
-        if modalities:  # AI training data items are per modality (音频 / 图像 / 文本)
-            words.append(f"the item is for {'/'.join(map(str, modalities))} data; a scan does not tell the modality")
         if not personal:
             words.append("candidate important data (see the Art. 17 note)")
-        return _Verdict(hit=True, reason="; ".join(w for w in words if w), kind=kind)
+        return _Verdict(hit=True, reason="; ".join(w for w in words if w), kind=band.kind)
+
+    @staticmethod
+    def _item_modalities(it: Item) -> tuple[str, ...]:
+        mods = it.parameters.get("modalities") or []
+        return tuple(dict.fromkeys([*map(str, mods), *(m for th in it.thresholds for m in th.modalities)]))
 
     def _hit(self, it: Item, v: _Verdict) -> dict[str, Any]:
-        return {"list": self.nl.id, "item": it.item, "route": it.route, "tier": it.tier, "data_kind": it.data_kind,
-                "candidate": it.data_kind == "important_data", "name": it.name, "name_en": it.name_en,
-                "reason": v.reason, "source_text": it.source_text, "persons": self.persons.get(v.kind).to_dict()}
+        out = {"list": self.nl.id, "item": it.item, "outcome": "hit", "route": it.route, "tier": it.tier,
+               "data_kind": it.data_kind, "candidate": it.data_kind == "important_data", "name": it.name,
+               "name_en": it.name_en, "reason": v.reason, "source_text": it.source_text,
+               "persons": self.persons.get(v.kind).to_dict()}
+        rule, origin = self.counting_rule(it)
+        if it.thresholds and rule is not None:
+            out["counting_rule"] = {"origin": origin, "cumulative_from": rule.cumulative_from, "unit": rule.unit,
+                                    "excluded_cases": list(rule.excluded_cases), "source_text": rule.source_text}
+        return out
+
+    def counting_rule(self, it: Item) -> tuple[CountingRule | None, str]:
+        """The rule persons are counted by for ``it``, and where it comes from (item | list | default | none).
+
+        An item's own rule wins (banking items 4–7 and 9–12 also leave out
+        行业标准规范或指导文件规定情形); an item counted over the calendar year
+        without one takes the list's, else the default (自当年1月1日起累计, per
+        natural person).  An item that is not cumulative and has no rule counts
+        this export alone.
+        """
+        if it.counting_rule is not None:
+            return it.counting_rule, "item"
+        if it.counting == "cumulative_calendar_year":
+            if self.nl.counting_rule is not None:
+                return self.nl.counting_rule, "list"
+            return DEFAULT_COUNTING_RULE, "default"
+        return None, "none"
 
     # -- scenario and subject --
 
@@ -358,17 +434,23 @@ class _ListEvaluation:
         excluded = {e for x in it.elements.excluded for e in x.entities}
         limit = it.parameters.get("trajectory_precision_m")
         seen: list[str] = []
+        coarse: list[str] = []  # coordinates too coarse to be the item's trajectory, said in the not-hit reason
         decisive = False
         for etype in ev.entities:
             if etype in excluded and it.data_kind == "important_data":
                 continue
             for h in self.f.hits(etype):
-                if need == "sensitive" and h.pi_class != "sensitive":
-                    continue
                 if etype == "GEO_COORDINATE" and limit is not None:
                     if h.precision_m is not None and h.precision_m >= float(limit):
+                        coarse.append(self._trajectory_words(it, h, float(limit)))
+                        continue
+                    if need == "sensitive" and h.pi_class != "sensitive":
                         continue
                     seen.append(self._trajectory_words(it, h, float(limit)))
+                    decisive = decisive or etype in self.decisive_entities
+                    continue
+                if need == "sensitive" and h.pi_class != "sensitive":
+                    continue
                 else:
                     seen.append(h.describe())
                 decisive = decisive or etype in self.decisive_entities
@@ -380,7 +462,8 @@ class _ListEvaluation:
             if seen:
                 return _Evidence(True, "evidence: " + "; ".join(dict.fromkeys(seen)), decisive=decisive)
             what = ", ".join([*ev.entities, *(f"sub-category {c}" for c in ev.categories)]) or "export-control codes"
-            return _Evidence(False, f"item {it.item}: none of its evidence ({what}) in the findings")
+            tail = f"; {'; '.join(dict.fromkeys(coarse))}" if coarse else ""
+            return _Evidence(False, f"item {it.item}: none of its evidence ({what}) in the findings{tail}")
         if need == "none":
             return _Evidence(False, f"item {it.item} ({it.name}): a scan cannot show this data; review it by hand",
                              review=True)
@@ -391,13 +474,27 @@ class _ListEvaluation:
                          "information found")
 
     def _trajectory_words(self, it: Item, h: EntityHit, limit: float) -> str:
+        """Which precision was measured and how it compares with the item's line, under the recorded reading.
+
+        ``coordinates in vehicle_trips.lat resolve to ~1.1 m (< 10 m, 平面精度不优于10米(不含10米)的车辆行踪轨迹;
+        working reading: …; counsel to confirm)``.
+        """
+        ip = it.interpretation("trajectory_precision_m")
         m = re.search(r"平面精度[^，。；、]*?轨迹", it.description) or re.search(r"平面精度[^，。；、]*?轨迹", it.source_text)
-        quote = m.group(0) if m else f"planar precision finer than {limit:g} m"
+        quote = ip.source_text if ip is not None else (m.group(0) if m else f"planar precision finer than {limit:g} m")
+        reading = ""
+        if ip is not None and ip.status != "confirmed":
+            who = f"; {ip.confirm_with} to confirm" if ip.confirm_with else ""
+            reading = f"; working reading: finer than {limit:g} m counts{who}"
         if h.precision_m is None:
-            return f"coordinates in {h.where()}: precision not measured, treated as finer than {limit:g} m ({quote})"
+            return (f"coordinates in {h.where()}: precision not measured, treated as finer than {limit:g} m "
+                    f"({quote}{reading})")
         p = h.precision_m
         pm = f"{p:.2g} m" if p < 1 else f"{p:,.1f} m"
-        return f"coordinates in {h.where()} resolve to {pm} (< {limit:g} m, {quote})"
+        if p >= limit:
+            return (f"coordinates in {h.where()} resolve to ~{pm} (≥ {limit:g} m): not the item's trajectory "
+                    f"({quote}{reading})")
+        return f"coordinates in {h.where()} resolve to ~{pm} (< {limit:g} m, {quote}{reading})"
 
     def _category_evidence(self, it: Item) -> list[str]:
         out = []
@@ -431,44 +528,114 @@ class _ListEvaluation:
 
     # -- thresholds --
 
-    def _thresholds(self, it: Item) -> tuple[bool, str, str, str]:
-        """(met, pi kind, words, basis): basis is threshold | indicative | none | review."""
-        cumulative = it.counting == "cumulative_calendar_year"
+    def _thresholds(self, it: Item) -> _Band:
+        """The item's bands against the persons counted under its counting rule."""
+        rule, origin = self.counting_rule(it)
+        cumulative = rule is not None and rule.cumulative_from is not None
         if not it.thresholds:
-            indicative = it.evidence.indicative
-            persons = [x for x in indicative if x.measure == "persons"]
-            n = self.persons.any.total if cumulative else self.persons.any.this_export
-            for x in persons:
-                if x.met_by(n):
-                    return True, "any", f"{n:,} persons reach the scale the item names 「{x.source_text}」", "indicative"
-            others = [x for x in indicative if x.measure != "persons"]
-            if others:
-                said = "; ".join(f"「{x.source_text}」" for x in others)
-                return False, "any", f"the item's scale is not a count of persons ({said}): a person must check it", \
-                    "review"
-            if persons:
-                return False, "any", f"{n:,} persons: below the scale the item names 「{persons[0].source_text}」", \
-                    "indicative"
-            if UNDEFINED_SCALE.search(it.name):
-                return False, "any", ("the item names a scale without a number (「一定规模」): whether this data "
-                                      "reaches it is for a person to judge"), "review"
-            return True, "any", "the item sets no person threshold", "none"
-        words = []
+            return self._indicative(it, cumulative)
+        if rule is not None and rule.unit != COUNTED_UNIT:
+            return _Band(False, "any", f"the item counts by {rule.unit} 「{rule.source_text.strip()}」; chujing counts "
+                         "natural persons: a person must count", "review", review_kind="counting_unit")
+        words: list[str] = []
+        applied: list[Threshold] = []
         for th in it.thresholds:
+            skip = self._scope_skip(th)
+            if skip:
+                words.append(skip)
+                continue
+            mods = th.modalities or list(self._item_modalities(it))
+            if self.modality is not None and mods and self.modality not in mods:
+                words.append(f"「{th.source_text}」 is for {'/'.join(mods)} data, not {self.modality}: not applied")
+                continue
+            applied.append(th)
+        if not applied:
+            scoped = [th for th in it.thresholds if th.applies_to is not None]
+            if scoped and self.modality is None:
+                words.append("the item gives no number for the data found: a person must judge whether it is this "
+                             "item's data and reaches its scale")
+                return _Band(False, "any", "; ".join(words), "review", review_kind="scale")
+            return _Band(False, it.thresholds[0].pi, "; ".join(words), "threshold")
+        met: list[tuple[Threshold, str]] = []
+        for th in applied:
             count = self.persons.get(th.pi)
             n = count.total if cumulative else count.this_export
             if th.pi == "sensitive" and not self.f.has_pi("sensitive"):
                 words.append(f"「{th.source_text}」 needs sensitive PI and the findings hold none")
                 continue
             band = _band(th)
-            if th.modalities:  # AI training data: the band is for audio/image/text content, which a scan cannot tell
-                band += f" (for {'/'.join(th.modalities)} data; the modality is not checked)"
+            if th.modalities:
+                band += f" (for {'/'.join(th.modalities)} data)"
+            if th.applies_to is not None:
+                band += f" (for {self._scope_words(th)})"
             how = (f"{n:,} {_kind_words(th.pi)} ({count.this_export:,} in this export + {count.prior_this_year:,} "
                    "earlier this year, 自当年1月1日起累计)" if cumulative else f"{n:,} {_kind_words(th.pi)}")
             if th.met_by(n):
-                return True, th.pi, f"{how}: within {band} 「{th.source_text}」", "threshold"
-            words.append(f"{how}: outside {band} 「{th.source_text}」")
-        return False, it.thresholds[0].pi, "; ".join(words), "threshold"
+                met.append((th, f"{how}: within {band} 「{th.source_text}」"))
+            else:
+                words.append(f"{how}: outside {band} 「{th.source_text}」")
+        if not met:
+            return _Band(False, applied[0].pi, "; ".join(words), "threshold")
+        counted = self._counting_words(rule, origin) if rule is not None else ""
+        said = "; ".join([w for _, w in met] + ([counted] if counted else []))
+        mods = tuple(dict.fromkeys(m for th, _ in met for m in (th.modalities or self._item_modalities(it))))
+        return _Band(True, met[0][0].pi, said, "threshold", modalities=mods)
+
+    def _indicative(self, it: Item, cumulative: bool) -> _Band:
+        """An item without thresholds: the numbers its description names, if any."""
+        indicative = it.evidence.indicative
+        persons = [x for x in indicative if x.measure == "persons"]
+        n = self.persons.any.total if cumulative else self.persons.any.this_export
+        for x in persons:
+            if x.met_by(n):
+                return _Band(True, "any", f"{n:,} persons reach the scale the item names 「{x.source_text}」",
+                             "indicative")
+        others = [x for x in indicative if x.measure != "persons"]
+        if others:
+            said = "; ".join(f"「{x.source_text}」" for x in others)
+            return _Band(False, "any", f"the item's scale is not a count of persons ({said}): a person must check it",
+                         "review", review_kind="scale")
+        if persons:
+            return _Band(False, "any", f"{n:,} persons: below the scale the item names 「{persons[0].source_text}」",
+                         "indicative")
+        if UNDEFINED_SCALE.search(it.name):
+            return _Band(False, "any", ("the item names a scale without a number (「一定规模」): whether this data "
+                                        "reaches it is for a person to judge"), "review", review_kind="scale")
+        return _Band(True, "any", "the item sets no person threshold", "none")
+
+    def _scope_skip(self, th: Threshold) -> str:
+        """Why a scoped threshold does not apply to these findings ('' when it applies)."""
+        sc = th.applies_to
+        if sc is None:
+            return ""
+        if sc.subjects and self.subject is not None and self.subject not in sc.subjects:
+            names = ", ".join(self.vocab.subject_label(x) for x in sc.subjects)
+            return f"「{th.source_text}」 is for {names}, not {self.vocab.subject_label(self.subject)}: not applied"
+        if not (sc.entities or sc.categories):
+            return ""
+        if any(self.f.hits(e) for e in sc.entities) or any(
+                c.code in sc.categories and c.rule == LIST_CATEGORY_RULE for c in self.f.categories):
+            return ""
+        return f"「{th.source_text}」 is for {self._scope_words(th)}, which the findings do not hold: not applied"
+
+    def _scope_words(self, th: Threshold) -> str:
+        sc = th.applies_to
+        if sc is None:
+            return "the whole item"
+        parts = [*sc.entities, *(f"sub-category {c}" for c in sc.categories),
+                 *(self.vocab.subject_label(x) for x in sc.subjects)]
+        return f"{', '.join(parts)} 「{sc.source_text}」"
+
+    @staticmethod
+    def _counting_words(rule: CountingRule, origin: str) -> str:
+        where = {"item": "the item's own counting rule", "list": "the list's counting rule",
+                 "default": "the default counting rule"}.get(origin, "counting rule")
+        unit = "natural persons, de-duplicated" if rule.unit == COUNTED_UNIT else rule.unit
+        since = f"cumulative from {rule.cumulative_from}" if rule.cumulative_from else "this export alone"
+        out = f"counted by {where}: {unit}, {since}"
+        if rule.excluded_cases:
+            out += f"; not counted (the counts are taken to leave them out): {', '.join(rule.excluded_cases)}"
+        return out
 
     # -- list notes --
 

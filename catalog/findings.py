@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.mapping import load_mapping
+from catalog.mapping import load_mapping, not_personal_reason
 
 #: Technology-catalogue codes (《中国禁止出口限制出口技术目录》): six digits, J (prohibited) or X (restricted).
 EXPORT_CONTROL_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6}[JX])(?![0-9A-Za-z])")
@@ -192,8 +192,10 @@ def findings_from_report(report: dict[str, Any]) -> Findings:
                 note_codes(str(code), f"values of column {tname}.{cname}")
             for e in c.get("entities", []):
                 pi = e.get("pi_class", c.get("pi_class"))
+                # a finding that describes products (a drug catalogue) is evidence for no item at all
+                support = (e["type"] in contextual and pi is None) or not_personal_reason(e) is not None
                 hits.append(EntityHit(e["type"], tname, cname, e.get("match_ratio"), e.get("precision_m"), pi,
-                                      supporting_only=e["type"] in contextual and pi is None))
+                                      supporting_only=support))
             for cat in c.get("categories", []):
                 cats.append(CategoryHit(cat["rule"], str(cat["code"]), cat.get("name", ""), tname, cname))
     return Findings.of(hits, cats, codes)

@@ -25,6 +25,7 @@ from pathlib import Path
 from catalog.models import (
     CatalogError,
     Document,
+    Item,
     NegativeList,
     ReferenceRule,
     parse_yaml,
@@ -292,9 +293,62 @@ def _check_list(doc: NegativeList, name: str, vocab: Vocabulary, codes: set[str]
                 if code not in codes:
                     out.append(problem(name, e, f"evidence.categories[{i}]",
                                        f"'{code}' is not a sub-category code of the reference rule"))
+        out += _check_item_extras(it, name, e, vocab, codes)
     notes = [n.note for n in doc.notes]
     for n in sorted({n for n in notes if notes.count(n) > 1}):
         out.append(problem(name, f"note {n}", "note", "duplicate note number"))
+    return out
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _check_item_extras(it: Item, name: str, e: str, vocab: Vocabulary, codes: set[str] | None) -> list[str]:
+    """Threshold scopes, the counting rule and interpretations: each must fit the item it sits in.
+
+    A scope that names data the item does not list, or words the item does not
+    say, would apply a number the text never gave that data; a counting rule
+    whose ``cumulative_from`` contradicts ``counting`` would count two ways.
+    """
+    out: list[str] = []
+    text = _squash(it.source_text)
+    for j, th in enumerate(it.thresholds):
+        sc = th.applies_to
+        if sc is None:
+            continue
+        f = f"thresholds[{j}].applies_to"
+        if _squash(sc.source_text) not in text:
+            out.append(problem(name, e, f"{f}.source_text", "not found in the item's source_text (quote its words)"))
+        for i, el in enumerate(sc.elements):
+            if el not in it.elements.included:
+                out.append(problem(name, e, f"{f}.elements[{i}]", f"'{el}' is not in the item's elements.included"))
+        for i, ent in enumerate(sc.entities):
+            if ent not in vocab.entities:
+                out.append(problem(name, e, f"{f}.entities[{i}]", f"unknown entity id '{ent}'"))
+            elif ent not in it.evidence.entities:
+                out.append(problem(name, e, f"{f}.entities[{i}]", f"'{ent}' is not in the item's evidence.entities"))
+        for i, code in enumerate(sc.categories):
+            if code not in it.evidence.categories:
+                out.append(problem(name, e, f"{f}.categories[{i}]",
+                                   f"'{code}' is not in the item's evidence.categories"))
+            elif codes is not None and code not in codes:
+                out.append(problem(name, e, f"{f}.categories[{i}]",
+                                   f"'{code}' is not a sub-category code of the reference rule"))
+        for i, sid in enumerate(sc.subjects):
+            if sid not in (it.subjects or vocab.subjects):
+                out.append(problem(name, e, f"{f}.subjects[{i}]", f"'{sid}' is not one of the item's subjects"))
+    rule = it.counting_rule
+    if rule is not None and (rule.cumulative_from is not None) != (it.counting == "cumulative_calendar_year"):
+        out.append(problem(name, e, "counting_rule.cumulative_from",
+                           f"{rule.cumulative_from!r} contradicts counting: {it.counting}"))
+    for j, ip in enumerate(it.interpretations):
+        if ip.parameter is not None and ip.parameter not in it.parameters:
+            out.append(problem(name, e, f"interpretations[{j}].parameter",
+                               f"'{ip.parameter}' is not a key of the item's parameters"))
+        if _squash(ip.source_text) not in text:
+            out.append(problem(name, e, f"interpretations[{j}].source_text",
+                               "not found in the item's source_text (quote its words)"))
     return out
 
 

@@ -7,9 +7,12 @@ report.  Each column with a personal-information entity gets ``pi_class``
 the sub-categories of the chosen reference rule its findings fall under, each
 with a reason in words (``"GENETIC_VARIANT in 98% of sampled values"``).
 
-Context matters in three places: a table holding data of minors under 14 makes
+Context matters in four places: a table holding data of minors under 14 makes
 all its PI sensitive; coordinates are sensitive and 地理信息 only when finer than
-10 m; and precise coordinates in a table about vehicles are also 智能网联汽车.
+10 m; precise coordinates in a table about vehicles are also 智能网联汽车; and a
+finding the recognizers mark as describing products (MEDICATION with
+``details["product_catalogue"]``: drug names in a product master table) is not
+personal information and not 健康医疗 data at all (``not_personal_when``).
 
 :func:`annotate_table` is the per-table step of :func:`catalog.annotate_report`.
 """
@@ -68,6 +71,19 @@ class CategoryRule(_Strict):
     vehicle_context: bool = False
 
 
+class NotPersonalRule(_Strict):
+    """A finding the recognizers mark, in ``details[detail]``, as describing things rather than persons.
+
+    MEDICATION in a product catalogue (drug names beside approval numbers, SKUs
+    and prices, nothing about a person) names products: it is neither personal
+    information nor 健康医疗 data.  The same drug names beside a patient are a
+    medication record (用药记录) and stay sensitive.
+    """
+
+    detail: str
+    basis: str
+
+
 class VehicleContext(_Strict):
     entities: list[str] = Field(default_factory=list)
     words: list[str] = Field(default_factory=list)
@@ -78,6 +94,7 @@ class Mapping(_Strict):
     pi_class: dict[str, PiRule]
     geo: GeoRule
     contextual: dict[str, ContextualRule] = Field(default_factory=dict)
+    not_personal_when: dict[str, NotPersonalRule] = Field(default_factory=dict)
     minors: MinorsRule
     categories: dict[str, CategorySpec]
     rules: list[CategoryRule]
@@ -173,8 +190,30 @@ def _vehicle_reason(table: dict[str, Any], mapping: Mapping) -> str | None:
     return None
 
 
+def not_personal_reason(entity: dict[str, Any], mapping: Mapping | None = None) -> str | None:
+    """Why a finding is not about a person (``None`` when it may be), from the recognizer's ``details``.
+
+    >>> not_personal_reason({"type": "MEDICATION", "details": {"product_catalogue": ["approval_no", "price"]}})[:40]
+    'MEDICATION in a product catalogue (appro'
+    >>> not_personal_reason({"type": "MEDICATION"}) is None
+    True
+    """
+    rule = (mapping or load_mapping()).not_personal_when.get(entity.get("type", ""))
+    if rule is None:
+        return None
+    details = entity.get("details") or {}
+    signal = details.get(rule.detail) if isinstance(details, dict) else None
+    if not signal:
+        return None
+    shown = ", ".join(map(str, signal[:5])) if isinstance(signal, list) else str(signal)
+    what = rule.detail.replace("_", " ")
+    return f"{entity['type']} in a {what} ({shown}): {rule.basis}" if shown and shown != "True" else \
+        f"{entity['type']} in a {what}: {rule.basis}"
+
+
 def _table_context(table: dict[str, Any], mapping: Mapping) -> _TableContext:
-    ents = {e["type"] for c in table.get("columns", []) for e in c.get("entities", [])}
+    ents = {e["type"] for c in table.get("columns", []) for e in c.get("entities", [])
+            if not_personal_reason(e, mapping) is None}
     pi = {t for t in ents if mapping.pi_class.get(t) is None or mapping.pi_class[t].class_ in ("sensitive", "general")
           or t == "GEO_COORDINATE"}
     return _TableContext(frozenset(ents), frozenset(pi), mapping.minors.entity in ents,
@@ -185,6 +224,9 @@ def entity_pi_class(entity: dict[str, Any], ctx: _TableContext, mapping: Mapping
     """The PI class of one finding, with its basis in words."""
     etype = entity["type"]
     rule = mapping.pi_class.get(etype)
+    not_personal = not_personal_reason(entity, mapping)
+    if not_personal is not None:
+        return None, not_personal
     if etype == "GEO_COORDINATE":
         p = entity.get("precision_m")
         limit = mapping.geo.sensitive_below_m
@@ -207,10 +249,11 @@ def entity_pi_class(entity: dict[str, Any], ctx: _TableContext, mapping: Mapping
     return rule.class_, f"{etype}: {rule.basis}"
 
 
-def _category_reason(entity: dict[str, Any], rule: CategoryRule, ctx: _TableContext) -> str | None:
+def _category_reason(entity: dict[str, Any], rule: CategoryRule, ctx: _TableContext,
+                     mapping: Mapping | None = None) -> str | None:
     """Why ``entity`` puts its column into ``rule``'s category, or None when a condition fails."""
-    if entity["type"] not in rule.entities:
-        return None
+    if entity["type"] not in rule.entities or not_personal_reason(entity, mapping) is not None:
+        return None  # a drug name in a product catalogue is not 健康医疗 data
     if rule.table_has_any and not (ctx.entities & set(rule.table_has_any)):
         return None
     if rule.vehicle_context and ctx.vehicle is None:
@@ -257,7 +300,7 @@ def _column_categories(col: dict[str, Any], ctx: _TableContext, rule: ReferenceR
         if cat is None:
             continue
         for e in col.get("entities", []):
-            why = _category_reason(e, r, ctx)
+            why = _category_reason(e, r, ctx, mapping)
             if why and why not in reasons.setdefault(cat.code, []):
                 reasons[cat.code].append(why)
     out = []

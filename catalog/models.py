@@ -82,8 +82,22 @@ class Tier(_Strict):
 
 
 class CountingRule(_Strict):
-    cumulative_from: str | None = None
-    unit: str = "natural_person"
+    """How persons are counted against an item's thresholds (个人信息计算数量…).
+
+    ``cumulative_from`` (``"01-01"``: 自当年1月1日起累计) adds persons exported
+    earlier this year; ``None`` counts this export alone.  ``unit`` is what one
+    counts: ``natural_person`` (以自然人为单位去重) is the only unit a scan's
+    person counts measure, so an item counted in anything else goes to manual
+    review.  ``excluded_cases`` are the exports that are not counted (属于…规定情形的，
+    不计入累计数量); a scan cannot see them, so the counts given are taken to
+    exclude them and the reason says so.  A list carries its common rule; an item
+    whose text words it differently (banking items 4–7 and 9–12 also leave out
+    行业标准规范或指导文件规定情形) carries its own, which wins.
+    """
+
+    cumulative_from: Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")] | None \
+        = None
+    unit: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")] = "natural_person"
     excluded_cases: list[str] = Field(default_factory=list)
     source_text: Text
 
@@ -158,14 +172,47 @@ class Evidence(_Strict):
     export_control_codes: list[str] = Field(default_factory=list)  # technology-catalogue codes that evidence it
 
 
+class ThresholdScope(_Strict):
+    """The part of an item a threshold is for, when the item names several numbers for several kinds of data.
+
+    Medical-devices item 2 reads 10万人以上的群体诊疗、健康生理状况…；1万人以上的…生物特征数据，
+    医疗资源数据: the 1万 band is for biometric data only, so diagnoses of 20,000
+    persons must not meet it.  A scoped threshold is applied only when the
+    findings hold its data: one of ``entities``, or one of ``categories``
+    (reference-rule sub-category codes), or — for a threshold scoped to data
+    subjects — when the export's subject is one of ``subjects`` (or not given).
+    ``elements`` name the item's ``elements.included`` ids it covers, for readers;
+    ``source_text`` quotes the words of the item that scope it.
+    """
+
+    elements: list[Kebab] = Field(default_factory=list)
+    entities: list[EntityId] = Field(default_factory=list)
+    categories: list[CategoryCode] = Field(default_factory=list)
+    subjects: list[Kebab] = Field(default_factory=list)
+    source_text: Text
+
+    @model_validator(mode="after")
+    def _something(self) -> ThresholdScope:
+        if not (self.entities or self.categories or self.subjects):
+            raise ValueError("a threshold scope needs entities, categories or subjects (what in a scan shows its data)")
+        return self
+
+
 class Threshold(_Strict):
-    """Persons counted for one kind of PI: ``min`` inclusive (以上), ``below`` exclusive (不满)."""
+    """Persons counted for one kind of PI: ``min`` inclusive (以上), ``below`` exclusive (不满).
+
+    ``applies_to`` scopes the band to part of the item (see :class:`ThresholdScope`);
+    without it the band is for the whole item.  ``modalities`` (AI training data)
+    names the content types the band is for (音频、图像 vs 文本), which a column
+    scan cannot tell: the evaluator asks for review unless the modality is declared.
+    """
 
     pi: PiKind
     min: int | None = None
     below: int | None = None
     source_text: Text
     modalities: list[Kebab] = Field(default_factory=list)  # AI training data: audio/image/text the band is for
+    applies_to: ThresholdScope | None = None
 
     @model_validator(mode="after")
     def _bounds(self) -> Threshold:
@@ -186,6 +233,24 @@ class Threshold(_Strict):
         if self.min is not None and count < self.min:
             return False
         return not (self.below is not None and count >= self.below)
+
+
+class Interpretation(_Strict):
+    """chujing's working reading of wording a scan must turn into a number, kept beside the words.
+
+    The automotive lists' 平面精度不优于10米（不含10米）的车辆行踪轨迹 reads literally
+    "planar precision not better than 10 m"; chujing reads it as trajectories
+    whose coordinates resolve finer than 10 m.  A reading that is not
+    ``confirmed`` is shown in every reason that relies on it, so nobody mistakes
+    it for the text.  ``parameter`` names the key of ``parameters`` it sets.
+    """
+
+    parameter: str | None = None
+    source_text: Text  # the words read, verbatim from the item
+    literal_en: str = ""  # what the words say, translated literally
+    reading: Text  # the working reading, in English
+    status: Literal["working_reading", "confirmed"] = "working_reading"
+    confirm_with: str | None = None  # who should confirm it (counsel)
 
 
 class Link(_Strict):
@@ -213,7 +278,12 @@ class Item(_Strict):
     counting_rule: CountingRule | None = None  # an item-level rule that overrides the list's
     links: list[Link] = Field(default_factory=list)
     parameters: dict[str, Any] = Field(default_factory=dict)  # e.g. {trajectory_precision_m: 10}
+    interpretations: list[Interpretation] = Field(default_factory=list)
     source_text: Text
+
+    def interpretation(self, parameter: str) -> Interpretation | None:
+        """The reading recorded for ``parameters[parameter]``, if any."""
+        return next((i for i in self.interpretations if i.parameter == parameter), None)
 
 
 class Note(_Strict):

@@ -216,7 +216,8 @@ def test_excluded_elements_are_explained_and_fall_to_the_catch_all(real_catalog)
 
 def test_trajectory_reason_states_the_measured_precision(real_catalog):
     h = _by_item(_run(_case("auto-precise-12000"), real_catalog))[12]
-    assert "coordinates in vehicle_trips.lat resolve to 1.1 m (< 10 m, 平面精度不优于10米(不含10米)的车辆行踪轨迹)" in h["reason"]
+    assert ("coordinates in vehicle_trips.lat resolve to ~1.1 m (< 10 m, 平面精度不优于10米(不含10米)的车辆行踪轨迹; "
+            "working reading: finer than 10 m counts; counsel to confirm)") in h["reason"]
     assert h["persons"]["total"] == 12_000
 
 
@@ -224,6 +225,7 @@ def test_coarse_coordinates_do_not_count_as_trajectory(real_catalog):
     ev = _run(_case("auto-coarse-12000"), real_catalog)
     why = {n["item"]: n["reason"] for n in ev.not_hit}
     assert "none of its evidence" in why[12]
+    assert "resolve to ~1,113.2 m (≥ 10 m): not the item's trajectory" in why[12]
     assert ev.route == OUT and ev.to_dict()["route_label"].startswith("负面清单外")
 
 
