@@ -54,6 +54,7 @@ def annotate_report(
     scenario: str | None = None,
     subject: str | None = None,
     ciio: bool = False,
+    modality: str | None = None,
 ) -> dict:
     """Map a scan report onto the catalogue, in place, and return it.
 
@@ -81,7 +82,15 @@ def annotate_report(
     findings = findings_from_report(report)
     persons = persons_from_report(report)
     if lists:
-        ev = evaluate(findings, catalog=catalog, lists=lists, scenario=scenario, subject=subject, persons=persons)
+        ev = evaluate(
+            findings,
+            catalog=catalog,
+            lists=lists,
+            scenario=scenario,
+            subject=subject,
+            persons=persons,
+            modality=modality,
+        )
         report["list_items"] = ev.to_dict()
     else:
         report.pop("list_items", None)

@@ -54,6 +54,7 @@ class CheckOptions:
     lists: Sequence[str]
     scenario: str | None = None
     subject: str | None = None
+    modality: str | None = None  # declared content type (AI training data items); see ScanOptions
     #: ``--person-key`` values: each one column or a composite of several; per table the first whose
     #: columns the table has keys its persons (all of kind ``person_key``, so they are unioned across tables).
     person_keys: Sequence[Sequence[str]] = ()
@@ -81,6 +82,7 @@ class CheckOptions:
             include_views=self.include_views,
             scan_date=self.as_of,
             reference_rule=self.reference_rule,
+            modality=self.modality,
             catalog_dirs=self.catalog_dirs,
             debug=self.debug,
             connector_options=dict(self.connector_options),
@@ -445,6 +447,7 @@ def _decide(
             scenario=options.scenario,
             subject=options.subject,
             persons=persons,
+            modality=options.modality,
         )
     except CatalogError as exc:
         raise CheckError("; ".join(exc.problems)) from None

@@ -23,6 +23,7 @@ from reports.integrity import IntegrityError, load_sign_key, seal
 from reports.renderers import FORMATS, RENDERERS, write_report
 from reports.table import render_table
 from scanner import __version__
+from scanner.cli_options import modality_option, s3_connector_options, s3_options
 from scanner.export_cli import check_command, ledger_group
 from scanner.models import TableResult
 from scanner.scan import ScanOptions, scan
@@ -130,33 +131,6 @@ def _setup_logging(debug: bool) -> None:
             logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def s3_options(fn):  # noqa: ANN001, ANN201 - click decorator
-    """Options of s3:// sources (AWS S3, MinIO, Alibaba OSS, Tencent COS, Huawei OBS)."""
-    opts = [
-        click.option("--profile", default=None, help="S3: AWS profile from ~/.aws (default: the credential chain)."),
-        click.option("--endpoint-url", default=None, metavar="URL",
-                     help="S3: endpoint of an S3-compatible store (MinIO, OSS, COS, OBS)."),
-        click.option("--region", default=None, help="S3: region name."),
-        click.option("--addressing-style", type=click.Choice(["auto", "path", "virtual"]), default=None,
-                     help="S3: path style for MinIO; virtual-host style for OSS and COS."),
-        click.option("--max-objects", type=click.IntRange(1), default=1000, show_default=True,
-                     help="S3: at most this many objects per prefix (and files per dataset)."),
-        click.option("--object-sampling", type=click.Choice(["newest", "random", "all"]), default="newest",
-                     show_default=True, help="S3: which objects when a prefix holds more than --max-objects."),
-        click.option("--key-include", multiple=True, metavar="GLOB", help="S3: only keys matching GLOB (relative to the prefix)."),
-        click.option("--key-exclude", multiple=True, metavar="GLOB", help="S3: skip keys matching GLOB."),
-    ]
-    for opt in reversed(opts):
-        fn = opt(fn)
-    return fn
-
-
-def s3_connector_options(values: dict) -> dict:
-    """Connector options from the S3 flags (only those set)."""
-    out = {k: v for k, v in values.items() if v not in (None, ())}
-    return out
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="chujing", message="%(prog)s %(version)s")
 def main() -> None:
@@ -181,6 +155,7 @@ def main() -> None:
 @click.option("--scenario", default=None, metavar="ID",
               help="Export scenario for list evaluation, e.g. clinical-trial (see `chujing catalog show`).")
 @click.option("--subject", default=None, metavar="ID", help="Whose data it is, e.g. trial-subject, patient.")
+@modality_option
 @click.option("--reference-rule", default="jiangsu-2025-reference-rule", show_default=True, metavar="ID",
               help="Classification reference rule for column categories.")
 @click.option("--catalog", "catalog_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -194,7 +169,7 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bars and no summary; errors still go to stderr.")
 @click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
 def scan_command(sources, sample_rows, include, exclude, schema, views, seed, scan_date, lists, scenario, subject,
-                 reference_rule, catalog_dirs, fmt, output, sign_key_file, quiet, debug, **s3) -> None:
+                 modality, reference_rule, catalog_dirs, fmt, output, sign_key_file, quiet, debug, **s3) -> None:
     """Scan SOURCE... for personal information and important data.
 
     SOURCE is a SQLAlchemy URL (sqlite:///wh.db, postgresql+psycopg://user@host/db,
@@ -207,7 +182,7 @@ def scan_command(sources, sample_rows, include, exclude, schema, views, seed, sc
     options = ScanOptions(
         sample_rows=sample_rows, include=include, exclude=exclude, seed=seed, schema=schema,
         include_views=views, scan_date=scan_date, reference_rule=reference_rule, lists=lists,
-        scenario=scenario, subject=subject, catalog_dirs=catalog_dirs, debug=debug,
+        scenario=scenario, subject=subject, modality=modality, catalog_dirs=catalog_dirs, debug=debug,
         connector_options=s3_connector_options(s3),
     )
     observer = CliObserver(quiet=quiet)

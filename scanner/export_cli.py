@@ -33,6 +33,7 @@ from catalog.evaluator import ROUTE_LABELS
 from reports.atomic import write_text
 from reports.text_width import pad, truncate, width
 from scanner.check import EXIT_ERROR, CheckError, CheckOptions, assess
+from scanner.cli_options import modality_option, s3_connector_options, s3_options
 from scanner.ledger import EXEMPTIONS, LEDGER_ENV, ExportRecord, Ledger, LedgerError, load_key
 from scanner.persons import parse_person_key
 
@@ -140,7 +141,7 @@ def _export_options(f: Callable) -> Callable:
     ]
     for d in reversed(decorators):
         f = d(f)
-    return f
+    return modality_option(s3_options(f))
 
 
 def _options(kw: dict[str, Any], as_of: _dt.date | None) -> CheckOptions:
@@ -157,7 +158,9 @@ def _options(kw: dict[str, Any], as_of: _dt.date | None) -> CheckOptions:
         schema=kw["schema"],
         include_views=kw["views"],
         reference_rule=kw["reference_rule"],
+        modality=kw["modality"],
         catalog_dirs=kw["catalog_dirs"],
+        connector_options=s3_connector_options(kw),
         debug=kw["debug"],
     )
 

@@ -42,13 +42,16 @@ class ScanOptions:
     lists: Sequence[str] = ()
     scenario: str | None = None
     subject: str | None = None
+    #: Content type of the data (audio, image, text, video …) when the exporter declares it:
+    #: a column scan cannot tell, and the AI-training-data items depend on it.
+    modality: str | None = None
     catalog_dirs: Sequence[str] = ()
     connector_options: dict[str, Any] = field(default_factory=dict)
     debug: bool = False
 
     def as_parameters(self) -> dict[str, Any]:
         """Sampling parameters recorded in the report as evidence."""
-        return {
+        params: dict[str, Any] = {
             "sample_rows": self.sample_rows,
             "seed": self.seed,
             "tables": list(self.include),
@@ -61,6 +64,9 @@ class ScanOptions:
             "scenario": self.scenario,
             "subject": self.subject,
         }
+        if self.modality is not None:
+            params["modality"] = self.modality
+        return params
 
 
 class ScanObserver(Protocol):
@@ -101,6 +107,7 @@ def scan(sources: Sequence[str], options: ScanOptions | None = None, observer: S
         lists=options.lists,
         scenario=options.scenario,
         subject=options.subject,
+        modality=options.modality,
     )
     out["summary"] = summarize(out)
     return out

@@ -364,3 +364,19 @@ def test_html_report_of_the_decision(run, ledger_key, tmp_path: Path, trial_expo
     page = out_file.read_text(encoding="utf-8")
     assert "<html" in page.lower() and "标准合同备案或个人信息保护认证" in page
     assert "Route: 标准合同备案或个人信息保护认证" in out.output  # the terminal summary beside the file
+
+
+def test_declared_modality_decides_the_ai_training_data_items(run, ledger_key, tmp_path, trial_exports) -> None:
+    """The AI list sets its scales per content type (text / image / audio; video is outside, note 1):
+    undeclared, the 10,000 persons' item 7 is left for review; declared, it is decided."""
+    ai = ("--list", "multisector-2025-ai-training-data", "--scenario", "model-training", "--subject", "customer")
+    common = (trial_exports["10000"], *ai, "--ledger", tmp_path / "l.db", "--format", "json")
+    undeclared = run("check", *common)
+    assert undeclared.exit_code == 0, undeclared.stderr
+    assert item_numbers(undeclared.json) == []
+    assert [(r["item"], r["review"]) for r in undeclared.json["manual_review"]] == [(7, "modality")]
+    text = run("check", *common, "--modality", "text")
+    assert text.exit_code == 10, text.stderr
+    assert item_numbers(text.json) == [7] and text.json["scan"]["parameters"]["modality"] == "text"
+    video = run("check", *common, "--modality", "video")
+    assert video.exit_code == 0 and item_numbers(video.json) == []
