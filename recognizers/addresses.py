@@ -45,6 +45,9 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from recognizers.base import CONTEXT_BOOST, Pattern, Span, ValueRecognizer
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -229,6 +232,14 @@ class AddressRecognizer(ValueRecognizer):
     context = _CONTEXT
     validator_strength = 0.8
     min_ratio = 0.5
+
+    def candidate_mask(self, values: pa.Array) -> pa.Array:
+        # is_address needs Chinese place or road names: columns of digits, e-mails and plates (one CJK
+        # character) never reach the Python validator
+        cjk = pc.match_substring_regex(values, f"[{_CJK}].*[{_CJK}]")
+        if not pc.any(cjk).as_py():
+            return cjk
+        return pc.and_(cjk, super().candidate_mask(values))
 
     def validate(self, candidate: str) -> bool:
         return is_address(candidate)

@@ -204,15 +204,24 @@ def _cancelled(h: _Hit, nots: list[_Hit], name: str, comment: str | None) -> boo
 
 
 def column_entity_hints(name: str, comment: str | None = None) -> dict[str, list[str]]:
-    """Entity → the lexicon words found in a column's name or comment (order of the lexicon, no repeats)."""
+    """Entity → the lexicon words found in a column's name or comment (order of the lexicon, no repeats).
+
+    Every recognizer asks this of every column, so the answer is cached per (name, comment); callers get
+    fresh lists.
+    """
+    return {entity: list(words) for entity, words in _entity_hints(name, comment)}
+
+
+@functools.lru_cache(maxsize=8192)
+def _entity_hints(name: str, comment: str | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     raw = _raw_hits(name, comment)
-    out: dict[str, list[str]] = {}
+    out = []
     for entity, hits in raw.items():
         nots = [h for h in hits if h.term.kind == "not"]
         words = [h.term.term for h in hits if h.term.kind != "not" and not _cancelled(h, nots, name, comment)]
         if words:
-            out[entity] = list(dict.fromkeys(words))
-    return out
+            out.append((entity, tuple(dict.fromkeys(words))))
+    return tuple(out)
 
 
 def name_only_findings(name: str, comment: str | None = None) -> list[NameHint]:

@@ -426,6 +426,27 @@ class BirthDateColumnRecognizer:
         return out
 
 
+def _minors_by_id(values: pa.Array, finding: EntityFinding, scan_date: _dt.date) -> tuple[list[_dt.date], int]:
+    """Birth dates of the minors among a column's resident ID numbers, and the number of persons.
+
+    The birth date sits at characters 7-14 (``19``+7-12 for 15-digit numbers), so one vectorized string
+    comparison keeps the numbers of persons born less than 15 years before the scan date; only those are
+    validated one by one.  The persons are the values that validated as ID numbers (``finding.matched``).
+    """
+    from recognizers.columnar import fold_fullwidth
+    from recognizers.identity import birth_date
+
+    compact = pc.replace_substring_regex(fold_fullwidth(values), r"[\s\-]", "")
+    n = pc.utf8_length(compact)
+    births = pc.if_else(pc.equal(n, 15), pc.binary_join_element_wise("19", pc.utf8_slice_codeunits(compact, 6, 12), ""),
+                        pc.utf8_slice_codeunits(compact, 6, 14))
+    recent = pc.and_(pc.is_in(n, pa.array([15, 18], pa.int32())),
+                     pc.greater_equal(births, f"{scan_date.year - MINOR_AGE - 1:04d}0101"))
+    young = [d for d in (birth_date(v) for v in values.filter(recent).to_pylist())
+             if d is not None and is_under_14(d, scan_date)]
+    return young, max(1, finding.matched)
+
+
 class MinorUnder14Recognizer:
     """MINOR_UNDER_14: persons younger than 14 on the scan date, from birth dates or resident ID numbers."""
 
@@ -438,10 +459,13 @@ class MinorUnder14Recognizer:
             births: list[_dt.date] | None = None
             source = ""
             if "CN_RESIDENT_ID" in found and meta.name in ctx.strings:
-                from recognizers.identity import birth_date
-
-                births = [d for d in (birth_date(v) for v in ctx.strings[meta.name].to_pylist()) if d is not None]
-                source = "CN_RESIDENT_ID"
+                minors_ids, persons = _minors_by_id(ctx.strings[meta.name], found["CN_RESIDENT_ID"], ctx.scan_date)
+                if minors_ids and (len(minors_ids) >= MIN_MINORS or len(minors_ids) / persons >= MIN_MINOR_SHARE):
+                    out[meta.name] = [self._finding(meta.name, "CN_RESIDENT_ID", found["CN_RESIDENT_ID"].score,
+                                                    len(minors_ids), persons,
+                                                    [f"{d.year}-**-**" for d in sorted(set(minors_ids))[:3]],
+                                                    ctx.scan_date)]
+                continue
             elif "AGE" in found and meta.name in ctx.strings:
                 ages = [int(m.group(0)) for v in ctx.strings[meta.name].to_pylist() if (m := re.match(r"\d{1,3}", v))]
                 young_ages = [a for a in ages if a < MINOR_AGE]

@@ -14,6 +14,12 @@ How a column is read
   and ``match_ratio`` is the share of values holding at least one valid span.
   Otherwise it is *structured*: a value must be an instance as a whole.
 
+Structured columns of more than :data:`SCREEN_MIN_VALUES` values are first
+read by each recognizer on :data:`SCREEN_SAMPLE` evenly spread values; a
+recognizer whose valid share there is under half its decision threshold is
+not run on the whole column (it could not reach the threshold), which keeps
+the structured path above a million cells a second with ~55 recognizers.
+
 The decision rule
 -----------------
 See :mod:`recognizers.decision` for the thresholds and the score formula.
@@ -25,6 +31,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -177,8 +184,37 @@ def _dedupe(found: list[EntityFinding]) -> list[EntityFinding]:
     return list(best.values())
 
 
+#: Structured columns longer than ``SCREEN_MIN_VALUES`` are screened on ``SCREEN_SAMPLE`` evenly spread values first.
+SCREEN_SAMPLE = 1024
+SCREEN_MIN_VALUES = 4 * SCREEN_SAMPLE
+
+
+def screen_sample(values: pa.Array) -> pa.Array | None:
+    """Every k-th value, ``SCREEN_SAMPLE`` of them, or ``None`` for columns short enough to read whole."""
+    n = len(values)
+    if n < SCREEN_MIN_VALUES:
+        return None
+    return values.take(pa.array(np.linspace(0, n - 1, SCREEN_SAMPLE).astype(np.int64)))
+
+
+def _cannot_reach(rec: ValueRecognizer, sample: pa.Array, support: list[str]) -> bool:
+    """True when the recognizer's valid share in the screening sample is under half the decision threshold.
+
+    The decision needs ``ratio >= threshold`` (at least 0.2) over the whole column; a spread sample of 1,024
+    values showing less than half of that has a chance below 1e-15 of coming from such a column, so the
+    full analysis would find nothing.  A sample the recognizer vetoes as a whole (counters) is no evidence:
+    the column is analysed in full.
+    """
+    vm = rec.analyze_values(sample)
+    if vm.details.get("rejected"):
+        return False
+    threshold = rec.min_ratio if not support else max(0.2, rec.min_ratio / 2)
+    return vm.match_ratio < threshold / 2
+
+
 def _analyze_column(meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizer]) -> list[EntityFinding]:
     text = is_free_text(values)
+    sample = None if text else screen_sample(values)
     out: list[EntityFinding] = []
     for rec in recs:
         if contradicted(rec, meta.name, meta.comment):
@@ -188,6 +224,8 @@ def _analyze_column(meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueReco
             finding = decide_text(rec, values, support)
         elif rec.requires_context and not support:
             continue  # the decision would discard it: don't pay for the validation
+        elif sample is not None and _cannot_reach(rec, sample, support):
+            continue  # a spread sample is far below the threshold: don't pay for the whole column
         else:
             finding = decide_structured(rec, rec.analyze_values(values), support)
         if finding is not None:

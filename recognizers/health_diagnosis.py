@@ -91,8 +91,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD_EDGE = re.compile(r"[\s(),.;:!?，。、；：（）“”\"'/\u4e00-\u9fff-]")
 #: CJK unified ideographs as literal characters: valid in Python ``re`` and in RE2 alike.
 CJK = "[\u4e00-\u9fff]"
-#: Structured candidates: CJK text or an English word, at most 40 characters.
-_CANDIDATE_RE2 = CJK + "|[A-Za-z]{3}"
+#: Structured candidates: two CJK characters (no diagnosis is shorter; a licence plate has one) or an English
+#: word, at most 40 characters and no ``@`` (e-mail addresses).
+_CANDIDATE_RE2 = CJK + "{2}|[A-Za-z]{3}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -210,7 +211,7 @@ class DiagnosisRecognizer(ValueRecognizer):
     min_ratio = 0.5
 
     def candidate_mask(self, values: pa.Array) -> pa.Array:
-        return shaped_and_short(values, _CANDIDATE_RE2, 40)
+        return shaped_and_short(values, _CANDIDATE_RE2, 40, exclude="@")
 
     def validate(self, candidate: str) -> bool:
         return is_diagnosis_value(candidate)
@@ -309,7 +310,7 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
     min_ratio = 0.3
 
     def candidate_mask(self, values: pa.Array) -> pa.Array:
-        return shaped_and_short(values, _CANDIDATE_RE2, 40)
+        return shaped_and_short(values, _CANDIDATE_RE2, 40, exclude="@")
 
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         """Codes are counted vectorized (all special categories exist); names as the base class does."""

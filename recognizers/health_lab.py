@@ -7,6 +7,9 @@ abbreviations printed on Chinese reports).  Short or common names (K, Na, TP,
 PT, 葡萄糖) need the unit after the value; a value with a unit used only in
 clinical chemistry and haematology (mmol/L, μmol/L, U/L, ×10^9/L, ng/mL …)
 counts without a name.  Values must be numbers; ``血糖控制良好`` is no result.
+Qualitative tests (serology, nucleic acid tests, cultures, urine strips: flag
+``q`` in ``lab_tests.tsv``) also take a qualitative result or a titre after
+their name: ``TPPA 阳性``, ``HIV抗体 阴性``, ``尿蛋白 ++``, ``RPR 1:16``.
 
 A column of bare numbers (``6.1``) is a result only when the table says so:
 :class:`LabResultColumns` reports a numeric or qualitative (阴性/阳性, +/-)
@@ -23,6 +26,8 @@ More information:
 ['HbA1c 7.2%', '空腹血糖6.1mmol/L', 'ALT 45 U/L', '白细胞5.6×10^9/L']
 >>> [r.validate(v) for v in ("6.1 mmol/L", "血糖 6.1", "K 4.2 mmol/L", "K 4.2", "12.50", "5 mg")]
 [True, True, True, False, False, False]
+>>> [r.validate(v) for v in ("TPPA 阳性", "RPR 1:16", "尿蛋白 ++", "HIV-1 RNA 12500 copies/mL", "血糖 阳性", "阳性")]
+[True, True, True, True, False, False]
 >>> r.mask("血糖 6.1 mmol/L")
 '血糖 *.* mmol/L'
 """
@@ -53,11 +58,15 @@ _VALUE = r"(?:[<>≤≥]\s*)?\d+(?:\.\d+)?"
 _FLAG = r"(?:\s*[↑↓](?![A-Za-z0-9]))?"
 _SEP = r"\s*(?:[:：=]|为|是)?\s*"
 _NUMERIC = re.compile(r"[<>≤≥]?\s*[+-]?\d+(?:\.\d+)?(?:\s*[↑↓HL])?")
+#: A qualitative result or a titre, after the name of a qualitative test only.
+_QUAL_RESULT = (r"(?:(?:弱阳性|可疑阳性|阴性|阳性|(?i:non-?reactive|reactive|negative|positive|neg|pos))"
+                r"(?:\s*[（(][+\-−±]{1,4}[)）])?|\+{1,4}|±|[（(][+\-−±]{1,4}[)）]|1\s*[:：∶]\s*\d{1,5})")
 _QUALITATIVE = re.compile(r"阴性|阳性|弱阳性|可疑阳性|[+]{1,4}|[-−]|±|negative|positive|neg|pos", re.I)
 
 
 @functools.lru_cache(maxsize=1)
 def _lab_names() -> tuple[list[str], list[str]]:
+    """(names that stand with a bare value, names that need a unit); qualitative tests are among the first."""
     plain, needs_unit = [], []
     for row in read_tsv("lab_tests.tsv"):
         (needs_unit if row[1:2] == ["1"] else plain).append(row[0])
@@ -65,11 +74,18 @@ def _lab_names() -> tuple[list[str], list[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _qualitative_names() -> list[str]:
+    return [row[0] for row in read_tsv("lab_tests.tsv") if row[1:2] == ["q"]]
+
+
+@functools.lru_cache(maxsize=1)
 def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     plain, needs_unit = _lab_names()
     units_all = trie_regex(LAB_UNITS + NAMED_UNITS)
     lab_units = trie_regex(LAB_UNITS)
-    named = (rf"(?:{trie_regex(plain)}){_FLAG}{_SEP}{_VALUE}(?:\s*(?i:{units_all}))?{_FLAG}"
+    # qualitative results first, so that a titre (RPR 1:16) is not cut to the number before its colon
+    named = (rf"(?:{trie_regex(_qualitative_names())}){_SEP}{_QUAL_RESULT}"
+             rf"|(?:{trie_regex(plain)}){_FLAG}{_SEP}{_VALUE}(?:\s*(?i:{units_all}))?{_FLAG}"
              rf"|(?:{trie_regex(needs_unit)}){_FLAG}{_SEP}{_VALUE}\s*(?i:{units_all}){_FLAG}")
     text = rf"(?<![A-Za-z0-9.])(?:(?:{named})|{_VALUE}\s*(?i:{lab_units}){_FLAG})(?![0-9A-Za-z])"
     return re.compile(text), re.compile(text.replace("(?<![A-Za-z0-9.])", "", 1))
@@ -109,7 +125,8 @@ class LabResultRecognizer(ValueRecognizer):
 
     def candidate_mask(self, values: pa.Array) -> pa.Array:
         # a Chinese name before a number, an ASCII name and a separator before a number, or a unit after one
-        shape = ("[\u4e00-\u9fff][^0-9]{0,4}[<>≤≥]?\\s*\\d|^[A-Za-zα-ωγβ][A-Za-z0-9()/%+\\-]{0,15}[↑↓]?[\\s:：=]+[<>≤≥]?\\s*\\d|"
+        shape = ("(?:阴性|阳性|(?i:reactive|negative|positive|neg|pos)|[+±]|[)）])$|"
+                 "[\u4e00-\u9fff][^0-9]{0,4}[<>≤≥]?\\s*\\d|^[A-Za-zα-ωγβ][A-Za-z0-9()/%+\\-]{0,15}[↑↓]?[\\s:：=]+[<>≤≥]?\\s*\\d|"
                  "\\d\\s*(?:%|[munpµμ]?(?:mol|g|IU|U)|[KkmM]?U/|IU|[×xX*]\\s*10|10\\^|fL|s$|秒|mm/h|copies|拷贝|cells|个/|/HPF|/[uμ]L|mL/min|kPa|mmHg)")
         return shaped_and_short(values, shape, 48)
 

@@ -131,7 +131,8 @@ class MedicationRecognizer(ValueRecognizer):
     min_ratio = 0.5
 
     def candidate_mask(self, values: pa.Array) -> pa.Array:
-        return shaped_and_short(values, "[\u4e00-\u9fff]|[A-Za-z]{4}", 60)
+        # two CJK characters (a licence plate has one) or an English word; never an e-mail address
+        return shaped_and_short(values, "[\u4e00-\u9fff]{2}|[A-Za-z]{4}", 60, exclude="@")
 
     def validate(self, candidate: str) -> bool:
         return is_medication_value(candidate)

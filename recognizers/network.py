@@ -13,8 +13,11 @@ MAC_ADDRESS    EUI-48 as 12 bare hex digits                        0.7       0.8
 address and a version.  A column in which most valid values look like versions
 (first number below 10 and every number below 32, outside the private ranges)
 is rejected as a whole; in free text a span preceded by ``v``/``version``/``版本``
-is dropped.  A column *named* ``version`` cannot be told apart yet: the
-decision rule has no negative context words (see the report of issue 3).
+is dropped.  Four-part versions whose later parts run up to 255
+(``3.15.8.108``) are valid addresses by every value-level test, so the column
+name decides: a column named or commented ``version``/``ver``/``版本``/
+``firmware``/``固件`` is never reported as IP addresses
+(:attr:`IpRecognizer.negative_context`).
 
 **MAC vendors** come from python-stdnum's copy of the IEEE registry
 (``stdnum/oui.dat``), read directly: ``stdnum.mac.get_manufacturer`` raises
@@ -190,6 +193,8 @@ class IpRecognizer(ColumnarRecognizer):
         "ip", "ip地址", "ip_addr", "ipaddr", "ip address", "登录ip", "客户端ip", "源地址", "目的地址", "client ip",
         "remote addr", "remote_addr", "host", "ipdz",
     )
+    #: Version and firmware columns hold ``3.15.8.108``: valid IPv4, no address.
+    negative_context = ("version", "ver", "版本", "firmware", "固件", "build_no", "buildno")
     validator_strength = 0.9
     min_ratio = 0.6
     text_left = r"(?<![0-9A-Za-z.])"

@@ -422,7 +422,9 @@ def is_valid_msisdn(number: str) -> bool:
 class MsisdnRecognizer(ColumnarRecognizer):
     """MSISDN (E.164 subscriber number as networks and SMS gateways store it): ``86`` + mobile number.
 
-    Millisecond timestamps also have 13 digits but begin with ``1``, never ``86``.
+    Millisecond timestamps also have 13 digits but begin with ``1``, never ``86``.  In free text a number
+    written ``+86…`` is a mobile number in international form (CN_MOBILE), not a billing MSISDN, so a
+    span right after ``+`` is not reported.
     """
 
     entity = "MSISDN"
@@ -431,6 +433,7 @@ class MsisdnRecognizer(ColumnarRecognizer):
     validator_strength = 0.7
     min_ratio = 0.7
     strip_chars = " "
+    text_left = r"(?<![0-9A-Za-z+＋])"
 
     def validate(self, candidate: str) -> bool:
         return is_valid_msisdn(candidate)

@@ -39,12 +39,16 @@ def all_of(*masks: pa.Array) -> pa.Array:
     return out
 
 
-def shaped_and_short(values: pa.Array, regex: str, max_len: int) -> pa.Array:
-    """Values matching ``regex`` (unanchored, RE2) and at most ``max_len`` characters long.
+def shaped_and_short(values: pa.Array, regex: str, max_len: int, *, exclude: str = "") -> pa.Array:
+    """Values matching ``regex`` (unanchored, RE2), at most ``max_len`` characters long and without ``exclude``
+    (a literal substring such as ``@``: e-mail addresses are no diagnoses).
 
     The length is computed only when something matched: a column of codes costs one regex pass.
     """
     mask = pc.match_substring_regex(values, regex)
     if not pc.any(mask).as_py():
         return mask
-    return pc.and_(mask, pc.less_equal(pc.utf8_length(values), max_len))
+    mask = pc.and_(mask, pc.less_equal(pc.utf8_length(values), max_len))
+    if exclude and pc.any(mask).as_py():
+        mask = pc.and_(mask, pc.invert(pc.match_substring(values, exclude)))
+    return mask

@@ -197,7 +197,11 @@ class VinRecognizer(ColumnarRecognizer):
     """
 
     entity = "VIN"
-    patterns: ClassVar = (Pattern("VIN, 17 characters (strong with check digit)", r"[A-HJ-NPR-Za-hj-npr-z0-9]{17}", 0.85),)
+    #: Upper case as printed, or lower case as some systems store it; never mixed (``ggs0UVv38j28HN5P5``
+    #: inside a base64 blob passes the check digit one time in eleven).
+    patterns: ClassVar = (
+        Pattern("VIN, 17 characters (strong with check digit)", r"[A-HJ-NPR-Z0-9]{17}|[a-hj-npr-z0-9]{17}", 0.85),
+    )
     context = (
         "车架号", "车辆识别代号", "车辆识别码", "车辆识别代码", "底盘号", "vin", "vin code", "frame number", "chassis",
         "cjh", "clsbdh", "cheliangshibie",
