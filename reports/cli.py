@@ -13,13 +13,13 @@ scan).  Errors are one line on stderr; signing keys are never printed.
 
 from __future__ import annotations
 
-import datetime as _dt
 import sys
 from pathlib import Path
 
 import click
 
 from reports.atomic import write_bytes
+from scanner.cli_options import parse_date
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -117,15 +117,6 @@ def verify_report_command(file: str, sign_key_file: str | None) -> None:
 # --- spotcheck ----------------------------------------------------------------------------------------
 
 
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
-    if value is None:
-        return None
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
-
-
 @click.command("spotcheck")
 @click.argument("filing", type=click.Path(dir_okay=False))
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
@@ -139,7 +130,7 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--schema", default=None, help="SQL schema(s) to scan: a name, a comma-separated list, or '*'.")
 @click.option("--views/--no-views", default=False, show_default=True, help="Also scan SQL views.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Sampling seed.")
-@click.option("--scan-date", default=None, callback=_parse_date, metavar="YYYY-MM-DD",
+@click.option("--scan-date", default=None, callback=parse_date, metavar="YYYY-MM-DD",
               help="Date the scan is as of; default today.")
 @click.option("--reference-rule", default="jiangsu-2025-reference-rule", show_default=True, metavar="ID",
               help="Classification reference rule for categories.")

@@ -8,7 +8,6 @@ any source or table failed (the report says which) or on usage errors.
 
 from __future__ import annotations
 
-import datetime as _dt
 import logging
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ from reports.integrity import IntegrityError, load_sign_key, seal
 from reports.renderers import FORMATS, RENDERERS, write_report
 from reports.table import render_table
 from scanner import __version__
-from scanner.cli_options import modality_option, s3_connector_options, s3_options
+from scanner.cli_options import modality_option, parse_date, s3_connector_options, s3_options
 from scanner.export_cli import check_command, ledger_group
 from scanner.models import TableResult
 from scanner.scan import ScanOptions, scan
@@ -111,15 +110,6 @@ def fail_usage(problems: list[str]) -> NoReturn:
     sys.exit(EXIT_FAILED)
 
 
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
-    if value is None:
-        return None
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
-
-
 def _setup_logging(debug: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
@@ -148,7 +138,7 @@ def main() -> None:
 @click.option("--schema", default=None, help="SQL schema(s) to scan: a name, a comma-separated list, or '*'.")
 @click.option("--views/--no-views", default=False, show_default=True, help="Also scan SQL views.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Sampling seed (same seed, same sample).")
-@click.option("--scan-date", default=None, callback=_parse_date, metavar="YYYY-MM-DD",
+@click.option("--scan-date", default=None, callback=parse_date, metavar="YYYY-MM-DD",
               help="Date the scan is as of (minors are counted against it); default today.")
 @click.option("--list", "lists", multiple=True, metavar="ID",
               help="Negative list(s) to evaluate findings against, e.g. jiangsu-2025-biopharma; repeatable.")

@@ -6,6 +6,7 @@ root group can use them without importing it.
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 import click
@@ -59,4 +60,36 @@ def modality_option(fn):  # noqa: ANN001, ANN201 - click decorator
         default=None,
         help="Content type of the data (AI training data lists set different scales for text, image and "
         "audio); a column scan cannot tell, so without it such items are left for manual review.",
+    )(fn)
+
+
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
+    """click callback: ``YYYY-MM-DD`` to a date, with a usage error naming the value otherwise."""
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
+
+
+def ledger_options(fn):  # noqa: ANN001, ANN201 - click decorator
+    """``--ledger`` and ``--ledger-key-file``, for every command that opens the export ledger."""
+    from scanner.ledger import LEDGER_ENV
+
+    fn = click.option(
+        "--ledger-key-file",
+        default=None,
+        type=click.Path(dir_okay=False),
+        metavar="PATH",
+        help="File holding the ledger's HMAC key [default: $CHUJING_LEDGER_KEY].",
+    )(fn)
+    return click.option(
+        "--ledger",
+        "ledger_url",
+        default=None,
+        envvar=LEDGER_ENV,
+        metavar="URL",
+        help="Ledger database: a SQLite file or a SQLAlchemy URL (PostgreSQL for teams) "
+        "[default: ~/.local/share/chujing/ledger.db, or $CHUJING_LEDGER].",
     )(fn)

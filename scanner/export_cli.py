@@ -33,20 +33,11 @@ from catalog.evaluator import ROUTE_LABELS
 from reports.atomic import write_text
 from reports.text_width import pad, truncate, width
 from scanner.check import EXIT_ERROR, CheckError, CheckOptions, assess
-from scanner.cli_options import modality_option, s3_connector_options, s3_options
-from scanner.ledger import EXEMPTIONS, LEDGER_ENV, ExportRecord, Ledger, LedgerError, load_key
+from scanner.cli_options import ledger_options, modality_option, parse_date, s3_connector_options, s3_options
+from scanner.ledger import EXEMPTIONS, ExportRecord, Ledger, LedgerError, load_key
 from scanner.persons import parse_person_key
 
 CHECK_FORMATS = ("table", "json", "html", "xlsx", "csv")
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
-    if value is None:
-        return None
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
 
 
 def _export_options(f: Callable) -> Callable:
@@ -83,22 +74,7 @@ def _export_options(f: Callable) -> Callable:
             "Repeatable: each table uses the first whose columns it has.",
         ),
         click.option("--recipient", default=None, metavar="NAME", help="Who receives the data abroad."),
-        click.option(
-            "--ledger",
-            "ledger_url",
-            default=None,
-            envvar=LEDGER_ENV,
-            metavar="URL",
-            help="Ledger database: a SQLite file or a SQLAlchemy URL (PostgreSQL for teams) "
-            "[default: ~/.local/share/chujing/ledger.db, or $CHUJING_LEDGER].",
-        ),
-        click.option(
-            "--ledger-key-file",
-            default=None,
-            type=click.Path(dir_okay=False),
-            metavar="PATH",
-            help="File holding the ledger's HMAC key [default: $CHUJING_LEDGER_KEY].",
-        ),
+        ledger_options,
         click.option(
             "--sample-rows",
             default=1000,
@@ -189,7 +165,7 @@ def _open_ledger(url: str | None, key_file: str | None, *, create: bool) -> Ledg
 @click.option(
     "--as-of",
     default=None,
-    callback=_parse_date,
+    callback=parse_date,
     metavar="YYYY-MM-DD",
     help="Date of the export: earlier exports from 1 January of its year up to it count [default: today].",
 )
@@ -381,7 +357,7 @@ def ledger_group() -> None:
 @click.option(
     "--exported-at",
     default=None,
-    callback=_parse_date,
+    callback=parse_date,
     metavar="YYYY-MM-DD",
     help="Date the export happened (back-filled exports carry their own date) [default: today].",
 )
@@ -448,16 +424,7 @@ def record_command(
     help="table for people, json for machines.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
-@click.option(
-    "--ledger", "ledger_url", default=None, envvar=LEDGER_ENV, metavar="URL", help="Ledger database."
-)
-@click.option(
-    "--ledger-key-file",
-    default=None,
-    type=click.Path(dir_okay=False),
-    metavar="PATH",
-    help="File holding the ledger's HMAC key [default: $CHUJING_LEDGER_KEY].",
-)
+@ledger_options
 def show_command(
     year: int | None, fmt: str, output: str | None, ledger_url: str | None, ledger_key_file: str | None
 ) -> None:
@@ -538,16 +505,7 @@ def _show_table(doc: dict[str, Any]) -> str:
 
 @ledger_group.command("forget")
 @click.argument("export_id")
-@click.option(
-    "--ledger", "ledger_url", default=None, envvar=LEDGER_ENV, metavar="URL", help="Ledger database."
-)
-@click.option(
-    "--ledger-key-file",
-    default=None,
-    type=click.Path(dir_okay=False),
-    metavar="PATH",
-    help="File holding the ledger's HMAC key [default: $CHUJING_LEDGER_KEY].",
-)
+@ledger_options
 def forget_command(export_id: str, ledger_url: str | None, ledger_key_file: str | None) -> None:
     """Remove a mistaken record: the export and its persons, in one transaction."""
     try:
