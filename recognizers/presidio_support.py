@@ -29,7 +29,8 @@ or add the recognizers to an existing registry::
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from presidio_analyzer import (
     AnalysisExplanation,
@@ -57,18 +58,22 @@ def _blank_zh():  # noqa: ANN202 - spacy.Language
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
-class BlankChineseNlpEngine(NlpEngine):
-    """A Presidio NLP engine on spaCy's blank Chinese pipeline, segmented by jieba.
+class BlankSpacyNlpEngine(NlpEngine):
+    """A Presidio NLP engine on a blank spaCy pipeline: tokens and lemmas, no statistical NER.
 
-    It has no statistical NER: entities come from chujing's recognizers, so the
-    engine reports no entities of its own.  Lemmas are the tokens themselves.
+    Presidio's context enhancer needs tokens and lemmas; entities come from the
+    recognizers, so the engine reports none of its own.  Lemmas are the
+    lower-cased tokens.  ``pipeline`` builds the spaCy ``Language`` (called once,
+    on :meth:`load`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, language: str, pipeline: Callable[[], Any]) -> None:
+        self.language = language
+        self._pipeline = pipeline
         self.nlp = None
 
     def load(self) -> None:
-        self.nlp = _blank_zh()
+        self.nlp = self._pipeline()
 
     def is_loaded(self) -> bool:
         return self.nlp is not None
@@ -80,7 +85,7 @@ class BlankChineseNlpEngine(NlpEngine):
             tokens_indices=[t.idx for t in doc],
             lemmas=[t.text.lower() for t in doc],
             nlp_engine=self,
-            language=LANGUAGE,
+            language=self.language,
         )
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
@@ -110,7 +115,14 @@ class BlankChineseNlpEngine(NlpEngine):
         return []
 
     def get_supported_languages(self) -> list[str]:
-        return [LANGUAGE]
+        return [self.language]
+
+
+class BlankChineseNlpEngine(BlankSpacyNlpEngine):
+    """The engine chujing's analyzer uses: spaCy's blank Chinese pipeline, segmented by jieba."""
+
+    def __init__(self) -> None:
+        super().__init__(LANGUAGE, _blank_zh)
 
 
 class PresidioAdapter(EntityRecognizer):

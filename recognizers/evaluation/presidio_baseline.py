@@ -28,7 +28,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+
+from recognizers.presidio_support import BlankSpacyNlpEngine
 
 #: Presidio entity → the chujing entity types it may stand for (first = default).
 PRESIDIO_TO_CHUJING: dict[str, tuple[str, ...]] = {
@@ -55,50 +56,11 @@ def _blank_en():  # noqa: ANN202 - spacy.Language
     return spacy.blank("en")
 
 
-class BlankEnglishNlpEngine(NlpEngine):
+class BlankEnglishNlpEngine(BlankSpacyNlpEngine):
     """Presidio NLP engine on spaCy's blank English pipeline: tokens and lemmas, no entities."""
 
     def __init__(self) -> None:
-        self.nlp = None
-
-    def load(self) -> None:
-        self.nlp = _blank_en()
-
-    def is_loaded(self) -> bool:
-        return self.nlp is not None
-
-    def _artifacts(self, doc) -> NlpArtifacts:  # noqa: ANN001 - spacy Doc
-        return NlpArtifacts(entities=[], tokens=doc, tokens_indices=[t.idx for t in doc],
-                            lemmas=[t.text.lower() for t in doc], nlp_engine=self, language=LANGUAGE)
-
-    def process_text(self, text: str, language: str) -> NlpArtifacts:
-        if not self.nlp:
-            self.load()
-        return self._artifacts(self.nlp(text))
-
-    def process_batch(self, texts: Iterable, language: str, batch_size: int = 1, n_process: int = 1,
-                      as_tuples: bool = False, **kwargs: object):  # noqa: ANN201
-        if not self.nlp:
-            self.load()
-        texts = list(texts)
-        if as_tuples:
-            for (text, ctx), doc in zip(texts, self.nlp.pipe(t for t, _ in texts), strict=True):
-                yield text, self._artifacts(doc), ctx
-        else:
-            for text, doc in zip(texts, self.nlp.pipe(texts), strict=True):
-                yield text, self._artifacts(doc)
-
-    def is_stopword(self, word: str, language: str) -> bool:
-        return bool(self.nlp and self.nlp.vocab[word].is_stop)
-
-    def is_punct(self, word: str, language: str) -> bool:
-        return bool(word) and all(not ch.isalnum() for ch in word)
-
-    def get_supported_entities(self) -> list[str]:
-        return []
-
-    def get_supported_languages(self) -> list[str]:
-        return [LANGUAGE]
+        super().__init__(LANGUAGE, _blank_en)
 
 
 def _offline_tldextract() -> None:
