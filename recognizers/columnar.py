@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import CONTEXT_BOOST, Span, ValueMatches, ValueRecognizer, fullwidth_to_ascii
-from recognizers.idcheck import ValidationError, as_string_array
+from recognizers.idcheck import ValidationError, as_string_array, compact
 
 _FULLWIDTH_RE = r"[\x{FF01}-\x{FF5E}\x{3000}]"
 
@@ -236,3 +236,19 @@ class ColumnarRecognizer(ValueRecognizer):
                 span.details["context"] = near
             out.append(span)
         return out
+
+
+class UpperCaseCodeRecognizer(ColumnarRecognizer):
+    """Codes people write in either case, sometimes spaced or dashed (USCC, VIN, permits, PR IDs).
+
+    A value is compared upper-case without spaces or dashes; the shape patterns
+    of these codes admit neither, so a pattern-matched candidate only needs
+    upper-casing in the vector path.
+    """
+
+    def normalize(self, value: str) -> str:
+        return compact(value, " -").upper()
+
+    def normalize_array(self, values: pa.Array) -> pa.Array:
+        return pc.ascii_upper(values)
+

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, mask_middle
-from recognizers.columnar import ColumnarRecognizer
+from recognizers.columnar import UpperCaseCodeRecognizer
 from recognizers.divisions import province_prefixes
 from recognizers.idcheck import (
     MOD11_2_WEIGHTS,
@@ -124,7 +124,7 @@ def is_valid_foreigner_pr(number: str) -> bool:
         return False
 
 
-class ForeignerPrRecognizer(ColumnarRecognizer):
+class ForeignerPrRecognizer(UpperCaseCodeRecognizer):
     """CN_FOREIGNER_PR (外国人永久居留身份证 numbers, new 18-digit and old 15-character forms).
 
     See :func:`validate_foreigner_pr`.  The new number starts with ``9``, which
@@ -142,12 +142,6 @@ class ForeignerPrRecognizer(ColumnarRecognizer):
     ) + GENERIC_DOCUMENT_WORDS
     validator_strength = 0.95
     min_ratio = 0.5
-
-    def normalize(self, value: str) -> str:
-        return compact(value, " -").upper()
-
-    def normalize_array(self, values: pa.Array) -> pa.Array:
-        return pc.ascii_upper(values)
 
     def validate(self, candidate: str) -> bool:
         return is_valid_foreigner_pr(candidate)

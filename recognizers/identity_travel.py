@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, mask_middle
-from recognizers.columnar import ColumnarRecognizer, regex_mask
+from recognizers.columnar import ColumnarRecognizer, UpperCaseCodeRecognizer, regex_mask
 from recognizers.idcheck import compact
 from recognizers.identity_resident import GENERIC_DOCUMENT_WORDS
 
@@ -135,7 +135,7 @@ _PASSPORT_KINDS = {
 }
 
 
-class PassportRecognizer(ColumnarRecognizer):
+class PassportRecognizer(UpperCaseCodeRecognizer):
     """CN_PASSPORT (中华人民共和国护照 numbers).
 
     Ordinary electronic passports ``E`` + 8 digits, later ``E`` + letter
@@ -158,12 +158,6 @@ class PassportRecognizer(ColumnarRecognizer):
     validator_strength = 0.7
     min_ratio = 0.7
     requires_context = True
-
-    def normalize(self, value: str) -> str:
-        return compact(value, " -").upper()
-
-    def normalize_array(self, values: pa.Array) -> pa.Array:
-        return pc.ascii_upper(values)
 
     def validate(self, candidate: str) -> bool:
         return _PASSPORT.fullmatch(candidate) is not None

@@ -25,10 +25,9 @@ from typing import ClassVar
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from recognizers.base import Pattern, mask_middle
-from recognizers.columnar import ColumnarRecognizer
+from recognizers.columnar import UpperCaseCodeRecognizer
 from recognizers.divisions import division_name, province_prefixes
 from recognizers.idcheck import (
     InvalidChecksum,
@@ -126,7 +125,7 @@ def _uscc_region_array() -> np.ndarray:
     return np.array(sorted({int(p) for p in province_prefixes()} | {int(p) for p in _USCC_REGION_PREFIXES_EXTRA}))
 
 
-class UsccRecognizer(ColumnarRecognizer):
+class UsccRecognizer(UpperCaseCodeRecognizer):
     """CN_USCC (统一社会信用代码, GB 32100-2015).
 
     18 characters from a 31-character alphabet (digits and upper-case letters
@@ -151,12 +150,6 @@ class UsccRecognizer(ColumnarRecognizer):
     )
     validator_strength = 0.97
     min_ratio = 0.5
-
-    def normalize(self, value: str) -> str:
-        return compact(value, " -").upper()
-
-    def normalize_array(self, values: pa.Array) -> pa.Array:
-        return pc.ascii_upper(values)
 
     def validate(self, candidate: str) -> bool:
         return is_valid_uscc(candidate)

@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, mask_middle
-from recognizers.columnar import ColumnarRecognizer, regex_mask
+from recognizers.columnar import ColumnarRecognizer, UpperCaseCodeRecognizer, regex_mask
 from recognizers.idcheck import all_digits, compact, length_groups, weighted_sums
 
 # -- number plates ----------------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def vin_array(values: pa.Array) -> np.ndarray:
     return out
 
 
-class VinRecognizer(ColumnarRecognizer):
+class VinRecognizer(UpperCaseCodeRecognizer):
     """VIN (车辆识别代号, ISO 3779; check digit as GB 16735 requires).
 
     17 characters from digits and letters without I, O and Q: world
@@ -208,12 +208,6 @@ class VinRecognizer(ColumnarRecognizer):
     )
     validator_strength = 0.95
     min_ratio = 0.5
-
-    def normalize(self, value: str) -> str:
-        return compact(value, " -").upper()
-
-    def normalize_array(self, values: pa.Array) -> pa.Array:
-        return pc.ascii_upper(values)
 
     def validate(self, candidate: str) -> bool:
         return is_valid_vin(candidate)
