@@ -540,29 +540,8 @@ class LedgerSession:
                 n(pri.c.s == 0, general_overlap, frm=pri),
             )
         ).one()
-        (
-            this_any,
-            this_sens,
-            this_gen,
-            prior_any,
-            prior_sens,
-            prior_gen,
-            overlap,
-            overlap_sens,
-            overlap_gen,
-        ) = map(int, row)
-        t = YearTally(
-            as_of,
-            this_any,
-            this_sens,
-            this_gen,
-            prior_any,
-            prior_sens,
-            prior_gen,
-            overlap,
-            overlap_sens,
-            overlap_gen,
-        )
+        # The nine counts, in YearTally's field order: this_*, prior_*, overlap_* (any, sensitive, general).
+        t = YearTally(as_of, *map(int, row))
         if self.ledger.exists:
             e = exports
             n_exp, u_any, u_sens = self.conn.execute(
