@@ -202,7 +202,28 @@ def _id_describe(number: str) -> dict[str, object]:
     }
 
 
-class ResidentIdRecognizer(ColumnarRecognizer):
+class _ResidentLayoutRecognizer(ColumnarRecognizer):
+    """The 18-character layout of GB 11643 (resident IDs, and HMT residence permits that reuse it).
+
+    Written with spaces or dashes between the groups and a lower-case ``x`` by
+    hand; compared without them, upper-case; masked to the first and last four.
+    """
+
+    validator_strength = 0.99
+    min_ratio = 0.5
+    strip_chars = " -"
+
+    def normalize(self, value: str) -> str:
+        return compact_id(value)
+
+    def normalize_array(self, values: pa.Array) -> pa.Array:
+        return pc.ascii_upper(super().normalize_array(values))
+
+    def mask(self, value: str) -> str:
+        return mask_middle(compact_id(value), 4, 4)
+
+
+class ResidentIdRecognizer(_ResidentLayoutRecognizer):
     """CN_RESIDENT_ID (公民身份号码, GB 11643-1999).
 
     18 characters: six-digit division code (GB/T 2260) of the place of first
@@ -235,24 +256,11 @@ class ResidentIdRecognizer(ColumnarRecognizer):
         "id card", "id_card", "idcard", "id number", "id_no", "idno", "citizen id", "national id", "identity",
         "shenfenzheng", "sfz", "sfzh", "sfzhm", "sfzjhm",
     ) + GENERIC_DOCUMENT_WORDS
-    validator_strength = 0.99
-    min_ratio = 0.5
-    strip_chars = " -"
-
-    def normalize(self, value: str) -> str:
-        return compact_id(value)
-
-    def normalize_array(self, values: pa.Array) -> pa.Array:
-        return pc.ascii_upper(super().normalize_array(values))
-
     def validate(self, candidate: str) -> bool:
         return is_valid_resident_id(candidate)
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
         return id_layout_array(values, permit=False)
-
-    def mask(self, value: str) -> str:
-        return mask_middle(compact_id(value), 4, 4)
 
     def describe(self, candidate: str) -> dict[str, object]:
         candidate = compact_id(candidate)
@@ -263,7 +271,7 @@ class ResidentIdRecognizer(ColumnarRecognizer):
         return {"legacy_15_share": round(legacy / len(valid), 4)} if legacy else {}
 
 
-class HmtResidencePermitRecognizer(ColumnarRecognizer):
+class HmtResidencePermitRecognizer(_ResidentLayoutRecognizer):
     """CN_HMT_PERMIT (港澳台居民居住证, residence permits of Hong Kong, Macao and Taiwan residents, 2018-).
 
     The resident-ID layout and MOD 11-2 check with the address code 810000
@@ -278,24 +286,11 @@ class HmtResidencePermitRecognizer(ColumnarRecognizer):
         "居住证", "港澳台居民居住证", "港澳居民居住证", "台湾居民居住证", "身份证", "身份证号",
         "residence permit", "juzhuzheng", "jzz", "jzzh", "id card", "id_card", "idcard", "sfz", "sfzh", "sfzhm",
     ) + GENERIC_DOCUMENT_WORDS
-    validator_strength = 0.99
-    min_ratio = 0.5
-    strip_chars = " -"
-
-    def normalize(self, value: str) -> str:
-        return compact_id(value)
-
-    def normalize_array(self, values: pa.Array) -> pa.Array:
-        return pc.ascii_upper(super().normalize_array(values))
-
     def validate(self, candidate: str) -> bool:
         return is_valid_hmt_residence_permit(candidate)
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
         return id_layout_array(values, permit=True)
-
-    def mask(self, value: str) -> str:
-        return mask_middle(compact_id(value), 4, 4)
 
     def describe(self, candidate: str) -> dict[str, object]:
         candidate = compact_id(candidate)
