@@ -29,6 +29,7 @@ from reports.view import (
     category_label,
     entity_label,
     field_rows,
+    important_data_candidates,
     list_evaluation,
     list_hits,
     pi_class_label,
@@ -142,7 +143,7 @@ def _decision(check: dict[str, Any]) -> str:
     route = check.get("route")
     items = [i for i in check.get("items") or [] if isinstance(i, dict)]
     cand = check.get("candidate_important_data")
-    n_cand = len(cand) if isinstance(cand, list) else len(cand.get("candidates", [])) if isinstance(cand, dict) else 0
+    n_cand = len(important_data_candidates(check))
     facts = [(k, v) for k, v in check.items()
              if k not in {"scan", "items", "route", "route_label", "candidate_important_data", "integrity", "not_hit",
                           "manual_review", "lists", "notes"} and isinstance(v, (str, int, float)) and v != ""]
@@ -205,10 +206,9 @@ def _scale_cards(report: dict[str, Any]) -> list[str]:
         basis = str(ev.get("persons_basis") or persons.get("persons_basis") or "")
         sub = "upper bound: rows" if basis == "row_count_upper_bound" else basis
         out.append(card(persons["any"].get("this_export", 0), "涉及人数", "Persons", sub=sub))
-    _, scan = split_report(report)
-    imp = scan.get("important_data")
-    if isinstance(imp, dict):
-        n = len(imp.get("candidates") or [])
+    check, scan = split_report(report)
+    if check is not None or isinstance(scan.get("important_data"), dict):
+        n = len(important_data_candidates(report))
         out.append(card(n, "候选重要数据", "Candidate important data", cls="sens" if n else ""))
     return out
 

@@ -95,15 +95,14 @@ def _table_lines(t: dict[str, Any], max_width: int) -> list[str]:
 
 
 def _check_lines(check: dict[str, Any], max_width: int) -> str:
-    from reports.view import route_label
+    from reports.view import important_data_candidates, route_label
 
     items = [i for i in check.get("items") or [] if isinstance(i, dict)]
     lines = [f"Route 出境路径: {route_label(check.get('route'))}"]
     for h in items:
         lines.append(f"  {h.get('list')} item {h.get('item')}: {h.get('route')} — "
                      f"{truncate(str(h.get('reason', '')), max(20, max_width - 40))}")
-    cand = check.get("candidate_important_data")
-    entries = cand if isinstance(cand, list) else (cand or {}).get("candidates", []) if isinstance(cand, dict) else []
+    entries = important_data_candidates(check)
     if entries:
         lines.append(f"Candidate important data 候选重要数据: {len(entries)}")
         for c in entries:

@@ -114,6 +114,18 @@ def split_report(report: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[st
     return None, report
 
 
+def important_data_candidates(report: dict[str, Any]) -> list[Any]:
+    """Candidate important data: the check decision's (list items of important data and the unified
+    identification rule's candidates), else the scan's identification candidates."""
+    check, scan = split_report(report)
+    source = check.get("candidate_important_data") if check is not None else scan.get("important_data")
+    if isinstance(source, list):
+        return source
+    if isinstance(source, dict):
+        return list(source.get("candidates") or [])
+    return []
+
+
 def list_evaluation(report: dict[str, Any]) -> dict[str, Any] | None:
     """The negative-list evaluation: the check decision's, else the scan's ``list_items``."""
     check, scan = split_report(report)

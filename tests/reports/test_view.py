@@ -83,3 +83,22 @@ def test_odd_reports_render(fmt, small):
         assert data
     assert "connection refused" in render(failed, "html").decode()
     assert "permission denied" in render(failed, "csv").decode("utf-8-sig")
+
+
+def test_candidate_important_data_counts_what_the_check_decided(report):
+    """A check's candidates (list items of important data, e.g. gene data) are what its summary counts,
+    not the scan's identification-rule candidates beneath it."""
+    import re
+
+    from reports.html import render_html
+    from reports.view import important_data_candidates
+
+    item = {"source": "negative_list", "list": "jiangsu-2025-biopharma", "item": 21, "route": "other_lawful_route",
+            "reason": "item 21: gene data"}
+    check = {"schema": "chujing.check/1", "route": "other_lawful_route", "items": [item],
+             "candidate_important_data": [item], "scan": report}
+    assert important_data_candidates(check) == [item]
+    assert important_data_candidates(report) == list(report["important_data"].get("candidates") or [])
+    page = render_html(check)
+    card = re.search(r'<div class="num">(\d+)</div>\s*<div class="lbl">候选重要数据', page)
+    assert card and card.group(1) == "1", page[:200]
