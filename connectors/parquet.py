@@ -65,8 +65,8 @@ Person keys (:mod:`scanner.persons`)
     :meth:`ParquetConnector.distinct_key_count` and
     :meth:`~ParquetConnector.iter_distinct_keys` evaluate a normalised key
     expression over the same DuckDB relation (``chujing_src``), with the same
-    memory limit and spilling: 10 million ID numbers count in about 11 s at a
-    peak RSS near 400 MiB (``benchmarks/bench_persons.py``).
+    memory limit and spilling: 10 million ID numbers count in 11–24 s (quiet vs
+    shared machine) at a peak RSS near 400 MiB (``benchmarks/bench_persons.py``).
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from connectors import duckdb_session
-from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, SourceError, TableInfo, key_select
+from connectors import duckdb_keys, duckdb_session
+from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, SourceError, TableInfo
 from connectors.uri import mask_uri
 
 SAMPLE_MIN_ROW_GROUPS = 4
@@ -445,25 +445,15 @@ class ParquetConnector(Connector):
     # -- person keys (scanner.persons) ----------------------------------------------
     def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:
         """One GROUP BY pass in DuckDB (spills under the memory limit, like :meth:`distinct_count`)."""
-        keys = duckdb_key_sql(spec)
-        sql = (f"SELECT COUNT(k), COALESCE(SUM(CASE WHEN k IS NULL THEN n ELSE 0 END), 0) "
-               f"FROM (SELECT k, COUNT(*) AS n FROM ({keys}) GROUP BY k)")
         with self._key_source(table, spec, "counting persons") as con:
-            distinct, nulls = con.execute(sql).fetchone()
-        return KeyCount(int(distinct), int(nulls))
+            return duckdb_keys.count_keys(con, spec)
 
     def iter_distinct_keys(
         self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
     ) -> Iterator[list[str]]:
-        # No "WHERE k IS NOT NULL": the filter would be pushed below the projection and evaluate the key
-        # twice (3x slower); the one NULL group is dropped here instead.
-        sql = f"SELECT DISTINCT k FROM ({duckdb_key_sql(spec)})"
         with self._key_source(table, spec, "reading person keys") as con:
             try:
-                reader = con.sql(sql).to_arrow_reader(batch_rows)
-                for batch in reader:
-                    keys = batch.column(0)
-                    yield (keys.drop_null() if keys.null_count else keys).to_pylist()
+                yield from duckdb_keys.iter_keys(con, spec, batch_rows)
             except (OSError, pa.ArrowException, duckdb.Error) as exc:
                 raise self._error(f"reading person keys failed ({_reason(exc)})", table=table.name) from exc
 
@@ -637,22 +627,6 @@ def _read_options(loaded: _Loaded) -> str:
     else:
         options += ", hive_partitioning = false"
     return options
-
-
-def duckdb_key_sql(spec: KeySpec) -> str:
-    """``SELECT k FROM (key over derived stages over chujing_src)`` in DuckDB's SQL.
-
-    The expressions are SQLAlchemy's, compiled by the PostgreSQL dialect, whose
-    SQL DuckDB speaks for the functions keys use (CAST, REPLACE, SUBSTR, ||, CASE).
-    """
-    import sqlalchemy as sa
-    from sqlalchemy.dialects import postgresql
-
-    # No fence: DuckDB eliminates the common subexpressions itself.
-    keys = key_select(spec, sa.table("chujing_src"), fence=False)
-    stmt = sa.select(keys.c.k)
-    dialect = postgresql.dialect(paramstyle="named")
-    return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _distinct_native(con: duckdb.DuckDBPyConnection, loaded: _Loaded, columns: Sequence[str]) -> int:

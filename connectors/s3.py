@@ -20,6 +20,13 @@ are read without downloading them:
   dataset, ``head_bytes`` shared between them.
 * Distinct counts stream the requested columns (Parquet) or the whole objects
   (text) into DuckDB under a memory limit (:mod:`connectors.s3_distinct`).
+* Person keys (:mod:`scanner.persons`) are counted and streamed the same way:
+  only the key's columns (``KeySpec.columns``) of every selected object are
+  registered as ``chujing_src`` and the normalised key is evaluated by DuckDB
+  (:mod:`connectors.duckdb_keys`, the SQL of the local Parquet connector), so
+  ``chujing check s3://…`` counts persons exactly instead of taking the row
+  count as an upper bound.  A person count reads the key columns twice (the
+  count, then the keys for the ledger): Parquet by range, text objects whole.
 
 Objects that cannot be read are not tables: after :meth:`S3Connector.list_tables`
 (or :meth:`~S3Connector.open`), :attr:`S3Connector.skipped` lists them as
@@ -30,8 +37,9 @@ readable, selected, skipped by reason, the object cap and sampling strategy).
 Errors: a bucket that is missing or not listable, rejected credentials and an
 empty prefix fail the source (from ``open``/``list_tables``); a denied,
 corrupt, vanished or throttled object fails only its table (from ``columns``,
-``row_count``, ``sample`` or ``distinct_count``).  Messages never contain the
-secret key or session token (:class:`~connectors.s3_client.Secrets`).
+``row_count``, ``sample``, ``distinct_count``, ``distinct_key_count`` or
+``iter_distinct_keys``), with one line naming the object.  Messages never
+contain the secret key or session token (:class:`~connectors.s3_client.Secrets`).
 :attr:`S3Connector.stats` counts the GET requests and bytes received.
 """
 
@@ -43,10 +51,12 @@ import random
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from connectors.base import ColumnInfo, Connector, SourceError, TableInfo
+from connectors import duckdb_keys
+from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, SourceError, TableInfo
 from connectors.s3_client import (
     ADDRESSING_STYLES,
     RETRY_MODES,
@@ -56,7 +66,7 @@ from connectors.s3_client import (
     make_client,
     parse_s3_uri,
 )
-from connectors.s3_distinct import count_distinct
+from connectors.s3_distinct import count_distinct, streamed
 from connectors.s3_formats import PARQUET, CorruptStream
 from connectors.s3_listing import SAMPLINGS, ObjectTable, S3Object, list_objects, plan_tables
 from connectors.s3_parquet import (
@@ -72,6 +82,9 @@ from connectors.s3_ranged import FetchStats, RangedS3File
 from connectors.s3_records import MalformedText
 from connectors.s3_text import TextReader, TextTable
 from connectors.uri import mask_uri
+
+if TYPE_CHECKING:
+    import duckdb
 
 HEAD_BYTES = 8 * 1024 * 1024
 #: Footers are kept for this many tables (the scanner works through tables one at a time).
@@ -111,7 +124,7 @@ class S3Connector(Connector):
     ``head_bytes``
         Bytes read from the start of a text object to sample it (8 MiB).
     ``distinct_memory_limit``
-        DuckDB memory limit for distinct counts (``"256MB"``; spills beyond).
+        DuckDB memory limit for distinct counts and person keys (``"256MB"``; spills beyond).
     ``client``
         A ready boto3 S3 client (then the options above that build one are unused).
     """
@@ -330,34 +343,67 @@ class S3Connector(Connector):
         return rows.take(sorted(random.Random(seed).sample(range(rows.num_rows), n)))
 
     def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
+        with self._streamed(table, columns, f"distinct count of {list(columns)!r}") as con:
+            return count_distinct(con, columns)
+
+    # -- person keys (scanner.persons) -------------------------------------------------------
+    def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:
+        """One GROUP BY pass in DuckDB over the key columns streamed from every object of the table."""
+        with self._streamed(table, spec.columns, "counting persons", name=duckdb_keys.SOURCE) as con:
+            return duckdb_keys.count_keys(con, spec)
+
+    def iter_distinct_keys(
+        self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
+    ) -> Iterator[list[str]]:
+        with self._streamed(table, spec.columns, "reading person keys", name=duckdb_keys.SOURCE) as con:
+            yield from duckdb_keys.iter_keys(con, spec, batch_rows)
+
+    @contextlib.contextmanager
+    def _streamed(
+        self, table: TableInfo, columns: Sequence[str], action: str, *, name: str = "src"
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection where ``name`` streams ``columns`` of every selected object of the table.
+
+        Only those columns are read (Parquet: their column chunks by range; text:
+        whole objects, projected as they are parsed), under
+        ``distinct_memory_limit``, spilling beyond it.  A failure reading an
+        object becomes its one-line :class:`SourceError` naming the object;
+        DuckDB's own failures (memory) one naming ``action``.
+        """
         t = self._table(table)
         if t.format == PARQUET:
             loaded = self._load_parquet(t)
             names = loaded.schema.names
         else:
-            names = self._load_text(t, table).rows.column_names
+            text = self._load_text(t, table)
+            names = text.rows.column_names
         missing = [c for c in columns if c not in names]
         if not columns or missing:
             raise self._error(
                 f"no column {missing or list(columns)!r} in this table; check the column names", table=t.name
             )
+        by_key = {o.key: o for o in t.objects}
         if t.format == PARQUET:
-            by_key = {o.key: o for o in t.objects}
             schema = pa.schema([loaded.schema.field(c) for c in columns])
             batches = stream_columns(
-                loaded.parts, loaded.schema, columns, lambda key: self._file(by_key[key])
+                loaded.parts,
+                loaded.schema,
+                columns,
+                lambda key: self._file(by_key[key]),
+                lambda key: self._reading(t, by_key[key]),
             )
         else:
             schema = pa.schema([pa.field(c, pa.string()) for c in columns])
-            batches = self._texts.stream(t, self._load_text(t, table).layouts, schema)
+            batches = self._texts.stream(t, text.layouts, schema, lambda obj: self._reading(t, obj))
         import duckdb
 
         with self._reading(t):
             try:
-                return count_distinct(schema, batches, columns, self.distinct_memory_limit)
+                with streamed(schema, batches, self.distinct_memory_limit, name=name) as con:
+                    yield con
             except duckdb.Error as exc:
                 raise self._error(
-                    f"distinct count of {list(columns)!r} failed ({' '.join(str(exc).split())[:300]}); "
+                    f"{action} failed ({' '.join(str(exc).split())[:300]}); "
                     "raise distinct_memory_limit or exclude the table",
                     table=t.name,
                 ) from None

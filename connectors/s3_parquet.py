@@ -49,6 +49,7 @@ import bisect
 import math
 import random
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -296,31 +297,43 @@ def stream_columns(
     schema: pa.Schema,
     columns: Sequence[str],
     open_file: Callable[[str], RangedS3File],
+    reading: Callable[[str], AbstractContextManager[object]] = lambda key: nullcontext(),
 ) -> Iterator[pa.RecordBatch]:
-    """Every row of ``columns``, row group by row group, conformed to ``schema``."""
+    """Every row of ``columns``, row group by row group, conformed to ``schema``.
+
+    ``reading(key)`` wraps the work on each object, so that its failure can be
+    reported with the object's key.
+    """
     target = pa.schema([schema.field(c) for c in columns])
     for part in parts:
-        present = [c for c in columns if c in part.schema.names]
-        f = open_file(part.key)
-        try:
-            pf = pq.ParquetFile(
-                pa.PythonFile(f, mode="r"), metadata=part.metadata, pre_buffer=False, buffer_size=1024 * 1024
-            )
-            for rg in range(part.metadata.num_row_groups):
-                rows = part.metadata.row_group(rg).num_rows
-                if not present:
-                    for start in range(0, rows, STREAM_BATCH_ROWS):
-                        empty = pa.table({"_": pa.nulls(min(STREAM_BATCH_ROWS, rows - start))})
-                        yield from conform(empty, target, part.partition).to_batches()
-                    continue
-                f.prefetch(chunk_ranges(part.metadata.row_group(rg), rows, set(present)))
-                for batch in pf.iter_batches(
-                    batch_size=STREAM_BATCH_ROWS, row_groups=[rg], columns=present, use_threads=False
-                ):
-                    yield from conform(pa.Table.from_batches([batch]), target, part.partition).to_batches()
-                f.drop_cache()
-        finally:
+        with reading(part.key):
+            yield from _stream_part(part, target, columns, open_file)
+
+
+def _stream_part(
+    part: ParquetPart, target: pa.Schema, columns: Sequence[str], open_file: Callable[[str], RangedS3File]
+) -> Iterator[pa.RecordBatch]:
+    present = [c for c in columns if c in part.schema.names]
+    f = open_file(part.key)
+    try:
+        pf = pq.ParquetFile(
+            pa.PythonFile(f, mode="r"), metadata=part.metadata, pre_buffer=False, buffer_size=1024 * 1024
+        )
+        for rg in range(part.metadata.num_row_groups):
+            rows = part.metadata.row_group(rg).num_rows
+            if not present:
+                for start in range(0, rows, STREAM_BATCH_ROWS):
+                    empty = pa.table({"_": pa.nulls(min(STREAM_BATCH_ROWS, rows - start))})
+                    yield from conform(empty, target, part.partition).to_batches()
+                continue
+            f.prefetch(chunk_ranges(part.metadata.row_group(rg), rows, set(present)))
+            for batch in pf.iter_batches(
+                batch_size=STREAM_BATCH_ROWS, row_groups=[rg], columns=present, use_threads=False
+            ):
+                yield from conform(pa.Table.from_batches([batch]), target, part.partition).to_batches()
             f.drop_cache()
+    finally:
+        f.drop_cache()
 
 
 def conform(rows: pa.Table, schema: pa.Schema, partition: dict[str, str]) -> pa.Table:

@@ -14,7 +14,7 @@ head and reused when the whole object is streamed for a distinct count.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -123,28 +123,40 @@ class TextReader:
         return TextTable(rows, layouts, rows.num_rows if everything else None, evidence)
 
     def stream(
-        self, t: ObjectTable, layouts: dict[str, tuple[Layout, str]], schema: pa.Schema
+        self,
+        t: ObjectTable,
+        layouts: dict[str, tuple[Layout, str]],
+        schema: pa.Schema,
+        reading: Callable[[S3Object], AbstractContextManager[object]] = lambda obj: nullcontext(),
     ) -> Iterator[pa.RecordBatch]:
-        """Every record of every selected object of ``t``, projected on ``schema`` (for distinct counts)."""
+        """Every record of every selected object of ``t``, projected on ``schema`` (for distinct counts).
+
+        ``reading(obj)`` wraps the work on each object, as in :meth:`load`.
+        """
         for obj in t.objects:
-            fmt = t.formats[obj.key]
-            layout_encoding = layouts.get(obj.key)
-            if layout_encoding is None:  # a dataset file whose head was not sampled: inspect it now
-                data, whole = self.read_head(obj, fmt.compression, _LAYOUT_PROBE_BYTES)
-                encoding = detect_encoding(data)
-                layout_encoding = (
-                    inspect_layout(fmt.kind, decode_head(data, encoding, complete=whole)),
-                    encoding,
-                )
-            layout, encoding = layout_encoding
-            body = open_body(self.client, self.bucket, obj.key, etag=obj.etag or None, stats=self.stats)
-            try:
-                chunks = iter_text(iter_chunks(decompressing(body, fmt.compression)), encoding)
-                partition = t.partitions.get(obj.key, {})
-                for batch in record_batches(layout, chunks, complete=True, batch_rows=65_536):
-                    yield project(batch, schema, partition)
-            finally:
-                body.close()
+            with reading(obj):
+                yield from self._stream_object(t, obj, layouts.get(obj.key), schema)
+
+    def _stream_object(
+        self, t: ObjectTable, obj: S3Object, layout_encoding: tuple[Layout, str] | None, schema: pa.Schema
+    ) -> Iterator[pa.RecordBatch]:
+        fmt = t.formats[obj.key]
+        if layout_encoding is None:  # a dataset file whose head was not sampled: inspect it now
+            data, whole = self.read_head(obj, fmt.compression, _LAYOUT_PROBE_BYTES)
+            encoding = detect_encoding(data)
+            layout_encoding = (
+                inspect_layout(fmt.kind, decode_head(data, encoding, complete=whole)),
+                encoding,
+            )
+        layout, encoding = layout_encoding
+        body = open_body(self.client, self.bucket, obj.key, etag=obj.etag or None, stats=self.stats)
+        try:
+            chunks = iter_text(iter_chunks(decompressing(body, fmt.compression)), encoding)
+            partition = t.partitions.get(obj.key, {})
+            for batch in record_batches(layout, chunks, complete=True, batch_rows=65_536):
+                yield project(batch, schema, partition)
+        finally:
+            body.close()
 
 
 def spread(objects: Sequence[S3Object], k: int) -> list[S3Object]:
