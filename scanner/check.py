@@ -260,7 +260,11 @@ def assess(
     notes: list[str] = []
     with ledger.session() as session:
         merge = record is not None or keyed > 1 or session.prior_persons(as_of) > 0
+        scan_errors = len(errors)
         tallies = _count_sources(sources, report, options, session if merge else None, errors)
+        if observer is not None:  # the scan reported its own failures as they happened; now the counting's
+            for message in errors[scan_errors:]:
+                observer.error(message)
         unkeyed = sum(t.unkeyed for t in tallies)
         unkeyed_sens = sum(t.unkeyed for t in tallies if t.sensitive)
         if merge:

@@ -345,6 +345,7 @@ def test_check_with_an_unreadable_object_fails_with_one_line(
         f"error: s3://{s3.bucket}/bad/ [visits]: bad/visits.csv.gz: damaged compressed data (Compressed file "
         "ended before the end-of-stream marker was reached); re-upload it or exclude it"
     )
+    assert out.stderr.splitlines() == [line], "the one-line error goes to stderr as it happens"
     assert "Traceback" not in out.output + out.stderr
     doc = json.loads(report.read_text(encoding="utf-8"))
     assert doc["errors"] == [line.removeprefix("error: ")]
