@@ -147,6 +147,9 @@ WEIGHTS = np.array([
 ])
 #: Score (log-odds) a free-text candidate needs.
 THRESHOLD = -0.5
+#: Share (%) a surname needs before "surname + title" (张医生) is taken as a person: rare surnames that are
+#: also common words (但 'but', 斯 'this') would otherwise make 但医生说 a name.
+TITLE_MIN_SURNAME_SHARE = 0.01
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -484,16 +487,18 @@ def name_candidates(text: str) -> tuple[list[tuple[int, int, str]], np.ndarray]:
                         continue
                     if text[i:j] in _place_names() or (text[i:j] in _dictionary() and text[j - 1] in PLACE_ENDINGS and g == 2):
                         continue
+                    if k == 1 and g == 1 and text[i + 1] == ch:
+                        continue  # a reduplicated character is a word (谢谢, 常常, 白白), not surname + name
                     if j <= n and all(giv.get(c, 0) >= 5 for c in text[i + k : j]):
                         cands.append((i, j, "name"))
                         rows.append(_features(text, i, j, "name", k, bounds))
             m = _TITLES_RE.match(text, i + 1)
-            if m and len(ch) == 1 and ch in sur:
+            if m and len(ch) == 1 and sur.get(ch, 0) >= TITLE_MIN_SURNAME_SHARE:
                 cands.append((i, i + 1, "title"))
                 rows.append(_features(text, i, i + 1, "title", 1, bounds))
     for m in _FOREIGN_RE.finditer(text):
         i, j = m.start(), m.end()
-        if i in bounds and j in bounds:
+        if i in bounds and j in bounds and len(set(text[i:j])) > 1:  # 谢谢 is a word, not a transliteration
             cands.append((i, j, "foreign"))
             rows.append(_features(text, i, j, "foreign", 0, bounds))
     return cands, np.array(rows) if rows else np.zeros((0, N_FEATURES))

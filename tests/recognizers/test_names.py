@@ -252,3 +252,17 @@ def test_person_names_on_public_corpora(shared_dir, corpus):
     if corpus in ("msra_test", "resume_test"):
         jp, jr, jf = _prf(sentences[:500], _jieba_nr)
         assert f > jf + 0.05, (corpus, round(f, 3), "jieba nr", round(jf, 3))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["谢谢医生的耐心解答！", "好的，谢谢您", "常常头疼怎么办", "但医生说没有大碍", "白白浪费了一盒药"],
+)
+def test_words_that_start_with_a_surname_are_not_names(text: str) -> None:
+    """谢谢 'thanks' (reduplicated), 但 'but' + 医生 (a rare surname before a title): words, not persons."""
+    assert find_names(text) == []
+
+
+def test_names_beside_the_same_cues_are_still_found() -> None:
+    text = "谢谢王伟医生，张医生说没有大碍"
+    assert [text[i:j] for i, j, _ in find_names(text)] == ["王伟", "张"]
