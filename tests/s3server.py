@@ -158,6 +158,21 @@ class S3Fixture:
     def options(self, **extra: object) -> dict[str, object]:
         return {"endpoint_url": self.endpoint, **extra}
 
+    def connector(self, prefix: str = "", **options: object):  # noqa: ANN201 - connectors.s3.S3Connector
+        """An opened S3 connector on ``prefix`` of the test bucket."""
+        from connectors import open_source
+        from connectors.s3 import S3Connector
+
+        con = open_source(self.uri(prefix), **self.options(**options))
+        assert isinstance(con, S3Connector)
+        con.open()
+        return con
+
+
+def tables(con) -> dict:  # noqa: ANN001 - connectors.base.Connector
+    """The connector's tables by name."""
+    return {t.name: t for t in con.list_tables()}
+
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:

@@ -20,7 +20,7 @@ import pytest
 import zstandard
 
 from connectors import open_source
-from connectors.base import SourceError, TableInfo
+from connectors.base import SourceError
 from connectors.s3 import S3Connector
 from connectors.s3_parquet import SAMPLE_BUDGET_MIN
 from tests import s3server
@@ -33,14 +33,10 @@ CORPUS = "corpora/text/medical_dialogue_gb18030.csv"
 
 
 def connector(s3: s3server.S3Fixture, prefix: str = "", **options: object) -> S3Connector:
-    con = open_source(s3.uri(prefix), **s3.options(**options))
-    assert isinstance(con, S3Connector)
-    con.open()
-    return con
+    return s3.connector(prefix, **options)
 
 
-def tables(con: S3Connector) -> dict[str, TableInfo]:
-    return {t.name: t for t in con.list_tables()}
+tables = s3server.tables
 
 
 def parquet_bytes(table: pa.Table, **kwargs: object) -> bytes:

@@ -23,7 +23,6 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from connectors import open_source
 from connectors.base import KeySpec, SourceError, TableInfo
 from connectors.s3 import S3Connector
 from scanner.persons import PersonTally, count_persons, iter_person_keys, key_spec, plan_person_key
@@ -43,14 +42,10 @@ CSV_HEADER = ("受试者编号", "身份证号", "诊断", "ICD10编码", "药�
 
 
 def connector(s3: s3server.S3Fixture, prefix: str = "", **options: object) -> S3Connector:
-    con = open_source(s3.uri(prefix), **s3.options(**options))
-    assert isinstance(con, S3Connector)
-    con.open()
-    return con
+    return s3.connector(prefix, **options)
 
 
-def tables(con: S3Connector) -> dict[str, TableInfo]:
-    return {t.name: t for t in con.list_tables()}
+tables = s3server.tables
 
 
 def report_table(name: str, column: str, *, rows: int | None = None) -> dict[str, Any]:
