@@ -12,7 +12,7 @@ fills those; a plain scan estimates this export from row counts).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,21 @@ EXPORT_CONTROL_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6}[JX])(?![0-9A-Za-z])")
 
 
 # --- person counts ------------------------------------------------------------------------------------
+#
+# A band counts *persons*, and which persons depends on the band's words: 100万人以上个人信息（不含敏感个人信息）
+# counts everyone whose general PI leaves (a person may count here and in a sensitive band too); 1万人以上敏感个人
+# 信息 counts the persons whose own rows carry sensitive PI; 1万人以上的…生物特征数据 only persons with biometric
+# data; a list may call an element sensitive within its scope (retail: 常用设备信息（仅MAC地址和设备序列号）).
+# So the counter describes each person by the *elements* their rows carry — a signature such as
+# {CN_PERSON_NAME, CN_MOBILE, CN_RESIDENT_ID} — and a band asks how many signatures match its query.
+
+#: Element added to a person's signature when the person is under 14 (all their PI is then sensitive, PIPL Art. 28).
+MINOR = "MINOR_UNDER_14"
+#: Qualifiers of coordinates by their measured planar precision: ``GEO_COORDINATE:fine`` (10 m or finer, or not
+#: measured) and ``GEO_COORDINATE:coarse`` (coarser than 10 m).
+GEO_FINE, GEO_COARSE = "GEO_COORDINATE:fine", "GEO_COORDINATE:coarse"
+
+Signature = frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -41,57 +56,239 @@ class Count:
 
 
 @dataclass(frozen=True)
-class PersonCounts:
-    """Persons whose PI an export concerns, de-duplicated per natural person.
+class ExportScope:
+    """Which exports accumulate toward an item: those whose declared scenario and subject fall in its scope.
 
-    ``any``: all persons; ``sensitive``: persons with sensitive PI in the export;
-    ``general``: persons with only general PI.  ``basis`` says where the numbers
-    come from (``declared``, or ``row_count_upper_bound`` when estimated from a scan).
+    ``None`` means "any" (the item names none).  An earlier export that declared no
+    scenario or subject counts toward every scope: the cautious reading.
     """
 
-    any: Count = field(default_factory=Count)
-    sensitive: Count = field(default_factory=Count)
-    general: Count = field(default_factory=Count)
-    basis: str = "declared"
+    scenarios: frozenset[str] | None = None
+    subjects: frozenset[str] | None = None
+
+    def admits(self, scenario: str | None, subject: str | None) -> bool:
+        """Whether an export declared with ``scenario`` and ``subject`` accumulates toward this scope.
+
+        >>> s = ExportScope(subjects=frozenset({"trial-subject"}))
+        >>> s.admits("clinical-trial", "trial-subject"), s.admits(None, "patient"), s.admits(None, None)
+        (True, False, True)
+        """
+        if self.scenarios is not None and scenario is not None and scenario not in self.scenarios:
+            return False
+        return not (self.subjects is not None and subject is not None and subject not in self.subjects)
+
+
+@dataclass(frozen=True)
+class PersonQuery:
+    """Which persons a band counts.
+
+    ``kind``: ``any`` (every person with PI), ``general`` (persons whose general PI
+    leaves — also those who have sensitive PI besides) or ``sensitive`` (persons whose
+    own rows carry sensitive PI).  ``elements``: when given, only persons carrying one
+    of these elements (a threshold scoped to 生物特征数据, the identification rule's
+    个人银行账户…诊疗数据).  ``sensitive_elements``: elements the list defines as
+    sensitive within its scope, beyond the generic classes.  ``scope``: which earlier
+    exports of the year accumulate (``None``: all of them).
+    """
+
+    kind: str = "any"
+    elements: frozenset[str] = frozenset()
+    sensitive_elements: frozenset[str] = frozenset()
+    scope: ExportScope | None = None
+
+
+def element_class(element: str) -> str | None:
+    """The generic PI class of a signature element: ``sensitive``, ``general`` or ``None`` (not PI).
+
+    >>> element_class("CN_RESIDENT_ID"), element_class("CN_MOBILE"), element_class(GEO_COARSE), element_class("CN_USCC")
+    ('sensitive', 'general', 'general', None)
+    """
+    if element in (GEO_FINE, MINOR):
+        return "sensitive"
+    if element == GEO_COARSE:
+        return "general"
+    base, _, qualifier = element.partition(":")
+    if qualifier in ("sensitive", "general"):
+        return qualifier  # a contextual entity, classed by the scan (GENE_SYMBOL beside persons)
+    rule = load_mapping().pi_class.get(base)
+    if rule is None:
+        return "general"  # an entity the mapping does not know (a user recognizer): general PI unless it says otherwise
+    return rule.class_ if rule.class_ in ("sensitive", "general") else None
+
+
+def signature_matches(sig: Signature, q: PersonQuery) -> bool:
+    """Whether a person with elements ``sig`` counts for ``q``.
+
+    A person under 14 has only sensitive PI (PIPL Art. 28: 不满十四周岁未成年人的个人信息).
+
+    >>> q = PersonQuery("general")
+    >>> signature_matches(frozenset({"CN_PERSON_NAME", "CN_RESIDENT_ID"}), q)
+    True
+    >>> signature_matches(frozenset({"CN_PERSON_NAME", MINOR}), q)
+    False
+    >>> signature_matches(frozenset({"MAC_ADDRESS"}), PersonQuery("sensitive", sensitive_elements=frozenset({"MAC_ADDRESS"})))
+    True
+    """
+    if q.elements and not (sig & q.elements or {e.split(":", 1)[0] for e in sig} & q.elements):
+        return False
+    classes = {
+        e: (
+            "sensitive"
+            if e in q.sensitive_elements or e.split(":", 1)[0] in q.sensitive_elements
+            else element_class(e)
+        )
+        for e in sig
+    }
+    if q.kind == "sensitive":
+        return MINOR in sig or "sensitive" in classes.values()
+    if q.kind == "general":
+        return MINOR not in sig and "general" in classes.values()
+    return any(c is not None for c in classes.values())
+
+
+class PersonCounts:
+    """Persons whose PI an export concerns, per signature, de-duplicated per natural person.
+
+    ``this_export`` maps each signature to its number of persons in this export;
+    ``total`` gives, for a scope, the same for this export together with the
+    earlier exports of the year in that scope (a person in both carries the union
+    of their elements).  ``basis`` says where the numbers come from
+    (``distinct_persons``, ``ledger``, ``declared``, or ``row_count_upper_bound``).
+    An upper bound (``upper_bound=True``) takes the largest matching group instead of
+    the sum: its groups are tables that may hold the same persons.
+    """
+
+    def __init__(
+        self,
+        this_export: dict[Signature, int] | None = None,
+        total: Callable[[ExportScope | None], dict[Signature, int]] | None = None,
+        *,
+        basis: str = "declared",
+        upper_bound: bool = False,
+    ) -> None:
+        self.this_export = dict(this_export or {})
+        self._total = total
+        self.basis = basis
+        self.upper_bound = upper_bound
+        self._cache: dict[ExportScope | None, dict[Signature, int]] = {}
 
     @classmethod
-    def of(cls, any: int = 0, sensitive: int = 0, general: int = 0, *, prior_any: int = 0,
-           prior_sensitive: int = 0, prior_general: int = 0, basis: str = "declared") -> PersonCounts:
-        """Counts from plain numbers (this export, then prior exports this year)."""
-        return cls(Count(any, prior_any), Count(sensitive, prior_sensitive), Count(general, prior_general), basis)
+    def of(
+        cls,
+        any: int = 0,
+        sensitive: int = 0,
+        general: int = 0,
+        *,
+        prior_any: int = 0,
+        prior_sensitive: int = 0,
+        prior_general: int = 0,
+        basis: str = "declared",
+    ) -> PersonCounts:
+        """Counts from plain numbers (this export, then prior exports this year), for declared figures and tests.
+
+        ``general`` persons have only general PI; ``sensitive`` persons have sensitive PI (and, when
+        ``any`` exceeds ``sensitive + general``, general PI besides).
+
+        >>> p = PersonCounts.of(100, 30, 70)
+        >>> p.count(PersonQuery("general")).this_export, p.count(PersonQuery("sensitive")).this_export
+        (70, 30)
+        """
+        this = _declared(any, sensitive, general)
+        prior = _declared(prior_any, prior_sensitive, prior_general)
+        both = {s: this.get(s, 0) + prior.get(s, 0) for s in {*this, *prior}}
+        return cls(this, lambda scope: both, basis=basis)
+
+    def _sum(self, groups: dict[Signature, int], q: PersonQuery) -> int:
+        ns = [n for sig, n in groups.items() if signature_matches(sig, q)]
+        return max(ns, default=0) if self.upper_bound else sum(ns)
+
+    def totals(self, scope: ExportScope | None) -> dict[Signature, int]:
+        if self._total is None:
+            return self.this_export
+        if scope not in self._cache:
+            self._cache[scope] = self._total(scope)
+        return self._cache[scope]
+
+    def count(self, q: PersonQuery) -> Count:
+        """Persons matching ``q``: in this export, and earlier this year within ``q.scope``."""
+        this = self._sum(self.this_export, q)
+        total = max(self._sum(self.totals(q.scope), q), this)
+        return Count(this, total - this)
 
     def get(self, kind: str) -> Count:
-        return {"any": self.any, "sensitive": self.sensitive, "general": self.general}[kind]
+        return self.count(PersonQuery(kind))
+
+    @property
+    def any(self) -> Count:
+        return self.get("any")
+
+    @property
+    def sensitive(self) -> Count:
+        return self.get("sensitive")
+
+    @property
+    def general(self) -> Count:
+        return self.get("general")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"any": self.any.to_dict(), "sensitive": self.sensitive.to_dict(), "general": self.general.to_dict(),
-                "persons_basis": self.basis}
+        return {
+            "any": self.any.to_dict(),
+            "sensitive": self.sensitive.to_dict(),
+            "general": self.general.to_dict(),
+            "persons_basis": self.basis,
+        }
+
+
+def _declared(any_n: int, sensitive: int, general: int) -> dict[Signature, int]:
+    """Signatures standing for declared numbers: sensitive-only, general-only, and both."""
+    both = max(any_n - sensitive - general, 0)
+    out = {
+        frozenset({"CN_RESIDENT_ID"}): sensitive - min(both, sensitive),
+        frozenset({"CN_PERSON_NAME"}): general,
+        frozenset({"CN_RESIDENT_ID", "CN_PERSON_NAME"}): min(both, sensitive),
+    }
+    return {s: n for s, n in out.items() if n > 0}
+
+
+def table_signature(t: dict[str, Any]) -> Signature:
+    """The elements a scanned table's columns carry (a person of the table carries at most these).
+
+    Coordinates are qualified by precision; a table with minors adds :data:`MINOR`.
+    """
+    sig: set[str] = set()
+    for c in t.get("columns", []):
+        for e in c.get("entities", []):
+            pi = e.get("pi_class", c.get("pi_class"))
+            if not pi or not_personal_reason(e) is not None:
+                continue
+            if e["type"] == "GEO_COORDINATE":
+                p = e.get("precision_m")
+                sig.add(GEO_COARSE if p is not None and p > 10 else GEO_FINE)
+            elif e["type"] == MINOR:
+                sig.add(MINOR)
+            else:
+                sig.add(e["type"] if element_class(e["type"]) is not None else f"{e['type']}:{pi}")
+    return frozenset(sig)
 
 
 def persons_from_report(report: dict[str, Any]) -> PersonCounts:
-    """Estimate persons from an annotated scan: the largest row count among tables holding PI.
+    """Estimate persons from an annotated scan: per matching kind, the largest row count among tables.
 
     A scan sees tables, not people: it assumes one row per person and the same
     people across tables, and says so (``persons_basis: row_count_upper_bound``).
-    ``sensitive`` is the largest table with sensitive PI; ``general`` the largest
-    with PI but none of it sensitive.  A table whose row count is unknown counts
-    its sampled rows.
+    A table whose row count is unknown counts its sampled rows.
     """
-    any_n = sens_n = gen_n = 0
+    groups: dict[Signature, int] = {}
     for t in report.get("tables", []):
         if t.get("status", "ok") != "ok":
             continue
-        classes = {c.get("pi_class") for c in t.get("columns", [])} - {None}
-        if not classes:
+        sig = table_signature(t)
+        if not sig:
             continue
         rows = t.get("row_count")
         n = int(rows) if rows is not None else int(t.get("sampled_rows") or 0)
-        any_n = max(any_n, n)
-        if "sensitive" in classes:
-            sens_n = max(sens_n, n)
-        else:
-            gen_n = max(gen_n, n)
-    return PersonCounts.of(any_n, sens_n, gen_n, basis="row_count_upper_bound")
+        groups[sig] = max(groups.get(sig, 0), n)
+    return PersonCounts(groups, basis="row_count_upper_bound", upper_bound=True)
 
 
 # --- findings -----------------------------------------------------------------------------------------
@@ -137,8 +334,12 @@ class Findings:
     export_control_codes: dict[str, list[str]] = field(default_factory=dict)  # code -> where it was seen
 
     @classmethod
-    def of(cls, hits: Iterable[EntityHit], categories: Iterable[CategoryHit] = (),
-           export_control_codes: dict[str, list[str]] | None = None) -> Findings:
+    def of(
+        cls,
+        hits: Iterable[EntityHit],
+        categories: Iterable[CategoryHit] = (),
+        export_control_codes: dict[str, list[str]] | None = None,
+    ) -> Findings:
         ents: dict[str, list[EntityHit]] = {}
         for h in hits:
             ents.setdefault(h.type, []).append(h)
@@ -194,8 +395,17 @@ def findings_from_report(report: dict[str, Any]) -> Findings:
                 pi = e.get("pi_class", c.get("pi_class"))
                 # a finding that describes products (a drug catalogue) is evidence for no item at all
                 support = (e["type"] in contextual and pi is None) or not_personal_reason(e) is not None
-                hits.append(EntityHit(e["type"], tname, cname, e.get("match_ratio"), e.get("precision_m"), pi,
-                                      supporting_only=support))
+                hits.append(
+                    EntityHit(
+                        e["type"],
+                        tname,
+                        cname,
+                        e.get("match_ratio"),
+                        e.get("precision_m"),
+                        pi,
+                        supporting_only=support,
+                    )
+                )
             for cat in c.get("categories", []):
                 cats.append(CategoryHit(cat["rule"], str(cat["code"]), cat.get("name", ""), tname, cname))
     return Findings.of(hits, cats, codes)
