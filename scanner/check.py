@@ -206,27 +206,21 @@ def _item(hit: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate_request(options: CheckOptions) -> Catalog:
-    """Load the catalogue and check list ids, scenario and subject before anything is scanned."""
+    """Load the catalogue and check list ids, reference rule, scenario and subject before anything is scanned.
+
+    The checks are :func:`catalog.requests.validate_request`, the ones ``chujing scan`` makes too.
+    """
+    from catalog.requests import validate_request as validate_catalog_request
+
     if not options.lists:
         raise CheckError("give at least one negative list with --list ID (chujing catalog list shows them)")
     try:
         catalog = load_catalog(options.catalog_dirs)
-        for list_id in options.lists:
-            catalog.negative_list(list_id)
-        catalog.reference_rule(options.reference_rule)
+        validate_catalog_request(
+            catalog, options.lists, options.scenario, options.subject, reference_rule=options.reference_rule
+        )
     except CatalogError as exc:
         raise CheckError("; ".join(exc.problems)) from None
-    except KeyError as exc:
-        raise CheckError(f"unknown catalogue id {exc} — chujing catalog list shows the ids") from None
-    vocab = catalog.vocabulary
-    if options.scenario is not None and options.scenario not in vocab.scenarios:
-        raise CheckError(
-            f"unknown scenario '{options.scenario}' (known: {', '.join(sorted(vocab.scenarios))})"
-        )
-    if options.subject is not None and options.subject not in vocab.subjects:
-        raise CheckError(
-            f"unknown subject type '{options.subject}' (known: {', '.join(sorted(vocab.subjects))})"
-        )
     return catalog
 
 

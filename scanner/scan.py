@@ -20,7 +20,8 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 import recognizers
-from catalog import Catalog, CatalogError, annotate_report, load_catalog
+from catalog import Catalog, annotate_report, load_catalog
+from catalog.requests import validate_request
 from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
 from connectors.uri import scrub
 from scanner import __version__
@@ -117,26 +118,13 @@ def check_catalog_options(options: ScanOptions) -> Catalog:
     """Load the catalogue and check list ids, reference rule, scenario and subject before scanning.
 
     A typo in ``--list`` should fail in a second, not after an hour of scanning.
-    Raises :class:`catalog.CatalogError` with one line per problem.
+    Raises :class:`catalog.CatalogError` with one line per problem (see
+    :func:`catalog.requests.validate_request`, which ``chujing check`` shares).
     """
     catalog = load_catalog(options.catalog_dirs)
-    problems = []
-    for list_id in options.lists:
-        try:
-            catalog.negative_list(list_id)
-        except CatalogError as exc:
-            problems += exc.problems
-    try:
-        catalog.reference_rule(options.reference_rule)
-    except CatalogError as exc:
-        problems += exc.problems
-    vocab = catalog.vocabulary
-    if options.scenario is not None and options.scenario not in vocab.scenarios:
-        problems.append(f"unknown scenario {options.scenario!r} (known: {', '.join(sorted(vocab.scenarios))})")
-    if options.subject is not None and options.subject not in vocab.subjects:
-        problems.append(f"unknown subject {options.subject!r} (known: {', '.join(sorted(vocab.subjects))})")
-    if problems:
-        raise CatalogError(problems)
+    validate_request(
+        catalog, options.lists, options.scenario, options.subject, reference_rule=options.reference_rule
+    )
     return catalog
 
 
