@@ -59,6 +59,12 @@ _DRIVER_PACKAGES = {
     "oracledb": "oracledb",
     "pg8000": "pg8000",
 }
+# The chujing extra (pyproject's optional-dependencies) that installs a backend's driver, and that driver.
+_EXTRAS = {
+    "postgresql": ("postgres", "psycopg"),
+    "mysql": ("mysql", "pymysql"),
+    "mariadb": ("mysql", "pymysql"),
+}
 _DIALECT_TYPOS = {
     "postgres": "postgresql",
     "pg": "postgresql",
@@ -174,13 +180,32 @@ def _create(url: URL, display: str, connect_args: dict[str, object]) -> Engine:
         except ImportError as exc:
             first_missing = first_missing or exc
     module = getattr(first_missing, "name", None) or str(first_missing)
-    package = _DRIVER_PACKAGES.get(module, module)
+    named = url.drivername.partition("+")[2] or None
     raise SourceError(
         f"{display}: the Python driver for {backend} is not installed (no module named '{module}') — "
-        f"pip install {package}, or name an installed driver in the URL (e.g. postgresql+psycopg://, "
-        "mysql+pymysql://)",
+        f"{install_hint(backend, module, named)}",
         source=display,
     ) from None
+
+
+def install_hint(backend: str, module: str, named_driver: str | None) -> str:
+    """What to install for a missing driver: chujing's extra where it has one, as the README says.
+
+    >>> install_hint("postgresql", "psycopg2", None)
+    "pip install 'chujing[postgres]'"
+    >>> install_hint("mysql", "MySQLdb", "mysqldb")
+    "pip install mysqlclient, or pip install 'chujing[mysql]' and write mysql+pymysql://"
+    >>> install_hint("mssql", "pyodbc", "pyodbc")
+    'pip install pyodbc'
+    """
+    package = _DRIVER_PACKAGES.get(module, module)
+    extra = _EXTRAS.get(backend)
+    if extra is None:
+        return f"pip install {package}"
+    name, driver = extra
+    if named_driver is None or named_driver == driver:  # the extra's driver is the one that will be used
+        return f"pip install 'chujing[{name}]'"
+    return f"pip install {package}, or pip install 'chujing[{name}]' and write {backend}+{driver}://"
 
 
 def _unknown_dialect(url: URL, display: str) -> str:

@@ -143,6 +143,21 @@ def test_a_driver_that_is_not_installed_says_what_to_install() -> None:
     assert SECRET not in str(err)
 
 
+@pytest.mark.parametrize(
+    ("scheme", "module", "extra"),
+    [("postgresql+psycopg2", "psycopg2", "postgres"), ("mysql+mysqldb", "MySQLdb", "mysql")],
+)
+def test_a_missing_driver_points_at_chujings_extra(scheme: str, module: str, extra: str) -> None:
+    """The README installs drivers as chujing's extras; the hint says the same (and which URL then works)."""
+    if importlib.util.find_spec(module) is not None:
+        pytest.skip(f"{module} is installed here")
+    err = open_error(f"{scheme}://scan:{SECRET}@db.local/dw")
+    backend = scheme.split("+")[0]
+    driver = {"postgres": "psycopg", "mysql": "pymysql"}[extra]
+    assert f"pip install 'chujing[{extra}]' and write {backend}+{driver}://" in str(err)
+    assert SECRET not in str(err)
+
+
 def test_a_url_without_driver_falls_back_to_an_installed_one(mysql_url: str) -> None:
     url = make_url(mysql_url)
     bare = url.set(drivername="mysql").render_as_string(hide_password=False)
