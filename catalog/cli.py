@@ -18,12 +18,13 @@ import json
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from catalog.loader import Catalog, LoadedDocument, load_catalog, validate_files
 from catalog.models import CatalogError, Item, NegativeList, ReferenceRule, Threshold
+from catalog.requests import did_you_mean
 from catalog.vocabulary import Vocabulary
 from reports.atomic import write_text
 from reports.text_width import pad, width
@@ -34,6 +35,10 @@ ROUTE_NAMES = {
     "other_lawful_route": "其他合法合规路径 (other lawful route)",
 }
 KIND_NAMES = {"negative_list": "negative list", "reference_rule": "reference rule"}
+#: The jurisdiction of a list whose text names no region (see catalog/models.py).
+UNNAMED_JURISDICTION = "unnamed-ftz"
+#: Exit status of a command that could not do its job (``validate`` finding problems exits 1).
+EXIT_ERROR = 2
 
 _format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                               show_default=True, help="Human-readable table or JSON.")
@@ -55,10 +60,11 @@ def _load(dirs: Sequence[str]) -> Catalog:
         _fail(exc.problems)
 
 
-def _fail(lines: Iterable[str]) -> None:
+def _fail(lines: Iterable[str]) -> NoReturn:
+    """An error: one ``error: …`` line per problem on stderr, exit status 2 (as every chujing command)."""
     for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
+        click.echo(f"error: {line}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -158,10 +164,10 @@ def list_cmd(fmt: str, output: str | None, catalog_dirs: tuple[str, ...]) -> Non
 def show_cmd(doc_id: str, fmt: str, output: str | None, catalog_dirs: tuple[str, ...]) -> None:
     """Show one list (every item) or reference rule (every category)."""
     catalog = _load(catalog_dirs)
-    try:
-        d = catalog.get(doc_id)
-    except CatalogError as exc:
-        _fail(exc.problems)
+    if doc_id not in catalog:
+        _fail([f"unknown catalogue id '{doc_id}'{did_you_mean(doc_id, catalog.ids())} "
+               "(chujing catalog list shows the ids)"])
+    d = catalog.get(doc_id)
     if fmt == "json":
         data = {"sha256": d.sha256, "source": "built-in" if d.builtin else d.path,
                 **d.doc.model_dump(mode="json", by_alias=True)}
@@ -181,10 +187,26 @@ def _header_lines(d: LoadedDocument, total: int) -> list[str]:
     lines = [*_wrap(doc.title, 0, total), *_wrap(doc.title_en, 0, total), ""]
     lines.append(f"id {d.id} · {KIND_NAMES[d.kind]} · version {d.version} · {doc.jurisdiction}")
     lines.append(f"sha256 {d.sha256} · {'built-in' if d.builtin else d.path}")
-    if doc.provenance.seed:
-        lines.append(f"source: {doc.provenance.seed}"
-                     + (f" (translation: {doc.provenance.translation_seed})" if doc.provenance.translation_seed else ""))
+    lines += _wrap(_source_line(doc), 0, total)
     return lines
+
+
+def _source_line(doc: NegativeList | ReferenceRule) -> str:
+    """The published text the document transcribes, by its title and date (not the seed file it came from).
+
+    A reference rule is an annex to measures (管理办法), which is what one cites; a
+    list from a text without a title is named by its section; the catalogue records
+    the year of a document's edition as its ``version``.
+    """
+    date = "undated" if doc.version == "undated" else f"{doc.version} edition"
+    measures = getattr(doc, "measures_title", None)
+    if measures:
+        en = getattr(doc, "measures_title_en", None)
+        return f"Source: annex to 《{measures}》" + (f" ({' '.join(en.split())})" if en else "") + f", {date}"
+    if doc.jurisdiction == UNNAMED_JURISDICTION:  # the title is only a section heading of the text
+        return f"Source: section 《{doc.title}》 of a multi-sector negative list whose text names neither its " \
+               f"title nor its region, {date}"
+    return f"Source: 《{doc.title}》, {date}"
 
 
 def _threshold_words(th: Threshold) -> str:

@@ -58,8 +58,8 @@ def test_list_refuses_a_shadowing_user_file(tmp_path):
     d.mkdir()
     shutil.copy(MINI / "jiangsu-2025-reference-rule.yaml", d)
     r = _run("list", "--catalog", str(d))
-    assert r.exit_code == 1
-    assert "is already defined by a built-in document" in r.output
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.startswith("error: ") and "is already defined by a built-in document" in r.stderr
 
 
 def test_show_list_has_every_item_with_route_thresholds_and_both_languages():
@@ -94,9 +94,34 @@ def test_show_json(tmp_path):
     assert doc["items"][6]["thresholds"][0]["min"] == 50000
 
 
-def test_show_unknown_id():
+def test_show_unknown_id_is_an_error_with_the_closest_id():
     r = _run("show", "nope")
-    assert r.exit_code == 1 and "unknown catalogue id 'nope'" in r.output
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.startswith("error: unknown catalogue id 'nope'") and "did you mean" not in r.stderr
+    r = _run("show", "jiangsu-2025-biopharm")
+    assert r.exit_code == 2
+    assert r.stderr == (
+        "error: unknown catalogue id 'jiangsu-2025-biopharm' — did you mean 'jiangsu-2025-biopharma'? "
+        "(chujing catalog list shows the ids)\n"
+    )
+
+
+def test_show_names_the_published_text_by_title_and_date_not_the_seed_file(real_catalog):
+    def header(doc_id: str) -> str:  # the lines above the body, unwrapped
+        r = _run("show", doc_id)
+        assert r.exit_code == 0, r.output
+        return " ".join(r.output.split("\n\n")[1].split())
+
+    for d in real_catalog:
+        assert d.doc.provenance.seed not in _run("show", d.id).output
+    js = header("jiangsu-2025-biopharma")
+    assert "Source: 《中国（江苏）自由贸易试验区数据出境管理清单（负面清单）（2025版）医药行业》, 2025 edition" in js
+    rule = header("jiangsu-2025-reference-rule")
+    assert "Source: annex to 《中国（江苏）自由贸易试验区数据出境负面清单管理办法（试行）》" in rule
+    assert rule.endswith("2025 edition")
+    assert header("shanghai-reference-rule").endswith(", undated")
+    assert "Source: section 《汽车》 of a multi-sector negative list whose text names neither its title nor its " \
+           "region, 2025 edition" in header("multisector-2025-automotive")
 
 
 def test_validate_ok():
