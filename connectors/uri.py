@@ -6,8 +6,11 @@ connector builds uses :func:`mask_uri` first.
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _QUERY_SECRET = re.compile(
@@ -83,8 +86,6 @@ def secrets_of(uri: str) -> list[str]:
     >>> secrets_of("postgresql://u:p%40ss@h/db")
     ['p%40ss', 'p@ss']
     """
-    from urllib.parse import unquote
-
     out: list[str] = []
     split = _split_userinfo(uri or "")
     if split is not None and split[2]:
@@ -108,3 +109,133 @@ def scrub(text: str, uri: str) -> str:
     for secret in sorted(secrets_of(uri), key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
+
+
+# --- identity: the same source however it is spelled -------------------------------------------------
+
+#: Ports a SQL URL means when it names none.
+DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mssql": 1433, "oracle": 1521}
+#: Dialect names for the same server protocol: the URL says how to talk, not which data.
+_DIALECT_ALIASES = {"postgres": "postgresql", "mariadb": "mysql"}
+#: Query parameters that say *where* the data is (a socket, another host); the rest are connection options.
+_IDENTITY_PARAMS = frozenset(
+    {"host", "hostaddr", "port", "unix_socket", "service", "service_name", "sid", "dbname", "database"}
+)
+
+
+def source_identity(uri: str) -> str:
+    """A canonical key for a SOURCE: two spellings of the same source give the same key.
+
+    A filing names its sources as they were written when it was made (chujing
+    writes absolute ones); a spot-check may be run with relative paths, a
+    trailing slash, another driver or other credentials.  Comparing these keys
+    instead of the strings keeps that from turning every declared table into a
+    divergence, while a genuinely different source keeps a different key.
+
+    Local paths (and ``file://``) resolve to an absolute path, symbolic links
+    followed, trailing slash dropped; ``sqlite:///rel.db`` resolves against the
+    working directory as SQLite itself does:
+
+    >>> import os
+    >>> here = os.path.realpath(".")
+    >>> source_identity("./lake/") == source_identity("lake") == here + "/lake" == source_identity(f"file://{here}/lake")
+    True
+    >>> source_identity("sqlite:///demo.db") == source_identity(f"sqlite+pysqlite:///{here}/demo.db")
+    True
+    >>> source_identity("sqlite:///demo.db") == f"sqlite:///{here}/demo.db"
+    True
+
+    SQL URLs lose credentials, driver suffix and connection options; the host
+    is lower-cased without a trailing dot (``localhost`` and ``127.0.0.1`` stay
+    apart) and the default port is filled in:
+
+    >>> source_identity("postgresql+psycopg://scan:s3cr3t@DB.Internal./warehouse?sslmode=require")
+    'postgresql://db.internal:5432/warehouse'
+    >>> source_identity("postgresql://db.internal:5432/warehouse")
+    'postgresql://db.internal:5432/warehouse'
+    >>> source_identity("mysql+pymysql://root:***@localhost/crm"), source_identity("mariadb://127.0.0.1:3306/crm")
+    ('mysql://localhost:3306/crm', 'mysql://127.0.0.1:3306/crm')
+    >>> source_identity("postgresql:///dw?host=/var/run/postgresql&application_name=x")
+    'postgresql:///dw?host=/var/run/postgresql'
+
+    S3 keeps the bucket and the key prefix, without a trailing slash:
+
+    >>> source_identity("s3://export-staging/2026-11/"), source_identity("s3://export-staging/2026-11")
+    ('s3://export-staging/2026-11', 's3://export-staging/2026-11')
+    """
+    s = uri.strip()
+    if not s:
+        return ""
+    kind = source_kind(s)
+    if kind == "s3":
+        return "s3://" + s[len("s3://") :].rstrip("/")
+    if kind == "parquet":
+        return _path_identity(s)
+    return _sql_identity(s)
+
+
+def _path_identity(source: str) -> str:
+    path = source
+    if source.startswith("file:"):
+        parts = urlsplit(source)
+        if parts.netloc not in ("", "localhost"):  # another machine's file: nothing local to resolve
+            return f"file://{parts.netloc.lower()}{unquote(parts.path).rstrip('/')}"
+        path = unquote(parts.path)
+    return os.path.realpath(os.path.expanduser(path))
+
+
+def _sql_identity(url: str) -> str:
+    """``dialect://host:port/database?where``: what a SQLAlchemy URL points at, not how it connects."""
+    m = _SCHEME.match(url)
+    if not m:  # "postgres:/x" and the like: nothing to normalise, the spelling is all there is
+        return url
+    dialect = m.group(0)[:-3].partition("+")[0].lower()
+    dialect = _DIALECT_ALIASES.get(dialect, dialect)
+    split = _split_userinfo(url)
+    rest = split[3] if split is not None else url[m.end() :]
+    rest, _, query = rest.partition("#")[0].partition("?")
+    if dialect == "sqlite":
+        return _sqlite_identity(rest)
+    hostport, _, database = rest.partition("/")
+    host, port = _host_port(hostport, DEFAULT_PORTS.get(dialect))
+    params = _identity_params(query)
+    return (
+        f"{dialect}://{host}{f':{port}' if port else ''}/{unquote(database).rstrip('/')}"
+        f"{f'?{params}' if params else ''}"
+    )
+
+
+def _sqlite_identity(rest: str) -> str:
+    """``sqlite:///rel.db`` (one slash more for an absolute path); in-memory databases have no file."""
+    path = unquote(rest[1:] if rest.startswith("/") else rest)
+    if path in ("", ":memory:"):
+        return "sqlite://"
+    return "sqlite:///" + os.path.realpath(os.path.expanduser(path))
+
+
+def _host_port(hostport: str, default: int | None) -> tuple[str, int | None]:
+    """Lower-cased host without a trailing dot (IPv6 compressed), and its port (``default`` when none is written).
+
+    Without a host (the local socket) the default port is left out, so ``:5432`` and nothing agree.
+    """
+    try:
+        parts = urlsplit("//" + hostport)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # several hosts ("h1:5432,h2:5432") or a port that is not a number: keep the text
+        return hostport.lower(), None
+    host = host.rstrip(".")
+    port = default if port is None else port
+    if not host and port == default:
+        port = None
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host, port
+    return (f"[{ip.compressed}]" if ip.version == 6 else ip.compressed), port
+
+
+def _identity_params(query: str) -> str:
+    kept = sorted(
+        (k.lower(), v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() in _IDENTITY_PARAMS
+    )
+    return urlencode(kept, safe="/")
