@@ -150,11 +150,14 @@ def spotcheck_command(filing, sources, fmt, output, sample_rows, include, exclud
     """Check the export data SOURCE... against its FILING (Jiangsu Art. 14 一致性抽验).
 
     FILING is the XLSX catalogue chujing writes (edited by people), or YAML or
-    JSON declaring fields, categories, persons and the recipient.  Every
-    divergence is listed: undeclared sensitive fields, undeclared fields with
-    findings, undeclared categories, PI classes stricter than declared, more
-    persons than declared, declared tables or fields missing.  Exit status 1 on
-    any divergence, 0 when consistent, 2 on error.
+    JSON declaring fields, categories, persons and the recipient.  The sources
+    it names (数据源 Source) are matched by what they point at, not by how they
+    are written: a relative path, a trailing slash, credentials, the driver and
+    a default port make no difference.  Every divergence is listed: undeclared
+    sensitive fields, undeclared fields with findings, undeclared categories,
+    PI classes stricter than declared, more persons than declared, declared
+    tables or fields missing.  Exit status 1 on any divergence, 0 when
+    consistent, 2 on error.
     """
     from reports.filing import FilingError, load_filing
     from reports.spotcheck import render_spotcheck, render_spotcheck_text, run_spotcheck

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connectors.uri import mask_uri, source_identity
+
 FILING_SCHEMA = "chujing.filing/1"
 
 
@@ -130,7 +132,9 @@ class DeclaredField:
     origin: str = ""  # where in the filing, for messages ("catalogue row 12")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"table": self.table, "field": self.field, "schema": self.schema, "source": self.source,
+        # A hand-written filing may carry a database password in its source: it must not reach a result.
+        return {"table": self.table, "field": self.field, "schema": self.schema,
+                "source": mask_uri(self.source) if self.source else None,
                 "pi_class": self.pi_class, "entity_types": sorted(self.entity_types),
                 "categories": sorted(self.categories), "persons": self.persons, "origin": self.origin}
 
@@ -154,8 +158,16 @@ class Filing:
         return frozenset(out)
 
     def tables(self) -> list[tuple[str | None, str | None, str]]:
-        """Declared tables as (source, schema, table), in filing order."""
-        return list(dict.fromkeys((f.source, f.schema, f.table) for f in self.fields))
+        """Declared tables as (source, schema, table), in filing order, as first spelled.
+
+        A source written two ways (``./lake/`` and its absolute path) is one
+        source, so its table is counted once.
+        """
+        out: dict[tuple[str | None, str | None, str], tuple[str | None, str | None, str]] = {}
+        for f in self.fields:
+            out.setdefault((source_identity(f.source) if f.source else None, f.schema, f.table),
+                           (f.source, f.schema, f.table))
+        return list(out.values())
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": FILING_SCHEMA, "path": self.path, "format": self.format, "recipient": self.recipient,

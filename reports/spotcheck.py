@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from connectors.uri import mask_uri, source_identity
 from reports.filing import DeclaredField, Filing, norm
 from reports.view import PI_CLASS_RANK, category_label, pi_class_label, table_name
 
@@ -116,17 +117,24 @@ class SpotcheckResult:
 # --- matching declared tables and fields to the scan -------------------------------------------------
 
 
-def _source_matches(declared: str | None, actual: str) -> bool:
-    if not declared:
-        return True
-    from connectors.uri import mask_uri
+def _identities(filing: Filing, scan: dict[str, Any]) -> dict[str, str]:
+    """The identity of every source the filing declares or the scan read, spelling -> identity.
 
-    d, a = declared.strip().casefold(), actual.casefold()
-    return d == a or a.endswith(d) or d.endswith(a) or mask_uri(declared).casefold() == a
+    A filing keeps its sources as written when it was made (chujing writes them
+    absolute); the spot-check may name them relatively, with a trailing slash,
+    another driver or other credentials.  Matching by
+    :func:`connectors.uri.source_identity` sees through the spelling and still
+    tells a different database, directory or bucket apart.
+    """
+    spellings = {str(t.get("source") or "") for t in scan.get("tables", [])}
+    spellings |= {str(s.get("uri") or "") for s in scan.get("sources", [])}
+    spellings |= {f.source for f in filing.fields if f.source}
+    return {s: source_identity(s) for s in spellings}
 
 
-def _find_table(tables: list[dict[str, Any]], f: DeclaredField) -> dict[str, Any] | None:
-    cands = [t for t in tables if _source_matches(f.source, str(t.get("source", "")))]
+def _find_table(tables: list[dict[str, Any]], f: DeclaredField, ids: dict[str, str]) -> dict[str, Any] | None:
+    """The scanned table ``f`` declares: same source identity (when declared), then schema + table name."""
+    cands = [t for t in tables if not f.source or ids[f.source] == ids[str(t.get("source") or "")]]
     want_schema = (f.schema or "").casefold()
     name = f.table.strip()
     for exact in (True, False):
@@ -159,15 +167,17 @@ def compare(filing: Filing, scan: dict[str, Any], persons: PersonFigures | None 
     declared_whole: set[int] = set()  # tables declared without listing fields
     missing_tables: set[tuple] = set()
     table_declared_persons: dict[int, int] = {}
+    ids = _identities(filing, scan)
     for f in filing.fields:
-        t = _find_table(tables, f)
+        t = _find_table(tables, f, ids)
         if t is None:
-            key = (f.source, f.schema, f.table)
+            key = (ids[f.source] if f.source else None, f.schema, f.table)
             if key not in missing_tables:
                 missing_tables.add(key)
                 where = ".".join(x for x in (f.schema, f.table) if x)
                 res.divergences.append(Divergence("declared_table_missing", where,
-                                                  f"declared ({f.origin}) but not in the export data", declared=where))
+                                                  f"declared ({f.origin}{_in_source(f.source)}) but not in the "
+                                                  "export data", declared=where))
             continue
         if f.persons is not None:
             table_declared_persons[id(t)] = max(table_declared_persons.get(id(t), 0), f.persons)
@@ -231,7 +241,25 @@ def compare(filing: Filing, scan: dict[str, Any], persons: PersonFigures | None 
                                           f"category {category_label(cat)} present but not declared",
                                           found=category_label(cat)))
     _persons(res, filing, persons, tables, table_declared_persons)
+    res.notes += _unscanned_sources(filing, scan, ids)
     return res
+
+
+def _in_source(source: str | None) -> str:
+    return f", source {mask_uri(source)}" if source else ""
+
+
+def _unscanned_sources(filing: Filing, scan: dict[str, Any], ids: dict[str, str]) -> list[str]:
+    """One note per declared source that is none of the scanned ones: why its tables are all missing."""
+    scanned = {ids[str(s.get("uri") or "")] for s in scan.get("sources", [])}
+    scanned |= {ids[str(t.get("source") or "")] for t in scan.get("tables", [])}
+    out: dict[str, str] = {}
+    for f in filing.fields:
+        if f.source and ids[f.source] not in scanned:
+            out.setdefault(ids[f.source], f"the filing declares source {mask_uri(f.source)}, which is none of the "
+                                          "sources checked (compared as resolved paths, database URLs without "
+                                          "credentials or driver, bucket and prefix)")
+    return list(out.values())
 
 
 def _persons(res: SpotcheckResult, filing: Filing, p: PersonFigures, tables: list[dict[str, Any]],

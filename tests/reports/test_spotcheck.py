@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -182,3 +183,69 @@ def test_no_raw_values_in_spotcheck_output(tmp_path, warehouse, raw_values, fmt)
     r = _run(str(_write(tmp_path, DIVERGENT)), *warehouse.sources, "--format", fmt)
     assert r.exit_code == 1
     assert not [v for v in raw_values if v in r.stdout]
+
+
+# --- the same source, however it is spelled ---------------------------------------------------------
+
+
+def test_cli_recognises_the_filed_sources_however_spelled(tmp_path, monkeypatch, warehouse, report):
+    catalogue = tmp_path / "catalogue.xlsx"
+    catalogue.write_bytes(render_xlsx(report))
+    declared = {f.source for f in load_filing(catalogue).fields}
+    assert declared == {f"sqlite:///{warehouse.db}", str(warehouse.lake)}  # the catalogue names them absolutely
+    monkeypatch.chdir(warehouse.root)
+    for db, lake in [("sqlite:///crm.db", "lake/"), ("sqlite+pysqlite:///./crm.db", "./lake//"),
+                     (f"sqlite:///{warehouse.db}", f"{warehouse.lake}/")]:
+        r = _run(str(catalogue), db, lake)
+        assert r.exit_code == 0 and "CONSISTENT" in r.stdout, (db, lake, r.output)
+
+
+def test_cli_a_different_database_of_the_same_name_still_diverges(tmp_path, monkeypatch, warehouse, report):
+    catalogue = tmp_path / "catalogue.xlsx"
+    catalogue.write_bytes(render_xlsx(report))
+    shutil.copy(warehouse.db, tmp_path / "crm.db")  # same tables, same name, another file
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "spot.json"
+    r = _run(str(catalogue), "sqlite:///crm.db", f"{warehouse.lake}/", "--format", "json", "-o", str(out))
+    assert r.exit_code == 1, r.output
+    doc = json.loads(out.read_text("utf-8"))
+    missing = [d for d in doc["divergences"] if d["kind"] == "declared_table_missing"]
+    assert {d["where"] for d in missing} == {"customers", "orders"}  # patients, in the same lake, is matched
+    assert all(f"sqlite:///{warehouse.db}" in d["detail"] for d in missing)
+    assert any(f"declares source sqlite:///{warehouse.db}, which is none of the sources" in n for n in doc["notes"])
+
+
+@pytest.mark.parametrize(("declared", "same"), [
+    ("postgresql://auditor:hunter2@db.internal:5432/dw", True),
+    ("postgresql+psycopg2://db.internal./dw?sslmode=require", True),
+    ("postgresql://db.internal:5433/dw", False),
+    ("postgresql://db.internal/dw_archive", False),
+    ("postgresql://db2.internal/dw", False),
+])
+def test_declared_database_urls_match_by_identity(tmp_path, report, declared, same):
+    scanned = "postgresql+psycopg://scan:***@DB.Internal/dw"
+    for t in report["tables"]:
+        t["source"] = scanned if t["source"].startswith("sqlite") else t["source"]
+    for s in report["sources"]:
+        s["uri"] = scanned if s["uri"].startswith("sqlite") else s["uri"]
+    filing = _filing(tmp_path, f"tables:\n  - {{table: customers, source: '{declared}'}}\n"
+                               f"  - {{table: orders, source: '{declared}'}}\n  - {{table: patients}}\n")
+    assert len(filing.tables()) == 3
+    res = compare(filing, report)
+    missing = {d.where for d in res.divergences if d.kind == "declared_table_missing"}
+    assert missing == (set() if same else {"customers", "orders"})
+    assert "hunter2" not in json.dumps(res.to_dict(), ensure_ascii=False, default=str)
+
+
+def test_one_source_spelled_two_ways_is_one_declared_table(tmp_path, monkeypatch, warehouse, report):
+    monkeypatch.chdir(warehouse.root)
+    filing = _filing(tmp_path, f"""\
+tables:
+  - {{table: customers, source: 'sqlite:///crm.db'}}
+  - {{table: customers, source: 'sqlite:///{warehouse.db}'}}
+  - {{table: orders, source: 'sqlite:///./crm.db'}}
+  - {{table: patients, source: 'lake/'}}
+  - {{table: patients, source: '{warehouse.lake}'}}
+""")
+    assert [t[2] for t in filing.tables()] == ["customers", "orders", "patients"]
+    assert not [d for d in compare(filing, report).divergences if d.kind.startswith("declared_")]
