@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from reports.atomic import write_bytes
-from scanner.cli_options import parse_date
+from scanner.cli_options import debug_option, parse_date
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -143,7 +143,7 @@ def verify_report_command(file: str, sign_key_file: str | None) -> None:
 @click.option("--sign-key-file", type=click.Path(dir_okay=False), default=None,
               help="HMAC key file (else $CHUJING_SIGN_KEY) to sign the JSON result.")
 @click.option("--quiet", is_flag=True, help="No summary; errors still go to stderr.")
-@click.option("--debug", is_flag=True, help="Full tracebacks.")
+@debug_option
 def spotcheck_command(filing, sources, fmt, output, sample_rows, include, exclude, schema, views, seed, scan_date,
                       reference_rule, catalog_dirs, person_key, no_count_persons, sign_key_file, quiet,
                       debug) -> None:

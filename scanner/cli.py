@@ -8,7 +8,6 @@ any source or table failed (the report says which) or on usage errors.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -22,7 +21,14 @@ from reports.integrity import IntegrityError, load_sign_key, seal
 from reports.renderers import FORMATS, RENDERERS, write_report
 from reports.table import render_table
 from scanner import __version__
-from scanner.cli_options import modality_option, parse_date, s3_connector_options, s3_options
+from scanner.cli_options import (
+    configure_logging,
+    debug_option,
+    modality_option,
+    parse_date,
+    s3_connector_options,
+    s3_options,
+)
 from scanner.export_cli import check_command, ledger_group
 from scanner.models import TableResult
 from scanner.scan import ScanOptions, scan
@@ -110,22 +116,12 @@ def fail_usage(problems: list[str]) -> NoReturn:
     sys.exit(EXIT_FAILED)
 
 
-def _setup_logging(debug: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if not debug:  # jieba and presidio log chatty banners at INFO
-        for name in ("jieba", "presidio-analyzer"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="chujing", message="%(prog)s %(version)s")
 def main() -> None:
     """chujing (出境): find personal information and candidate important data, and map it onto
     China's cross-border data rules before anything is exported."""
+    configure_logging(debug=False)  # libraries' INFO chatter stays out of the output; --debug lets it in
 
 
 @main.command("scan")
@@ -157,7 +153,7 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
 @sign_key_option
 @click.option("--quiet", is_flag=True, help="No progress bars and no summary; errors still go to stderr.")
-@click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
+@debug_option
 def scan_command(sources, sample_rows, include, exclude, schema, views, seed, scan_date, lists, scenario, subject,
                  modality, reference_rule, catalog_dirs, fmt, output, sign_key_file, quiet, debug, **s3) -> None:
     """Scan SOURCE... for personal information and important data.
@@ -166,7 +162,6 @@ def scan_command(sources, sample_rows, include, exclude, schema, views, seed, sc
     mysql+pymysql://user@host/db) or a local path (a Parquet file, a directory of files,
     a hive-partitioned dataset).
     """
-    _setup_logging(debug)
     check_format(fmt, output)
     sign_key = read_sign_key(sign_key_file)
     options = ScanOptions(
@@ -192,13 +187,12 @@ def scan_command(sources, sample_rows, include, exclude, schema, views, seed, sc
               help="Where the demo warehouse and its reports are written.")
 @click.option("--seed", default=20250101, show_default=True, type=int, help="Seed of the generated data.")
 @click.option("--quiet", is_flag=True, help="No summary on stdout.")
-@click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
+@debug_option
 def demo_command(target: str, seed: int, quiet: bool, debug: bool) -> None:
     """Build the embedded demo warehouse of a fictional Suzhou biopharma company, scan it,
     and write its reports into --dir (default ./chujing-demo/)."""
     from scanner.demo import run_demo
 
-    _setup_logging(debug)
     observer = CliObserver(quiet=quiet)
     try:
         result = run_demo(Path(target), seed=seed, observer=observer, debug=debug)

@@ -33,7 +33,14 @@ from catalog.evaluator import ROUTE_LABELS
 from reports.atomic import write_text
 from reports.text_width import pad, truncate, width
 from scanner.check import EXIT_ERROR, CheckError, CheckOptions, assess
-from scanner.cli_options import ledger_options, modality_option, parse_date, s3_connector_options, s3_options
+from scanner.cli_options import (
+    debug_option,
+    ledger_options,
+    modality_option,
+    parse_date,
+    s3_connector_options,
+    s3_options,
+)
 from scanner.ledger import EXEMPTIONS, ExportRecord, Ledger, LedgerError, load_key
 from scanner.persons import parse_person_key
 
@@ -113,7 +120,7 @@ def _export_options(f: Callable) -> Callable:
             is_flag=True,
             help="No progress bars and no table on stdout (JSON still is): the exit status tells.",
         ),
-        click.option("--debug", is_flag=True, help="Full tracebacks."),
+        debug_option,
     ]
     for d in reversed(decorators):
         f = d(f)
