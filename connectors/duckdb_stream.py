@@ -1,15 +1,17 @@
-"""Exact distinct counts and person keys over a stream of Arrow batches read from S3.
+"""Exact distinct counts and person keys over a stream of Arrow batches (S3 objects, local text files).
 
 DuckDB's hash aggregate runs under a memory limit and spills to a temporary
 directory beyond it, so counting a column with hundreds of millions of distinct
 values needs disk, not RAM.  (A Python set of ``pyarrow.compute.unique`` results
 would grow with the number of distinct values; a pyarrow group-by cannot spill.)
 Only tuples without a null count.  DuckDB's ``httpfs`` is not used — it is not
-available offline — the batches come from chujing's own ranged reader.
+available offline — the batches come from chujing's own readers (ranged GETs
+on S3, the shared text and workbook readers for local files).
 
 :func:`streamed` is the one place a stream of batches becomes a DuckDB relation:
-:func:`count_distinct` counts columns over it, and the S3 connector's person
-keys (:mod:`connectors.duckdb_keys`) read it as ``chujing_src``.
+:func:`count_distinct` counts columns over it, and the person keys of the S3
+and local-files connectors (:mod:`connectors.duckdb_keys`) read it as
+``chujing_src``.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ def streamed(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A bounded, spilling DuckDB connection where ``name`` is the stream ``batches`` (read once, lazily).
 
-    Batches come from a Python generator reading S3; an exception there (access
-    denied, throttling, a corrupt object) surfaces in DuckDB as its own error
+    Batches come from a Python generator reading S3 or files; an exception there
+    (access denied, throttling, a corrupt object) surfaces in DuckDB as its own error
     wrapping it.  Whatever the body raises after that, the generator's exception
     is re-raised as itself, so that the caller can describe it.
     """

@@ -1,8 +1,14 @@
-"""What an object holds, judged from its key, and how its bytes become text.
+"""What a file or object holds, judged from its name, and how its bytes become text.
+
+Shared by the S3 connector and the local-files connector: everything here
+works on names, bytes and binary streams, wherever they come from.
 
 Formats are recognised by extension, after an optional compression suffix
-(``exports/patients.csv.gz`` is gzip-compressed CSV).  An object whose format
-cannot be read is *skipped* with a reason, never silently dropped.
+(``exports/patients.csv.gz`` is gzip-compressed CSV).  A file or object whose
+format cannot be read is *skipped* with a reason, never silently dropped.
+Workbooks (``.xlsx``/``.xlsm``) are recognised only where the caller can open
+them (``workbooks=True``: local files; a workbook is a zip archive, read from
+its end).
 
 Text encodings
     Chinese exports are often not UTF-8: Excel and many domestic systems write
@@ -36,6 +42,7 @@ TSV = "tsv"
 JSON = "json"
 JSONL = "jsonl"
 TEXT = "text"
+XLSX = "xlsx"
 #: Preference among formats when a dataset folder mixes them (most files wins, then this order).
 FORMAT_ORDER = (PARQUET, JSONL, CSV, TSV, JSON, TEXT)
 
@@ -53,6 +60,10 @@ EXTENSIONS = {
     ".log": TEXT,
     ".md": TEXT,
 }
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Files that are SQLite databases by their name (scanned through a ``sqlite:///`` URL, not as files).
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
+SQLITE_MAGIC = b"SQLite format 3\x00"
 COMPRESSIONS = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd", ".bz2": "bz2"}
 _KINDS = {
     "image": (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".heic", ".dcm"),
@@ -86,8 +97,11 @@ class ObjectFormat:
     stem: str
 
 
-def detect_format(name: str) -> ObjectFormat | str:
-    """The format of an object named ``name`` (a key or its last part), or why it is skipped.
+def detect_format(name: str, *, workbooks: bool = False) -> ObjectFormat | str:
+    """The format of a file or object named ``name`` (a key or a path), or why it is skipped.
+
+    With ``workbooks`` an Excel workbook is format :data:`XLSX`; without, it is
+    skipped as an office document.
 
     >>> detect_format("exports/2025/patients.csv.gz")
     ObjectFormat(kind='csv', compression='gzip', stem='exports/2025/patients')
@@ -95,9 +109,13 @@ def detect_format(name: str) -> ObjectFormat | str:
     ('jsonl', 'part-0.snappy')
     >>> detect_format("scan.png"), detect_format("dump.gz"), detect_format("README")
     ('unsupported format: image (.png)', 'unsupported format inside .gz (dump)', 'no file extension')
+    >>> detect_format("visits.xlsx", workbooks=True), detect_format("visits.xlsx")
+    (ObjectFormat(kind='xlsx', compression=None, stem='visits'), 'unsupported format: office document (.xlsx)')
     """
     base = name.rsplit("/", 1)[-1]
     lower = name.lower()
+    if workbooks and lower.endswith(WORKBOOK_SUFFIXES):
+        return ObjectFormat(XLSX, None, name.rsplit(".", 1)[0])
     compression = None
     stem = name
     for suffix, codec in COMPRESSIONS.items():

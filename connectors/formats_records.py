@@ -1,4 +1,4 @@
-"""CSV, TSV, JSON, JSON Lines and plain text as Arrow record batches of strings.
+"""CSV, TSV, JSON, JSON Lines and plain text as Arrow record batches of strings (S3 objects and local files).
 
 Every column is a string column.  Type inference is deliberately off: it would
 turn ID numbers into floats, strip the leading zeros of postcodes and phone
@@ -19,20 +19,20 @@ nulls.
   A top-level object must fit in the bytes read.
 * Text (``.txt``, ``.log``, ``.md``): one row per non-blank line, column ``text``.
 
-``complete=False`` means the text is the head of a longer object: the last,
-possibly cut, record is dropped.
+``complete=False`` means the text is the head of a longer file or object: the
+last, possibly cut, record is dropped.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from connectors.s3_formats import CSV, JSON, JSONL, TEXT, TSV, looks_like_header, sniff_delimiter
+from connectors.formats import CSV, JSON, JSONL, TEXT, TSV, looks_like_header, sniff_delimiter
 
 BATCH_ROWS = 8192
 MAX_DEPTH = 4
@@ -82,7 +82,7 @@ def inspect_layout(kind: str, head: str) -> Layout:
     if not probe:
         return Layout(kind, delimiter)
     if looks_like_header(probe[0], probe[1:]):
-        return Layout(kind, delimiter, _clean_names(probe[0]), True)
+        return Layout(kind, delimiter, clean_names(probe[0]), True)
     return Layout(kind, delimiter, [f"column_{i + 1}" for i in range(len(probe[0]))], False)
 
 
@@ -106,21 +106,41 @@ def record_batches(
         rows = ({TEXT_COLUMN: line} for line in _text_lines(chunks, complete))
     else:
         raise ValueError(f"not a text format: {layout.kind}")
-    names: dict[str, None] = dict.fromkeys(layout.names)
+    empty = [TEXT_COLUMN] if layout.kind == TEXT else []
+    yield from row_batches(rows, layout.names, stats=stats, batch_rows=batch_rows, empty_names=empty)
+    if layout.kind == JSONL and stats.records == 0 and stats.bad_records:
+        raise MalformedText(f"no line is a JSON value ({stats.first_error})")
+
+
+def row_batches(
+    rows: Iterable[dict[str, str | None]],
+    names: Iterable[str],
+    *,
+    stats: ParseStats | None = None,
+    batch_rows: int = BATCH_ROWS,
+    empty_names: Sequence[str] = (),
+) -> Iterator[pa.RecordBatch]:
+    """Rows of string cells as batches; a name first seen in a later row becomes a column from there on.
+
+    Columns are ``names`` then new names in order of appearance (at most
+    :data:`MAX_COLUMNS`); earlier batches do not have the later columns, which
+    ``pa.concat_tables(promote_options="default")`` fills with nulls.  No rows
+    at all give one empty batch with ``names`` (or ``empty_names``).
+    """
+    stats = stats if stats is not None else ParseStats()
+    columns: dict[str, None] = dict.fromkeys(names)
     pending: list[dict[str, str | None]] = []
     for row in rows:
         stats.records += 1
         for key in row:
-            if key not in names and len(names) < MAX_COLUMNS:
-                names[key] = None
+            if key not in columns and len(columns) < MAX_COLUMNS:
+                columns[key] = None
         pending.append(row)
         if len(pending) >= batch_rows:
-            yield _batch(pending, list(names))
+            yield _batch(pending, list(columns))
             pending = []
     if pending or stats.records == 0:
-        yield _batch(pending, list(names) or ([TEXT_COLUMN] if layout.kind == TEXT else []))
-    if layout.kind == JSONL and stats.records == 0 and stats.bad_records:
-        raise MalformedText(f"no line is a JSON value ({stats.first_error})")
+        yield _batch(pending, list(columns) or list(empty_names))
 
 
 def _batch(rows: list[dict[str, str | None]], names: list[str]) -> pa.RecordBatch:
@@ -196,7 +216,12 @@ def _strip_bom(chunks: Iterable[str]) -> Iterator[str]:
         yield chunk
 
 
-def _clean_names(record: list[str]) -> list[str]:
+def clean_names(record: list[str]) -> list[str]:
+    """Header fields as column names: whitespace folded, blanks named ``column_N``, repeats numbered.
+
+    >>> clean_names(["姓名", " ", "电话", "电话"])
+    ['姓名', 'column_2', '电话', '电话_2']
+    """
     out: list[str] = []
     for i, raw in enumerate(record):
         name = " ".join(raw.split()) or f"column_{i + 1}"

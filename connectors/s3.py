@@ -8,18 +8,19 @@ are read without downloading them:
   (:mod:`connectors.s3_parquet`); row counts come from the footers.
 * CSV/TSV, JSON, JSON Lines and plain text, optionally gzip/zstd/bz2
   compressed, from a bounded *head*: one ranged GET of at most ``head_bytes``
-  (8 MiB by default), decompressed up to ``head_bytes`` of text
-  (:mod:`connectors.s3_text`, :mod:`connectors.s3_formats`,
-  :mod:`connectors.s3_records`).  Sampling these
+  (8 MiB by default), decompressed up to ``head_bytes`` of text, by the
+  readers local files share (:mod:`connectors.formats_text`,
+  :mod:`connectors.formats`, :mod:`connectors.formats_records`; the S3 side
+  in :mod:`connectors.s3_text`).  Sampling these
   is head-biased by necessity: a CSV or compressed stream has no index, so
   reaching a random record means reading every byte before it.  The sample is
   drawn uniformly (seeded) from the records of the head.  Row counts are known
   only when the head is the whole object.
 * Datasets of text files sample the heads of up to
-  :data:`~connectors.s3_text.TEXT_DATASET_OBJECTS` files spread over the
+  :data:`~connectors.formats_text.TEXT_DATASET_OBJECTS` files spread over the
   dataset, ``head_bytes`` shared between them.
 * Distinct counts stream the requested columns (Parquet) or the whole objects
-  (text) into DuckDB under a memory limit (:mod:`connectors.s3_distinct`).
+  (text) into DuckDB under a memory limit (:mod:`connectors.duckdb_stream`).
 * Person keys (:mod:`scanner.persons`) are counted and streamed the same way:
   only the key's columns (``KeySpec.columns``) of every selected object are
   registered as ``chujing_src`` and the normalised key is evaluated by DuckDB
@@ -66,8 +67,9 @@ from connectors.s3_client import (
     make_client,
     parse_s3_uri,
 )
-from connectors.s3_distinct import count_distinct, streamed
-from connectors.s3_formats import PARQUET, CorruptStream
+from connectors.duckdb_stream import count_distinct, streamed
+from connectors.formats import PARQUET, CorruptStream
+from connectors.formats_records import MalformedText
 from connectors.s3_listing import SAMPLINGS, ObjectTable, S3Object, list_objects, plan_tables
 from connectors.s3_parquet import (
     CorruptParquet,
@@ -79,7 +81,6 @@ from connectors.s3_parquet import (
     stream_columns,
 )
 from connectors.s3_ranged import FetchStats, RangedS3File
-from connectors.s3_records import MalformedText
 from connectors.s3_text import TextReader, TextTable
 from connectors.uri import mask_uri
 

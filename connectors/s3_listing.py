@@ -1,7 +1,7 @@
 """From a bucket listing to tables: which objects form which table, and which are skipped.
 
 What is a table
-    * An object of a readable format (see :mod:`connectors.s3_formats`) is one
+    * An object of a readable format (see :mod:`connectors.formats`) is one
       table, named by its key relative to the prefix without its extensions
       (``exports/2025/patients.csv.gz`` → ``exports/2025/patients``).  When two
       objects would get the same name (``a.csv`` and ``a.json``) the later key
@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from connectors.s3_formats import FORMAT_ORDER, PARQUET, ObjectFormat, detect_format
+from connectors.formats import FORMAT_ORDER, PARQUET, ObjectFormat, detect_format
 
 SAMPLINGS = ("newest", "random", "all")
 #: Storage classes whose objects cannot be read without a restore (Glacier Instant Retrieval can).
