@@ -397,30 +397,73 @@ def _declaration(wb, filing: Filing) -> None:
 # --- entry point --------------------------------------------------------------------------------------
 
 
+#: What ``chujing spotcheck`` reads as a filing, said whenever a file is not one.
+FILING_FORMATS = (
+    "chujing spotcheck reads a filing as the XLSX export data catalogue (the report.xlsx that "
+    "chujing scan --format xlsx writes, edited) or a YAML or JSON file declaring 'fields' or 'tables'"
+)
+_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+_OLE2 = b"\xd0\xcf\x11\xe0"  # the container of .xls (Excel 97-2003) and .doc files
+
+
 def load_filing(path: str | Path) -> Filing:
-    """Read a filing from XLSX, YAML or JSON (by content, then extension)."""
+    """Read a filing from XLSX, YAML or JSON: by the file's extension when it names one, else by content.
+
+    A file that is none of them (a CSV or HTML report, an old .xls workbook,
+    chujing's own JSON report) is refused with a message that says what is read.
+    """
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise FilingError(f"{p}: cannot read the filing ({exc.strerror or exc})") from None
-    if data[:2] == b"PK" or p.suffix.lower() in {".xlsx", ".xlsm"}:
+    fmt = _SUFFIXES.get(p.suffix.lower())
+    if fmt == "xlsx" or (fmt is None and data[:2] == b"PK"):
         return _from_xlsx(data, str(p))
+    if data[:4] == _OLE2:
+        raise FilingError(f"{p}: an Excel 97-2003 (.xls) or Word file, not a filing — save it as .xlsx; "
+                          f"{FILING_FORMATS}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FilingError(f"{p}: not UTF-8 text, nor an XLSX workbook") from None
-    if p.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
-        try:
-            return _from_mapping(json.loads(text), str(p), "json")
-        except ValueError as exc:
-            if isinstance(exc, FilingError):
-                raise
-            raise FilingError(f"{p}: not valid JSON ({exc})") from None
+        raise FilingError(f"{p}: not UTF-8 text nor an XLSX workbook — {FILING_FORMATS}") from None
+    if fmt is None:
+        return _sniffed(text, p)
+    try:
+        doc = _parse(text, fmt)
+    except ValueError as exc:
+        raise FilingError(f"{p}: not valid {fmt.upper()} ({exc})") from None
+    return _from_mapping(_not_a_report(doc, p), str(p), fmt)
+
+
+def _parse(text: str, fmt: str) -> Any:
+    """JSON or YAML text to data; ValueError (one line) when it is not valid."""
+    if fmt == "json":
+        return json.loads(text)
     import yaml
 
     try:
-        doc = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise FilingError(f"{p}: not valid YAML ({' '.join(str(exc).split())})") from None
-    return _from_mapping(doc, str(p), "yaml")
+        raise ValueError(" ".join(str(exc).split())) from None
+
+
+def _sniffed(text: str, p: Path) -> Filing:
+    """A filing whose extension names no format (``.csv``, ``.txt``, none): JSON or YAML by content."""
+    fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
+    try:
+        doc = _parse(text, fmt)
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):  # a CSV, HTML or text file parses as a YAML string, or not at all
+        what = f"a {p.suffix} file" if p.suffix else "neither an XLSX workbook nor YAML or JSON"
+        raise FilingError(f"{p}: {what}, not a filing — {FILING_FORMATS}")
+    return _from_mapping(_not_a_report(doc, p), str(p), fmt)
+
+
+def _not_a_report(doc: Any, p: Path) -> Any:
+    """``doc``, unless it is one of chujing's own JSON documents (a scan report, a check decision)."""
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    if isinstance(schema, str) and schema.startswith("chujing.") and schema != FILING_SCHEMA:
+        raise FilingError(f"{p}: a {schema} document, not a filing — {FILING_FORMATS}")
+    return doc

@@ -138,3 +138,33 @@ def test_edited_catalogue_is_tolerated(tmp_path, report):
     assert [(x.table, x.field, x.pi_class) for x in f.fields] == fields
     assert f.recipient == "Example Pharma GmbH" and f.persons == 50000
     assert SUMMARY_SHEET not in new.sheetnames
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html", "json", "table"])
+def test_a_report_given_as_the_filing_says_which_formats_are_read(tmp_path, report, fmt):
+    """``chujing spotcheck report.csv …`` once said "not valid YAML": the user needs to hear what is read."""
+    from reports.renderers import RENDERERS, write_report
+
+    p = write_report(report, fmt, tmp_path / f"report{RENDERERS[fmt].extension}")
+    with pytest.raises(FilingError) as info:
+        load_filing(p)
+    message = str(info.value)
+    assert message.startswith(f"{p}: ") and "\n" not in message and "YAML (" not in message
+    assert "reads a filing as the XLSX export data catalogue" in message and "YAML or JSON" in message
+    if fmt == "json":
+        assert "a chujing.report/1 document, not a filing" in message
+
+
+def test_an_xls_workbook_is_told_to_be_saved_as_xlsx(tmp_path):
+    old = tmp_path / "filing.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(FilingError, match=r"Excel 97-2003 \(\.xls\).* save it as \.xlsx"):
+        load_filing(old)
+
+
+def test_a_filing_without_extension_is_read_by_its_content(tmp_path):
+    p = tmp_path / "FILING"
+    p.write_text(YAML, "utf-8")
+    assert load_filing(p).format == "yaml"
+    p.write_text(json.dumps({"fields": [{"table": "t", "field": "c"}]}), "utf-8")
+    assert load_filing(p).format == "json"
