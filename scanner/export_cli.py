@@ -31,7 +31,7 @@ import click
 
 from catalog.evaluator import ROUTE_LABELS
 from reports.atomic import write_text
-from reports.text_width import pad, truncate, width
+from reports.text_width import pad, terminal_width, truncate, width
 from scanner.check import EXIT_ERROR, CheckError, CheckOptions, assess
 from scanner.cli_options import (
     debug_option,
@@ -217,22 +217,23 @@ def _emit(doc: dict[str, Any], fmt: str, output: str | None, quiet: bool) -> Non
         if output:
             renderers.write_report(doc, fmt, output)
             if not quiet:
-                click.echo(render_check_table(doc), nl=False)
+                click.echo(render_check_table(doc, max_width=terminal_width()), nl=False)
                 click.echo(f"report written to {output}")
         elif renderers.get_renderer(fmt).binary:
             _fail(f"--format {fmt} writes a binary file: give -o FILE")
         else:
             click.echo(renderers.render(doc, fmt).decode("utf-8"), nl=False)
         return
-    text = _render_json(doc) if fmt == "json" else render_check_table(doc)
     if output:
-        write_text(output, text)
+        write_text(output, _render_json(doc) if fmt == "json" else render_check_table(doc))
         if not quiet:
             if fmt == "json":
-                click.echo(render_check_table(doc), nl=False)
+                click.echo(render_check_table(doc, max_width=terminal_width()), nl=False)
             click.echo(f"report written to {output}")
-    elif fmt == "json" or not quiet:  # --quiet: the exit status says it all
-        click.echo(text, nl=False)
+    elif fmt == "json":
+        click.echo(_render_json(doc), nl=False)
+    elif not quiet:  # --quiet: the exit status says it all
+        click.echo(render_check_table(doc, max_width=terminal_width()), nl=False)
 
 
 def _render_json(doc: dict[str, Any]) -> str:
@@ -248,8 +249,49 @@ def _n(x: int | None) -> str:
     return "-" if x is None else f"{x:,}"
 
 
-def render_check_table(doc: dict[str, Any]) -> str:
-    """The decision for a person at a terminal: route, items with their counts, persons per table."""
+#: The person figures of a check, in the order shown, with their labels.
+PERSON_KINDS = (("any", "all"), ("sensitive", "sensitive PI 敏感"), ("general", "general only 一般"))
+#: The three numbers of a figure, each after its label.
+PERSON_FIGURES = (
+    ("this_export", "this export"),
+    ("prior_this_year", "earlier this year"),
+    ("total", "total"),
+)
+
+
+def _person_lines(persons: dict[str, Any]) -> list[str]:
+    """One line per kind of person, every number after its label and the columns aligned:
+
+    ``all   this export 3,100 · earlier this year 0 · total 3,100``
+    """
+    figures = [(label, persons.get(kind) or {}) for kind, label in PERSON_KINDS]
+    widths = {key: max(len(_n(c.get(key))) for _, c in figures) for key, _ in PERSON_FIGURES}
+    out = []
+    for label, c in figures:
+        parts = [f"{words} {_n(c.get(key)):>{widths[key]}}" for key, words in PERSON_FIGURES]
+        line = f"  {pad(label, 18)} {' · '.join(parts)}"
+        if c.get("already_exported_this_year"):
+            line += f"  (of these, already exported earlier this year: {_n(c['already_exported_this_year'])})"
+        out.append(line)
+    return out
+
+
+def _column_widths(rows: list[list[Any]], cap: int | None) -> list[int]:
+    """Each column as wide as its widest cell, at most ``cap`` (no cap: nothing is cut)."""
+    widths = [max(width(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    return widths if cap is None else [min(cap, w) for w in widths]
+
+
+def _room(max_width: int | None) -> int | None:
+    """Columns left for a reason after its indent and item reference (``None``: no limit)."""
+    return None if max_width is None else max(40, max_width - 30)
+
+
+def render_check_table(doc: dict[str, Any], *, max_width: int | None = None) -> str:
+    """The decision for a person at a terminal: route, items with their counts, persons per table.
+
+    Long cells and reasons are cut to fit only with ``max_width`` (a terminal's width); a file keeps them whole.
+    """
     lines: list[str] = []
     lists = ", ".join(str(x.get("id")) for x in doc.get("lists", []))
     lines.append(f"chujing check — as of {doc['as_of']} — lists: {lists}")
@@ -278,17 +320,7 @@ def render_check_table(doc: dict[str, Any]) -> str:
     persons = doc.get("persons", {})
     lines.append("")
     lines.append("Persons 自然人 (de-duplicated, 以自然人为单位去重)")
-    for kind, label in (("any", "all"), ("sensitive", "sensitive PI 敏感"), ("general", "general only 一般")):
-        c = persons.get(kind) or {}
-        lines.append(
-            f"  {pad(label, 18)} {pad(_n(c.get('this_export')), 12)} this export   "
-            f"{pad(_n(c.get('prior_this_year')), 12)} earlier this year   {_n(c.get('total'))} total"
-            + (
-                f"   ({_n(c['already_exported_this_year'])} already exported)"
-                if c.get("already_exported_this_year")
-                else ""
-            )
-        )
+    lines += _person_lines(persons)
     tables = persons.get("tables", [])
     if tables:
         lines.append("")
@@ -304,7 +336,7 @@ def render_check_table(doc: dict[str, Any]) -> str:
             ]
             for t in tables
         ]
-        widths = [min(40, max(width(str(r[i])) for r in [head, *rows])) for i in range(len(head))]
+        widths = _column_widths([head, *rows], 40 if max_width else None)
         lines.append("  " + "  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)))
         for r in rows:
             lines.append(
@@ -327,7 +359,9 @@ def render_check_table(doc: dict[str, Any]) -> str:
         lines.append("")
         lines.append("Manual review 需人工判断")
         for it in review:
-            lines.append(f"  {it['list']} item {it['item']}: {truncate(it.get('reason', ''), 150)}")
+            lines.append(
+                f"  {it['list']} item {it['item']}: {truncate(it.get('reason', ''), _room(max_width))}"
+            )
     for title, entries in (
         ("Candidate important data 重要数据候选", doc.get("candidate_important_data", [])),
     ):
@@ -340,7 +374,7 @@ def render_check_table(doc: dict[str, Any]) -> str:
                     if c.get("source") == "negative_list"
                     else f"{c.get('rule')} clause {c.get('clause')}"
                 )
-                lines.append(f"  {where}: {truncate(str(c.get('reason', '')), 150)}")
+                lines.append(f"  {where}: {truncate(str(c.get('reason', '')), _room(max_width))}")
     notes = [*doc.get("notes", []), *(t["note"] for t in tables if t.get("note"))]
     if notes:
         lines.append("")
@@ -453,7 +487,7 @@ def show_command(
     text = (
         json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
         if fmt == "json"
-        else _show_table(doc)
+        else _show_table(doc, max_width=None if output else terminal_width())
     )
     if output:
         write_text(output, text)
@@ -462,7 +496,7 @@ def show_command(
         click.echo(text, nl=False)
 
 
-def _show_table(doc: dict[str, Any]) -> str:
+def _show_table(doc: dict[str, Any], *, max_width: int | None = None) -> str:
     t = doc["totals"]
     lines = [
         f"Ledger {doc['ledger']} — {doc['year']}"
@@ -503,7 +537,7 @@ def _show_table(doc: dict[str, Any]) -> str:
     if not rows:
         lines.append("no exports recorded this year")
         return "\n".join(lines) + "\n"
-    widths = [min(36, max(width(str(r[i])) for r in [head, *rows])) for i in range(len(head))]
+    widths = _column_widths([head, *rows], 36 if max_width else None)
     lines.append("  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip())
     for r in rows:
         lines.append("  ".join(pad(truncate(str(c), w), w) for c, w in zip(r, widths, strict=True)).rstrip())
