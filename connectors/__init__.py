@@ -1,7 +1,9 @@
 """Connectors: read samples from data sources as Arrow tables.
 
 :func:`open_source` turns a SOURCE argument (a SQLAlchemy URL, a local path,
-or ``s3://bucket/prefix``) into a :class:`~connectors.base.Connector`.
+or ``s3://bucket/prefix``) into a :class:`~connectors.base.Connector`: SQL,
+S3, Parquet for a path that names a Parquet file, and local files (any format
+chujing reads, Parquet included) for every other path.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ def open_source(source: str, **options: Any) -> Connector:
         from connectors.s3 import S3Connector
 
         return S3Connector(source, **options)
-    from connectors.parquet import ParquetConnector
+    if kind == "parquet":
+        from connectors.parquet import ParquetConnector
 
-    return ParquetConnector(source, **options)
+        return ParquetConnector(source, **options)
+    from connectors.local_files import LocalFilesConnector
+
+    return LocalFilesConnector(source, **options)

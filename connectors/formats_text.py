@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -158,7 +159,9 @@ def load(
             encoding = detect_encoding(head.data)
             text = decode_head(head.data, encoding, complete=head.whole)
             layout = inspect_layout(src.format.kind, text)
-            batches = [pa.Table.from_batches([b]) for b in record_batches(layout, [text], complete=head.whole)]
+            batches = [
+                pa.Table.from_batches([b]) for b in record_batches(layout, [text], complete=head.whole)
+            ]
             # Later batches may carry columns the first did not have (new JSON keys, extra CSV fields).
             rows = pa.concat_tables(batches, promote_options="default")
         for key, value in src.partition.items():
@@ -233,9 +236,7 @@ def spread(items: Sequence[_T], k: int) -> list[_T]:
     return [items[int((i + 0.5) * len(items) / k)] for i in range(k)]
 
 
-def project(
-    batch: pa.RecordBatch, schema: pa.Schema, partition: Mapping[str, str | None]
-) -> pa.RecordBatch:
+def project(batch: pa.RecordBatch, schema: pa.Schema, partition: Mapping[str, str | None]) -> pa.RecordBatch:
     """``batch`` with exactly ``schema``'s string columns: partition values filled in, missing columns null."""
     arrays = []
     for f in schema:
@@ -246,3 +247,17 @@ def project(
         else:
             arrays.append(pa.nulls(batch.num_rows, pa.string()))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def sample_rows(rows: pa.Table, n: int, seed: int) -> pa.Table:
+    """At most ``n`` of ``rows``, drawn uniformly with ``seed``, in their order.
+
+    >>> t = pa.table({"x": list(range(10))})
+    >>> sample_rows(t, 3, seed=1).column("x").to_pylist() == sample_rows(t, 3, seed=1).column("x").to_pylist()
+    True
+    >>> sample_rows(t, 20, seed=0).num_rows
+    10
+    """
+    if rows.num_rows <= n:
+        return rows
+    return rows.take(sorted(random.Random(seed).sample(range(rows.num_rows), n)))

@@ -83,7 +83,7 @@ import random
 import re
 import tempfile
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -187,13 +187,29 @@ class ParquetConnector(Connector):
             raise self._error(f"cannot read this path ({_reason(exc)}); check permissions") from exc
         if info.type == pafs.FileType.NotFound:
             raise self._error("no such file or directory; check the path")
-        if info.type == pafs.FileType.File and not self._is_parquet(info):
+        if info.type == pafs.FileType.File and not self.is_parquet(info):
             raise self._error(
                 "not a Parquet file or a directory; give a *.parquet file or a directory of Parquet files"
             )
         return info
 
     def list_tables(self) -> list[TableInfo]:
+        tables = self.list_parquet_tables()
+        if not tables:
+            raise self._error(
+                "no Parquet files in this directory (looked for *.parquet, *.parq, *.pq and "
+                "Hive-partitioned datasets); point chujing at a directory that holds Parquet files"
+            )
+        return tables
+
+    def list_parquet_tables(self, *, skip_empty: bool = False) -> list[TableInfo]:
+        """The Parquet tables here, none for a directory without Parquet files.
+
+        The local-files connector (:mod:`connectors.local_files`) lists the other
+        formats of a directory beside these; with ``skip_empty`` it leaves out
+        dataset directories that hold no Parquet file at all (a Hive-partitioned
+        directory of CSV files is its table, not a failed Parquet one).
+        """
         if self._entries is None:
             info = self._root_info()
             if info.type == pafs.FileType.File:
@@ -202,13 +218,12 @@ class ParquetConnector(Connector):
                 ]
             else:
                 entries = self._walk_root()
-            if not entries:
-                raise self._error(
-                    "no Parquet files in this directory (looked for *.parquet, *.parq, *.pq and "
-                    "Hive-partitioned datasets); point chujing at a directory that holds Parquet files"
-                )
             self._entries = {e.name: e for e in entries}
-        return [TableInfo(e.name, kind=e.kind, fingerprint=_fingerprint(e)) for e in self._entries.values()]
+        return [
+            TableInfo(e.name, kind=e.kind, fingerprint=_fingerprint(e))
+            for e in self._entries.values()
+            if e.files or e.error or not skip_empty
+        ]
 
     def _walk_root(self) -> list[_Entry]:
         try:
@@ -273,12 +288,12 @@ class ParquetConnector(Connector):
         names = {i.base_name for i in infos}
         visible = [i for i in infos if not i.base_name.startswith((".", "_"))]
         files = sorted(
-            (i for i in visible if i.type == pafs.FileType.File and self._is_parquet(i)), key=lambda i: i.path
+            (i for i in visible if i.type == pafs.FileType.File and self.is_parquet(i)), key=lambda i: i.path
         )
         dirs = sorted((i for i in visible if i.type == pafs.FileType.Directory), key=lambda i: i.path)
         return files, dirs, names
 
-    def _is_parquet(self, info: pafs.FileInfo) -> bool:
+    def is_parquet(self, info: pafs.FileInfo) -> bool:
         """By extension; a file without one (Hive's ``000000_0``) by its magic bytes."""
         name = info.base_name.lower()
         if name.endswith(PARQUET_SUFFIXES):
@@ -691,10 +706,17 @@ def _relname(root: str, path: str, *, strip: bool) -> str:
 
 
 def _fingerprint(entry: _Entry) -> dict[str, object]:
-    """Evidence of which version of the data was scanned, from a directory listing alone."""
-    rows = sorted(
+    return files_fingerprint(
         (_relname(entry.base, f.path, strip=False), f.size or 0, f.mtime_ns or 0) for f in entry.files
     )
+
+
+def files_fingerprint(files: Iterable[tuple[str, int, int]]) -> dict[str, object]:
+    """Evidence of which version of the data was scanned, from a directory listing alone.
+
+    ``files`` are ``(path relative to the table's directory, bytes, mtime in ns)``.
+    """
+    rows = sorted(files)
     listing = "".join(f"{p}\t{s}\t{m}\n" for p, s, m in rows)
     out: dict[str, object] = {
         "files": len(rows),

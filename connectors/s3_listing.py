@@ -37,7 +37,7 @@ import random
 import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from connectors.formats import FORMAT_ORDER, PARQUET, ObjectFormat, detect_format
@@ -152,12 +152,15 @@ def plan_tables(
     key_include: Sequence[str] = (),
     key_exclude: Sequence[str] = (),
     probe: Callable[[S3Object], bool] | None = None,
+    reserved: Iterable[str] = (),
 ) -> Listing:
     """Group ``objects`` (keys under ``base``, a prefix ending in ``/`` or empty) into tables.
 
     ``root_name`` names a dataset whose folder is ``base`` itself.  ``probe``
     tells whether an object without extension is Parquet (by its magic bytes);
-    it is asked at most :data:`MAX_PROBES` times.
+    it is asked at most :data:`MAX_PROBES` times.  ``reserved`` are table names
+    already taken (the local-files connector's Parquet tables): a table that
+    would get one keeps its extension or a ``#2`` instead.
     """
     skipped: list[dict[str, object]] = []
     candidates: list[tuple[S3Object, str, ObjectFormat]] = []
@@ -196,7 +199,7 @@ def plan_tables(
 
     datasets, singles = _group(candidates, marker_dirs)
     tables: list[ObjectTable] = []
-    taken: set[str] = set()
+    taken: set[str] = set(reserved)
     for root, members in sorted(datasets.items()):
         kinds = Counter(fmt.kind for _, _, fmt in members)
         kind = max(kinds, key=lambda k: (kinds[k], -FORMAT_ORDER.index(k)))

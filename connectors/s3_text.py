@@ -36,7 +36,9 @@ class TextReader:
     def sources(self, t: ObjectTable) -> list[TextSource]:
         """The selected objects of ``t`` as text sources opened by (ranged) GETs."""
         return [
-            TextSource(obj.key, obj.size, t.formats[obj.key], self._opener(obj), t.partitions.get(obj.key, {}))
+            TextSource(
+                obj.key, obj.size, t.formats[obj.key], self._opener(obj), t.partitions.get(obj.key, {})
+            )
             for obj in t.objects
         ]
 

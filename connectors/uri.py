@@ -60,24 +60,51 @@ def _split_userinfo(uri: str) -> tuple[str, str, str | None, str] | None:
 
 
 def source_kind(source: str) -> str:
-    """``sql``, ``parquet`` or ``s3`` for a SOURCE argument.
+    """What a SOURCE argument is: ``sql``, ``s3``, or for a local path what its name says it holds.
 
     A string with a URL scheme is SQL (any SQLAlchemy URL) unless it is
-    ``s3://``; anything else is a local path.
+    ``s3://`` or ``file://``; anything else is a local path, labelled by its
+    extension (compression suffixes looked through): ``parquet``, ``csv``,
+    ``tsv``, ``json``, ``jsonl``, ``text``, ``xlsx``, ``sqlite-file`` (a SQLite
+    database given as a path, which is scanned as ``sqlite:///PATH``), or
+    ``files`` for a directory and anything else.  The label is what reports
+    show beside the source, even when the path does not exist; it decides
+    nothing but the connector: ``sql``, ``s3`` and ``parquet`` have their own,
+    every other local path is read by :mod:`connectors.local_files`.
 
     >>> source_kind("sqlite:///demo.db"), source_kind("s3://bucket/p/"), source_kind("./lake")
-    ('sql', 's3', 'parquet')
+    ('sql', 's3', 'files')
+    >>> source_kind("out/part-0.parquet"), source_kind("exports/患者.CSV.gz"), source_kind("crm.db")
+    ('parquet', 'csv', 'sqlite-file')
     """
     if source.startswith("s3://"):
         return "s3"
-    if source.startswith("file://"):
-        return "parquet"
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", source):
-        return "sql"
-    # A bare "name:..." that is not a path on disk (e.g. "postgres:/x") is a malformed URL.
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]{1,}:", source) and not Path(source).exists():
-        return "sql"
-    return "parquet"
+    if not source.startswith("file://"):
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", source):
+            return "sql"
+        # A bare "name:..." that is not a path on disk (e.g. "postgres:/x") is a malformed URL.
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]{1,}:", source) and not Path(source).exists():
+            return "sql"
+    return _local_kind(source)
+
+
+def is_local_kind(kind: str) -> bool:
+    """Whether a :func:`source_kind` is a local path (of any format).
+
+    >>> [is_local_kind(k) for k in ("sql", "s3", "parquet", "csv", "files")]
+    [False, False, True, True, True]
+    """
+    return kind not in ("sql", "s3")
+
+
+def _local_kind(path: str) -> str:
+    from connectors.formats import SQLITE_SUFFIXES, detect_format
+
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    if name.lower().endswith(SQLITE_SUFFIXES):
+        return "sqlite-file"
+    fmt = detect_format(name, workbooks=True)
+    return "files" if isinstance(fmt, str) else fmt.kind
 
 
 def secrets_of(uri: str) -> list[str]:
@@ -169,7 +196,7 @@ def source_identity(uri: str) -> str:
     kind = source_kind(s)
     if kind == "s3":
         return "s3://" + s[len("s3://") :].rstrip("/")
-    if kind == "parquet":
+    if is_local_kind(kind):
         return _path_identity(s)
     return _sql_identity(s)
 
