@@ -123,6 +123,42 @@ def _column_names(expr: Any) -> list[str]:
 
 
 @dataclass(frozen=True)
+class NullCounts:
+    """How many of a table's ``rows`` hold a value in each column, and how that was measured.
+
+    ``method`` is ``exact`` (counted by the engine) or ``statistics`` (Parquet
+    footers: the writer's per-row-group null counts).  ``non_null[c]`` is ``None``
+    where the source could not tell for that column (no statistics).
+    """
+
+    rows: int
+    non_null: dict[str, int | None]
+    method: str
+
+    def null_ratio(self, column: str) -> float | None:
+        """The share of rows where ``column`` is NULL, or ``None`` when unknown.
+
+        >>> NullCounts(1_000_000, {"sfzh": 600, "note": None}, "exact").null_ratio("sfzh")
+        0.9994
+        >>> NullCounts(0, {"sfzh": 0}, "exact").null_ratio("sfzh") is None
+        True
+        """
+        known = self.non_null.get(column)
+        if known is None or self.rows <= 0:
+            return None
+        return (self.rows - known) / self.rows
+
+
+@dataclass(frozen=True)
+class SignatureGroup:
+    """Persons of a table sharing one set of flags (see :func:`signature_counts_select`)."""
+
+    flags: tuple[int, ...]
+    keyed: bool
+    persons: int
+
+
+@dataclass(frozen=True)
 class KeyCount:
     """Distinct non-null keys of a table, and the rows whose key is NULL."""
 
@@ -185,6 +221,30 @@ class Connector(abc.ABC):
     @abc.abstractmethod
     def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
         """Exact number of distinct non-null values (tuples) of ``columns``, pushed down."""
+
+    # -- optional: sparse columns (scanner.sparse) ------------------------------------------------
+    def null_counts(
+        self, table: TableInfo, columns: Sequence[str], *, exact: bool = False
+    ) -> NullCounts | None:
+        """Non-null values of each of ``columns`` over the whole table.
+
+        Without ``exact`` only what costs no read of the data (file statistics);
+        with it the connector may read the table once, counting every column in
+        the same pass.  ``None`` when the source cannot tell (the default).
+        """
+        return None
+
+    def sample_non_null(self, table: TableInfo, columns: Sequence[str], n: int, *, seed: int = 0) -> pa.Table:
+        """At most ``n`` rows where none of ``columns`` is NULL, spread over the table, with those columns only.
+
+        A random row sample of a column that is 99.9 % NULL holds one value or
+        none, so its recognizers would see nothing: this reads that column's
+        values instead, pushed down (``WHERE c IS NOT NULL``, row-group null
+        counts), seeded like :meth:`sample`.  Must not read the whole table
+        when the column has many values.  Optional: the default raises
+        ``NotImplementedError`` and the scanner keeps what the row sample held.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot sample non-null values")
 
     # -- optional: person keys (scanner.persons) ------------------------------------------------
     def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:

@@ -45,6 +45,12 @@ Sampling strategy and memory bounds
     therefore bounded by ``max(65,536, 2n)`` decoded rows of one group (or one
     batch while streaming) plus the ``n`` kept rows, whatever the file size.
 
+Sparse columns
+    Null counts come from the footers' column statistics (``null_count`` per
+    column chunk), and a column's values are sampled over the row groups that
+    hold some, by the plan above applied to the values instead of the rows,
+    reading that column's chunks only (:mod:`connectors.parquet_nulls`).
+
 Distinct counts
     Exact, in DuckDB, whose hash aggregate runs under a memory limit
     (:data:`DISTINCT_MEMORY_LIMIT`, ``distinct_memory_limit=``) and spills to a
@@ -93,8 +99,8 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from connectors import duckdb_keys, duckdb_session
-from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, SourceError, TableInfo
+from connectors import duckdb_keys, duckdb_session, parquet_nulls
+from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, NullCounts, SourceError, TableInfo
 from connectors.uri import mask_uri
 
 SAMPLE_MIN_ROW_GROUPS = 4
@@ -431,6 +437,80 @@ class ParquetConnector(Connector):
         if not parts:
             return loaded.schema.empty_table()
         return pa.concat_tables(parts)
+
+    # -- sparse columns -------------------------------------------------------
+    def null_counts(
+        self, table: TableInfo, columns: Sequence[str], *, exact: bool = False
+    ) -> NullCounts | None:
+        """From the footers' statistics; with ``exact``, columns without statistics are read and counted."""
+        loaded = self._load(table)
+        names = [c for c in columns if c in loaded.schema.names]
+        files = list(zip(loaded.metadata, loaded.partitions, strict=True))
+        counts = parquet_nulls.footer_counts(files, names)
+        unknown = [c for c, v in counts.non_null.items() if v is None]
+        if not exact or not unknown:
+            return counts
+        non_null = dict(counts.non_null)
+        for c in unknown:
+            non_null[c] = sum(self._unit_values(loaded, [c], table))
+        return NullCounts(counts.rows, non_null, "exact")
+
+    def sample_non_null(self, table: TableInfo, columns: Sequence[str], n: int, *, seed: int = 0) -> pa.Table:
+        """The plan of :meth:`sample` over each row group's values of ``columns``, reading those columns only."""
+        loaded = self._load(table)
+        missing = [c for c in columns if c not in loaded.schema.names]
+        if not columns or missing:
+            raise self._error(
+                f"no column {missing or list(columns)!r} in this table; check the column names",
+                table=table.name,
+            )
+        schema = pa.schema([loaded.schema.field(c) for c in columns])
+        by_file: dict[int, list[tuple[int, int, list[int]]]] = {}
+        for unit, readable, picks in plan_sample(self._unit_values(loaded, columns, table), n, seed):
+            file_index, rg = loaded.units[unit]
+            by_file.setdefault(file_index, []).append((rg, readable, picks))
+        parts = []
+        for file_index in sorted(by_file):
+            partition = loaded.partitions[file_index]
+            with self._open_parquet(loaded, file_index, table) as (pf, file):
+                present = parquet_nulls.present_columns(columns, file, partition)
+                for rg, readable, picks in by_file[file_index]:
+                    rows = parquet_nulls.read_non_null(pf, rg, present, readable, picks)
+                    parts.append(_conform(rows, schema, partition))
+        out = pa.concat_tables(parts) if parts else schema.empty_table()
+        return out.replace_schema_metadata({b"chujing.sample_strategy": parquet_nulls.STRATEGY.encode()})
+
+    def _unit_values(self, loaded: _Loaded, columns: Sequence[str], table: TableInfo) -> list[int]:
+        """Rows of each row group (``loaded.units``) where all ``columns`` hold a value: statistics, else read."""
+        files = [parquet_nulls.FileColumns.of(md) for md in loaded.metadata]
+        counts = [
+            parquet_nulls.group_non_null(loaded.metadata[i], rg, columns, files[i], loaded.partitions[i])
+            for i, rg in loaded.units
+        ]
+        unknown: dict[int, list[int]] = {}
+        for unit, found in enumerate(counts):
+            if found is None:
+                unknown.setdefault(loaded.units[unit][0], []).append(unit)
+        for file_index, units in sorted(unknown.items()):
+            with self._open_parquet(loaded, file_index, table) as (pf, file):
+                present = parquet_nulls.present_columns(columns, file, loaded.partitions[file_index])
+                for unit in units:  # present is never None here: group_non_null counted those files as 0
+                    counts[unit] = parquet_nulls.count_non_null(pf, loaded.units[unit][1], present or [])
+        return [c or 0 for c in counts]
+
+    @contextlib.contextmanager
+    def _open_parquet(
+        self, loaded: _Loaded, file_index: int, table: TableInfo
+    ) -> Iterator[tuple[pq.ParquetFile, parquet_nulls.FileColumns]]:
+        """One file of the table opened for column reads; a failure names the file."""
+        path = loaded.paths[file_index]
+        try:
+            with self.fs.open_input_file(path) as f:
+                md = loaded.metadata[file_index]
+                pf = pq.ParquetFile(f, metadata=md, pre_buffer=False, buffer_size=SAMPLE_BUFFER_BYTES)
+                yield pf, parquet_nulls.FileColumns.of(md)
+        except (OSError, pa.ArrowException) as exc:
+            raise self._file_error(path, exc, table.name) from exc
 
     # -- distinct counts ----------------------------------------------------
     def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:

@@ -19,6 +19,11 @@ are read without downloading them:
 * Datasets of text files sample the heads of up to
   :data:`~connectors.formats_text.TEXT_DATASET_OBJECTS` files spread over the
   dataset, ``head_bytes`` shared between them.
+* Sparse columns: Parquet null counts come from the footers' statistics, and a
+  column's values are sampled over the row groups that hold some, fetching that
+  column's chunks only (:func:`connectors.s3_parquet.sample_values`); text
+  tables take a column's values from all the records of the heads read, not
+  only from the sampled ones.
 * Distinct counts stream the requested columns (Parquet) or the whole objects
   (text) into DuckDB under a memory limit (:mod:`connectors.duckdb_stream`).
 * Person keys (:mod:`scanner.persons`) are counted and streamed the same way:
@@ -56,8 +61,8 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from connectors import duckdb_keys
-from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, SourceError, TableInfo
+from connectors import duckdb_keys, parquet_nulls
+from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, NullCounts, SourceError, TableInfo
 from connectors.s3_client import (
     ADDRESSING_STYLES,
     RETRY_MODES,
@@ -78,7 +83,9 @@ from connectors.s3_parquet import (
     field_comment,
     read_footer,
     sample_parts,
+    sample_values,
     stream_columns,
+    unit_values,
 )
 from connectors.s3_ranged import FetchStats, RangedS3File
 from connectors.s3_text import TextReader, TextTable
@@ -342,6 +349,60 @@ class S3Connector(Connector):
         if rows.num_rows <= n:
             return rows
         return rows.take(sorted(random.Random(seed).sample(range(rows.num_rows), n)))
+
+    # -- sparse columns ------------------------------------------------------------------
+    def null_counts(
+        self, table: TableInfo, columns: Sequence[str], *, exact: bool = False
+    ) -> NullCounts | None:
+        """Parquet: the footers' statistics (with ``exact``, columns without them fetched and counted).
+
+        Text: ``None`` — only the heads were read, and the row sample already measures them.
+        """
+        t = self._table(table)
+        if t.format != PARQUET or len(t.objects) != t.listed:  # objects left out of the table: no total
+            return None
+        loaded = self._load_parquet(t)
+        names = [c for c in columns if c in loaded.schema.names]
+        counts = parquet_nulls.footer_counts([(p.metadata, p.partition) for p in loaded.parts], names)
+        unknown = [c for c, v in counts.non_null.items() if v is None]
+        if not exact or not unknown:
+            return counts
+        by_key = {o.key: o for o in t.objects}
+        non_null = dict(counts.non_null)
+        with self._reading(t):
+            for c in unknown:
+                non_null[c] = sum(unit_values(loaded.parts, [c], lambda key: self._file(by_key[key])))
+        return NullCounts(counts.rows, non_null, "exact")
+
+    def sample_non_null(self, table: TableInfo, columns: Sequence[str], n: int, *, seed: int = 0) -> pa.Table:
+        t = self._table(table)
+        if t.format == PARQUET:
+            loaded = self._load_parquet(t)
+            names = loaded.schema.names
+        else:
+            rows = self._load_text(t, table).rows
+            names = rows.column_names
+        missing = [c for c in columns if c not in names]
+        if not columns or missing:
+            raise self._error(
+                f"no column {missing or list(columns)!r} in this table; check the column names", table=t.name
+            )
+        if t.format == PARQUET:
+            by_key = {o.key: o for o in t.objects}
+            with self._reading(t):
+                return sample_values(
+                    loaded.parts,
+                    loaded.schema,
+                    columns,
+                    n,
+                    seed,
+                    lambda key: self._file(by_key[key]),
+                    table_bytes=sum(o.size for o in t.objects),
+                )
+        valid = rows.select(list(columns)).drop_null()
+        if valid.num_rows <= n:
+            return valid
+        return valid.take(sorted(random.Random(seed).sample(range(valid.num_rows), n)))
 
     def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
         with self._streamed(table, columns, f"distinct count of {list(columns)!r}") as con:

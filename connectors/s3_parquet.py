@@ -37,6 +37,13 @@ Sampling, and why windows
     omit.  Spread across the object comes from sampling several row groups, as
     many as the budget allows.
 
+Sparse columns
+    The footers' column statistics give each row group's values of a column
+    (:mod:`connectors.parquet_nulls`); :func:`sample_values` plans over those
+    counts (a row group without values is never fetched) and fetches only that
+    column's chunks of the row groups chosen, whole: the chunk of a column that
+    is 99.9 % NULL is mostly a run of definition levels, a few KiB.
+
 Distinct counts
     Stream the requested columns only, one row group at a time (its column
     chunks prefetched, then dropped), so memory is one row group's chunks of
@@ -55,6 +62,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from connectors import parquet_nulls
 from connectors.s3_ranged import RangedS3File
 
 FOOTER_READ = 64 * 1024
@@ -290,6 +298,92 @@ def _read_window(pf: pq.ParquetFile, rg: int, readable: int, picks: list[int]) -
         if i >= len(picks):
             break
     return pa.Table.from_batches(kept, schema=pf.schema_arrow)
+
+
+def unit_values(
+    parts: Sequence[ParquetPart], columns: Sequence[str], open_file: Callable[[str], RangedS3File]
+) -> list[int]:
+    """Rows of each row group (all parts, in order) where every one of ``columns`` holds a value.
+
+    From the footers' statistics; row groups without them have those columns fetched and counted.
+    """
+    out: list[int] = []
+    for part in parts:
+        file = parquet_nulls.FileColumns.of(part.metadata)
+        counts = [
+            parquet_nulls.group_non_null(part.metadata, rg, columns, file, part.partition)
+            for rg in range(part.metadata.num_row_groups)
+        ]
+        if None in counts:
+            present = parquet_nulls.present_columns(columns, file, part.partition) or []
+            f = open_file(part.key)
+            try:
+                pf = pq.ParquetFile(pa.PythonFile(f, mode="r"), metadata=part.metadata, pre_buffer=False)
+                for rg, found in enumerate(counts):
+                    if found is None:
+                        rg_md = part.metadata.row_group(rg)
+                        f.prefetch(chunk_ranges(rg_md, rg_md.num_rows, set(present)))
+                        counts[rg] = parquet_nulls.count_non_null(pf, rg, present)
+                        f.drop_cache()
+            finally:
+                f.drop_cache()
+        out += [c or 0 for c in counts]
+    return out
+
+
+def sample_values(
+    parts: Sequence[ParquetPart],
+    schema: pa.Schema,
+    columns: Sequence[str],
+    n: int,
+    seed: int,
+    open_file: Callable[[str], RangedS3File],
+    *,
+    table_bytes: int,
+) -> pa.Table:
+    """At most ``n`` rows where all ``columns`` hold a value, with those columns only, by :func:`plan_windows`.
+
+    The units are the row groups' values (not rows), each read whole: its
+    chunks of ``columns`` are prefetched (their bytes are the plan's costs,
+    under the same budget as :func:`sample_parts`) and decoded a batch at a time.
+    """
+    target = pa.schema([schema.field(c) for c in columns])
+    units: list[tuple[int, int]] = []
+    costs: list[int] = []
+    wanted = set(columns)
+    for i, part in enumerate(parts):
+        for rg in range(part.metadata.num_row_groups):
+            rg_md = part.metadata.row_group(rg)
+            units.append((i, rg))
+            costs.append(sum(end - start for start, end in chunk_ranges(rg_md, rg_md.num_rows, wanted)))
+    values = unit_values(parts, columns, open_file)
+    budget = max(SAMPLE_BUDGET_MIN, int(SAMPLE_BUDGET_FRACTION * table_bytes))
+    by_part: dict[int, list[tuple[int, int, list[int]]]] = {}
+    for unit, readable, picks in plan_windows(values, values, costs, n, seed, budget):
+        part_index, rg = units[unit]
+        by_part.setdefault(part_index, []).append((rg, readable, picks))
+    tables = []
+    for i in sorted(by_part):
+        part = parts[i]
+        file = parquet_nulls.FileColumns.of(part.metadata)
+        present = parquet_nulls.present_columns(columns, file, part.partition)
+        f = open_file(part.key)
+        try:
+            groups = [part.metadata.row_group(rg) for rg, _, _ in by_part[i]]
+            f.prefetch(r for rg_md in groups for r in chunk_ranges(rg_md, rg_md.num_rows, wanted))
+            pf = pq.ParquetFile(
+                pa.PythonFile(f, mode="r"),
+                metadata=part.metadata,
+                pre_buffer=False,
+                buffer_size=SAMPLE_BUFFER_BYTES,
+            )
+            for rg, readable, picks in by_part[i]:
+                rows = parquet_nulls.read_non_null(pf, rg, present, readable, picks)
+                tables.append(conform(rows, target, part.partition))
+        finally:
+            f.drop_cache()
+    out = pa.concat_tables(tables) if tables else target.empty_table()
+    return out.replace_schema_metadata({b"chujing.sample_strategy": parquet_nulls.STRATEGY.encode()})
 
 
 def stream_columns(

@@ -23,6 +23,12 @@ are counted by the database too: a normalised key expression (:mod:`scanner.pers
 grouped with ``GROUP BY`` in one pass, its stages fenced with ``OFFSET 0`` so
 that no engine folds a column twice.
 
+Sparse columns (:meth:`SQLConnector.null_counts`, :meth:`~SQLConnector.sample_non_null`):
+one ``SELECT COUNT(*), COUNT(a), COUNT(b) …`` pass counts the values of every
+column at once (under the statement timeout; ``None`` when it times out), and a
+column's values are sampled with the row-sampling strategies restricted to
+``WHERE c IS NOT NULL``, sized by that count.
+
 Sampling strategies are documented in :mod:`connectors.sql_sampling`, the
 Arrow type mapping in :mod:`connectors.sql_arrow`, and the read-only measures
 (read-only sessions, statement timeouts, SQLite ``mode=ro``) and connection
@@ -41,7 +47,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.reflection import ObjectKind
 
-from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, SourceError, TableInfo, key_select
+from connectors.base import (
+    ColumnInfo,
+    Connector,
+    KeyCount,
+    KeySpec,
+    NullCounts,
+    SourceError,
+    TableInfo,
+    key_select,
+)
 from connectors.sql_arrow import arrow_type, rows_to_table
 from connectors.sql_engine import build_engine, check_connection, driver_message, scrub, secrets_of
 from connectors.sql_sampling import SampleTarget, TableStats, estimate_rows, integer_key, sample_batches
@@ -85,6 +100,8 @@ class SQLConnector(Connector):
         self._columns: dict[tuple[str | None, str], list[dict]] = {}
         self._stats: dict[tuple[str | None, str], TableStats] = {}
         self._counts: dict[tuple[str | None, str], int | None] = {}
+        self._nulls: dict[tuple[str | None, str], NullCounts | None] = {}
+        self._keys_found: dict[tuple[str | None, str], str | None] = {}
 
     @property
     def display_uri(self) -> str:
@@ -236,6 +253,64 @@ class SQLConnector(Connector):
             strategy, batches = sample_batches(conn, self.dialect, target, n, seed)
             return rows_to_table(names, types, batches, {"chujing.sample_strategy": strategy})
 
+    def null_counts(
+        self, table: TableInfo, columns: Sequence[str], *, exact: bool = False
+    ) -> NullCounts | None:
+        """One ``COUNT(*), COUNT(c) …`` pass over the table when ``exact``; the database keeps no free counts.
+
+        Only PostgreSQL has statistics (``pg_stats.null_frac``), and they come
+        from a sample of 30,000 rows, as blind to a column with 600 values in
+        a million rows as the scanner's own sample, hence no cheap answer.
+        """
+        key = (table.schema, table.name)
+        if not exact or not columns:
+            return None
+        cached = self._nulls.get(key)
+        if key in self._nulls and (cached is None or set(columns) <= set(cached.non_null)):
+            return cached
+        t = self._table(table, columns)
+        stmt = sa.select(sa.func.count(), *(sa.func.count(t.c[c]) for c in columns)).select_from(t)
+        try:
+            with self.engine.connect() as conn:
+                rows, *values = conn.execute(stmt).one()
+        except Exception as exc:  # noqa: BLE001 - a timeout means "unknown"; the rest is an error
+            if not self._is_timeout(exc):
+                raise self._table_error(table, "counting the values of its columns", exc) from None
+            self._nulls[key] = None
+            return None
+        counts = NullCounts(int(rows), {c: int(v) for c, v in zip(columns, values, strict=True)}, "exact")
+        self._nulls[key] = counts
+        return counts
+
+    def sample_non_null(self, table: TableInfo, columns: Sequence[str], n: int, *, seed: int = 0) -> pa.Table:
+        with self._reading(table, "reading its columns"):
+            reflected = {c["name"]: c for c in self._reflect(table)}
+        missing = [c for c in columns if c not in reflected]
+        if not columns or missing:
+            raise ValueError(f"sample_non_null needs columns of the table, not {missing or list(columns)!r}")
+        names = list(columns)
+        types = [arrow_type(reflected[c]["type"], self.dialect) for c in names]
+        if n <= 0:
+            return rows_to_table(names, types, [])
+        counts = self._nulls.get((table.schema, table.name))
+        # Rows where all of several columns hold a value: no count, so the first n of them (head).
+        known = counts.non_null.get(names[0]) if counts is not None and len(names) == 1 else None
+        stats = self._table_stats(table)
+        target = SampleTarget(
+            self._table(table, names),
+            known,
+            key=self._integer_key(table, list(reflected.values())),
+            tablesample=stats.tablesample,
+            pages=stats.pages,
+            not_null=tuple(names),
+        )
+        with (
+            self._reading(table, f"sampling the values of {', '.join(names)}"),
+            self.engine.connect() as conn,
+        ):
+            strategy, batches = sample_batches(conn, self.dialect, target, n, seed)
+            return rows_to_table(names, types, batches, {"chujing.sample_strategy": strategy})
+
     def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
         if not columns:
             raise ValueError("distinct_count needs at least one column")
@@ -307,6 +382,12 @@ class SQLConnector(Connector):
     def _integer_key(self, table: TableInfo, reflected: list[dict]) -> str | None:
         if self.dialect == "postgresql" or table.kind == "view":
             return None
+        key = (table.schema, table.name)
+        if key not in self._keys_found:
+            self._keys_found[key] = self._find_integer_key(table, reflected)
+        return self._keys_found[key]
+
+    def _find_integer_key(self, table: TableInfo, reflected: list[dict]) -> str | None:
         with self._reading(table, "reading its primary key"), self.engine.connect() as conn:
             pk = (
                 sa.inspect(conn).get_pk_constraint(table.name, schema=table.schema).get("constrained_columns")

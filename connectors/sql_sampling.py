@@ -44,6 +44,18 @@ count, exact below one million rows and the catalogue estimate above):
 The strategy used is recorded in the sample's Arrow schema metadata under
 ``chujing.sample_strategy`` so reports can say how rows were chosen.
 
+Non-null samples (``SampleTarget.not_null``)
+    The same strategies sample the rows where some columns hold a value: every
+    statement gets ``WHERE c IS NOT NULL``, and ``N`` is the number of such
+    rows (counted beforehand, see ``SQLConnector.null_counts``), so a column
+    with 600 values in a million rows comes back whole (``all``: one filtered
+    pass) and one with 5 million values is sampled at ``2n / 5,000,000``.
+    The key range is that of the rows with a value (``ORDER BY key LIMIT 1``
+    both ways, which walks the key index only up to the first such row), so
+    a column filled only in recent rows is not read from its empty past.
+    When the count is unknown (it timed out) the sample is the first ``n``
+    values (``head``): key ranges could each scan to the end of the table.
+
 Size estimates (:func:`estimate_rows`) come from the catalogue and cost one
 index lookup: PostgreSQL ``pg_class.reltuples`` scaled to the relation's
 current size (as the planner does; ``None`` when never analysed),
@@ -88,6 +100,7 @@ class SampleTarget:
     key: str | None = None  # integer key column (or SQLite "rowid") for key ranges
     tablesample: bool = False  # PostgreSQL relation that supports TABLESAMPLE
     pages: int | None = None  # PostgreSQL: pages the relation has now
+    not_null: tuple[str, ...] = ()  # only rows where these columns hold a value (rows counts those rows)
 
 
 def choose_strategy(dialect: str, target: SampleTarget, n: int) -> str:
@@ -104,6 +117,8 @@ def choose_strategy(dialect: str, target: SampleTarget, n: int) -> str:
     rows = target.rows
     if rows is not None and rows <= n:
         return "all"
+    if target.not_null and rows is None:
+        return "head"  # key ranges or filters could each read to the end of a table with few such rows
     if dialect == "postgresql" and target.tablesample and rows is not None:
         return "tablesample-bernoulli" if rows <= BERNOULLI_MAX_ROWS else "tablesample-system"
     if target.key is not None:
@@ -122,14 +137,14 @@ def sample_batches(
     """
     strategy = choose_strategy(dialect, target, n)
     if strategy in ("all", "head"):
-        return strategy, _stream(conn, sa.select(*target.table.c).limit(n))
+        return strategy, _stream(conn, _select(target).limit(n))
     if strategy.startswith("tablesample"):
         return strategy, _batches(_tablesample(conn, target, n, seed, strategy.split("-")[1]))
     if strategy == "key-ranges":
         return strategy, _batches(_key_ranges(conn, target, n, seed))
     rand = _seeded_random(conn, dialect, target.table, seed)
     if strategy == "shuffle":
-        return strategy, _stream(conn, sa.select(*target.table.c).order_by(rand).limit(n))
+        return strategy, _stream(conn, _select(target).order_by(rand).limit(n))
     return strategy, _batches(_random_filter(conn, target, n, seed, rand))
 
 
@@ -149,12 +164,12 @@ def _tablesample(conn: Connection, target: SampleTarget, n: int, seed: int, meth
         # Read every sampled row (the LIMIT only guards against wild statistics): stopping
         # the scan early would keep the first pages and lose the end of the table.
         limit = max(_cap(n), int(2 * percent / 100 * total))
-        rows = _collect(conn, sa.select(*sampled.c).limit(limit))
+        rows = _collect(conn, sa.select(*sampled.c).where(*_not_null(sampled, target)).limit(limit))
         if len(rows) >= n or percent >= 100.0:
             break
         percent = min(100.0, percent * 4)
     if len(rows) < n:  # statistics far off: a plain read may have more rows
-        head = _collect(conn, sa.select(*target.table.c).limit(n))
+        head = _collect(conn, _select(target).limit(n))
         if len(head) > len(rows):
             rows = head
     return _thin(rows, n, seed)
@@ -162,9 +177,7 @@ def _tablesample(conn: Connection, target: SampleTarget, n: int, seed: int, meth
 
 def _key_ranges(conn: Connection, target: SampleTarget, n: int, seed: int) -> Rows:
     key = sa.column(target.key)  # type: ignore[arg-type]
-    # Two statements: SQLite answers a lone MIN or MAX from the index but scans the table for both at once.
-    lo = conn.execute(sa.select(sa.func.min(key)).select_from(target.table)).scalar()
-    hi = conn.execute(sa.select(sa.func.max(key)).select_from(target.table)).scalar()
+    lo, hi = _key_bounds(conn, target, key)
     if lo is None or hi is None:
         return []
     lo, hi = int(lo), int(hi)
@@ -180,7 +193,7 @@ def _key_ranges(conn: Connection, target: SampleTarget, n: int, seed: int) -> Ro
             stmt = (
                 sa.select(key.label("chujing_sample_key"), *target.table.c)
                 .select_from(target.table)
-                .where(key >= start)
+                .where(key >= start, *_not_null(target.table, target))
                 .order_by(key)
                 .limit(per_range)
             )
@@ -194,11 +207,25 @@ def _random_filter(conn: Connection, target: SampleTarget, n: int, seed: int, ra
     fraction = min(1.0, OVERSAMPLE * n / max(target.rows or 1, 1))
     rows: Rows = []
     for _attempt in range(2):
-        rows = _collect(conn, sa.select(*target.table.c).where(rand < fraction).limit(_cap(n)))
+        rows = _collect(conn, _select(target).where(rand < fraction).limit(_cap(n)))
         if len(rows) >= n or fraction >= 1.0:
             break
         fraction = min(1.0, fraction * 4)
     return _thin(rows, n, seed)
+
+
+def _key_bounds(conn: Connection, target: SampleTarget, key: sa.ColumnClause) -> tuple[object, object]:
+    """The smallest and largest key (of the rows with values in ``target.not_null``, when set)."""
+    if not target.not_null:
+        # Two statements: SQLite answers a lone MIN or MAX from the index but scans the table for both at once.
+        lo = conn.execute(sa.select(sa.func.min(key)).select_from(target.table)).scalar()
+        hi = conn.execute(sa.select(sa.func.max(key)).select_from(target.table)).scalar()
+        return lo, hi
+    # MIN(key) WHERE … scans the whole table on SQLite and MySQL; the ordered LIMIT 1 walks the key index.
+    first = sa.select(key).select_from(target.table).where(*_not_null(target.table, target)).limit(1)
+    lo = conn.execute(first.order_by(key)).scalar()
+    hi = conn.execute(first.order_by(key.desc())).scalar()
+    return lo, hi
 
 
 def _seeded_random(conn: Connection, dialect: str, table: sa.TableClause, seed: int) -> sa.ColumnElement:
@@ -214,6 +241,16 @@ def _seeded_random(conn: Connection, dialect: str, table: sa.TableClause, seed: 
 
 
 # -- plumbing ---------------------------------------------------------------------------------
+
+
+def _not_null(source: sa.FromClause, target: SampleTarget) -> list[sa.ColumnElement]:
+    """``c IS NOT NULL`` for each of ``target.not_null``, on the columns of ``source``."""
+    return [source.c[name].is_not(None) for name in target.not_null]
+
+
+def _select(target: SampleTarget) -> sa.Select:
+    """Every column of the target, from the rows it samples."""
+    return sa.select(*target.table.c).where(*_not_null(target.table, target))
 
 
 def _cap(n: int) -> int:

@@ -8,9 +8,16 @@ never remove or rename the ones below.
     {"schema": "chujing.report/1", "tool": {"name", "version"}, "started_at", "finished_at",
      "sources": [{"uri", "kind", "status", "error"}],
      "tables": [{"source", "table", "row_count", "sampled_rows", "status", "error",
-                 "columns": [{"name", "type", "non_null",
+                 "columns": [{"name", "type", "non_null", "null_ratio", "null_ratio_method",
                               "entities": [{"type", "score", "match_ratio", "evidence", "precision_m"}],
                               "pi_class", "categories"}]}]}
+
+``non_null`` is the number of values the recognizers read; ``null_ratio`` the
+column's share of NULL rows, measured as ``null_ratio_method`` says (``exact``:
+counted by the engine, ``statistics``: Parquet footers, ``sample``: in the row
+sample; ``null`` when nothing was sampled).  A column the row sample held too
+few values of carries ``"value_sample": "non-null"``: its findings come from a
+sample of its non-null values (see :mod:`scanner.sparse`).
 """
 
 from __future__ import annotations
@@ -36,18 +43,26 @@ class ColumnResult:
     non_null: int = 0
     comment: str | None = None
     entities: list[EntityFinding] = field(default_factory=list)
+    null_ratio: float | None = None
+    null_ratio_method: str | None = None  # exact | statistics | sample
+    #: ``non-null`` when the findings come from a sample of the column's values, not the row sample.
+    value_sample: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "name": self.name,
             "type": self.type,
             "non_null": self.non_null,
+            "null_ratio": self.null_ratio,
+            "null_ratio_method": self.null_ratio_method,
             "entities": [e.to_dict() for e in self.entities],
             "pi_class": None,
             "categories": [],
         }
         if self.comment:
             out["comment"] = self.comment
+        if self.value_sample:
+            out["value_sample"] = self.value_sample
         return out
 
 

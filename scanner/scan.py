@@ -26,6 +26,7 @@ from connectors import Connector, SourceError, TableInfo, mask_uri, open_source,
 from connectors.uri import scrub
 from scanner import __version__
 from scanner.models import ColumnResult, ScanReport, SourceResult, TableResult, summarize, utc_now
+from scanner.sparse import complete_sparse_columns
 
 
 @dataclass
@@ -204,6 +205,15 @@ def _scan_table(
         sample = connector.sample(info, options.sample_rows, seed=options.seed)
         result.sampled_rows = sample.num_rows
         _recognize(sample, columns, info, options, result)
+        complete_sparse_columns(
+            connector,
+            info,
+            sample,
+            result,
+            n=options.sample_rows,
+            seed=options.seed,
+            analyze=lambda values: _analyze(values, columns, info, options),
+        )
     except SourceError as exc:
         result.status, result.error = "error", scrub(exc.message, source)
         observer.error(result.error)
@@ -222,15 +232,19 @@ def _scan_table(
     return result
 
 
-def _recognize(sample: pa.Table, columns: list, info: TableInfo, options: ScanOptions, result: TableResult) -> None:
+def _analyze(values: pa.Table, columns: list, info: TableInfo, options: ScanOptions) -> dict:
     metas = [recognizers.ColumnMeta(c.name, c.type, c.comment) for c in columns]
-    found = recognizers.analyze_table(
-        sample,
+    return recognizers.analyze_table(
+        values,
         metas,
         table_name=info.name,
         table_comment=info.comment,
         scan_date=options.scan_date,
     )
+
+
+def _recognize(sample: pa.Table, columns: list, info: TableInfo, options: ScanOptions, result: TableResult) -> None:
+    found = _analyze(sample, columns, info, options)
     by_name = {c.name: c for c in result.columns}
     for name in sample.column_names:
         col = by_name.get(name)
