@@ -354,3 +354,22 @@ def test_a_row_sample_alone_holds_next_to_none_of_the_ids(db: DB) -> None:
         sample = c.sample(TableInfo("people"), SAMPLE, seed=0)
     assert sample.num_rows == SAMPLE
     assert sample.num_rows - sample.column("ref_no").null_count <= 5
+
+
+@pytest.mark.s3
+def test_sparse_s3_csv_column_is_found_among_all_the_records_read(
+    s3: s3server.S3Fixture, data: pa.Table
+) -> None:
+    head = data.slice(0, 30_000)
+    lines = ["id,memo,ref_no"] + [
+        f"{i},{m},{r or ''}"
+        for i, m, r in zip(*(head.column(c).to_pylist() for c in ("id", "memo", "ref_no")), strict=True)
+    ]
+    s3.put("crm/people.csv", "\n".join(lines) + "\n")
+    options = ScanOptions(sample_rows=SAMPLE, connector_options={"endpoint_url": s3.endpoint})
+    cols = columns_of(scan([s3.uri("crm/")], options))
+    in_head = head.column("ref_no").length() - head.column("ref_no").null_count
+    assert 0 < in_head < 30  # a 1,000-row sample of the 30,000 records holds one on average
+    rid = entity(cols["ref_no"], "CN_RESIDENT_ID")
+    assert rid["matched"] == in_head == cols["ref_no"]["non_null"]
+    assert cols["ref_no"]["value_sample"] == "non-null" and cols["ref_no"]["null_ratio_method"] == "sample"
