@@ -21,6 +21,8 @@ import pyarrow as pa
 
 import recognizers
 from catalog import Catalog, annotate_report, load_catalog
+from catalog.candidates import candidate_important_data
+from catalog.person_figure import person_figure
 from catalog.requests import validate_request
 from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
 from connectors.uri import scrub
@@ -111,6 +113,8 @@ def scan(sources: Sequence[str], options: ScanOptions | None = None, observer: S
         subject=options.subject,
         modality=options.modality,
     )
+    out["persons"] = person_figure(out)  # the one person figure every format shows
+    out["candidate_important_data"] = candidate_important_data(out.get("list_items"), out.get("important_data"))
     out["summary"] = summarize(out)
     return out
 
