@@ -25,6 +25,7 @@ from reports.svg_charts import Bar, bar_chart
 from reports.view import (
     ROUTE_SHORT,
     FieldRow,
+    candidate_label,
     category_key,
     category_label,
     entity_label,
@@ -32,6 +33,7 @@ from reports.view import (
     important_data_candidates,
     list_evaluation,
     list_hits,
+    persons_shown,
     pi_class_label,
     report_counts,
     route_label,
@@ -126,7 +128,7 @@ def render_html(report: dict[str, Any]) -> str:
         _summary(counts, report),
         _charts(report, rows),
         _list_items(report),
-        _important_data(scan, check),
+        _important_data(scan, important_data_candidates(report)),
         _sources(scan),
         _tables(scan, rows),
         _evidence(scan),
@@ -194,23 +196,24 @@ def _summary(c: dict[str, Any], report: dict[str, Any]) -> str:
         *_scale_cards(report),
         route_card,
     ])
-    return section("summary", "摘要", "Summary", f'<div class="cards">{cards}</div>')
+    return section("summary", "摘要", "Summary", f'<div class="cards">{cards}</div>{_persons_note(report)}')
 
 
 def _scale_cards(report: dict[str, Any]) -> list[str]:
-    """Persons (as the list evaluation counted them) and the important-data test, when present."""
-    out = []
-    ev = list_evaluation(report) or {}
-    persons = ev.get("persons") if isinstance(ev.get("persons"), dict) else None
-    if persons and isinstance(persons.get("any"), dict):
-        basis = str(ev.get("persons_basis") or persons.get("persons_basis") or "")
-        sub = "upper bound: rows" if basis == "row_count_upper_bound" else basis
-        out.append(card(persons["any"].get("this_export", 0), "涉及人数", "Persons", sub=sub))
+    """The report's one person figure, and the candidate important data (list items and identification rule)."""
+    p = persons_shown(report)
     check, scan = split_report(report)
-    if check is not None or isinstance(scan.get("important_data"), dict):
+    sub = p.basis_label + (" · this export 本次出境" if check is not None else "")
+    out = [card(p.count if p.count is not None else "?", "涉及人数", "Persons", sub=sub, cls="persons")]
+    if check is not None or isinstance(scan.get("important_data"), dict) or list_hits(report):
         n = len(important_data_candidates(report))
         out.append(card(n, "候选重要数据", "Candidate important data", cls="sens" if n else ""))
     return out
+
+
+def _persons_note(report: dict[str, Any]) -> str:
+    """How the person figure was derived, under the cards (a bound must say it is one)."""
+    return f'<p class="reason" id="persons-derivation">涉及人数 Persons: {esc(persons_shown(report).sentence())}</p>'
 
 
 def _charts(report: dict[str, Any], rows: list[FieldRow]) -> str:
@@ -285,18 +288,24 @@ def _list_items(report: dict[str, Any]) -> str:
     return section("list-items", "负面清单条目", "Negative-list items", head + table + notes)
 
 
-def _important_data(scan: dict[str, Any], check: dict[str, Any] | None) -> str:
+def _important_data(scan: dict[str, Any], candidates: list[Any]) -> str:
+    """The identification rule's clauses, and the list items that call the data important whatever its scale."""
     imp = scan.get("important_data")
     if not isinstance(imp, dict):
         return ""
     status = imp.get("status", "")
     colour = "#c62828" if status == "candidate" else "#2e7d32"
     label = {"candidate": "候选重要数据 (candidate important data)",
-             "not_indicated": "未显示为重要数据 (not indicated)"}.get(status, status)
+             "not_indicated": "识别规则未显示为重要数据 (not indicated by the identification rule)"}.get(status, status)
+    listed = [c for c in candidates if isinstance(c, dict) and c.get("source") == "negative_list"]
     rows = [[num(x.get("clause")), esc(x.get("threshold", "")), num(x.get("count")),
              esc("met 满足" if x.get("met") else "not met 未满足"), f'<div class="reason">{esc(x.get("reason", ""))}</div>']
             for x in (imp.get("candidates") or []) + (imp.get("not_met") or []) if isinstance(x, dict)]
     inner = f"<p>{badge(label, colour)} <span class=\"reason\">{esc(imp.get('note', ''))}</span></p>"
+    if listed:
+        names = "; ".join(candidate_label(c) for c in listed)
+        inner += (f"<p>{badge('候选重要数据 (candidate important data)', '#c62828')} negative-list item(s) of "
+                  f"important data hit: {esc(names)}</p>")
     if rows:
         inner += grid([("条款", "Clause"), ("阈值", "Threshold"), ("人数", "Persons"), ("结果", "Result"),
                        ("理由", "Reason")], rows)

@@ -23,8 +23,8 @@ from reports.integrity import is_current, sealed_copy
 
 #: Top-level keys in the order a reader meets them; others follow in their own order, ``integrity`` last.
 KEY_ORDER = ("schema", "tool", "started_at", "finished_at", "parameters", "route", "route_label", "items",
-             "candidate_important_data", "sources", "tables", "catalog", "list_items", "important_data", "summary",
-             "scan")
+             "candidate_important_data", "persons", "sources", "tables", "catalog", "list_items", "important_data",
+             "summary", "scan")
 
 
 def ordered(report: dict[str, Any]) -> dict[str, Any]:

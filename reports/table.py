@@ -33,21 +33,24 @@ def _categories(col: dict[str, Any]) -> str:
     return "; ".join(f"{c['code']} {c['name']} ({c.get('name_en', '')})" for c in col.get("categories", []))
 
 
-def render_table(report: dict[str, Any], *, max_width: int = 160) -> str:
+def render_table(report: dict[str, Any], *, max_width: int = 160, persons: bool = True) -> str:
     """Render the report as text for a terminal.
 
     A ``chujing check`` decision (a dict holding the scan under ``"scan"``) is
-    shown as its route and items, then the scan below it.
+    shown as its route, persons and items, then the scan below it.
+    ``persons=False`` leaves out the scan's person figure (a check shows its own).
     """
     inner = report.get("scan")
     if isinstance(inner, dict) and "tables" in inner:
-        return _check_lines(report, max_width) + render_table(inner, max_width=max_width)
+        return _check_lines(report, max_width) + render_table(inner, max_width=max_width, persons=False)
     s = report.get("summary", {})
     lines = [
         f"chujing {report['tool']['version']} — {s.get('sources', 0)} source(s), {s.get('tables', 0)} table(s)"
         f" ({s.get('tables_failed', 0)} failed), {s.get('columns_with_findings', 0)} of {s.get('columns', 0)}"
         " column(s) with findings",
     ]
+    if persons:
+        lines.append(_persons_line(report))
     by_source: dict[str, list[dict[str, Any]]] = {}
     for t in report["tables"]:
         by_source.setdefault(t["source"], []).append(t)
@@ -94,11 +97,18 @@ def _table_lines(t: dict[str, Any], max_width: int) -> list[str]:
     return out
 
 
+def _persons_line(report: dict[str, Any]) -> str:
+    """The report's one person figure with how it was derived (never shortened: a bound must say it is one)."""
+    from reports.view import persons_shown
+
+    return f"Persons 涉及人数: {persons_shown(report).sentence()}"
+
+
 def _check_lines(check: dict[str, Any], max_width: int) -> str:
     from reports.view import important_data_candidates, route_label
 
     items = [i for i in check.get("items") or [] if isinstance(i, dict)]
-    lines = [f"Route 出境路径: {route_label(check.get('route'))}"]
+    lines = [f"Route 出境路径: {route_label(check.get('route'))}", _persons_line(check)]
     for h in items:
         lines.append(f"  {h.get('list')} item {h.get('item')}: {h.get('route')} — "
                      f"{truncate(str(h.get('reason', '')), max(20, max_width - 40))}")

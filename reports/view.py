@@ -24,7 +24,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.candidates import candidate_important_data
 from catalog.evaluator import ROUTE_LABELS, ROUTE_RANK
+from catalog.person_figure import BASES, person_figure
 from catalog.vocabulary import canonical_vocabulary
 
 PI_CLASS_LABELS = {
@@ -115,15 +117,30 @@ def split_report(report: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[st
 
 
 def important_data_candidates(report: dict[str, Any]) -> list[Any]:
-    """Candidate important data: the check decision's (list items of important data and the unified
-    identification rule's candidates), else the scan's identification candidates."""
+    """Candidate important data: list items of important data hit and the unified identification rule's
+    candidates — the check decision's list for a check, the scan's for a scan (rebuilt for reports
+    written before scans stored it), so a route decided by an important-data item never sits beside 0."""
     check, scan = split_report(report)
-    source = check.get("candidate_important_data") if check is not None else scan.get("important_data")
-    if isinstance(source, list):
-        return source
-    if isinstance(source, dict):
-        return list(source.get("candidates") or [])
-    return []
+    stored = (check if check is not None else scan).get("candidate_important_data")
+    if isinstance(stored, list):
+        return stored
+    imp = scan.get("important_data")
+    return candidate_important_data(list_evaluation(report), imp if isinstance(imp, dict) else None)
+
+
+def candidate_label(c: Any) -> str:
+    """A short name for one candidate: ``list #item name`` or ``rule clause N (threshold)``.
+
+    >>> candidate_label({"source": "negative_list", "list": "l", "item": 21, "name": "基因数据"})
+    'l #21 基因数据'
+    """
+    if not isinstance(c, dict):
+        return str(c)
+    if c.get("source") == "negative_list":
+        return f"{c.get('list')} #{c.get('item')} {c.get('name') or ''}".strip()
+    if c.get("clause") is not None:
+        return f"{c.get('rule') or 'identification rule'} clause {c.get('clause')} ({c.get('threshold') or ''})"
+    return str(c.get("reason") or c.get("name") or c)
 
 
 def list_evaluation(report: dict[str, Any]) -> dict[str, Any] | None:
@@ -144,6 +161,68 @@ def list_hits(report: dict[str, Any]) -> list[dict[str, Any]]:
 def overall_route(report: dict[str, Any]) -> str | None:
     ev = list_evaluation(report)
     return ev.get("route") if ev else None
+
+
+# --- the person figure ----------------------------------------------------------------------------------
+
+#: How each basis reads beside the number.
+PERSONS_BASIS_LABELS = {
+    "distinct_persons": "去重自然人 distinct persons",
+    "row_count_upper_bound": "上限估计 upper bound",
+    "none": "未发现个人信息 no PI",
+}
+
+
+@dataclass(frozen=True)
+class PersonsShown:
+    """The one person figure a report shows, in every format.
+
+    A scan shows its ``persons`` object (:mod:`catalog.person_figure`); a check
+    shows the persons of this export it counted exactly, with the year's total
+    from the ledger beside it.
+    """
+
+    count: int | None
+    sensitive: int | None
+    basis: str
+    derivation: str
+    prior_this_year: int | None = None
+    total: int | None = None
+
+    @property
+    def basis_label(self) -> str:
+        return PERSONS_BASIS_LABELS.get(self.basis, self.basis)
+
+    def sentence(self) -> str:
+        """``5,000 persons (上限估计 upper bound): largest row count among …``"""
+        n = "?" if self.count is None else f"{self.count:,}"
+        return f"{n} persons ({self.basis_label}): {self.derivation}"
+
+
+def persons_shown(report: dict[str, Any]) -> PersonsShown:
+    """The person figure of a scan report or of a ``chujing check`` decision (its own exact count)."""
+    check, scan = split_report(report)
+    block = check.get("persons") if check is not None else None
+    if isinstance(block, dict) and isinstance(block.get("any"), dict):
+        return _check_persons(block)
+    fig = scan.get("persons")
+    if not (isinstance(fig, dict) and fig.get("basis") in BASES):
+        fig = person_figure(scan)  # a report written before scans stored their figure
+    return PersonsShown(fig.get("count"), fig.get("sensitive"), str(fig["basis"]), str(fig.get("derivation") or ""))
+
+
+def _check_persons(block: dict[str, Any]) -> PersonsShown:
+    """A check's persons: this export counted exactly, earlier exports this year from the ledger."""
+    this, sens = block["any"], block.get("sensitive") if isinstance(block.get("sensitive"), dict) else {}
+    counting = block.get("counting") if isinstance(block.get("counting"), dict) else {}
+    unkeyed = int(counting.get("this_unkeyed") or 0)
+    how = "distinct natural persons in this export, counted exactly over every row and de-duplicated across tables"
+    how += f" ({unkeyed:,} without any key, counted one per row)" if unkeyed else ""
+    prior, total = this.get("prior_this_year"), this.get("total")
+    if isinstance(prior, int) and isinstance(total, int):
+        how += f"; {prior:,} more exported earlier this year according to the ledger, {total:,} since 1 January"
+    return PersonsShown(this.get("this_export"), sens.get("this_export"), "distinct_persons", how,
+                        prior if isinstance(prior, int) else None, total if isinstance(total, int) else None)
 
 
 # --- the export data catalogue: one row per field -----------------------------------------------------

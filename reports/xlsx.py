@@ -32,12 +32,15 @@ from typing import Any
 from reports.integrity import CANONICALIZATION, digest
 from reports.view import (
     FieldRow,
+    candidate_label,
     category_key,
     category_label,
     entity_names,
     field_rows,
+    important_data_candidates,
     list_evaluation,
     list_hits,
+    persons_shown,
     report_counts,
     route_label,
     split_report,
@@ -257,8 +260,9 @@ def _summary_sheet(ws, report: dict[str, Any], sha: str, taken: set[str]) -> Non
             for x in col.get("categories") or []:
                 cats.setdefault(category_key(x), category_label(x))
     seal_ = report.get("integrity") if isinstance(report.get("integrity"), dict) else {}
-    persons = ev.get("persons", {}) if isinstance(ev.get("persons"), dict) else {}
+    persons = persons_shown(report)
     imp = scan.get("important_data") if isinstance(scan.get("important_data"), dict) else {}
+    candidates = important_data_candidates(report)
     lines: list[tuple[str, str, Any]] = []
     if check is not None:
         lines.append(("检查结论", "Check decision", route_label(check.get("route"))))
@@ -278,10 +282,15 @@ def _summary_sheet(ws, report: dict[str, Any], sha: str, taken: set[str]) -> Non
         ("负面清单条目", "List items",
          "; ".join(f"{h.get('list')} #{h.get('item')} → {h.get('route')}" for h in list_hits(report)) or "—"),
         ("出境路径", "Route", route_label(c["route"])),
-        ("估算人数", "Persons (estimate)",
-         f"{persons.get('any', {}).get('this_export', '—')} ({ev.get('persons_basis', 'not evaluated')})"),
+        ("涉及人数", "Persons", persons.count),
+        ("人数依据", "Persons basis", f"{persons.basis_label}: {persons.derivation}"),
+        ("敏感个人信息涉及人数", "Persons with sensitive PI", persons.sensitive),
         ("重要数据", "Important data", imp.get("status", "—")),
+        ("候选重要数据", "Candidate important data", "; ".join(candidate_label(c) for c in candidates) or "—"),
     ]
+    if persons.total is not None:
+        lines.insert(lines.index(("涉及人数", "Persons", persons.count)) + 1,
+                     ("自当年1月1日起累计（人）", "Persons since 1 January", persons.total))
     rr = cat.get("reference_rule")
     if isinstance(rr, dict):
         lines.append(("参考规则", "Reference rule", f"{rr.get('id')} {rr.get('version')} sha256:{rr.get('sha256')}"))
@@ -299,16 +308,10 @@ def _summary_sheet(ws, report: dict[str, Any], sha: str, taken: set[str]) -> Non
     r += 1
     _put(ws, r, 1, "申报信息（请填写） Filing declaration (fill in)").font = Font(bold=True, size=12)
     r += 1
-    rows_pi = rows_sensitive = 0
-    for t in scan.get("tables", []):
-        classes = {col.get("pi_class") for col in t.get("columns", [])} - {None}
-        if t.get("status") == "ok" and classes:
-            n = int(t.get("row_count") if t.get("row_count") is not None else t.get("sampled_rows") or 0)
-            rows_pi += n
-            rows_sensitive += n if "sensitive" in classes else 0
-    bound = ("pre-filled with an upper bound (rows of the tables holding PI, summed); replace it with the "
-             "de-duplicated count of natural persons (以自然人为单位去重)")
-    prefill = {"persons": (rows_pi, bound), "persons_sensitive": (rows_sensitive, bound),
+    hint = f"pre-filled with the report's person figure ({persons.basis_label}: {persons.derivation})"
+    if persons.basis != "distinct_persons":
+        hint += "; replace it with the de-duplicated count of natural persons (以自然人为单位去重)"
+    prefill = {"persons": (persons.count, hint), "persons_sensitive": (persons.sensitive, hint),
                "scenario": (ev.get("scenario") or "", "scenario id or name, e.g. clinical-trial 临床试验"),
                "recipient": ("", "name and country of the overseas recipient")}
     for key, zh, en in DECLARATION_ROWS:
