@@ -13,11 +13,11 @@ number typed as a number has already lost its last digits inside Excel (a
 double holds 15 to 17 significant digits); it is read as stored.
 
 Header
-    The first non-empty row names the columns when its non-blank cells are
-    text and :func:`~connectors.formats.looks_like_header` agrees (a sheet
-    without a header would otherwise put an ID number into the report as a
-    column name); a blank header cell is ``column_N``, and so are all columns
-    of a sheet without a header.  Rows wider than the header get ``column_N``
+    The first non-empty row names the columns when
+    :func:`~connectors.formats.looks_like_header` agrees on its non-blank cells
+    (a sheet without a header would otherwise put an ID number into the report
+    as a column name); a blank header cell is ``column_N``, and so are all
+    columns of a sheet without a header.  Rows wider than the header get ``column_N``
     names for the extra cells.
 
 Bounds
@@ -30,6 +30,7 @@ Bounds
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -125,6 +126,27 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def is_workbook_error(exc: BaseException) -> bool:
+    """What openpyxl raises for a file that is not a workbook it can read (not a zip, parts missing, bad XML)."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return isinstance(
+        exc, zipfile.BadZipFile | InvalidFileException | KeyError | ValueError | SyntaxError | OSError
+    )
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a person whose workbook cannot be read, saying what to do.
+
+    >>> describe_error(zipfile.BadZipFile("File is not a zip file"))
+    'not a readable Excel workbook (File is not a zip file); save it again as .xlsx or exclude this table'
+    """
+    if isinstance(exc, PermissionError):
+        return "permission denied; grant the scanning user read access or exclude this table"
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return f"not a readable Excel workbook ({reason}); save it again as .xlsx or exclude this table"
 
 
 # -- rows ------------------------------------------------------------------------------

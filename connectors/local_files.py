@@ -48,7 +48,6 @@ import contextlib
 import hashlib
 import inspect
 import os
-import zipfile
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -183,7 +182,7 @@ class LocalFilesConnector(Connector):
         try:
             workbook = formats_xlsx.open_workbook(f.path)
         except Exception as exc:
-            return f"{f.path}: {_workbook_error(exc)}"
+            return f"{f.path}: {formats_xlsx.describe_error(exc)}"
         try:
             return formats_xlsx.sheet_names(workbook)
         finally:
@@ -192,7 +191,10 @@ class LocalFilesConnector(Connector):
     def _missing(self) -> str:
         name = os.path.basename(self.root).lower()
         if name.endswith(SQLITE_SUFFIXES):
-            return f"no such SQLite database file; check the path (a SQLite database is scanned as {self._sqlite_url()})"
+            return (
+                "no such SQLite database file; check the path "
+                f"(a SQLite database is scanned as {self._sqlite_url()})"
+            )
         fmt = detect_format(name, workbooks=True)
         if isinstance(fmt, str):
             return "no such file or directory; check the path"
@@ -426,8 +428,8 @@ class LocalFilesConnector(Connector):
                 f"{path}: file disappeared after listing; run the scan again", table=t.name
             ) from None
         except Exception as exc:
-            if t.format == XLSX and _is_workbook_error(exc):
-                raise self._error(f"{path}: {_workbook_error(exc)}", table=t.name) from None
+            if t.format == XLSX and formats_xlsx.is_workbook_error(exc):
+                raise self._error(f"{path}: {formats_xlsx.describe_error(exc)}", table=t.name) from None
             if isinstance(exc, OSError | pa.ArrowException):
                 raise self._error(
                     f"{path}: not readable as {t.format} ({' '.join(str(exc).split())[:300]}); "
@@ -456,22 +458,6 @@ def _sha256(path: str) -> str:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _is_workbook_error(exc: BaseException) -> bool:
-    """What openpyxl raises for a file that is not a workbook it can read (not a zip, parts missing, bad XML)."""
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    return isinstance(
-        exc, zipfile.BadZipFile | InvalidFileException | KeyError | ValueError | SyntaxError | OSError
-    )
-
-
-def _workbook_error(exc: BaseException) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied; grant the scanning user read access or exclude this table"
-    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-    return f"not a readable Excel workbook ({reason}); save it again as .xlsx or exclude this table"
 
 
 # -- every other optional operation: the Parquet connector's for Parquet tables -------------------------

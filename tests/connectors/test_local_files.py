@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import random
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -256,9 +257,16 @@ def test_corrupt_files_fail_only_their_own_table(tmp_path: Path) -> None:
     blob = gzip.compress(("a,b\n" + "1,2\n" * 1000).encode())
     (tmp_path / "cut.csv.gz").write_bytes(blob[: len(blob) // 2])
     (tmp_path / "fake.xlsx").write_text("not a workbook")
+    # A workbook whose sheet list is intact but whose sheet XML was cut: it fails when the sheet is read.
+    book = workbook(tmp_path / "book.xlsx", {"门诊": [["姓名"], ["张三"]]})
+    with zipfile.ZipFile(book) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    with zipfile.ZipFile(book, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data[: len(data) // 2] if name == "xl/worksheets/sheet1.xml" else data)
     con = open_source(str(tmp_path))
     found = tables(con)
-    assert set(found) == {"good", "cut", "fake"}
+    assert set(found) == {"good", "cut", "fake", "book/门诊"}
     with pytest.raises(SourceError) as exc:
         con.columns(found["cut"])
     assert str(exc.value) == (
@@ -267,6 +275,10 @@ def test_corrupt_files_fail_only_their_own_table(tmp_path: Path) -> None:
     )
     with pytest.raises(SourceError, match=r"fake\.xlsx: not a readable Excel workbook .*; save it again"):
         con.columns(found["fake"])
+    with pytest.raises(
+        SourceError, match=r"\[book/门诊\]: .*book\.xlsx: not a readable Excel workbook \(unclosed"
+    ):
+        con.sample(found["book/门诊"], 5)
     assert con.row_count(found["good"]) == 1
 
 
@@ -343,3 +355,32 @@ def test_chujing_check_counts_the_distinct_persons_of_a_gbk_csv(run, ledger_key,
     assert (tally["table"], tally["basis"], tally["persons"]) == ("export", "distinct_key", 9_999)
     assert doc["persons"]["any"]["this_export"] == 9_999
     assert doc["scan"]["tables"][0]["row_count"] == 12_000 and doc["route"] == "outside"
+
+
+# -- sparse columns ------------------------------------------------------------------------------
+def test_sparse_csv_column_is_found_among_all_the_records_read(tmp_path: Path) -> None:
+    """25 ID numbers in 30,000 rows: a 1,000-row sample holds about one, the head holds all 25."""
+    rng = random.Random(3)
+    with_id = set(rng.sample(range(30_000), 25))
+    rows = [(f"R{i:06d}", resident_id(i) if i in with_id else "", "备注") for i in range(30_000)]
+    path = gbk_csv(tmp_path / "people.csv", rows, header=("编号", "ref_no", "memo"))
+    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    (table,) = json.loads(result.stdout)["tables"]
+    ref = {c["name"]: c for c in table["columns"]}["ref_no"]
+    assert [e["type"] for e in ref["entities"]] == ["CN_RESIDENT_ID"]
+    assert ref["non_null"] == 25 and ref["value_sample"] == "non-null"
+
+
+def test_other_operations_on_parquet_tables_are_the_parquet_connectors(tmp_path: Path) -> None:
+    ids = [resident_id(i) if i % 100 == 0 else None for i in range(1_000)]
+    pq.write_table(pa.table({"sfzh": ids}), tmp_path / "people.parquet", row_group_size=250)
+    gbk_csv(tmp_path / "visits.csv", [("S000001", resident_id(1), *DIAGNOSES[0])])
+    con = open_source(str(tmp_path))
+    found = tables(con)
+    alone = ParquetConnector(str(tmp_path))
+    counts = con.null_counts(found["people"], ["sfzh"])
+    assert counts == alone.null_counts(tables(alone)["people"], ["sfzh"]) and counts.non_null == {"sfzh": 10}
+    assert con.null_counts(found["visits"], ["身份证号"]) is None  # text: only the head is read
+    values = con.sample_non_null(found["people"], ["sfzh"], 100, seed=0)
+    assert sorted(values.column("sfzh").to_pylist()) == sorted(i for i in ids if i)
