@@ -106,7 +106,7 @@ CHILD = textwrap.dedent(
                     from scanner.persons import iter_person_keys
                     with Ledger.open(extra, load_key(), create=True) as ledger, ledger.session() as s:
                         for batch in iter_person_keys(c, info, tally):
-                            s.add_keys(batch, True)
+                            s.add_keys(batch)
                         result = [result, s.tally(dt.date(2025, 6, 1)).this_any]
     elif mode == "full-read":
         import pyarrow.compute as pc, pyarrow.parquet as pq

@@ -81,10 +81,16 @@ class KeySpec:
     stage's names.  The derived stages fold each column once per row; the key
     reads the folded values as often as it needs.  Rows where ``key`` is NULL
     have no key.
+
+    ``flags`` are ``(name, expression)`` pairs over the last stage's names, each
+    1 or 0 per row: whether the row carries one element of the person's
+    signature (a value in a sensitive column, a span in a note, a birth date
+    under 14).  The engine takes their maximum per key (:func:`signature_counts_select`).
     """
 
     stages: tuple[tuple[tuple[str, Any], ...], ...]
     key: Any
+    flags: tuple[tuple[str, Any], ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -111,14 +117,52 @@ def key_select(spec: KeySpec, source: Any, *, fence: bool = True) -> Any:
     for i, stage in enumerate(spec.stages):
         select = sa.select(*(expr.label(name) for name, expr in stage)).select_from(current)
         current = (select.offset(0) if fence else select).subquery(f"chujing_s{i}")
-    return sa.select(spec.key.label("k")).select_from(current).subquery("chujing_k")
+    flags = [expr.label(name) for name, expr in spec.flags]
+    return sa.select(spec.key.label("k"), *flags).select_from(current).subquery("chujing_k")
+
+
+def signature_counts_select(spec: KeySpec, keys: Any) -> Any:
+    """Persons per signature over ``keys`` (a :func:`key_select` subquery), in two GROUP BY passes.
+
+    Rows: ``(flag maxima…, keyed, persons)``.  A key is one person whose flags
+    are the maxima over their rows; a row without a key is a person of its own
+    (the cautious reading), grouped with the keyless rows that carry the same
+    flags.  Portable SQL (CASE, MAX, COUNT, SUM) for every engine.
+    """
+    import sqlalchemy as sa
+
+    names = [name for name, _ in spec.flags]
+    no_key = keys.c.k.is_(None)
+    per_key = (
+        sa.select(
+            keys.c.k,
+            *(sa.func.max(keys.c[n]).label(n) for n in names),
+            sa.func.count().label("chujing_n"),
+        )
+        .group_by(keys.c.k, *(sa.case((no_key, keys.c[n]), else_=None) for n in names))
+        .subquery("chujing_pk")
+    )
+    keyed = sa.case((per_key.c.k.is_(None), 0), else_=1).label("chujing_keyed")
+    persons = sa.func.sum(sa.case((per_key.c.k.is_(None), per_key.c.chujing_n), else_=1))
+    return sa.select(*(per_key.c[n] for n in names), keyed, persons.label("chujing_persons")).group_by(
+        *(per_key.c[n] for n in names), keyed
+    )
+
+
+def signature_keys_select(spec: KeySpec, keys: Any) -> Any:
+    """``SELECT k, MAX(flag)… GROUP BY k``: each distinct key with its flags (the NULL group is dropped by the caller)."""
+    import sqlalchemy as sa
+
+    return sa.select(keys.c.k, *(sa.func.max(keys.c[n]).label(n) for n, _ in spec.flags)).group_by(keys.c.k)
 
 
 def _column_names(expr: Any) -> list[str]:
     from sqlalchemy.sql import visitors
 
     return [
-        c.name for c in visitors.iterate(expr) if c.__visit_name__ == "column" and getattr(c, "table", None) is None
+        c.name
+        for c in visitors.iterate(expr)
+        if c.__visit_name__ == "column" and getattr(c, "table", None) is None
     ]
 
 
@@ -164,6 +208,27 @@ class KeyCount:
 
     distinct: int
     null_rows: int
+
+
+@dataclass(frozen=True)
+class FixQuery:
+    """Which fixes of a trajectory table to read (:mod:`scanner.trajectory`): per device, the first in time.
+
+    ``devices`` are values of the ``device`` column (a VIN, a plate, a terminal id);
+    for each, at most ``per_device`` rows whose ``time`` is not NULL, earliest first,
+    with ``device``, ``time`` and ``columns`` (the coordinates).
+    """
+
+    device: str
+    time: str
+    devices: tuple[object, ...]
+    per_device: int = 500
+    columns: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        """The columns read, in order: device, time, then ``columns`` (without repeats)."""
+        return list(dict.fromkeys([self.device, self.time, *self.columns]))
 
 
 class Connector(abc.ABC):
@@ -264,6 +329,42 @@ class Connector(abc.ABC):
         like :meth:`distinct_key_count`.
         """
         raise NotImplementedError(f"{type(self).__name__} cannot evaluate key expressions")
+
+    def key_signature_counts(self, table: TableInfo, spec: KeySpec) -> list[SignatureGroup]:
+        """Persons per combination of ``spec.flags``, exactly, in the engine (:func:`signature_counts_select`).
+
+        Optional, like :meth:`distinct_key_count`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot evaluate key expressions")
+
+    def iter_key_signatures(
+        self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
+    ) -> Iterator[list[tuple[str, tuple[int, ...]]]]:
+        """Each distinct non-null key with the maxima of ``spec.flags`` over its rows, in batches.
+
+        Memory stays bounded by one batch.  Optional, like :meth:`distinct_key_count`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot evaluate key expressions")
+
+    # -- optional: trajectory profiles (scanner.trajectory) ---------------------------------------
+    def device_fixes(self, table: TableInfo, query: FixQuery) -> pa.Table:
+        """The first ``query.per_device`` fixes in time of each of ``query.devices``, ordered by device and time.
+
+        Pushed down: one pass that keeps the rows of those devices and numbers them
+        per device in time order (``ROW_NUMBER() OVER (PARTITION BY device ORDER BY
+        time)``), so memory holds at most ``len(devices) × per_device`` rows.
+        Optional: the default raises ``NotImplementedError`` and the profile says
+        that the reporting interval was not measured.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot read the fixes of chosen devices")
+
+    def value_bounds(self, table: TableInfo, columns: Sequence[str]) -> dict[str, tuple[object, object]]:
+        """``MIN`` and ``MAX`` of each of ``columns`` over the whole table, in one pass in the engine.
+
+        Optional, like :meth:`device_fixes` (a profile then takes its bounding box and
+        time span from the fixes it read, and says so).
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot compute column bounds")
 
 
 def select_tables(

@@ -13,13 +13,51 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from connectors.base import KeyCount, KeySpec, key_select
+from connectors.base import (
+    KeyCount,
+    KeySpec,
+    SignatureGroup,
+    key_select,
+    signature_counts_select,
+    signature_keys_select,
+)
 
 if TYPE_CHECKING:
     import duckdb
 
 #: The relation the key expressions read.
 SOURCE = "chujing_src"
+
+
+def _compile(stmt: object) -> str:
+    from sqlalchemy.dialects import postgresql
+
+    dialect = postgresql.dialect(paramstyle="named")
+    return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
+
+
+def count_signatures(con: duckdb.DuckDBPyConnection, spec: KeySpec) -> list[SignatureGroup]:
+    """Persons per combination of ``spec.flags`` (see :func:`connectors.base.signature_counts_select`)."""
+    import sqlalchemy as sa
+
+    keys = key_select(spec, sa.table(SOURCE), fence=False)
+    rows = con.execute(_compile(signature_counts_select(spec, keys))).fetchall()
+    return [SignatureGroup(tuple(int(f or 0) for f in r[:-2]), bool(r[-2]), int(r[-1])) for r in rows]
+
+
+def iter_signatures(
+    con: duckdb.DuckDBPyConnection, spec: KeySpec, batch_rows: int
+) -> Iterator[list[tuple[str, tuple[int, ...]]]]:
+    """Each distinct non-null key with its flags' maxima, ``batch_rows`` at a time."""
+    import sqlalchemy as sa
+
+    keys = key_select(spec, sa.table(SOURCE), fence=False)
+    reader = con.sql(_compile(signature_keys_select(spec, keys))).to_arrow_reader(batch_rows)
+    for batch in reader:
+        cols = [c.to_pylist() for c in batch.columns]
+        out = [(k, tuple(int(f or 0) for f in fl)) for k, *fl in zip(*cols, strict=True) if k is not None]
+        if out:
+            yield out
 
 
 def key_sql(spec: KeySpec) -> str:

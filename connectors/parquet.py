@@ -99,8 +99,18 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from connectors import duckdb_keys, duckdb_session, parquet_nulls
-from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, NullCounts, SourceError, TableInfo
+from connectors import duckdb_keys, duckdb_session, duckdb_trajectory, parquet_nulls
+from connectors.base import (
+    ColumnInfo,
+    Connector,
+    FixQuery,
+    KeyCount,
+    KeySpec,
+    NullCounts,
+    SignatureGroup,
+    SourceError,
+    TableInfo,
+)
 from connectors.uri import mask_uri
 
 SAMPLE_MIN_ROW_GROUPS = 4
@@ -552,13 +562,44 @@ class ParquetConnector(Connector):
             except (OSError, pa.ArrowException, duckdb.Error) as exc:
                 raise self._error(f"reading person keys failed ({_reason(exc)})", table=table.name) from exc
 
+    def key_signature_counts(self, table: TableInfo, spec: KeySpec) -> list[SignatureGroup]:
+        with self._key_source(table, spec, "counting persons") as con:
+            return duckdb_keys.count_signatures(con, spec)
+
+    def iter_key_signatures(
+        self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
+    ) -> Iterator[list[tuple[str, tuple[int, ...]]]]:
+        with self._key_source(table, spec, "reading person keys") as con:
+            try:
+                yield from duckdb_keys.iter_signatures(con, spec, batch_rows)
+            except (OSError, pa.ArrowException, duckdb.Error) as exc:
+                raise self._error(f"reading person keys failed ({_reason(exc)})", table=table.name) from exc
+
+    # -- trajectory profiles (scanner.trajectory) -------------------------------------
+    def device_fixes(self, table: TableInfo, query: FixQuery) -> pa.Table:
+        """The chosen devices' first fixes in time, numbered per device by DuckDB (spilling, like counts)."""
+        with self._relation(table, query.names, "reading the fixes of sampled devices") as con:
+            return duckdb_trajectory.fixes(con, "chujing_src", query)
+
+    def value_bounds(self, table: TableInfo, columns: Sequence[str]) -> dict[str, tuple[object, object]]:
+        with self._relation(table, columns, f"reading the bounds of {', '.join(columns)}") as con:
+            return duckdb_trajectory.bounds(con, "chujing_src", columns)
+
     @contextlib.contextmanager
     def _key_source(
         self, table: TableInfo, spec: KeySpec, action: str
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection where ``chujing_src`` is the table (its key columns, at least)."""
+        with self._relation(table, spec.columns, action) as con:
+            yield con
+
+    @contextlib.contextmanager
+    def _relation(
+        self, table: TableInfo, columns: Sequence[str], action: str
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection where ``chujing_src`` is the table (``columns``, at least); failures name ``action``."""
         loaded = self._load(table)
-        missing = [c for c in spec.columns if c not in loaded.schema.names]
+        missing = [c for c in columns if c not in loaded.schema.names]
         if missing:
             raise self._error(
                 f"no column {missing!r} in this table; check the column names", table=table.name
@@ -572,7 +613,7 @@ class ParquetConnector(Connector):
                         con.execute(f"CREATE TEMP VIEW chujing_src AS SELECT * FROM read_parquet([{files}], "
                                     f"{_read_options(loaded)})")
                     else:
-                        scanner = loaded.dataset.scanner(columns=spec.columns, batch_size=65_536,
+                        scanner = loaded.dataset.scanner(columns=list(columns), batch_size=65_536,
                                                          fragment_readahead=1, batch_readahead=2)
                         con.register("chujing_src", scanner.to_reader())
                     yield con

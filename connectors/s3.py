@@ -61,8 +61,21 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from connectors import duckdb_keys, parquet_nulls
-from connectors.base import ColumnInfo, Connector, KeyCount, KeySpec, NullCounts, SourceError, TableInfo
+from connectors import duckdb_keys, duckdb_trajectory, parquet_nulls
+from connectors.base import (
+    ColumnInfo,
+    Connector,
+    FixQuery,
+    KeyCount,
+    KeySpec,
+    NullCounts,
+    SignatureGroup,
+    SourceError,
+    TableInfo,
+)
+from connectors.duckdb_stream import count_distinct, streamed
+from connectors.formats import PARQUET, CorruptStream
+from connectors.formats_records import MalformedText
 from connectors.s3_client import (
     ADDRESSING_STYLES,
     RETRY_MODES,
@@ -72,9 +85,6 @@ from connectors.s3_client import (
     make_client,
     parse_s3_uri,
 )
-from connectors.duckdb_stream import count_distinct, streamed
-from connectors.formats import PARQUET, CorruptStream
-from connectors.formats_records import MalformedText
 from connectors.s3_listing import SAMPLINGS, ObjectTable, S3Object, list_objects, plan_tables
 from connectors.s3_parquet import (
     CorruptParquet,
@@ -419,6 +429,26 @@ class S3Connector(Connector):
     ) -> Iterator[list[str]]:
         with self._streamed(table, spec.columns, "reading person keys", name=duckdb_keys.SOURCE) as con:
             yield from duckdb_keys.iter_keys(con, spec, batch_rows)
+
+    def key_signature_counts(self, table: TableInfo, spec: KeySpec) -> list[SignatureGroup]:
+        with self._streamed(table, spec.columns, "counting persons", name=duckdb_keys.SOURCE) as con:
+            return duckdb_keys.count_signatures(con, spec)
+
+    def iter_key_signatures(
+        self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
+    ) -> Iterator[list[tuple[str, tuple[int, ...]]]]:
+        with self._streamed(table, spec.columns, "reading person keys", name=duckdb_keys.SOURCE) as con:
+            yield from duckdb_keys.iter_signatures(con, spec, batch_rows)
+
+    # -- trajectory profiles (scanner.trajectory) -------------------------------------------
+    def device_fixes(self, table: TableInfo, query: FixQuery) -> pa.Table:
+        """The chosen devices' first fixes in time, from their columns streamed from every object into DuckDB."""
+        with self._streamed(table, query.names, "reading the fixes of sampled devices") as con:
+            return duckdb_trajectory.fixes(con, "src", query)
+
+    def value_bounds(self, table: TableInfo, columns: Sequence[str]) -> dict[str, tuple[object, object]]:
+        with self._streamed(table, columns, f"reading the bounds of {', '.join(columns)}") as con:
+            return duckdb_trajectory.bounds(con, "src", columns)
 
     @contextlib.contextmanager
     def _streamed(

@@ -50,16 +50,21 @@ from sqlalchemy.engine.reflection import ObjectKind
 from connectors.base import (
     ColumnInfo,
     Connector,
+    FixQuery,
     KeyCount,
     KeySpec,
     NullCounts,
+    SignatureGroup,
     SourceError,
     TableInfo,
     key_select,
+    signature_counts_select,
+    signature_keys_select,
 )
 from connectors.sql_arrow import arrow_type, rows_to_table
 from connectors.sql_engine import build_engine, check_connection, driver_message, scrub, secrets_of
 from connectors.sql_sampling import SampleTarget, TableStats, estimate_rows, integer_key, sample_batches
+from connectors.sql_trajectory import bounds_of, bounds_statement, fixes_statement
 from connectors.uri import mask_uri
 
 _SYSTEM_SCHEMAS = {
@@ -354,6 +359,47 @@ class SQLConnector(Connector):
                     yield [row[0] for row in batch if row[0] is not None]
             finally:
                 result.close()
+
+    def key_signature_counts(self, table: TableInfo, spec: KeySpec) -> list[SignatureGroup]:
+        stmt = signature_counts_select(spec, self._keys(table, spec))
+        with self._reading(table, "counting persons"), self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [SignatureGroup(tuple(int(f or 0) for f in r[:-2]), bool(r[-2]), int(r[-1])) for r in rows]
+
+    def iter_key_signatures(
+        self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
+    ) -> Iterator[list[tuple[str, tuple[int, ...]]]]:
+        stmt = signature_keys_select(spec, self._keys(table, spec))
+        with self._reading(table, "reading person keys"), self.engine.connect() as conn:
+            result = conn.execute(stmt.execution_options(yield_per=batch_rows))
+            try:
+                for batch in result.partitions():
+                    yield [(r[0], tuple(int(f or 0) for f in r[1:])) for r in batch if r[0] is not None]
+            finally:
+                result.close()
+
+    # -- trajectory profiles (scanner.trajectory) -----------------------------------------------
+
+    def device_fixes(self, table: TableInfo, query: FixQuery) -> pa.Table:
+        """The chosen devices' first fixes in time, numbered by a window function in the database."""
+        with self._reading(table, "reading its columns"):
+            reflected = {c["name"]: c for c in self._reflect(table)}
+        names = query.names
+        types = [arrow_type(reflected[c]["type"], self.dialect) if c in reflected else pa.string() for c in names]
+        if not query.devices:
+            return rows_to_table(names, types, [])
+        stmt = fixes_statement(self._table(table, names), query)
+        with self._reading(table, "reading the fixes of sampled devices"), self.engine.connect() as conn:
+            rows = conn.execute(stmt).fetchall()
+        return rows_to_table(names, types, [rows])
+
+    def value_bounds(self, table: TableInfo, columns: Sequence[str]) -> dict[str, tuple[object, object]]:
+        """One ``MIN``/``MAX`` pass over ``columns``."""
+        if not columns:
+            return {}
+        stmt = bounds_statement(self._table(table, columns), columns)
+        with self._reading(table, f"reading the bounds of {', '.join(columns)}"), self.engine.connect() as conn:
+            return bounds_of(columns, conn.execute(stmt).one())
 
     def _keys(self, table: TableInfo, spec: KeySpec) -> sa.Subquery:
         """``SELECT key AS k FROM (derived stages over the table)``, see :class:`~connectors.base.KeySpec`."""

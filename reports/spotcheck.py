@@ -35,9 +35,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from catalog.findings import PersonQuery, signature_matches
 from connectors.uri import mask_uri, source_identity
 from reports.filing import DeclaredField, Filing, norm
 from reports.view import PI_CLASS_RANK, category_label, pi_class_label, table_name
+
+SENSITIVE = PersonQuery("sensitive")
 
 SPOTCHECK_SCHEMA = "chujing.spotcheck/1"
 BASIS_WORDS = {"distinct_key": "distinct persons", "distinct_key_with_unkeyed_rows": "distinct + rows without key",
@@ -340,13 +343,14 @@ def count_export_persons(sources: Sequence[str], scan: dict[str, Any], *, connec
                         entry["note"] = tally.note
                     fig.by_table[table_name(t)] = entry
                     unkeyed += tally.unkeyed
-                    unkeyed_sensitive += tally.unkeyed if tally.sensitive else 0
+                    unkeyed_sensitive += tally.persons_sensitive - _keyed_sensitive(tally)
                     if tally.keyed and not over_limit:
                         for batch in iter_person_keys(conn, info, tally):
-                            hashed = {hashlib.blake2b(k.encode("utf-8"), digest_size=16).digest() for k in batch}
-                            keys |= hashed
-                            if tally.sensitive:
-                                keys_sensitive |= hashed
+                            for k, sig in batch:
+                                hashed = hashlib.blake2b(k.encode("utf-8"), digest_size=16).digest()
+                                keys.add(hashed)
+                                if signature_matches(sig, SENSITIVE):
+                                    keys_sensitive.add(hashed)
                             if len(keys) > UNION_LIMIT:
                                 over_limit = True
                                 break
@@ -365,6 +369,11 @@ def count_export_persons(sources: Sequence[str], scan: dict[str, Any], *, connec
         fig.notes.append(f"{unkeyed:,} person(s) counted from rows without a key (row counts or empty key columns): "
                          "an upper bound for those")
     return fig
+
+
+def _keyed_sensitive(tally: Any) -> int:
+    """Keyed persons of a tally whose own rows carry sensitive PI."""
+    return sum(n for sig, n in tally.signatures.items() if signature_matches(sig, SENSITIVE))
 
 
 def _fallback(fig: PersonFigures, bound: PersonFigures, *, summed: bool = False) -> PersonFigures:

@@ -22,19 +22,20 @@ then the persons of what was not read are missing from the count.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalog import findings_from_report, identify, load_catalog
 from catalog.evaluator import Evaluation, evaluate
+from catalog.findings import PersonCounts, Signature
 from catalog.loader import Catalog
 from catalog.mapping import load_mapping
 from catalog.models import CatalogError
 from connectors import Connector, SourceError, TableInfo, open_source
 from connectors.uri import scrub
 from scanner import __version__
-from scanner.ledger import EXEMPTIONS, ExportRecord, Ledger, LedgerSession, YearTally
+from scanner.ledger import EXEMPTIONS, ExportRecord, Histograms, Ledger, LedgerSession, YearTally
 from scanner.models import utc_now
 from scanner.persons import PersonTally, count_persons, iter_person_keys, plan_person_key
 from scanner.scan import ScanObserver, ScanOptions, scan
@@ -124,8 +125,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         ev = self.evaluation.to_dict()
-        persons = self.year.person_counts(ev["persons_basis"]).to_dict()
-        persons.pop("persons_basis", None)
+        persons: dict[str, Any] = self.year.persons()
         return {
             "schema": CHECK_SCHEMA,
             "tool": {"name": "chujing", "version": __version__},
@@ -255,25 +255,19 @@ def assess(
     with ledger.session() as session:
         merge = record is not None or keyed > 1 or session.prior_persons(as_of) > 0
         scan_errors = len(errors)
-        tallies = _count_sources(sources, report, options, session if merge else None, errors)
+        tallies = _count_sources(sources, report, options, session if merge else None, errors, as_of)
         if observer is not None:  # the scan reported its own failures as they happened; now the counting's
             for message in errors[scan_errors:]:
                 observer.error(message)
-        unkeyed = sum(t.unkeyed for t in tallies)
-        unkeyed_sens = sum(t.unkeyed for t in tallies if t.sensitive)
+        unkeyed_groups = _merge_groups(t.unkeyed_signatures for t in tallies)
+        unkeyed = sum(unkeyed_groups.values())
         if merge:
+            session.add_unkeyed(unkeyed_groups)
             year = session.tally(as_of)
-        else:
-            year = session.tally(
-                as_of, with_current=False
-            )  # earlier exports only (none keyed, maybe unkeyed)
-            keyed_t = [t for t in tallies if t.keyed]
-            year.this_any = sum(t.distinct_keys for t in keyed_t)
-            year.this_sensitive = sum(t.distinct_keys for t in keyed_t if t.sensitive)
-            year.this_general = year.this_any - year.this_sensitive
-        year.this_any += unkeyed
-        year.this_sensitive += unkeyed_sens
-        year.this_general += unkeyed - unkeyed_sens
+        else:  # one keyed table at most and nothing earlier this year: the engine's own counts are exact
+            this = _merge_groups(t.all_signatures() for t in tallies)
+            year = YearTally.of(as_of, Histograms(current=this, total=this), PersonCounts(this))
+            year.prior_exports = session.tally(as_of).prior_exports if ledger.exists else 0
         year.this_unkeyed = unkeyed
         ev, identification = _decide(
             report, catalog, options, year, basis="ledger" if ledger.exists else "distinct_persons"
@@ -285,14 +279,14 @@ def assess(
                     f"{len(errors)} source(s) or table(s) could not be read, so their persons would be "
                     "missing from the ledger: nothing recorded — fix or --exclude them and record again"
                 )
-            _fill_record(record, report, ev, unkeyed, unkeyed_sens)
+            _fill_record(record, report, ev, unkeyed_groups)
             export_id, at_record = session.record(record)
             recorded = {
                 "id": export_id,
                 "exported_at": record.exported_at.isoformat(),
                 "exempt": record.exempt,
                 "counted_towards_cumulative": record.exempt is None,
-                "persons": at_record.this_any + unkeyed,
+                "persons": at_record.this_any,
             }
             if record.exempt:
                 notes.append(
@@ -339,6 +333,14 @@ def assess(
     )
 
 
+def _merge_groups(groups: Iterable[dict[Signature, int]]) -> dict[Signature, int]:
+    out: dict[Signature, int] = {}
+    for g in groups:
+        for sig, n in g.items():
+            out[sig] = out.get(sig, 0) + n
+    return out
+
+
 def _has_columns(t: dict[str, Any], key: Sequence[str]) -> bool:
     return {c["name"].lower() for c in t.get("columns", [])} >= {k.lower() for k in key}
 
@@ -369,6 +371,7 @@ def _count_sources(
     options: CheckOptions,
     session: LedgerSession | None,
     errors: list[str],
+    as_of: _dt.date,
 ) -> list[PersonTally]:
     """Count every scanned table's persons; with a session, also stream its hashed keys into it."""
     tallies: list[PersonTally] = []
@@ -392,7 +395,7 @@ def _count_sources(
                 for t in mine:
                     seen.add(id(t))
                     tally = _count_table(
-                        connector, listed.get((t.get("schema"), t["table"])), t, options, session
+                        connector, listed.get((t.get("schema"), t["table"])), t, options, session, as_of
                     )
                     if tally.error:
                         errors.append(scrub(tally.error, source))
@@ -408,6 +411,7 @@ def _count_table(
     t: dict[str, Any],
     options: CheckOptions,
     session: LedgerSession | None,
+    as_of: _dt.date,
 ) -> PersonTally:
     """One table's persons; with a session, its keys hashed into it.  Failures end up in ``tally.error``."""
     tally = PersonTally(table=_qualified(t), source=connector.display_uri, schema=t.get("schema"))
@@ -415,13 +419,17 @@ def _count_table(
         tally.basis, tally.error = "error", f"{connector.display_uri}: table {tally.table} vanished; rerun"
         return tally
     try:
-        tally = count_persons(connector, info, t, person_key=person_key_for(t, options.person_keys))
+        tally = count_persons(
+            connector, info, t, person_key=person_key_for(t, options.person_keys), as_of=as_of
+        )
         tally.source = connector.display_uri
         if session is not None and tally.keyed:
             try:
                 for batch in iter_person_keys(connector, info, tally):
-                    session.add_keys(batch, tally.sensitive)
+                    session.add_keys(batch)
             except NotImplementedError:  # counted, but its keys cannot be streamed out
+                tally.unkeyed_signatures = tally.all_signatures()
+                tally.signatures = {}
                 tally.distinct_keys = 0
                 tally.note = (tally.note + "; " if tally.note else "") + (
                     f"{type(connector).__name__} cannot stream keys: these persons are counted without "
@@ -464,7 +472,7 @@ def _decide(
 
 
 def _fill_record(
-    record: ExportRecord, report: dict[str, Any], ev: Evaluation, unkeyed: int, unkeyed_sens: int
+    record: ExportRecord, report: dict[str, Any], ev: Evaluation, unkeyed: dict[Signature, int]
 ) -> None:
     record.lists = [{k: x.get(k) for k in ("id", "version", "sha256")} for x in ev.lists]
     record.items = [{"list": i["list"], "item": i["item"], "route": i["route"]} for i in ev.hits]
@@ -479,5 +487,6 @@ def _fill_record(
         }
         for t in report["tables"]
     ]
-    record.unkeyed_any, record.unkeyed_sensitive = unkeyed, unkeyed_sens
+    record.unkeyed_signatures = dict(unkeyed)
+    record.unkeyed_any = sum(unkeyed.values())
     record.tool_version = __version__

@@ -51,18 +51,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
-from catalog.findings import Count, PersonCounts
+from catalog.findings import Count, ExportScope, PersonCounts, PersonQuery, Signature, signature_matches
 from connectors.uri import mask_uri, scrub
 from scanner.ledger_schema import (
+    MIGRATIONS_2,
     SCHEMA_VERSION,
     export_persons,
     exports,
     ledger_meta,
     metadata,
     temp_metadata,
-    tmp_current,
     tmp_keys,
-    tmp_prior,
 )
 
 KEY_ENV = "CHUJING_LEDGER_KEY"
@@ -163,16 +162,90 @@ class PersonCount(Count):
         return {**super().to_dict(), "already_exported_this_year": self.already_exported}
 
 
+Histogram = dict[Signature, int]
+
+
+def _add(into: Histogram, sig: Signature, n: int = 1) -> None:
+    into[sig] = into.get(sig, 0) + n
+
+
+def _merged(*hs: Histogram) -> Histogram:
+    out: Histogram = {}
+    for h in hs:
+        for sig, n in h.items():
+            _add(out, sig, n)
+    return out
+
+
+def _n(h: Histogram, kind: str) -> int:
+    q = PersonQuery(kind)
+    return sum(n for sig, n in h.items() if signature_matches(sig, q))
+
+
+@dataclass
+class Histograms:
+    """Persons per signature: this export, earlier exports of the year (in a scope), and their union.
+
+    A person in both carries, in ``total``, the union of their elements: an ID
+    number that left in March and an e-mail that leaves now are one person with
+    sensitive and general PI.  ``overlap`` counts the persons in both.
+    """
+
+    current: Histogram = field(default_factory=dict)
+    prior: Histogram = field(default_factory=dict)
+    total: Histogram = field(default_factory=dict)
+    overlap: int = 0
+    overlap_hist: Histogram = field(default_factory=dict)
+
+
+_PriorPart = tuple[tuple[str | None, str | None, Signature], ...]
+
+
+@dataclass
+class Joint:
+    """Persons grouped by their signature in this export (``None``: not in it) and the signatures earlier
+    exports of the year gave them, per the scenario and subject those exports declared."""
+
+    persons: dict[tuple[Signature | None, _PriorPart], int] = field(default_factory=dict)
+    unkeyed: Histogram = field(default_factory=dict)
+    prior_unkeyed: list[tuple[str | None, str | None, Histogram]] = field(default_factory=list)
+
+    def histograms(self, scope: ExportScope | None) -> Histograms:
+        """This export against the earlier exports that accumulate toward ``scope`` (``None``: all)."""
+        h = Histograms()
+        for (cur, prior), n in self.persons.items():
+            admitted = [sig for sc, sb, sig in prior if scope is None or scope.admits(sc, sb)]
+            if cur is None and not admitted:
+                continue
+            earlier = frozenset().union(*admitted) if admitted else frozenset()
+            union = (cur or frozenset()) | earlier
+            if cur is not None:
+                _add(h.current, cur, n)
+            if admitted:
+                _add(h.prior, earlier, n)
+            _add(h.total, union, n)
+            if cur is not None and admitted:
+                h.overlap += n
+                _add(h.overlap_hist, union, n)
+        prior_unkeyed = _merged(
+            *(g for sc, sb, g in self.prior_unkeyed if scope is None or scope.admits(sc, sb))
+        )
+        h.current = _merged(h.current, self.unkeyed)
+        h.prior = _merged(h.prior, prior_unkeyed)
+        h.total = _merged(h.total, self.unkeyed, prior_unkeyed)
+        return h
+
+
 @dataclass
 class YearTally:
-    """Persons of this export and of earlier exports in the year, per kind of PI.
+    """Persons of this export and of earlier exports in the year, per kind of PI (all scopes).
 
     ``this_*``: this export.  ``prior_*``: persons of earlier exports this year
     who are not in this export (so ``this + prior`` is the de-duplicated total).
-    ``sensitive``: persons with sensitive PI in any of them; ``general``: the
-    rest, so a person whose ID number left in March and whose e-mail leaves now
-    counts as sensitive, once.  ``*_unkeyed`` parts (rows no key identified, and
-    earlier exports' unkeyed counts) are included and cannot be de-duplicated.
+    ``sensitive``: persons with sensitive PI; ``general``: persons whose general
+    PI left (a person can be both).  ``*_unkeyed`` parts (rows no key
+    identified, and earlier exports' unkeyed counts) are included and cannot be
+    de-duplicated.  ``counts`` answers any band's query (per scope, per element).
     """
 
     as_of: _dt.date
@@ -188,20 +261,79 @@ class YearTally:
     prior_exports: int = 0
     prior_unkeyed: int = 0
     this_unkeyed: int = 0
+    counts: PersonCounts | None = None
+
+    @classmethod
+    def of(cls, as_of: _dt.date, h: Histograms, counts: PersonCounts | None = None) -> YearTally:
+        t = cls(as_of, counts=counts)
+        for kind in ("any", "sensitive", "general"):
+            this, total = _n(h.current, kind), _n(h.total, kind)
+            setattr(t, f"this_{kind}", this)
+            setattr(t, f"prior_{kind}", total - this)
+            setattr(t, f"overlap_{kind}", _n(h.overlap_hist, kind))
+        return t
 
     def person_counts(self, basis: str = "ledger") -> PersonCounts:
-        return PersonCounts(
-            any=PersonCount(self.this_any, self.prior_any, self.overlap_any),
-            sensitive=PersonCount(self.this_sensitive, self.prior_sensitive, self.overlap_sensitive),
-            general=PersonCount(self.this_general, self.prior_general, self.overlap_general),
+        if self.counts is not None:
+            self.counts.basis = basis
+            return self.counts
+        return PersonCounts.of(
+            self.this_any,
+            self.this_sensitive,
+            self.this_any - self.this_sensitive,
+            prior_any=self.prior_any,
+            prior_sensitive=self.prior_sensitive,
+            prior_general=self.prior_any - self.prior_sensitive,
             basis=basis,
         )
 
+    def persons(self) -> dict[str, dict[str, int]]:
+        """Per kind: this export, earlier this year (not in this export), total, already exported this year."""
+        return {
+            kind: PersonCount(
+                getattr(self, f"this_{kind}"),
+                getattr(self, f"prior_{kind}"),
+                getattr(self, f"overlap_{kind}"),
+            ).to_dict()
+            for kind in ("any", "sensitive", "general")
+        }
+
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = {k: v for k, v in asdict(self).items() if k != "counts"}
         out["as_of"] = self.as_of.isoformat()
         out["window"] = [_dt.date(self.as_of.year, 1, 1).isoformat(), self.as_of.isoformat()]
         return out
+
+
+def encode_signature(sig: Signature) -> str:
+    """``CN_MOBILE,CN_RESIDENT_ID``: a signature as stored in the ledger (sorted, comma-separated).
+
+    >>> encode_signature(frozenset({"CN_RESIDENT_ID", "CN_MOBILE"})), decode_signature("CN_MOBILE,CN_RESIDENT_ID")
+    ('CN_MOBILE,CN_RESIDENT_ID', frozenset({'CN_MOBILE', 'CN_RESIDENT_ID'}))
+    """
+    return ",".join(sorted(sig))
+
+
+def decode_signature(text: str | None, sensitive: int | None = None) -> Signature:
+    """A stored signature; schema-1 rows (no elements) stand for "some sensitive / general PI"."""
+    if text is None:
+        return frozenset({"PI:sensitive" if sensitive else "PI:general"})
+    return frozenset(e for e in text.split(",") if e)
+
+
+def _histogram_json(h: Histogram) -> str:
+    return json.dumps([[sorted(sig), n] for sig, n in sorted(h.items(), key=lambda kv: sorted(kv[0]))])
+
+
+def _histogram_from_json(text: str | None, unkeyed_any: int, unkeyed_sensitive: int) -> Histogram:
+    if text:
+        return {frozenset(els): int(n) for els, n in json.loads(text)}
+    out: Histogram = {}
+    if unkeyed_sensitive:
+        out[frozenset({"PI:sensitive"})] = unkeyed_sensitive
+    if unkeyed_any - unkeyed_sensitive:
+        out[frozenset({"PI:general"})] = unkeyed_any - unkeyed_sensitive
+    return out
 
 
 @dataclass
@@ -220,6 +352,7 @@ class ExportRecord:
     dataset: list[dict[str, Any]] = field(default_factory=list)
     unkeyed_any: int = 0
     unkeyed_sensitive: int = 0
+    unkeyed_signatures: dict[Signature, int] = field(default_factory=dict)
     tool_version: str = ""
 
     @property
@@ -337,6 +470,7 @@ class Ledger:
                 ledger.exists = sa.inspect(engine).has_table(exports.name)
             if ledger.exists:
                 ledger._check_key()
+                ledger._migrate()
         except LedgerError:
             engine.dispose()
             raise
@@ -372,6 +506,29 @@ class Ledger:
                     ],
                 )
         self.exists = True
+
+    def _migrate(self) -> None:
+        """Bring a schema-1 ledger to schema 2: add the signature columns (earlier rows keep NULL there).
+
+        A schema-1 person row says only whether the export held sensitive PI about the
+        person; :func:`decode_signature` reads it as "some sensitive (or general) PI".
+        """
+        inspector = sa.inspect(self.engine)
+        missing = [
+            (table, column, sql_type)
+            for table, column, sql_type in MIGRATIONS_2
+            if column not in {c["name"] for c in inspector.get_columns(table)}
+        ]
+        if not missing:
+            return
+        with self.engine.connect() as conn, _write(conn):
+            for table, column, sql_type in missing:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+            conn.execute(
+                sa.update(ledger_meta)
+                .where(ledger_meta.c.name == "schema_version")
+                .values(value=SCHEMA_VERSION)
+            )
 
     def _check_key(self) -> None:
         with self.engine.connect() as conn:
@@ -426,7 +583,7 @@ class Ledger:
         """The year's de-duplicated persons up to ``as_of`` (default 31 December), exempt exports aside."""
         end = as_of or _dt.date(year, 12, 31)
         with self.session() as s:
-            t = s.tally(end, with_current=False)
+            t = s.tally(end)
         return {
             "year": year,
             "as_of": end.isoformat(),
@@ -465,96 +622,142 @@ class LedgerSession:
         self.ledger = ledger
         self.conn = conn
         self.hashed = 0
+        self.unkeyed: Histogram = {}
+        self._joint: dict[_dt.date, Joint] = {}
         with conn.begin():
             temp_metadata.create_all(conn, checkfirst=True)
             conn.execute(sa.delete(tmp_keys))
 
-    def add_keys(self, keys: Sequence[str], sensitive: bool) -> None:
-        """Hash a batch of normalised person keys and keep the hashes (never the keys) for this export."""
+    def add_keys(self, keys: Sequence[tuple[str, Signature]]) -> None:
+        """Hash a batch of normalised person keys and keep the hashes (never the keys) with their signatures."""
         if not keys:
             return
-        hashes = self.ledger.hasher.hash_many(keys)
-        flag = 1 if sensitive else 0
+        hashes = self.ledger.hasher.hash_many(k for k, _ in keys)
+        rows = [(h, encode_signature(sig)) for h, (_, sig) in zip(hashes, keys, strict=True)]
         marks = _PLACEHOLDERS.get(self.conn.dialect.paramstyle)
         with self.conn.begin():
             if marks:  # the driver's own executemany: SQLAlchemy's per-row processing triples the time
-                self.conn.exec_driver_sql(
-                    f"INSERT INTO {tmp_keys.name} (h, s) VALUES ({marks})", [(h, flag) for h in hashes]
-                )
+                self.conn.exec_driver_sql(f"INSERT INTO {tmp_keys.name} (h, el) VALUES ({marks})", rows)
             else:
-                self.conn.execute(tmp_keys.insert(), [{"h": h, "s": flag} for h in hashes])
+                self.conn.execute(tmp_keys.insert(), [{"h": h, "el": el} for h, el in rows])
         self.hashed += len(hashes)
+        self._joint.clear()
 
-    def _fill(self, as_of: _dt.date, with_current: bool) -> None:
-        c = self.conn
-        c.execute(sa.delete(tmp_current))
-        c.execute(sa.delete(tmp_prior))
-        if with_current:
-            c.execute(
-                tmp_current.insert().from_select(
-                    ["h", "s"], sa.select(tmp_keys.c.h, sa.func.max(tmp_keys.c.s)).group_by(tmp_keys.c.h)
-                )
-            )
-        if self.ledger.exists:
-            p, e = export_persons, exports
-            c.execute(
-                tmp_prior.insert().from_select(
-                    ["h", "s"],
-                    sa.select(p.c.person_hash, sa.func.max(p.c.sensitive))
-                    .select_from(p.join(e, e.c.id == p.c.export_id))
-                    .where(*_window(as_of))
-                    .group_by(p.c.person_hash),
-                )
-            )
+    def add_unkeyed(self, groups: Histogram) -> None:
+        """Persons counted without a key (each row a person): counted, never de-duplicated."""
+        for sig, n in groups.items():
+            _add(self.unkeyed, sig, n)
+        self._joint.clear()
 
-    def tally(self, as_of: _dt.date, *, with_current: bool = True) -> YearTally:
-        """Counts of this export's persons (as streamed in) against the ledger's, as of ``as_of``."""
-        with self.conn.begin():
-            self._fill(as_of, with_current)
-            return self._count(as_of)
+    # -- counting -------------------------------------------------------------------------------
 
-    def _count(self, as_of: _dt.date) -> YearTally:
-        cur, pri = tmp_current, tmp_prior
-
-        def n(*where: Any, frm: Any) -> sa.ScalarSelect:
-            return sa.select(sa.func.count()).select_from(frm).where(*where).scalar_subquery()
-
-        def in_cur(sensitive_only: bool = False) -> Any:
-            q = sa.select(cur.c.h).where(cur.c.h == pri.c.h)
-            return sa.exists(q.where(cur.c.s == 1) if sensitive_only else q)
-
-        def in_prior_sensitive() -> Any:
-            return sa.exists(sa.select(pri.c.h).where(pri.c.h == cur.c.h, pri.c.s == 1))
-
-        general_overlap = sa.exists(sa.select(cur.c.h).where(cur.c.h == pri.c.h, cur.c.s == 0))
-        row = self.conn.execute(
+    def _rows(self, as_of: _dt.date) -> sa.Select:
+        """``(hash, elements, sensitive, earlier, scenario, subject)`` of this export's and the window's persons."""
+        null = sa.cast(sa.null(), sa.String)
+        cur = sa.select(
+            tmp_keys.c.h.label("h"),
+            tmp_keys.c.el.label("el"),
+            sa.literal(0, sa.SmallInteger).label("s"),
+            sa.literal(0, sa.SmallInteger).label("earlier"),
+            null.label("scenario"),
+            null.label("subject"),
+        )
+        if not self.ledger.exists:
+            return cur.order_by(tmp_keys.c.h)
+        p, e = export_persons, exports
+        prior = (
             sa.select(
-                n(frm=cur),
-                n(cur.c.s == 1, frm=cur),
-                n(cur.c.s == 0, ~in_prior_sensitive(), frm=cur),
-                n(~in_cur(), frm=pri),
-                n(pri.c.s == 1, ~in_cur(sensitive_only=True), frm=pri),
-                n(pri.c.s == 0, ~in_cur(), frm=pri),
-                n(in_cur(), frm=pri),
-                n(pri.c.s == 1, in_cur(sensitive_only=True), frm=pri),
-                n(pri.c.s == 0, general_overlap, frm=pri),
+                p.c.person_hash,
+                p.c.elements,
+                p.c.sensitive,
+                sa.literal(1, sa.SmallInteger),
+                e.c.scenario,
+                e.c.subject,
             )
-        ).one()
-        # The nine counts, in YearTally's field order: this_*, prior_*, overlap_* (any, sensitive, general).
-        t = YearTally(as_of, *map(int, row))
+            .select_from(p.join(e, e.c.id == p.c.export_id))
+            .where(*_window(as_of))
+        )
+        both = sa.union_all(cur, prior).subquery("chujing_rows")
+        return sa.select(both).order_by(both.c.h)
+
+    def joint(self, as_of: _dt.date) -> Joint:
+        """One pass over this export's and the window's persons: persons per (this export's signature,
+        the signatures earlier exports gave them per declared scenario and subject).
+
+        The database sorts by hash; each person's rows are folded here, one
+        person at a time, so memory holds one batch however many persons there
+        are, and every band's scope is answered from the result without reading
+        the persons again (:meth:`Joint.histograms`).
+        """
+        if as_of in self._joint:
+            return self._joint[as_of]
+        joint = Joint()
+        last: bytes | None = None
+        cur_el: set[str] = set()
+        pri: dict[tuple[str | None, str | None], set[str]] = {}
+
+        def flush() -> None:
+            if last is not None:
+                key = (
+                    frozenset(cur_el) if in_cur else None,
+                    tuple(sorted(((sc, sb, frozenset(els)) for (sc, sb), els in pri.items()), key=repr)),
+                )
+                joint.persons[key] = joint.persons.get(key, 0) + 1
+
+        in_cur = False
+        with self.conn.begin():
+            result = self.conn.execute(self._rows(as_of).execution_options(yield_per=50_000))
+            for batch in result.partitions():
+                for hash_, el, sens, earlier, scenario, subject in batch:
+                    if hash_ != last:
+                        flush()
+                        last, cur_el, pri, in_cur = hash_, set(), {}, False
+                    if earlier:
+                        pri.setdefault((scenario, subject), set()).update(decode_signature(el, sens))
+                    else:
+                        in_cur = True
+                        cur_el.update(decode_signature(el))
+            flush()
+            joint.prior_unkeyed = self._prior_unkeyed(as_of)
+        joint.unkeyed = dict(self.unkeyed)
+        self._joint[as_of] = joint
+        return joint
+
+    def histograms(self, as_of: _dt.date, scope: ExportScope | None = None) -> Histograms:
+        """Persons per signature, this export against the window's exports in ``scope``, unkeyed included."""
+        return self.joint(as_of).histograms(scope)
+
+    def _prior_unkeyed(self, as_of: _dt.date) -> list[tuple[str | None, str | None, Histogram]]:
+        if not self.ledger.exists:
+            return []
+        e = exports
+        rows = self.conn.execute(
+            sa.select(
+                e.c.scenario, e.c.subject, e.c.unkeyed_signatures, e.c.unkeyed_any, e.c.unkeyed_sensitive
+            ).where(*_window(as_of))
+        ).all()
+        return [(sc, sb, _histogram_from_json(t, int(a or 0), int(s or 0))) for sc, sb, t, a, s in rows]
+
+    def person_counts(self, as_of: _dt.date, basis: str = "ledger") -> PersonCounts:
+        """Counts for the evaluator: any band's query, accumulated within its scope."""
+        return PersonCounts(
+            self.histograms(as_of).current, lambda scope: self.histograms(as_of, scope).total, basis=basis
+        )
+
+    def tally(self, as_of: _dt.date) -> YearTally:
+        """Counts of this export's persons (as streamed in) against the ledger's, as of ``as_of``."""
+        h = self.histograms(as_of)
+        t = YearTally.of(as_of, h, self.person_counts(as_of))
+        t.this_unkeyed = sum(self.unkeyed.values())
         if self.ledger.exists:
             e = exports
-            n_exp, u_any, u_sens = self.conn.execute(
-                sa.select(
-                    sa.func.count(),
-                    sa.func.coalesce(sa.func.sum(e.c.unkeyed_any), 0),
-                    sa.func.coalesce(sa.func.sum(e.c.unkeyed_sensitive), 0),
-                ).where(*_window(as_of))
-            ).one()
+            with self.conn.begin():
+                n_exp, u_any = self.conn.execute(
+                    sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(e.c.unkeyed_any), 0)).where(
+                        *_window(as_of)
+                    )
+                ).one()
             t.prior_exports, t.prior_unkeyed = int(n_exp), int(u_any)
-            t.prior_any += int(u_any)
-            t.prior_sensitive += int(u_sens)
-            t.prior_general += int(u_any) - int(u_sens)
         return t
 
     def prior_persons(self, as_of: _dt.date) -> int:
@@ -569,13 +772,16 @@ class LedgerSession:
             return int(self.conn.execute(stmt).scalar_one())
 
     def record(self, rec: ExportRecord) -> tuple[str, YearTally]:
-        """Store the export and its persons (the hashes streamed in) in one transaction.
+        """Store the export and its persons (the hashes streamed in, with signatures) in one transaction.
 
-        The counts stored with it are taken inside the same transaction, as of
-        the export's own date (a back-filled export is counted as of its day).
+        The counts stored with it are taken as of the export's own date (a
+        back-filled export is counted as of its day).
         """
         ledger = self.ledger
         export_id = f"{rec.exported_at:%Y%m%d}-{secrets.token_hex(4)}"
+        self._joint.clear()
+        t = self.tally(rec.exported_at)
+        unkeyed = sum(rec.unkeyed_signatures.values()) if rec.unkeyed_signatures else rec.unkeyed_any
         with _write(self.conn):
             if self.conn.dialect.name == "postgresql":
                 self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
@@ -587,9 +793,6 @@ class LedgerSession:
                     f"{ledger.display}: this ledger was written with another key — use the key it "
                     "was created with"
                 )
-            self._fill(rec.exported_at, True)
-            t = self._count(rec.exported_at)
-            general_this = t.this_any - t.this_sensitive
             self.conn.execute(
                 exports.insert().values(
                     id=export_id,
@@ -605,22 +808,53 @@ class LedgerSession:
                     sources=json.dumps(rec.sources, ensure_ascii=False),
                     dataset=json.dumps(rec.dataset, ensure_ascii=False, default=str),
                     dataset_sha256=rec.dataset_sha256,
-                    persons_any=t.this_any + rec.unkeyed_any,
-                    persons_sensitive=t.this_sensitive + rec.unkeyed_sensitive,
-                    persons_general=general_this + rec.unkeyed_any - rec.unkeyed_sensitive,
-                    unkeyed_any=rec.unkeyed_any,
-                    unkeyed_sensitive=rec.unkeyed_sensitive,
+                    persons_any=t.this_any,
+                    persons_sensitive=t.this_sensitive,
+                    persons_general=t.this_general,
+                    unkeyed_any=unkeyed,
+                    unkeyed_sensitive=_n(rec.unkeyed_signatures, "sensitive")
+                    if rec.unkeyed_signatures
+                    else rec.unkeyed_sensitive,
+                    unkeyed_signatures=_histogram_json(rec.unkeyed_signatures),
                     cumulative=json.dumps(t.to_dict()),
                     tool_version=rec.tool_version,
                 )
             )
-            self.conn.execute(
-                export_persons.insert().from_select(
-                    ["export_id", "person_hash", "sensitive"],
-                    sa.select(sa.literal(export_id, sa.String), tmp_current.c.h, tmp_current.c.s),
-                )
-            )
+            self._store_persons(export_id)
         return export_id, t
+
+    def _store_persons(self, export_id: str) -> None:
+        """This export's persons, one row each with the union of their elements across its tables."""
+        stmt = sa.select(tmp_keys.c.h, tmp_keys.c.el).order_by(tmp_keys.c.h)
+        rows: list[dict[str, Any]] = []
+        last: bytes | None = None
+        els: set[str] = set()
+
+        def flush() -> None:
+            if last is not None:
+                sig = frozenset(els)
+                rows.append(
+                    {
+                        "export_id": export_id,
+                        "person_hash": last,
+                        "elements": encode_signature(sig),
+                        "sensitive": 1 if signature_matches(sig, PersonQuery("sensitive")) else 0,
+                    }
+                )
+
+        result = self.conn.execute(stmt.execution_options(yield_per=50_000))
+        for batch in result.partitions():
+            for h, el in batch:
+                if h != last:
+                    flush()
+                    last, els = h, set()
+                els |= decode_signature(el)
+            if len(rows) >= 50_000:
+                self.conn.execute(export_persons.insert(), rows)
+                rows = []
+        flush()
+        if rows:
+            self.conn.execute(export_persons.insert(), rows)
 
 
 @contextlib.contextmanager
@@ -632,6 +866,19 @@ def _write(conn: Connection) -> Iterator[None]:
             yield
     finally:
         conn.execution_options(chujing_write=False)
+
+
+def _in_scope(scope: ExportScope | None) -> list[Any]:
+    """Exports that accumulate toward ``scope``: declared in its scenarios and subjects, or undeclared."""
+    if scope is None:
+        return []
+    e = exports
+    out = []
+    if scope.scenarios is not None:
+        out.append(sa.or_(e.c.scenario.is_(None), e.c.scenario.in_(sorted(scope.scenarios))))
+    if scope.subjects is not None:
+        out.append(sa.or_(e.c.subject.is_(None), e.c.subject.in_(sorted(scope.subjects))))
+    return out
 
 
 def _window(as_of: _dt.date) -> list[Any]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: persons carry their signature (elements); exports their unkeyed signatures
 HASH_BYTES = 32
 
 metadata = sa.MetaData()
@@ -61,6 +61,8 @@ exports = sa.Table(
     sa.Column("unkeyed_any", sa.Integer, nullable=False, default=0),
     sa.Column("unkeyed_sensitive", sa.Integer, nullable=False, default=0),
     sa.Column("cumulative", sa.Text),  # JSON: the year's counts when the export was recorded
+    # JSON [[elements…], persons] of the persons counted without a key (schema 2)
+    sa.Column("unkeyed_signatures", sa.Text),
     sa.Column("tool_version", sa.String(32)),
 )
 
@@ -72,6 +74,8 @@ export_persons = sa.Table(
     ),
     sa.Column("person_hash", sa.LargeBinary(HASH_BYTES), primary_key=True),
     sa.Column("sensitive", sa.SmallInteger, nullable=False),
+    # the elements of the person's signature, sorted, comma-separated (schema 2; NULL in schema-1 rows)
+    sa.Column("elements", sa.Text),
     sa.Index("ix_chujing_export_persons_hash", "person_hash"),
 )
 
@@ -79,29 +83,14 @@ export_persons = sa.Table(
 
 temp_metadata = sa.MetaData()
 
-#: Hashes as they are streamed in, duplicates across tables allowed.
+#: Hashes as they are streamed in, with the person's elements in that table; duplicates across tables allowed.
 tmp_keys = sa.Table(
     "chujing_tmp_keys",
     temp_metadata,
     sa.Column("h", sa.LargeBinary(HASH_BYTES), nullable=False),
-    sa.Column("s", sa.SmallInteger, nullable=False),
+    sa.Column("el", sa.Text, nullable=False),
     prefixes=["TEMPORARY"],
 )
 
-#: This export's persons, one row each (sensitive if any table held sensitive PI about them).
-tmp_current = sa.Table(
-    "chujing_tmp_current",
-    temp_metadata,
-    sa.Column("h", sa.LargeBinary(HASH_BYTES), primary_key=True),
-    sa.Column("s", sa.SmallInteger, nullable=False),
-    prefixes=["TEMPORARY"],
-)
-
-#: Persons of earlier exports in the counting window, one row each.
-tmp_prior = sa.Table(
-    "chujing_tmp_prior",
-    temp_metadata,
-    sa.Column("h", sa.LargeBinary(HASH_BYTES), primary_key=True),
-    sa.Column("s", sa.SmallInteger, nullable=False),
-    prefixes=["TEMPORARY"],
-)
+#: Columns added by schema 2 to tables of schema 1: (table, column, SQL type).
+MIGRATIONS_2 = (("chujing_export_persons", "elements", "TEXT"), ("chujing_exports", "unkeyed_signatures", "TEXT"))

@@ -29,12 +29,17 @@ Normalisation (the same in SQL and in Python, see :func:`normalize`)
     upper-cased (unless the scan found a known identifier in the column).  Each key is tagged with its kind
     (``resident_id:…``) so that a mobile number never equals an ID number.
 
-Sensitive and general persons
-    The thresholds count persons with sensitive PI and persons with only
-    general PI separately.  A table with any sensitive-PI column makes all of
-    its persons sensitive-PI persons; a person is general-only when none of the
-    tables (and, in the ledger, none of the year's exports) holds sensitive PI
-    about them.
+Signatures: which PI each person's own rows carry
+    The thresholds count persons by what *their* data holds, not by what their
+    table holds: 50,000 owners with name + mobile, 40 of them with an ID number,
+    are 40 persons with sensitive PI and 50,000 whose general PI leaves
+    (catalog.findings explains the bands).  So every PI column of a table adds a
+    *flag* to the key: 1 when the row carries a value there (a non-empty value
+    of a column the scan validated, or, in free text, a span of the type's
+    pattern), and per person the engine takes the maximum over their rows.  A
+    resident ID or birth date that makes the person younger than 14 on the
+    as-of date flags :data:`catalog.findings.MINOR`.  The flags of a person are
+    their *signature*; a table's count is persons per signature.
 
 Across tables (see :mod:`scanner.check`)
     Persons keyed by the same kind are one person when their normalised keys
@@ -48,13 +53,24 @@ Across tables (see :mod:`scanner.check`)
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
-from connectors.base import Connector, KeySpec, TableInfo
+from catalog.findings import (
+    GEO_COARSE,
+    GEO_FINE,
+    MINOR,
+    PersonQuery,
+    Signature,
+    element_class,
+    signature_matches,
+)
+from catalog.mapping import not_personal_reason
+from connectors.base import Connector, KeySpec, SignatureGroup, TableInfo
 
 #: Rows per batch when distinct keys are streamed out of the engine (for hashing into the ledger).
 KEY_BATCH_ROWS = 50_000
@@ -188,6 +204,9 @@ def _fold_ops(norm: str) -> list[_Op]:
     ``TRIM`` and ``SUBSTR``.
     """
     ops: list[_Op] = [lambda e: sa.cast(e, sa.String)]
+    if norm == "raw":  # a flag's value: present when not empty after trimming
+        ops.append(lambda e: sa.func.trim(e, type_=sa.String))
+        return ops
     if norm in ("email", "text"):
         ops.append(lambda e: sa.func.trim(e, type_=sa.String))
         case = sa.func.lower if norm == "email" else sa.func.upper
@@ -243,13 +262,50 @@ class KeyPart:
         return {"kind": self.kind, "columns": list(self.columns)}
 
 
+#: Patterns that find a type's spans in free text, in the regular-expression dialect every engine shares
+#: (PostgreSQL's AREs, MySQL's ICU, RE2 in DuckDB, Python's re for SQLite): a row of a note column carries
+#: the element when its text holds such a span.  Types without one (diagnoses, names in prose) flag every
+#: non-empty text of the column: the cautious reading.
+SPAN_PATTERNS: dict[str, str] = {
+    "CN_RESIDENT_ID": r"[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]",
+    "CN_BANK_CARD": r"[1-9][0-9]{15,18}",
+    "CN_PASSPORT": r"[EGDSPH][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}",
+    "CN_MOBILE": r"1[3-9][0-9]{9}",
+    "EMAIL": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+[.][A-Za-z0-9.-]+",
+}
+#: Age under which all of a person's PI is sensitive (不满十四周岁, PIPL Art. 28).
+MINOR_AGE = 14
+
+
+@dataclass(frozen=True)
+class ElementFlag:
+    """One flag of a table's key: whether a row carries ``element`` in ``column``.
+
+    ``test``: ``present`` (a non-empty value), ``pattern`` (a span of
+    :data:`SPAN_PATTERNS` in the text), ``minor_id`` / ``minor_date`` (a resident
+    ID's or a birth date's day of birth after ``cutoff``: younger than 14 on the
+    as-of date) or ``always`` (every row: the table holds minors and no column
+    tells which).
+    """
+
+    element: str
+    column: str
+    test: str = "present"
+    cutoff: str = ""  # YYYYMMDD: born after it = under 14 (minor tests)
+    upto: str = ""  # YYYYMMDD: the as-of date (a later "birth date" is not a person's)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"element": self.element, "column": self.column, "test": self.test}
+
+
 @dataclass(frozen=True)
 class KeyPlan:
-    """How persons are keyed in one table."""
+    """How persons are keyed in one table, and which flags make up their signatures."""
 
     parts: tuple[KeyPart, ...]
     sensitive: bool
     note: str | None = None
+    flags: tuple[ElementFlag, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -281,15 +337,90 @@ def table_is_sensitive(report_table: dict[str, Any]) -> bool:
     return any(c.get("pi_class") == "sensitive" for c in report_table.get("columns", []))
 
 
-def plan_person_key(report_table: dict[str, Any], person_key: Sequence[str] | None = None) -> KeyPlan | None:
-    """Choose the key chain of a scanned table; ``None`` when the table holds no personal information.
+def plan_person_key(
+    report_table: dict[str, Any], person_key: Sequence[str] | None = None, *, as_of: _dt.date | None = None
+) -> KeyPlan | None:
+    """Choose the key chain and signature flags of a scanned table; ``None`` when it holds no PI.
 
     With ``person_key`` the table is keyed by those columns when it has all of
     them (matched case-insensitively); otherwise by the chain its findings give,
-    with a note saying so.
+    with a note saying so.  ``as_of`` dates the under-14 test (default today).
     """
     if report_table.get("status", "ok") != "ok" or not table_has_pi(report_table):
         return None
+    plan = _plan_key(report_table, person_key)
+    return KeyPlan(
+        plan.parts, plan.sensitive, plan.note, element_flags(report_table, as_of or _dt.date.today())
+    )
+
+
+def element_flags(report_table: dict[str, Any], as_of: _dt.date) -> tuple[ElementFlag, ...]:
+    """The flags that give each person of a scanned table their signature (see the module docstring).
+
+    >>> t = {"columns": [
+    ...     {"name": "xm", "pi_class": "general", "entities": [{"type": "CN_PERSON_NAME", "pi_class": "general"}]},
+    ...     {"name": "sfzh", "pi_class": "sensitive", "entities": [{"type": "CN_RESIDENT_ID", "pi_class": "sensitive"}]},
+    ... ]}
+    >>> [(f.element, f.column, f.test) for f in element_flags(t, _dt.date(2026, 12, 6))]
+    [('CN_PERSON_NAME', 'xm', 'present'), ('CN_RESIDENT_ID', 'sfzh', 'present'), ('MINOR_UNDER_14', 'sfzh', 'minor_id')]
+    """
+    cutoff = _birth_cutoff(as_of)
+    upto = f"{as_of:%Y%m%d}"
+    flags: list[ElementFlag] = []
+    minor_found = False
+    minor_tests: list[ElementFlag] = []
+    for c in report_table.get("columns", []):
+        name = c["name"]
+        for e in c.get("entities", []):
+            etype = e.get("type")
+            pi = e.get("pi_class", c.get("pi_class"))
+            if etype == MINOR:
+                minor_found = True
+                continue
+            if not pi or not_personal_reason(e) is not None:
+                continue
+            free_text = bool((e.get("details") or {}).get("free_text"))
+            element = _element(e, pi)
+            if free_text and etype in SPAN_PATTERNS:
+                flags.append(ElementFlag(element, name, "pattern"))
+            else:
+                flags.append(ElementFlag(element, name))
+            if not free_text and etype == "CN_RESIDENT_ID":
+                minor_tests.append(ElementFlag(MINOR, name, "minor_id", cutoff, upto))
+            elif not free_text and etype == "DATE_OF_BIRTH":
+                minor_tests.append(ElementFlag(MINOR, name, "minor_date", cutoff, upto))
+    flags = list(dict.fromkeys(flags))
+    if minor_tests:
+        flags += list(dict.fromkeys(minor_tests))
+    elif minor_found:  # the scan saw minors, and no column says which persons they are: all of them
+        flags.append(ElementFlag(MINOR, "", "always"))
+    return tuple(flags)
+
+
+def _element(e: dict[str, Any], pi_class: str) -> str:
+    """A finding's signature element: its type; coordinates by precision; contextual types by their class."""
+    if e["type"] == "GEO_COORDINATE":
+        p = e.get("precision_m")
+        return GEO_COARSE if p is not None and p > 10 else GEO_FINE
+    if element_class(e["type"]) is None:
+        return f"{e['type']}:{pi_class}"
+    return str(e["type"])
+
+
+def _birth_cutoff(as_of: _dt.date) -> str:
+    """``YYYYMMDD`` of the day 14 years before ``as_of``: persons born after it are under 14.
+
+    >>> _birth_cutoff(_dt.date(2026, 12, 6)), _birth_cutoff(_dt.date(2028, 2, 29))
+    ('20121206', '20140228')
+    """
+    try:
+        day = as_of.replace(year=as_of.year - MINOR_AGE)
+    except ValueError:  # 29 February
+        day = as_of.replace(year=as_of.year - MINOR_AGE, day=28)
+    return f"{day:%Y%m%d}"
+
+
+def _plan_key(report_table: dict[str, Any], person_key: Sequence[str] | None) -> KeyPlan:
     columns = report_table.get("columns", [])
     sensitive = table_is_sensitive(report_table)
     note = None
@@ -345,18 +476,28 @@ def _best_column(columns: Sequence[dict[str, Any]], entities: Sequence[str]) -> 
 
 
 def key_spec(plan: KeyPlan) -> KeySpec:
-    """The engine-side key of ``plan``: folded columns in derived stages, then the tagged, chained key.
+    """The engine-side key of ``plan``: folded columns in derived stages, then the tagged, chained key and flags.
 
     Each column is folded once per row in the derived stages (at most
     :data:`_OPS_PER_STAGE` nested functions each); the key then reads the folded
-    values as often as it needs (a ``CASE`` on their length).
+    values as often as it needs (a ``CASE`` on their length).  Each flag reads
+    its own derived column (trimmed text, or a resident ID / date folded for
+    the under-14 test).
     """
     columns: list[tuple[str, str, str]] = []  # (derived name, table column, normaliser)
     for part in plan.parts:
         for column, norm in zip(part.columns, part.normalizers, strict=True):
             columns.append((f"chujing_k{len(columns)}", column, norm))
+    flag_inputs: list[str | None] = []
+    for i, f in enumerate(plan.flags):
+        if f.test == "always":
+            flag_inputs.append(None)
+            continue
+        norm = {"minor_id": "resident_id", "minor_date": "date"}.get(f.test, "raw")
+        columns.append((f"chujing_v{i}", f.column, norm))
+        flag_inputs.append(f"chujing_v{i}")
     ops = {name: _fold_ops(norm) for name, _, norm in columns}
-    depth = max(-(-len(o) // _OPS_PER_STAGE) for o in ops.values())
+    depth = max((-(-len(o) // _OPS_PER_STAGE) for o in ops.values()), default=1)
     stages = []
     for i in range(depth):
         stage = []
@@ -365,6 +506,8 @@ def key_spec(plan: KeyPlan) -> KeySpec:
             for op in ops[name][i * _OPS_PER_STAGE : (i + 1) * _OPS_PER_STAGE]:
                 expr = op(expr)
             stage.append((name, expr))
+        if not stage:  # no key and no flag reads a column: one constant keeps the rows
+            stage.append(("chujing_row", sa.literal(1, sa.Integer)))
         stages.append(tuple(stage))
     links: list[sa.ColumnElement] = []
     names = iter(columns)
@@ -377,8 +520,37 @@ def key_spec(plan: KeyPlan) -> KeySpec:
         for p in pieces[1:]:
             joined = joined + sa.literal("|", sa.String) + p
         links.append(sa.literal(f"{part.kind}:", sa.String) + joined)
-    key = links[0] if len(links) == 1 else sa.func.coalesce(*links, type_=sa.String)
-    return KeySpec(tuple(stages), key)
+    if not links:
+        key: sa.ColumnElement = sa.cast(sa.null(), sa.String)
+    else:
+        key = links[0] if len(links) == 1 else sa.func.coalesce(*links, type_=sa.String)
+    flags = tuple(
+        (f"chujing_f{i}", _flag_expr(f, None if d is None else sa.column(d)))
+        for i, (f, d) in enumerate(zip(plan.flags, flag_inputs, strict=True))
+    )
+    return KeySpec(tuple(stages), key, flags)
+
+
+def _flag_expr(flag: ElementFlag, d: sa.ColumnElement | None) -> sa.ColumnElement:
+    """1 when a row carries ``flag``'s element, else 0, over the flag's derived column ``d``."""
+    one, zero = sa.literal(1, sa.Integer), sa.literal(0, sa.Integer)
+    if d is None:
+        return one
+    if flag.test == "pattern":
+        # ".*(?:…).*" matches the same rows whether the engine's operator searches (PostgreSQL ~, MySQL REGEXP,
+        # SQLite's re.search) or matches the whole text (DuckDB's ~); (?s) lets "." cross line breaks.
+        cond = d.regexp_match(f"(?s).*(?:{SPAN_PATTERNS[flag.element.split(':')[0]]}).*")
+    elif flag.test in ("minor_id", "minor_date"):
+        birth = sa.func.substr(d, 7, 8) if flag.test == "minor_id" else sa.func.substr(d, 1, 8)
+        length = sa.func.length(d)
+        cond = sa.and_(
+            (length == 18) if flag.test == "minor_id" else (length >= 8),
+            birth > sa.literal(flag.cutoff, sa.String),
+            birth <= sa.literal(flag.upto, sa.String),
+        )
+    else:
+        cond = sa.and_(d.isnot(None), d != sa.literal("", sa.String))
+    return sa.case((cond, one), else_=zero)
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -390,8 +562,10 @@ class PersonTally:
 
     ``persons`` counts distinct keys plus rows without any key (each taken as
     a person); when no key can be had at all it is the row count
-    (``basis = "row_count_upper_bound"``).  ``persons_sensitive`` and
-    ``persons_general_only`` split it by the table's PI class.
+    (``basis = "row_count_upper_bound"``).  ``signatures`` splits the persons by
+    the elements their own rows carry; ``persons_sensitive`` and
+    ``persons_general`` are read from it (a person may be in both: their
+    general PI leaves beside their sensitive PI).
     """
 
     table: str
@@ -400,12 +574,14 @@ class PersonTally:
     key_columns: list[str] = field(default_factory=list)
     key_kind: str = "none"
     key_parts: list[KeyPart] = field(default_factory=list)
+    flags: list[ElementFlag] = field(default_factory=list)
     persons: int = 0
-    persons_sensitive: int = 0
-    persons_general_only: int = 0
     distinct_keys: int = 0
     rows_without_key: int = 0
     sensitive: bool = False
+    #: persons per signature: keyed persons, and (separately) rows without a key
+    signatures: dict[Signature, int] = field(default_factory=dict)
+    unkeyed_signatures: dict[Signature, int] = field(default_factory=dict)
     basis: str = "distinct_key"  # distinct_key | row_count_upper_bound | no_personal_information | error
     note: str | None = None
     error: str | None = None
@@ -420,6 +596,24 @@ class PersonTally:
         """Persons counted without a key: they cannot be de-duplicated across tables or exports."""
         return self.persons - self.distinct_keys if self.basis != "no_personal_information" else 0
 
+    @property
+    def persons_sensitive(self) -> int:
+        return _matching(self.all_signatures(), "sensitive")
+
+    @property
+    def persons_general(self) -> int:
+        return _matching(self.all_signatures(), "general")
+
+    def all_signatures(self) -> dict[Signature, int]:
+        out = dict(self.signatures)
+        for sig, n in self.unkeyed_signatures.items():
+            out[sig] = out.get(sig, 0) + n
+        return out
+
+    def signature_of(self, flags: Sequence[int]) -> Signature:
+        """The elements a row (or a key's rows) with these flag values carries."""
+        return frozenset(f.element for f, v in zip(self.flags, flags, strict=True) if v)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "source": self.source,
@@ -430,9 +624,13 @@ class PersonTally:
             "sensitive": self.sensitive,
             "persons": self.persons,
             "persons_sensitive": self.persons_sensitive,
-            "persons_general_only": self.persons_general_only,
+            "persons_general": self.persons_general,
             "distinct_keys": self.distinct_keys,
             "rows_without_key": self.rows_without_key,
+            "signatures": [
+                {"elements": sorted(sig), "persons": n}
+                for sig, n in sorted(self.all_signatures().items(), key=lambda kv: (-kv[1], sorted(kv[0])))
+            ],
             "basis": self.basis,
         }
         if self.schema:
@@ -442,6 +640,10 @@ class PersonTally:
         if self.error:
             out["error"] = self.error
         return out
+
+
+def _matching(groups: dict[Signature, int], kind: str) -> int:
+    return sum(n for sig, n in groups.items() if signature_matches(sig, PersonQuery(kind)))
 
 
 def _qualified(report_table: dict[str, Any]) -> str:
@@ -455,54 +657,64 @@ def count_persons(
     report_table: dict[str, Any],
     *,
     person_key: Sequence[str] | None = None,
+    as_of: _dt.date | None = None,
 ) -> PersonTally:
-    """Count the distinct persons of one scanned table, exactly, in the engine.
+    """Count the distinct persons of one scanned table, exactly, in the engine, per signature.
 
     ``report_table`` is the table's entry in the annotated scan report (its
-    columns' entities and ``pi_class`` decide the key).  A connector that cannot
-    evaluate a key expression, or a table without any identifying column, gives
-    the row count as an upper bound and says so in ``note``.  Raises
-    :class:`~connectors.base.SourceError` when the engine fails.
+    columns' entities and ``pi_class`` decide the key and the flags).  A
+    connector that cannot evaluate key expressions, or a table without any
+    identifying column, gives the row count as an upper bound and says so in
+    ``note``.  Raises :class:`~connectors.base.SourceError` when the engine fails.
     """
     tally = PersonTally(
         table=_qualified(report_table),
         source=str(report_table.get("source", "")),
         schema=report_table.get("schema"),
     )
-    plan = plan_person_key(report_table, person_key)
+    plan = plan_person_key(report_table, person_key, as_of=as_of)
     if plan is None:
         tally.basis = "no_personal_information"
         return tally
     tally.sensitive, tally.note = plan.sensitive, plan.note
     tally.key_parts, tally.key_columns, tally.key_kind = list(plan.parts), plan.columns, plan.kind
-    counted = None
-    if plan.parts:
-        try:
-            counted = connector.distinct_key_count(table_info, key_spec(plan))
-        except NotImplementedError:
-            tally.note = (
-                f"{type(connector).__name__} cannot count keys in the engine: persons are taken as "
-                "the row count, an upper bound"
-            )
-    if counted is None:
+    tally.flags = list(plan.flags)
+    groups: list[SignatureGroup] | None = None
+    try:
+        groups = connector.key_signature_counts(table_info, key_spec(plan))
+    except NotImplementedError:
+        tally.note = _join(
+            tally.note,
+            f"{type(connector).__name__} cannot count keys in the engine: persons are taken as the row count, "
+            "each with every kind of PI the table holds (an upper bound)",
+        )
+    if groups is None:
         rows = report_table.get("row_count")
         tally.persons = int(rows if rows is not None else report_table.get("sampled_rows") or 0)
         tally.basis = "row_count_upper_bound"
         tally.rows_without_key = tally.persons
-    else:
-        tally.distinct_keys, tally.rows_without_key = counted.distinct, counted.null_rows
-        tally.persons = counted.distinct + counted.null_rows
-        if counted.null_rows:
-            extra = (
-                f"{counted.null_rows:,} rows have no value in any key column ({', '.join(plan.columns)}); "
-                "each is counted as a person (upper bound)"
-            )
-            tally.note = f"{tally.note}; {extra}" if tally.note else extra
-    if tally.sensitive:
-        tally.persons_sensitive = tally.persons
-    else:
-        tally.persons_general_only = tally.persons
+        tally.unkeyed_signatures = {frozenset(f.element for f in plan.flags): tally.persons}
+        return tally
+    for g in groups:
+        sig = tally.signature_of(g.flags)
+        bucket = tally.signatures if g.keyed else tally.unkeyed_signatures
+        bucket[sig] = bucket.get(sig, 0) + g.persons
+    tally.distinct_keys = sum(tally.signatures.values())
+    tally.rows_without_key = sum(tally.unkeyed_signatures.values())
+    tally.persons = tally.distinct_keys + tally.rows_without_key
+    if not plan.parts:
+        tally.basis = "row_count_upper_bound"
+    elif tally.rows_without_key:
+        tally.note = _join(
+            tally.note,
+            f"{tally.rows_without_key:,} rows have no value in any key column ({', '.join(plan.columns)}); "
+            "each is counted as a person (upper bound)",
+        )
     return tally
+
+
+def _join(note: str | None, extra: str) -> str:
+    return f"{note}; {extra}" if note else extra
 
 
 def iter_person_keys(
@@ -511,27 +723,30 @@ def iter_person_keys(
     tally: PersonTally,
     *,
     batch_rows: int = KEY_BATCH_ROWS,
-) -> Iterator[list[str]]:
-    """Stream the distinct normalised, kind-tagged keys of a counted table, a batch at a time.
+) -> Iterator[list[tuple[str, Signature]]]:
+    """Stream the distinct normalised, kind-tagged keys of a counted table with each person's signature.
 
     Memory holds one batch; the engine does the de-duplication.  The keys are
     raw identifiers: callers hash them at once (see :mod:`scanner.ledger`) and
     never write or log them.
     """
     if not tally.keyed:
-        return iter(())
-    plan = KeyPlan(tuple(tally.key_parts), tally.sensitive)
-    return connector.iter_distinct_keys(table_info, key_spec(plan), batch_rows=batch_rows)
+        return
+    plan = KeyPlan(tuple(tally.key_parts), tally.sensitive, flags=tuple(tally.flags))
+    for batch in connector.iter_key_signatures(table_info, key_spec(plan), batch_rows=batch_rows):
+        yield [(k, tally.signature_of(flags)) for k, flags in batch]
 
 
 __all__ = [
     "CUSTOM_KIND",
+    "ElementFlag",
     "KEY_KINDS",
     "KeyKind",
     "KeyPart",
     "KeyPlan",
     "PersonTally",
     "count_persons",
+    "element_flags",
     "iter_person_keys",
     "key_spec",
     "normalize",

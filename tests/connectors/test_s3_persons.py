@@ -79,7 +79,7 @@ def count(
     assert tally.basis == "distinct_key", tally.note
     batches = list(iter_person_keys(con, info, tally, batch_rows=batch_rows))
     assert all(0 < len(b) <= batch_rows for b in batches)
-    keys = [k for b in batches for k in b]
+    keys = [k for b in batches for k, _ in b]
     assert len(keys) == len(set(keys)), "keys come out de-duplicated"
     return tally, set(keys)
 

@@ -30,5 +30,6 @@ def write(url: str, key: bytes, worker: int, barrier) -> None:  # noqa: ANN001 -
     with Ledger.open(url, key, create=True) as ledger:
         for e in range(EXPORTS_EACH):
             with ledger.session() as s:
-                s.add_keys([person_key(i) for i in export_range(worker, e)], e % 2 == 0)
+                sig = frozenset({"CN_RESIDENT_ID" if e % 2 == 0 else "CN_MOBILE"})
+                s.add_keys([(person_key(i), sig) for i in export_range(worker, e)])
                 s.record(ExportRecord(_dt.date(2025, 6, 1 + e), recipient=f"worker {worker}"))

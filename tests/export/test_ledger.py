@@ -27,12 +27,14 @@ from tests.export.ledger_writer import EXPORTS_EACH, PERSONS_EACH, WRITERS
 
 KEY = LEDGER_KEY.encode()
 D = _dt.date
+#: The signature a test person carries: an ID number (sensitive PI) or a mobile number (general PI).
+SIG = {True: frozenset({"CN_RESIDENT_ID"}), False: frozenset({"CN_MOBILE"})}
 
 
 def _record(ledger: Ledger, keys_by_flag: dict[bool, list[str]], day: _dt.date, **kw: object) -> str:
     with ledger.session() as s:
         for sensitive, keys in keys_by_flag.items():
-            s.add_keys(keys, sensitive)
+            s.add_keys([(k, SIG[sensitive]) for k in keys])
         export_id, _ = s.record(ExportRecord(day, **kw))  # type: ignore[arg-type]
     return export_id
 
@@ -40,7 +42,7 @@ def _record(ledger: Ledger, keys_by_flag: dict[bool, list[str]], day: _dt.date, 
 def _tally(ledger: Ledger, keys_by_flag: dict[bool, list[str]], as_of: _dt.date):
     with ledger.session() as s:
         for sensitive, keys in keys_by_flag.items():
-            s.add_keys(keys, sensitive)
+            s.add_keys([(k, SIG[sensitive]) for k in keys])
         return s.tally(as_of)
 
 
@@ -111,7 +113,8 @@ def test_a_ledger_refuses_another_key(tmp_path: Path) -> None:
 
 
 def test_year_counts_union_overlap_and_kinds(tmp_path: Path) -> None:
-    """Sensitive wins per person over the year; general is whoever never had sensitive PI exported."""
+    """A person's elements are united over the year; 100万人以上个人信息（不含敏感个人信息） counts everyone
+    whose general PI left, whether or not their sensitive PI left too (a person counts in both bands)."""
     with Ledger.open(str(tmp_path / "l.db"), KEY, create=True) as ledger:
         _record(ledger, {False: rid_keys(range(0, 800))}, D(2025, 3, 1))  # general PI of 800
         _record(ledger, {True: rid_keys(range(700, 1000))}, D(2025, 4, 1))  # sensitive PI of 300
@@ -126,10 +129,10 @@ def test_year_counts_union_overlap_and_kinds(tmp_path: Path) -> None:
     assert t.this_any + t.prior_any == 1250
     # sensitive over the year: 700..999 earlier, 1150..1249 now
     assert t.this_sensitive + t.prior_sensitive == 400
-    # general: everyone else — 0..699 earlier, 1000..1149 now (900..999 were sensitive in April)
-    assert (t.this_general, t.prior_general) == (150, 700)
+    # general: whoever's mobile left — 0..799 earlier, 900..1199 now
+    assert (t.this_general, t.prior_general) == (300, 800)
     counts = t.person_counts()
-    assert counts.any.total == counts.sensitive.total + counts.general.total == 1250
+    assert counts.any.total == 1250 and (counts.sensitive.total, counts.general.total) == (400, 1100)
     assert t.prior_exports == 2
 
 
