@@ -7,27 +7,41 @@ item of every chosen list the evaluator asks, in the list's own terms:
 
 1. **Scenario** — ``exclusive`` items (仅限于) apply only in their scenarios;
    ``open`` items (包括但不限于) in theirs and wherever their data appears; ``all``
-   items (所有场景) everywhere; catch-alls (``all_except``: 除第…项涉及场景以外的其他场景,
-   or ``catch_all_for`` links: 不计入第…项所包含的…个人信息) only when none of the
-   excepted items covers the export.  Without a scenario, no ``exclusive`` item
-   can be claimed and the catch-alls apply: the cautious reading.
+   items (所有场景) everywhere.  Catch-alls worded 除第…项涉及场景以外的其他场景
+   (``all_except``) are decided by scenario: they apply when the export's
+   scenario is none of the excepted items' — whatever its subjects — and, the
+   stricter reading, when an excepted item of that scenario leaves the export's
+   data out (step 3), so that such data does not leave with no route at all.
+   Catch-alls worded 不计入第…项所包含的…个人信息 (``catch_all_for`` links) are
+   decided by persons: they apply unless an excepted item covers the export
+   (its scenario, its named subject, nothing left out).  Without a scenario, no
+   ``exclusive`` item can be claimed and the catch-alls apply: the cautious reading.
 2. **Subject** — whose data the item covers.  Without a subject the item's
-   evidence decides, and the catch-alls apply beside it (an item for named
-   subjects cannot be claimed for unnamed ones).
-3. **Excluded elements** — for a personal-information item, data holding an
-   element the item leaves out (不包括患者的真实姓名和联系方式) is not covered by
-   the item: it falls through to the catch-all.  For an important-data item the
-   exclusion narrows the definition (基因数据 不包括临床数据): the rest still counts.
+   evidence decides.
+3. **Data the item leaves out** — for a personal-information item, an element
+   it excludes (不包括患者的真实姓名和联系方式) or a condition its data fails
+   (患者个人信息应为去标识化的个人信息, with names or ID numbers present) takes the
+   export out of the item.  An exclusion applies only to the persons it names
+   (患者: not the minors whose personal information items 11/18 include in
+   full).  For an important-data item the exclusion narrows the definition
+   (基因数据 不包括临床数据): the rest still counts.
 4. **Evidence** — the item's entities or sub-categories in the findings; for
-   sensitive-PI items only sensitive findings count, and an item with a
+   sensitive-PI items only sensitive findings count — sensitive by mapping.yaml's
+   class or because the list defines the element as sensitive in the item's
+   scope (零售 items 2/5: 常用设备信息（仅MAC地址和设备序列号）) — and an item with a
    ``trajectory_precision_m`` parameter counts coordinates only when finer than it
    (平面精度不优于10米（不含10米）的车辆行踪轨迹).
-5. **Thresholds** — persons counted for the threshold's PI kind, ``min``
-   inclusive (以上) and ``below`` exclusive (不满), under the item's counting rule
-   (its own ``counting_rule`` when its text words one, else the list's, else the
-   default: 自当年1月1日起累计, de-duplicated per natural person).  A threshold
-   scoped to part of an item (``applies_to``: 1万人以上的…生物特征数据) is applied
-   only when the findings hold that part's data.
+5. **Thresholds** — persons counted by a :class:`PersonQuery`: the threshold's
+   PI kind (``general``: everyone whose general PI leaves; ``sensitive``: everyone
+   with sensitive PI, the list's own definitions included), the data a scoped
+   threshold is for (``applies_to``: 1万人以上的…生物特征数据 counts persons with
+   biometric data, and is applied only when the findings hold it), and the
+   exports of the year that accumulate toward the item (its subjects, and its
+   scenarios when it is ``exclusive``: 累计向境外提供…受试者个人信息 counts trial
+   subjects, not every person exported this year).  ``min`` is inclusive (以上)
+   and ``below`` exclusive (不满), under the item's counting rule (its own
+   ``counting_rule`` when its text words one, else the list's, else the default:
+   自当年1月1日起累计, de-duplicated per natural person).
 6. **Modality** — AI-training-data items are per content type (音频 / 图像 /
    文本).  A column scan cannot tell whether exported data is audio, image or
    text, so such an item is ``needs_review`` unless the modality is declared
@@ -63,18 +77,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.evidence import category_entry, entity_entry, export_control_entry, grouped_words, words_entry
 from catalog.findings import (
     EXPORT_CONTROL_CODE,
+    MINOR,
+    Count,
     EntityHit,
+    ExportScope,
     Findings,
     PersonCounts,
+    PersonQuery,
 )
 from catalog.loader import LIST_CATEGORY_RULE, Catalog
 from catalog.mapping import load_mapping
-from catalog.models import CatalogError, CountingRule, Item, NegativeList, Threshold
+from catalog.models import CatalogError, CountingRule, Item, NegativeList, SensitiveDefinition, Threshold
 
 ROUTE_RANK: dict[str, int] = {
     "outside": 0,
@@ -206,6 +225,7 @@ class _Evidence:
     words: str
     review: bool = False  # nothing a scan can show: a person must look
     decisive: bool = False  # the finding is the item's data itself (gene data, a technology-catalogue code)
+    entries: list[dict[str, Any]] = field(default_factory=list)  # every finding, for the hit's JSON
 
 
 @dataclass
@@ -213,8 +233,9 @@ class _Verdict:
     hit: bool = False
     review: bool = False  # a person must judge (routed to manual_review, not to the route)
     reason: str = ""
-    kind: str = "any"  # which persons the hit counted
+    query: PersonQuery = field(default_factory=PersonQuery)  # which persons the hit counted
     review_kind: str = "judgement"  # modality | scale | judgement | counting_unit
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -222,11 +243,21 @@ class _Band:
     """The thresholds' answer for one item."""
 
     met: bool
-    kind: str
+    query: PersonQuery
     words: str
     basis: str  # threshold | indicative | none | review
     review_kind: str = "scale"
     modalities: tuple[str, ...] = ()  # the content types the met band(s) are for
+
+
+@dataclass(frozen=True)
+class _LeftOut:
+    """Data of the export that an item leaves out: an excluded element, or a condition its data fails."""
+
+    quote: str  # the item's words
+    hits: list[EntityHit]
+    kind: str  # excluded | requirement
+    reading: str = ""  # the recorded reading a requirement relies on
 
 
 class _ListEvaluation:
@@ -260,14 +291,18 @@ class _ListEvaluation:
     def decide(self, it: Item) -> _Verdict:
         ok, why = self._scenario_applies(it)
         if not ok:
+            gap = self._subject_gap(it)
+            if gap:
+                return _Verdict(review=True, reason=f"{why}; {gap}", review_kind="judgement")
             return _Verdict(reason=why)
         ok, subj_why = self._subject_applies(it)
         if not ok:
             return _Verdict(reason=subj_why)
-        excluded = self._excluded_present(it)
         personal = it.data_kind != "important_data"
-        if excluded and personal:
-            return _Verdict(reason=self._excluded_reason(it, excluded))
+        left = self._left_out(it) if personal else []
+        if left:
+            return _Verdict(reason=self._left_out_reason(it, left))
+        excluded = [] if personal else self._excluded_present(it)
         item_modalities = self._item_modalities(it)
         if self.modality is not None and item_modalities and self.modality not in item_modalities:
             return _Verdict(reason=f"item {it.item} is for {'/'.join(item_modalities)} data; this export is declared "
@@ -275,9 +310,10 @@ class _ListEvaluation:
         ev = self._evidence(it)
         if not ev.present:
             return _Verdict(review=ev.review, reason=ev.words)
-        words = [f"item {it.item} ({self.nl.id}, tier {it.tier}): {it.name}", why, subj_why, ev.words]
+        words = [f"item {it.item} ({self.nl.id}, tier {it.tier}): {it.name}", why, subj_why, ev.words,
+                 self._definition_words(it)]
         if excluded:
-            words.append(self._excluded_reason(it, excluded, narrowing=True))
+            words.append(_narrowing_words(excluded))
         band = self._thresholds(it)
         words.append(band.words)
         if band.basis == "review":
@@ -301,7 +337,7 @@ class _ListEvaluation:
             words.append(f"carve-out a scan cannot check: 「{cond}」")
         if not personal:
             words.append("candidate important data (see the Art. 17 note)")
-        return _Verdict(hit=True, reason="; ".join(w for w in words if w), kind=band.kind)
+        return _Verdict(hit=True, reason="; ".join(w for w in words if w), query=band.query, evidence=ev.entries)
 
     @staticmethod
     def _item_modalities(it: Item) -> tuple[str, ...]:
@@ -312,7 +348,8 @@ class _ListEvaluation:
         out = {"list": self.nl.id, "item": it.item, "outcome": "hit", "route": it.route, "tier": it.tier,
                "data_kind": it.data_kind, "candidate": it.data_kind == "important_data", "name": it.name,
                "name_en": it.name_en, "reason": v.reason, "source_text": it.source_text,
-               "persons": self.persons.get(v.kind).to_dict()}
+               "persons": self.persons.count(v.query).to_dict(), "persons_query": _query_dict(v.query, self.vocab),
+               "evidence": v.evidence}
         rule, origin = self.counting_rule(it)
         if it.thresholds and rule is not None:
             out["counting_rule"] = {"origin": origin, "cumulative_from": rule.cumulative_from, "unit": rule.unit,
@@ -360,9 +397,64 @@ class _ListEvaluation:
                 return True, f"open item {quote}: it applies wherever its data appears"
             return False, f"item {it.item}: scenario not listed in {quote} and none of its data was found"
         # all_except
-        return self._catch_all_applies(it, sc.except_items, quote)
+        return self._scenario_catch_all(it, sc.except_items, quote)
+
+    def _claimed_by(self, excepted: Sequence[int]) -> list[int]:
+        """The excepted items whose scenarios (涉及场景) include the export's scenario."""
+        return [n for n in excepted if self.scenario in self.nl.item(n).scenarios.ids]
+
+    def _scenario_catch_all(self, it: Item, excepted: Sequence[int], quote: str) -> tuple[bool, str]:
+        """除第…项涉及场景以外的其他场景: decided by the export's scenario, not by its subjects.
+
+        The stricter reading on top: when an excepted item of this scenario leaves
+        the export's data out (不包括患者的真实姓名和联系方式, 应为去标识化的个人信息),
+        that data falls to the catch-all instead of leaving with no route at all.
+        """
+        numbers = ", ".join(map(str, excepted))
+        if self.scenario is None:
+            return True, f"catch-all {quote}: no scenario given, so none of items {numbers} can be claimed"
+        label = self.vocab.scenario_label(self.scenario)
+        claimed = self._claimed_by(excepted)
+        if not claimed:
+            return True, f"catch-all {quote}: scenario {label} is none of items {numbers}'s"
+        leaving = [n for n in claimed if self._leaves_out(n)]
+        if leaving:
+            ip = next((i for i in it.interpretations if i.parameter is None and it.scenarios.source_text
+                       and "".join(i.source_text.split()) in "".join(it.scenarios.source_text.split())), None)
+            who = f"; {ip.confirm_with} to confirm" if ip is not None and ip.confirm_with else ""
+            status = "working reading" if ip is None or ip.status != "confirmed" else "confirmed reading"
+            return True, (f"catch-all {quote}: {label} is a scenario of item(s) {', '.join(map(str, claimed))}, but "
+                          f"item(s) {', '.join(map(str, leaving))} leave this export's data out; read strictly, "
+                          f"data an item leaves out falls to the catch-all rather than outside the list ({status}{who})")
+        return False, (f"catch-all item {it.item} {quote} does not apply: {label} is a scenario of item(s) "
+                       f"{', '.join(map(str, claimed))} (decided by scenario)")
+
+    def _leaves_out(self, number: int) -> bool:
+        """Whether item ``number`` would take this export's data but leaves it out (step 3)."""
+        it = self.nl.item(number)
+        subject_ok = not it.subjects or self.subject is None or self.subject in it.subjects
+        return subject_ok and it.data_kind != "important_data" and bool(self._left_out(it))
+
+    def _subject_gap(self, it: Item) -> str:
+        """Why an export no item can take needs a person: its subjects are named by no item of its scenario.
+
+        Trial subjects' data exported for 药物警戒: items 8/15 are for 患者, and
+        catch-all 13 (除第7…12涉及场景以外的其他场景) does not apply in 药物警戒.  On
+        the list's words the data is outside the list (Art. 10); a person confirms.
+        """
+        if it.scenarios.mode != "all_except" or self.scenario is None or self.subject is None:
+            return ""
+        claimed = [self.nl.item(n) for n in self._claimed_by(it.scenarios.except_items)]
+        if not claimed or any(not c.subjects or self.subject in c.subjects for c in claimed):
+            return ""
+        named = "; ".join(f"item {c.item}: {'、'.join(_zh(self.vocab.subjects, x) for x in c.subjects)}"
+                          for c in claimed)
+        return (f"needs review: no item of {_zh(self.vocab.scenarios, self.scenario)} covers "
+                f"{self.vocab.subject_label(self.subject)} ({named}), and the catch-all does not apply in that "
+                "scenario: on the list's words this data is outside the list; a person should confirm")
 
     def _catch_all_applies(self, it: Item, excepted: Sequence[int], quote: str) -> tuple[bool, str]:
+        """不计入第…项所包含的…个人信息: decided by persons — unless an excepted item covers the export."""
         covering = [n for n in excepted if self._covers(n)]
         if covering:
             return False, (f"catch-all item {it.item} {quote} does not apply: this export falls under item(s) "
@@ -373,7 +465,7 @@ class _ListEvaluation:
         return True, f"catch-all {quote}: {what}, and none of items {', '.join(map(str, excepted))} covers it"
 
     def _covers(self, number: int) -> bool:
-        """Whether item ``number`` covers this export: scenario, named subject, no excluded element.
+        """Whether item ``number`` covers this export: scenario, named subject, nothing left out.
 
         An item limited to named subjects covers the export only when the subject
         is given and is one of them; without it the catch-all applies as well (the
@@ -384,7 +476,7 @@ class _ListEvaluation:
             it = self.nl.item(number)
             subject_ok = not it.subjects or (self.subject is not None and self.subject in it.subjects)
             ok = (subject_ok and self._scenario_applies(it)[0]
-                  and not (self._excluded_present(it) and it.data_kind != "important_data"))
+                  and not (it.data_kind != "important_data" and self._left_out(it)))
             self._cover[number] = ok
         return self._cover[number]
 
@@ -398,7 +490,49 @@ class _ListEvaluation:
             return True, f"data subjects: {self.vocab.subject_label(self.subject)}"
         return False, f"item {it.item} covers {names}, not {self.vocab.subject_label(self.subject)}"
 
-    # -- excluded elements --
+    # -- data an item leaves out --
+
+    def _left_out(self, it: Item) -> list[_LeftOut]:
+        """The export's data that personal-information item ``it`` leaves out, for the persons the words name."""
+        out = []
+        for ex in it.elements.excluded:
+            hits = self._named_persons_hits(it, ex.entities, ex.subjects)
+            if hits:
+                out.append(_LeftOut(f"「{ex.source_text}」", hits, "excluded"))
+        for rq in it.elements.requirements:
+            hits = self._named_persons_hits(it, rq.not_met_by, rq.subjects)
+            if hits:
+                who = f"; {rq.confirm_with} to confirm" if rq.confirm_with and rq.status != "confirmed" else ""
+                reading = f" ({'working reading' if rq.status != 'confirmed' else 'reading'}: {rq.reading}{who})"
+                out.append(_LeftOut(f"「{rq.source_text}」", hits, "requirement", reading))
+        return out
+
+    def _named_persons_hits(self, it: Item, entities: Sequence[str], subjects: Sequence[str]) -> list[EntityHit]:
+        """Findings of ``entities`` that belong to the persons ``subjects`` names.
+
+        A declared subject the words do not name is not concerned (the minors of
+        items 11/18 are not 患者).  Persons under 14 are not concerned either when
+        the item includes minors' personal information in full (MINOR_UNDER_14
+        among its evidence) and every person carrying the elements is a minor.
+        """
+        if subjects and self.subject is not None and self.subject not in subjects:
+            return []
+        hits = [h for e in entities for h in self.f.hits(e)]
+        if hits and MINOR in it.evidence.entities and _only_minors_carry(self.persons, entities):
+            return []
+        return hits
+
+    def _left_out_reason(self, it: Item, left: list[_LeftOut]) -> str:
+        parts = []
+        for lo in left:
+            seen = ", ".join(dict.fromkeys(h.describe() for h in lo.hits))
+            if lo.kind == "requirement":
+                parts.append(f"its data must meet {lo.quote}, and the export holds {seen}{lo.reading}")
+            else:
+                parts.append(f"it holds {seen}, which the item leaves out {lo.quote}")
+        fallback = self._catch_all_for(it.item)
+        tail = f"; it falls to catch-all item {fallback}" if fallback else ""
+        return f"item {it.item} does not cover this data: {'; '.join(parts)}{tail}"
 
     def _excluded_present(self, it: Item) -> list[tuple[str, list[EntityHit]]]:
         out = []
@@ -407,16 +541,6 @@ class _ListEvaluation:
             if found:
                 out.append((ex.source_text, found))
         return out
-
-    def _excluded_reason(self, it: Item, excluded: list[tuple[str, list[EntityHit]]], narrowing: bool = False) -> str:
-        texts = list(dict.fromkeys(t for t, _ in excluded))
-        seen = ", ".join(dict.fromkeys(h.describe() for _, hs in excluded for h in hs))
-        quote = "; ".join(f"「{t}」" for t in texts)
-        if narrowing:
-            return f"{seen}: not part of this item's data {quote}"
-        fallback = self._catch_all_for(it.item)
-        tail = f"; it falls to catch-all item {fallback}" if fallback else ""
-        return f"item {it.item} does not cover this data: it holds {seen}, which the item leaves out {quote}{tail}"
 
     def _catch_all_for(self, number: int) -> int | None:
         for other in self.nl.items:
@@ -436,6 +560,7 @@ class _ListEvaluation:
         seen: list[str] = []
         coarse: list[str] = []  # coordinates too coarse to be the item's trajectory, said in the not-hit reason
         decisive = False
+        entries: list[dict[str, Any]] = []  # the other findings, as records (grouped in words below)
         for etype in ev.entities:
             if etype in excluded and it.data_kind == "important_data":
                 continue
@@ -449,29 +574,67 @@ class _ListEvaluation:
                     seen.append(self._trajectory_words(it, h, float(limit)))
                     decisive = decisive or etype in self.decisive_entities
                     continue
-                if need == "sensitive" and h.pi_class != "sensitive":
+                if need == "sensitive" and not self._counts_as_sensitive(it, h):
                     continue
-                else:
-                    seen.append(h.describe())
+                entries.append(entity_entry(h))
                 decisive = decisive or etype in self.decisive_entities
-        seen += self._category_evidence(it)
+        entries += self._category_evidence(it)
         codes = self._export_control_evidence(it)
-        seen += codes
+        entries += codes
         decisive = decisive or bool(codes)
+        entries += [words_entry(w) for w in dict.fromkeys(seen)]
         if ev.entities or ev.categories or ev.export_control_codes:
-            if seen:
-                return _Evidence(True, "evidence: " + "; ".join(dict.fromkeys(seen)), decisive=decisive)
+            if entries:
+                return _Evidence(True, "evidence: " + grouped_words(entries), decisive=decisive, entries=entries)
             what = ", ".join([*ev.entities, *(f"sub-category {c}" for c in ev.categories)]) or "export-control codes"
             tail = f"; {'; '.join(dict.fromkeys(coarse))}" if coarse else ""
             return _Evidence(False, f"item {it.item}: none of its evidence ({what}) in the findings{tail}")
         if need == "none":
             return _Evidence(False, f"item {it.item} ({it.name}): a scan cannot show this data; review it by hand",
                              review=True)
-        if self.f.has_pi(need):
+        found = [entity_entry(h) for h in self.f.all_hits() if h.pi_class is not None
+                 and (need == "any" or (need == "sensitive" and self._counts_as_sensitive(it, h))
+                      or (need == "general" and h.pi_class == "general"))]
+        if found:
             kinds = {"any": "personal information", "sensitive": "sensitive PI", "general": "general PI"}
-            return _Evidence(True, f"evidence: {kinds[need]} found")
+            return _Evidence(True, f"evidence: {kinds[need]} in {grouped_words(found)}", entries=found)
         return _Evidence(False, f"item {it.item}: no {'sensitive ' if need == 'sensitive' else ''}personal "
                          "information found")
+
+    # -- the list's own definitions of sensitive PI --
+
+    def _definitions(self, it: Item) -> list[SensitiveDefinition]:
+        """The list's definitions of sensitive PI in force for ``it`` and for the declared modality.
+
+        A definition for some content types (音频标签数据 is audio's) is in force
+        for them, and — the stricter reading — when no modality is declared.
+        """
+        return [d for d in self.nl.sensitive_definitions(it)
+                if not d.modalities or self.modality is None or self.modality in d.modalities]
+
+    def _sensitive_elements(self, it: Item) -> frozenset[str]:
+        return frozenset(e for d in self._definitions(it) for e in d.entities)
+
+    def _counts_as_sensitive(self, it: Item, h: EntityHit) -> bool:
+        """Sensitive by its generic class, or because the list calls it sensitive in this item's scope."""
+        return h.pi_class == "sensitive" or (h.pi_class is not None and h.type in self._sensitive_elements(it))
+
+    def _has_sensitive(self, it: Item) -> bool:
+        return any(self._counts_as_sensitive(it, h) for h in self.f.all_hits())
+
+    def _definition_words(self, it: Item) -> str:
+        """The definitions the findings touch, quoted, with any reading they rest on."""
+        out = []
+        for d in self._definitions(it):
+            found = [e for e in d.entities if any(h.pi_class is not None for h in self.f.hits(e))]
+            if not found:
+                continue
+            words = f"the list defines {', '.join(found)} as sensitive PI here 「{d.source_text}」"
+            if d.reading and d.status != "literal":
+                who = f"; {d.confirm_with} to confirm" if d.confirm_with and d.status != "confirmed" else ""
+                words += f" ({'working reading' if d.status == 'working_reading' else 'reading'}: {d.reading}{who})"
+            out.append(words)
+        return "; ".join(out)
 
     def _trajectory_words(self, it: Item, h: EntityHit, limit: float) -> str:
         """Which precision was measured and how it compares with the item's line, under the recorded reading.
@@ -496,7 +659,7 @@ class _ListEvaluation:
                     f"({quote}{reading})")
         return f"coordinates in {h.where()} resolve to ~{pm} (< {limit:g} m, {quote}{reading})"
 
-    def _category_evidence(self, it: Item) -> list[str]:
+    def _category_evidence(self, it: Item) -> list[dict[str, Any]]:
         out = []
         for code in it.evidence.categories:
             name = None
@@ -507,10 +670,10 @@ class _ListEvaluation:
                     name = None
             for c in self.f.categories:
                 if (c.rule == LIST_CATEGORY_RULE and c.code == code) or (name and c.name == name):
-                    out.append(f"sub-category {c.code} {c.name} in {c.table}.{c.column}")
+                    out.append(category_entry(c))
         return out
 
-    def _export_control_evidence(self, it: Item) -> list[str]:
+    def _export_control_evidence(self, it: Item) -> list[dict[str, Any]]:
         found = self.f.export_control_codes
         if not found:
             return []
@@ -523,7 +686,7 @@ class _ListEvaluation:
         out = []
         for code, where in sorted(found.items()):
             if code in listed or by_category:
-                out.append(f"technology-catalogue code {code} in {', '.join(where)}")
+                out.append(export_control_entry(code, where))
         return out
 
     # -- thresholds --
@@ -535,8 +698,8 @@ class _ListEvaluation:
         if not it.thresholds:
             return self._indicative(it, cumulative)
         if rule is not None and rule.unit != COUNTED_UNIT:
-            return _Band(False, "any", f"the item counts by {rule.unit} 「{rule.source_text.strip()}」; chujing counts "
-                         "natural persons: a person must count", "review", review_kind="counting_unit")
+            return _Band(False, self._query(it), f"the item counts by {rule.unit} 「{rule.source_text.strip()}」; "
+                         "chujing counts natural persons: a person must count", "review", review_kind="counting_unit")
         words: list[str] = []
         applied: list[Threshold] = []
         for th in it.thresholds:
@@ -554,54 +717,83 @@ class _ListEvaluation:
             if scoped and self.modality is None:
                 words.append("the item gives no number for the data found: a person must judge whether it is this "
                              "item's data and reaches its scale")
-                return _Band(False, "any", "; ".join(words), "review", review_kind="scale")
-            return _Band(False, it.thresholds[0].pi, "; ".join(words), "threshold")
-        met: list[tuple[Threshold, str]] = []
+                return _Band(False, self._query(it), "; ".join(words), "review", review_kind="scale")
+            return _Band(False, self._query(it, it.thresholds[0]), "; ".join(words), "threshold")
+        met: list[tuple[Threshold, PersonQuery, str]] = []
         for th in applied:
-            count = self.persons.get(th.pi)
-            n = count.total if cumulative else count.this_export
-            if th.pi == "sensitive" and not self.f.has_pi("sensitive"):
+            if th.pi == "sensitive" and not self._has_sensitive(it):
                 words.append(f"「{th.source_text}」 needs sensitive PI and the findings hold none")
                 continue
+            q = self._query(it, th)
+            count = self.persons.count(q)
+            n = count.total if cumulative else count.this_export
             band = _band(th)
             if th.modalities:
                 band += f" (for {'/'.join(th.modalities)} data)"
-            if th.applies_to is not None:
-                band += f" (for {self._scope_words(th)})"
-            how = (f"{n:,} {_kind_words(th.pi)} ({count.this_export:,} in this export + {count.prior_this_year:,} "
-                   "earlier this year, 自当年1月1日起累计)" if cumulative else f"{n:,} {_kind_words(th.pi)}")
+            if th.applies_to is not None:  # the persons' words name the entities; the band quotes the words
+                band += f" (for 「{th.applies_to.source_text}」)"
+            how = self._count_words(q, count, cumulative)
             if th.met_by(n):
-                met.append((th, f"{how}: within {band} 「{th.source_text}」"))
+                met.append((th, q, f"{how}: within {band} 「{th.source_text}」"))
             else:
                 words.append(f"{how}: outside {band} 「{th.source_text}」")
         if not met:
-            return _Band(False, applied[0].pi, "; ".join(words), "threshold")
+            return _Band(False, self._query(it, applied[0]), "; ".join(words), "threshold")
         counted = self._counting_words(rule, origin) if rule is not None else ""
-        said = "; ".join([w for _, w in met] + ([counted] if counted else []))
-        mods = tuple(dict.fromkeys(m for th, _ in met for m in (th.modalities or self._item_modalities(it))))
-        return _Band(True, met[0][0].pi, said, "threshold", modalities=mods)
+        said = "; ".join([w for _, _, w in met] + ([counted] if counted else []))
+        mods = tuple(dict.fromkeys(m for th, _, _ in met for m in (th.modalities or self._item_modalities(it))))
+        return _Band(True, met[0][1], said, "threshold", modalities=mods)
+
+    def _query(self, it: Item, th: Threshold | None = None) -> PersonQuery:
+        """Which persons a band of ``it`` counts: its PI kind, its scoped data, the list's definitions, its scope."""
+        sc = th.applies_to if th is not None else None
+        return PersonQuery(kind=th.pi if th is not None else "any",
+                           elements=frozenset(sc.entities) if sc is not None else frozenset(),
+                           sensitive_elements=self._sensitive_elements(it), scope=self._scope(it, th))
+
+    def _scope(self, it: Item, th: Threshold | None = None) -> ExportScope:
+        """The exports of the year that accumulate toward ``it``: its subjects, and its scenarios when exclusive.
+
+        累计向境外提供5万人以上的受试者个人信息 accumulates trial subjects exported in
+        临床试验/药物研发, not every person exported this year.  An open item (包括但不
+        限于) or a catch-all names no closed set of scenarios: all exports count.
+        """
+        sc = th.applies_to if th is not None else None
+        subjects = sc.subjects if sc is not None and sc.subjects else it.subjects
+        scenarios = it.scenarios.ids if it.scenarios.mode == "exclusive" else []
+        return ExportScope(frozenset(scenarios) or None, frozenset(subjects) or None)
+
+    def _count_words(self, q: PersonQuery, count: Count, cumulative: bool) -> str:
+        """``12,000 persons with sensitive PI (2,000 in this export + 10,000 earlier this year in …)``."""
+        who = _persons_words(q, self.vocab)
+        if not cumulative:
+            return f"{count.this_export:,} {who}"
+        return (f"{count.total:,} {who} ({count.this_export:,} in this export + {count.prior_this_year:,} earlier "
+                f"this year{_scope_accumulation_words(q.scope, self.vocab)}, 自当年1月1日起累计)")
 
     def _indicative(self, it: Item, cumulative: bool) -> _Band:
         """An item without thresholds: the numbers its description names, if any."""
         indicative = it.evidence.indicative
         persons = [x for x in indicative if x.measure == "persons"]
-        n = self.persons.any.total if cumulative else self.persons.any.this_export
+        q = self._query(it)
+        count = self.persons.count(q)
+        n = count.total if cumulative else count.this_export
         for x in persons:
             if x.met_by(n):
-                return _Band(True, "any", f"{n:,} persons reach the scale the item names 「{x.source_text}」",
+                return _Band(True, q, f"{n:,} persons reach the scale the item names 「{x.source_text}」",
                              "indicative")
         others = [x for x in indicative if x.measure != "persons"]
         if others:
             said = "; ".join(f"「{x.source_text}」" for x in others)
-            return _Band(False, "any", f"the item's scale is not a count of persons ({said}): a person must check it",
+            return _Band(False, q, f"the item's scale is not a count of persons ({said}): a person must check it",
                          "review", review_kind="scale")
         if persons:
-            return _Band(False, "any", f"{n:,} persons: below the scale the item names 「{persons[0].source_text}」",
+            return _Band(False, q, f"{n:,} persons: below the scale the item names 「{persons[0].source_text}」",
                          "indicative")
         if UNDEFINED_SCALE.search(it.name):
-            return _Band(False, "any", ("the item names a scale without a number (「一定规模」): whether this data "
-                                        "reaches it is for a person to judge"), "review", review_kind="scale")
-        return _Band(True, "any", "the item sets no person threshold", "none")
+            return _Band(False, q, ("the item names a scale without a number (「一定规模」): whether this data "
+                                    "reaches it is for a person to judge"), "review", review_kind="scale")
+        return _Band(True, q, "the item sets no person threshold", "none")
 
     def _scope_skip(self, th: Threshold) -> str:
         """Why a scoped threshold does not apply to these findings ('' when it applies)."""
@@ -650,8 +842,69 @@ class _ListEvaluation:
         return out
 
 
-def _kind_words(kind: str) -> str:
-    return {"any": "persons", "sensitive": "persons with sensitive PI", "general": "persons with only general PI"}[kind]
+def _persons_words(q: PersonQuery, vocab: Any) -> str:
+    """Which persons a query counts, in words.
+
+    >>> from catalog.vocabulary import canonical_vocabulary
+    >>> _persons_words(PersonQuery("general"), canonical_vocabulary())
+    'persons whose general PI leaves (those with sensitive PI too)'
+    >>> _persons_words(PersonQuery("sensitive", elements=frozenset({"BIOMETRIC"})), canonical_vocabulary())
+    'persons with sensitive PI, among those with BIOMETRIC'
+    """
+    who = {"any": "persons", "sensitive": "persons with sensitive PI",
+           "general": "persons whose general PI leaves (those with sensitive PI too)"}[q.kind]
+    if q.elements:
+        els = ", ".join(sorted(q.elements))
+        who += f" with {els}" if q.kind == "any" else f", among those with {els}"
+    if q.sensitive_elements and q.kind != "any":
+        who += f" ({', '.join(sorted(q.sensitive_elements))} sensitive as the list defines)"
+    return who
+
+
+def _zh(terms: Any, key: str) -> str:
+    """The Chinese name of a scenario or subject id (the id itself when unknown)."""
+    t = terms.get(key)
+    return t.name if t is not None else key
+
+
+def _scope_accumulation_words(scope: ExportScope | None, vocab: Any) -> str:
+    """`` in exports of 受试者 in 临床试验/药物研发`` — which earlier exports were added ('' for all of them)."""
+    if scope is None or (scope.scenarios is None and scope.subjects is None):
+        return ""
+    out = " in exports"
+    if scope.subjects:
+        out += f" of {'/'.join(_zh(vocab.subjects, s) for s in sorted(scope.subjects))}"
+    if scope.scenarios:
+        out += f" in {'/'.join(_zh(vocab.scenarios, s) for s in sorted(scope.scenarios))}"
+    return out
+
+
+def _query_dict(q: PersonQuery, vocab: Any) -> dict[str, Any]:
+    """Which persons a hit counted, for JSON: the query and the same in words."""
+    scope = q.scope or ExportScope()
+    return {"kind": q.kind, "elements": sorted(q.elements), "sensitive_elements": sorted(q.sensitive_elements),
+            "scope": {"scenarios": sorted(scope.scenarios) if scope.scenarios is not None else None,
+                      "subjects": sorted(scope.subjects) if scope.subjects is not None else None},
+            "words": _persons_words(q, vocab) + _scope_accumulation_words(q.scope, vocab)}
+
+
+def _narrowing_words(excluded: list[tuple[str, list[EntityHit]]]) -> str:
+    """An important-data item's exclusion narrows its definition: the rest of the data still counts."""
+    seen = ", ".join(dict.fromkeys(h.describe() for _, hs in excluded for h in hs))
+    quote = "; ".join(f"「{t}」" for t in dict.fromkeys(t for t, _ in excluded))
+    return f"{seen}: not part of this item's data {quote}"
+
+
+def _only_minors_carry(persons: PersonCounts, entities: Iterable[str]) -> bool:
+    """Whether the persons carrying ``entities`` in this export are all under 14 (and there are some).
+
+    >>> p = PersonCounts({frozenset({"CN_PERSON_NAME", MINOR}): 5})
+    >>> _only_minors_carry(p, ["CN_PERSON_NAME"]), _only_minors_carry(PersonCounts(), ["CN_PERSON_NAME"])
+    (True, False)
+    """
+    wanted = set(entities)
+    carriers = [sig for sig, n in persons.this_export.items() if n > 0 and {e.split(":", 1)[0] for e in sig} & wanted]
+    return bool(carriers) and all(MINOR in sig for sig in carriers)
 
 
 def _band(th: Threshold) -> str:

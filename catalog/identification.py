@@ -6,7 +6,8 @@ The Jiangsu and Shanghai reference rules open with the same quantitative tests
 * personal information of 10 million persons or more (不含敏感个人信息);
 * sensitive personal information of 1 million persons or more;
 * sensitive personal information of 100,000 persons or more that includes
-  personal bank, insurance or registered accounts or diagnosis data;
+  personal bank, insurance or registered accounts or diagnosis data (the
+  persons counted are those whose sensitive PI includes such data);
 * for an operator recognised as critical information infrastructure (CIIO):
   personal information of 100,000 persons or more.
 
@@ -26,9 +27,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from catalog.findings import Findings, PersonCounts
+from catalog.findings import Findings, PersonCounts, PersonQuery
 from catalog.models import Article, Criterion, ReferenceRule
 
+#: The measure of clause 2's third test: sensitive PI that includes accounts or diagnosis data.
+WITH_ACCOUNTS = "persons_sensitive_pi_with_accounts_or_diagnosis"
 #: Which persons a measure counts when the criterion does not say.
 DEFAULT_PI_KIND = {
     "persons_pi": "any",
@@ -90,23 +93,45 @@ def identify(
 
 def _criterion(crit: Criterion, f: Findings, persons: PersonCounts, ciio: bool,
                fallback_entities: Sequence[str]) -> dict[str, Any]:
+    """One criterion against the persons of the scanned data set.
+
+    Clause 2's third test (10万人以上且包含个人银行账户、个人保险账户、个人注册账户、个人诊疗数据等的敏感个人信息)
+    counts the persons whose sensitive PI includes such data — not everyone with
+    any sensitive PI as soon as one account number appears somewhere.  A CIIO
+    criterion (被国家认定为关键信息基础设施的运营者掌握的…) applies only when the
+    export is declared a CIIO's (``ciio``).
+    """
     kind = crit.pi or DEFAULT_PI_KIND[crit.measure]
-    n = persons.get(kind).this_export
-    who = {"any": "persons", "general": "persons with only general PI", "sensitive": "persons with sensitive PI"}[kind]
+    wanted = (list(crit.entities) or list(fallback_entities)) if crit.measure == WITH_ACCOUNTS else []
+    q = PersonQuery(kind, elements=frozenset(wanted))
+    n = persons.count(q).this_export
+    who = _who(q)
     if crit.operator_type == "ciio" and not ciio:
-        return {"met": False, "count": n, "reason": "applies to critical-information-infrastructure operators "
-                "(the export was not declared a CIIO's)"}
+        return {"met": False, "count": n, "persons_counted": who,
+                "reason": "applies to critical-information-infrastructure operators (the export was not declared a "
+                          "CIIO's)"}
     if kind == "sensitive" and not f.has_pi("sensitive"):
-        return {"met": False, "count": 0, "reason": "no sensitive personal information found"}
+        return {"met": False, "count": 0, "persons_counted": who, "reason": "no sensitive personal information found"}
     words = f"{n:,} {who} ({persons.basis})"
-    if crit.measure == "persons_sensitive_pi_with_accounts_or_diagnosis":
-        wanted = list(crit.entities) or list(fallback_entities)
+    if wanted:
         seen = [h.describe() for e in wanted for h in f.hits(e) if h.pi_class == "sensitive"]
         if not seen:
-            return {"met": False, "count": n, "reason": f"{words}, but no account or diagnosis data "
-                    f"({', '.join(wanted)}) among the sensitive PI"}
-        words += f", including {'; '.join(seen)}"
+            return {"met": False, "count": n, "persons_counted": who, "reason": f"{words}: no account or diagnosis "
+                    f"data ({', '.join(wanted)}) among the sensitive PI"}
+        words += f"; found: {'; '.join(seen)}"
     met = crit.met_by(n)
-    return {"met": met, "count": n,
+    return {"met": met, "count": n, "persons_counted": who,
             "reason": f"{words} {'meets' if met else 'below'} {crit.bound_text()}" +
                       (f": {CANDIDATE_NOTE}" if met else "")}
+
+
+def _who(q: PersonQuery) -> str:
+    """Which persons a criterion counts, in words.
+
+    >>> _who(PersonQuery("sensitive", elements=frozenset({"CN_BANK_CARD", "DIAGNOSIS"})))
+    'persons whose sensitive PI includes CN_BANK_CARD, DIAGNOSIS'
+    """
+    if q.elements:
+        return f"persons whose sensitive PI includes {', '.join(sorted(q.elements))}"
+    return {"any": "persons", "general": "persons whose general PI leaves (those with sensitive PI too)",
+            "sensitive": "persons with sensitive PI"}[q.kind]

@@ -28,6 +28,7 @@ from catalog.models import (
     Item,
     NegativeList,
     ReferenceRule,
+    SensitiveDefinition,
     parse_yaml,
     problem,
     validate_document,
@@ -288,6 +289,7 @@ def _check_list(doc: NegativeList, name: str, vocab: Vocabulary, codes: set[str]
             for i, ent in enumerate(ex.entities):
                 if ent not in vocab.entities:
                     out.append(problem(name, e, f"elements.excluded[{j}].entities[{i}]", f"unknown entity id '{ent}'"))
+            out += _check_subjects(ex.subjects, it, vocab, name, e, f"elements.excluded[{j}].subjects")
         if codes is not None:
             for i, code in enumerate(it.evidence.categories):
                 if code not in codes:
@@ -297,6 +299,42 @@ def _check_list(doc: NegativeList, name: str, vocab: Vocabulary, codes: set[str]
     notes = [n.note for n in doc.notes]
     for n in sorted({n for n in notes if notes.count(n) > 1}):
         out.append(problem(name, f"note {n}", "note", "duplicate note number"))
+    out += _check_list_definitions(doc, name, vocab)
+    return out
+
+
+def _check_subjects(subjects: Sequence[str], it: Item, vocab: Vocabulary, name: str, e: str, f: str) -> list[str]:
+    """Subject ids an exclusion or a requirement names must be known, and among the item's when it names some."""
+    out = []
+    for i, sid in enumerate(subjects):
+        if sid not in vocab.subjects:
+            out.append(problem(name, e, f"{f}[{i}]", f"unknown subject id '{sid}'"))
+        elif it.subjects and sid not in it.subjects:
+            out.append(problem(name, e, f"{f}[{i}]", f"'{sid}' is not one of the item's subjects"))
+    return out
+
+
+def _check_definition(d: SensitiveDefinition, texts: Sequence[str], vocab: Vocabulary, name: str, e: str,
+                      f: str) -> list[str]:
+    """A sensitive-PI definition names known entities and quotes words found in the text it is read from."""
+    out = [problem(name, e, f"{f}.entities[{i}]", f"unknown entity id '{ent}'")
+           for i, ent in enumerate(d.entities) if ent not in vocab.entities]
+    if not any(_squash(d.source_text) in _squash(t) for t in texts):
+        out.append(problem(name, e, f"{f}.source_text", "not found in the source_text of the items it is for "
+                           "(quote the list's words)"))
+    return out
+
+
+def _check_list_definitions(doc: NegativeList, name: str, vocab: Vocabulary) -> list[str]:
+    out: list[str] = []
+    numbers = {it.item for it in doc.items}
+    for j, d in enumerate(doc.sensitive_elements):
+        f = f"sensitive_elements[{j}]"
+        missing = [n for n in d.items if n not in numbers]
+        for n in missing:
+            out.append(problem(name, "", f"{f}.items", f"{n} is not an item of this list"))
+        texts = [it.source_text for it in doc.items if not d.items or it.item in d.items]
+        out += _check_definition(d, texts + [n.source_text for n in doc.notes], vocab, name, "", f)
     return out
 
 
@@ -349,6 +387,19 @@ def _check_item_extras(it: Item, name: str, e: str, vocab: Vocabulary, codes: se
         if _squash(ip.source_text) not in text:
             out.append(problem(name, e, f"interpretations[{j}].source_text",
                                "not found in the item's source_text (quote its words)"))
+        for i, sid in enumerate(ip.scenario_ids):
+            if sid not in it.scenarios.ids:
+                out.append(problem(name, e, f"interpretations[{j}].scenario_ids[{i}]",
+                                   f"'{sid}' is not one of the item's scenarios.ids"))
+    for j, d in enumerate(it.sensitive_elements):
+        out += _check_definition(d, [it.source_text], vocab, name, e, f"sensitive_elements[{j}]")
+    for j, rq in enumerate(it.elements.requirements):
+        f = f"elements.requirements[{j}]"
+        if _squash(rq.source_text) not in text:
+            out.append(problem(name, e, f"{f}.source_text", "not found in the item's source_text (quote its words)"))
+        out += [problem(name, e, f"{f}.not_met_by[{i}]", f"unknown entity id '{ent}'")
+                for i, ent in enumerate(rq.not_met_by) if ent not in vocab.entities]
+        out += _check_subjects(rq.subjects, it, vocab, name, e, f"{f}.subjects")
     return out
 
 

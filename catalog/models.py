@@ -130,16 +130,77 @@ class Scenarios(_Strict):
 
 
 class ExcludedElement(_Strict):
+    """An element the item leaves out (不包括患者的真实姓名和联系方式), with the entities that reveal it.
+
+    ``subjects`` are the persons whose element it is (患者: ``[patient]``); an
+    exclusion applies only to them.  Jiangsu items 11 and 18 leave out patients'
+    names but include 不满十四周岁未成年人个人信息 in full, so minors' names do not
+    take the data out of the item.  Empty: anyone's.
+    """
+
     id: Kebab
     entities: list[EntityId] = Field(default_factory=list)
+    subjects: list[Kebab] = Field(default_factory=list)
     source_text: Text
+
+
+class Requirement(_Strict):
+    """A condition the item's data must meet, which a scan can check.
+
+    Pharma items 6 and 11 read 「患者个人信息应为去标识化的个人信息」: patients' data
+    that still carries direct identifiers (``not_met_by``: names, ID numbers,
+    phone numbers …) is not the item's data, and the item does not apply.
+    ``subjects`` are the persons the condition is about (empty: anyone).
+    ``reading`` says how chujing turns the words into entities, for counsel.
+    """
+
+    id: Kebab
+    source_text: Text
+    subjects: list[Kebab] = Field(default_factory=list)
+    not_met_by: list[EntityId] = Field(min_length=1)
+    reading: Text
+    status: Literal["working_reading", "confirmed"] = "working_reading"
+    confirm_with: str | None = None
 
 
 class Elements(_Strict):
     included: list[Kebab] = Field(default_factory=list)
     included_text: str | None = None
     excluded: list[ExcludedElement] = Field(default_factory=list)
-    exclusion_conditions: list[str] = Field(default_factory=list)
+    exclusion_conditions: list[str] = Field(default_factory=list)  # carve-outs a scan cannot check
+    requirements: list[Requirement] = Field(default_factory=list)  # conditions a scan can check
+
+
+class SensitiveDefinition(_Strict):
+    """Elements a list calls sensitive personal information within its scope, beyond mapping.yaml's classes.
+
+    Retail items 2 and 5 define members' sensitive PI as including
+    「常用设备信息（仅MAC地址和设备序列号）」, though GB/T 35273-2020 Table B.1 lists
+    a device's MAC address among general PI: within those items a MAC address is
+    sensitive, and a member with a MAC address is counted among the persons with
+    sensitive PI.  The list's words win over the generic class, in its scope only.
+
+    On an item, the definition is for that item.  On a list, ``items`` names the
+    items whose scope it is (empty: every item).  ``modalities`` limits it to
+    content types (AI training data: 音频标签数据（省份、民族、性别） is for audio).
+    Where the words need a reading (which entities stand for them), ``reading``
+    says which and ``status``/``confirm_with`` say who should confirm it; every
+    reason that relies on the definition quotes it.
+    """
+
+    entities: list[EntityId] = Field(min_length=1)
+    source_text: Text
+    items: list[int] = Field(default_factory=list)
+    modalities: list[Kebab] = Field(default_factory=list)
+    reading: str | None = None
+    status: Literal["literal", "working_reading", "confirmed"] = "literal"
+    confirm_with: str | None = None
+
+    @model_validator(mode="after")
+    def _reading_given(self) -> SensitiveDefinition:
+        if self.status != "literal" and not self.reading:
+            raise ValueError(f"status '{self.status}' needs the reading it qualifies (reading: …)")
+        return self
 
 
 class Indicative(_Strict):
@@ -246,6 +307,7 @@ class Interpretation(_Strict):
     """
 
     parameter: str | None = None
+    scenario_ids: list[Kebab] = Field(default_factory=list)  # scenario ids the reading maps the words to
     source_text: Text  # the words read, verbatim from the item
     literal_en: str = ""  # what the words say, translated literally
     reading: Text  # the working reading, in English
@@ -279,7 +341,14 @@ class Item(_Strict):
     links: list[Link] = Field(default_factory=list)
     parameters: dict[str, Any] = Field(default_factory=dict)  # e.g. {trajectory_precision_m: 10}
     interpretations: list[Interpretation] = Field(default_factory=list)
+    sensitive_elements: list[SensitiveDefinition] = Field(default_factory=list)
     source_text: Text
+
+    @model_validator(mode="after")
+    def _definitions_are_the_items(self) -> Item:
+        if any(d.items for d in self.sensitive_elements):
+            raise ValueError("sensitive_elements on an item are for that item: leave out items: (use the list's)")
+        return self
 
     def interpretation(self, parameter: str) -> Interpretation | None:
         """The reading recorded for ``parameters[parameter]``, if any."""
@@ -301,6 +370,7 @@ class NegativeList(_Header):
     sector_name_en: Text
     tiers: list[Tier] = Field(min_length=1)
     counting_rule: CountingRule | None = None
+    sensitive_elements: list[SensitiveDefinition] = Field(default_factory=list)
     items: list[Item] = Field(min_length=1)
     notes: list[Note] = Field(default_factory=list)
 
@@ -310,6 +380,10 @@ class NegativeList(_Header):
             if it.item == number:
                 return it
         raise KeyError(f"{self.id} has no item {number}")
+
+    def sensitive_definitions(self, it: Item) -> list[SensitiveDefinition]:
+        """The definitions of sensitive PI in force for item ``it``: the list's for it, then its own."""
+        return [d for d in self.sensitive_elements if not d.items or it.item in d.items] + list(it.sensitive_elements)
 
 
 # --- reference rules --------------------------------------------------------------------------------

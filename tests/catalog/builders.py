@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from catalog import evaluate, findings_from_report
+from catalog.findings import ExportScope, PersonCounts, table_signature
+from catalog.mapping import annotate_table
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -29,3 +33,29 @@ def report(*tables: dict[str, Any]) -> dict[str, Any]:
             "started_at": "2025-01-01T00:00:00Z", "finished_at": "2025-01-01T00:00:01Z",
             "sources": [{"uri": "postgresql://u:***@127.0.0.1/db", "kind": "sql", "status": "ok", "error": None}],
             "tables": list(tables)}
+
+
+def persons_of(t: dict[str, Any], n: int, prior: int = 0) -> PersonCounts:
+    """``n`` persons in this export, each carrying every element of annotated table ``t`` (a one-table export);
+    ``prior`` persons with the same elements exported earlier this year, in every scope."""
+    sig = table_signature(t)
+    if not sig:
+        return PersonCounts()
+
+    def total(scope: ExportScope | None) -> dict[frozenset[str], int]:
+        return {sig: n + prior}
+
+    return PersonCounts({sig: n}, total)
+
+
+def evaluate_export(catalog: Any, lst: str, entities: list[str] | tuple[str, ...], n: int, *,
+                    scenario: str | None = None, subject: str | None = None, modality: str | None = None,
+                    persons: PersonCounts | None = None, name: str = "t") -> Any:
+    """Evaluate one list against a one-table export of ``n`` rows whose columns hold ``entities``.
+
+    Persons default to :func:`persons_of` the table (every person carries every element it holds).
+    """
+    t = table(name, *(column(e.lower(), entity(e)) for e in entities), rows=n)
+    annotate_table(t, catalog.reference_rule("jiangsu-2025-reference-rule"))
+    return evaluate(findings_from_report(report(t)), catalog=catalog, lists=[lst], scenario=scenario,
+                    subject=subject, persons=persons if persons is not None else persons_of(t, n), modality=modality)

@@ -14,7 +14,7 @@ import pytest
 from catalog import CatalogError, PersonCounts, evaluate, findings_from_report
 from catalog.evaluator import ROUTE_RANK, strictest
 from catalog.mapping import annotate_table
-from tests.catalog.builders import column, entity, report, table
+from tests.catalog.builders import column, entity, persons_of, report, table
 
 JS = "jiangsu-2025-biopharma"
 AUTO = "multisector-2025-automotive"
@@ -85,9 +85,11 @@ CASES = [
     Case("device-100000", JS, "device-after-sales", "patient", ("LAB_RESULT", "DIAGNOSIS"), 100_000, {1, 11}, SA),
     Case("device-minors-500", JS, "device-after-sales", "minor-under-14", ("DATE_OF_BIRTH", "MINOR_UNDER_14"), 500,
          {18}, SCC),
-    # --- exclusive scenarios: trial-subject data exported for pharmacovigilance is not item 7's
-    Case("trial-data-in-pv", JS, "pharmacovigilance", "trial-subject", TRIAL, 60_000, {13}, SA),
-    Case("hcp-data-in-liaison", JS, "medical-business-liaison", "hcp", HCP, 300_000, {20}, SCC),
+    # --- exclusive scenarios: trial-subject data exported for pharmacovigilance is not item 7's; the catch-alls
+    # 「除第7、8、9、10、11、12涉及场景以外的其他场景」 are decided by scenario, and 药物警戒 is item 8's: no item
+    # takes the data, which a person must confirm (manual review), not exit 20 as the old subject-based reading had
+    Case("trial-data-in-pv", JS, "pharmacovigilance", "trial-subject", TRIAL, 60_000, set(), OUT, review={13}),
+    Case("hcp-data-in-liaison", JS, "medical-business-liaison", "hcp", HCP, 300_000, set(), OUT, review={13, 20}),
     # --- catch-alls 13 / 20 in other scenarios
     Case("other-general-99999", JS, "other", None, HCP, 99_999, set(), OUT),
     Case("other-general-100000", JS, "other", None, HCP, 100_000, {20}, SCC),
@@ -97,8 +99,9 @@ CASES = [
     Case("other-sensitive-10000", JS, "other", None, ("CN_RESIDENT_ID",), 10_000, {13}, SA),
     # no scenario: no exclusive item can be claimed, the catch-all applies
     Case("no-scenario", JS, None, None, PV, 20_000, {13}, SA),
-    # subject not given: the catch-all applies beside the scenario item (the cautious reading)
-    Case("pv-no-subject", JS, "pharmacovigilance", None, PV, 20_000, {13, 15}, SA),
+    # subject not given: the scenario's items decide on their evidence; catch-all 13 does not apply in 药物警戒
+    # (除第7、8、9、10、11、12涉及场景以外的其他场景 is decided by scenario)
+    Case("pv-no-subject", JS, "pharmacovigilance", None, PV, 20_000, {15}, SCC),
     # --- gene data → item 21, other lawful route, in every scenario
     Case("gene-500", JS, "clinical-trial", "trial-subject", ("DNA_SEQUENCE",), 500, {21}, OLR),
     Case("gene-with-trial-60000", JS, "drug-rd", "trial-subject", ("GENETIC_VARIANT", "DIAGNOSIS"), 60_000, {7, 21},
@@ -135,7 +138,7 @@ CASES = [
 ]
 
 
-def _findings(case: Case, rule):
+def _table(case: Case, rule):
     cols = []
     for e in case.entities:
         if e == "GEO_COORDINATE":
@@ -144,25 +147,24 @@ def _findings(case: Case, rule):
             cols.append(column(e.lower(), entity(e, 0.97)))
     t = table(case.table, *cols, rows=case.n)
     annotate_table(t, rule)
-    return findings_from_report(report(t))
+    return t
 
 
-def _persons(case: Case, findings) -> PersonCounts:
+def _findings(case: Case, rule):
+    return findings_from_report(report(_table(case, rule)))
+
+
+def _persons(case: Case, rule) -> PersonCounts:
+    """Declared (any, sensitive, general) numbers, or ``n`` persons each carrying every element of the table."""
     if case.counts is not None:
         return PersonCounts.of(*case.counts)
-    sensitive = findings.has_pi("sensitive")
-    pi = findings.has_pi()
-    this = case.n
-    return PersonCounts.of(
-        this if pi else 0, this if sensitive else 0, this if pi and not sensitive else 0,
-        prior_any=case.prior if pi else 0, prior_sensitive=case.prior if sensitive else 0,
-        prior_general=case.prior if pi and not sensitive else 0)
+    return persons_of(_table(case, rule), case.n, case.prior)
 
 
 def _run(case: Case, real_catalog):
-    findings = _findings(case, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
-    return evaluate(findings, catalog=real_catalog, lists=[case.lst], scenario=case.scenario, subject=case.subject,
-                    persons=_persons(case, findings))
+    rule = real_catalog.reference_rule("jiangsu-2025-reference-rule")
+    return evaluate(_findings(case, rule), catalog=real_catalog, lists=[case.lst], scenario=case.scenario,
+                    subject=case.subject, persons=_persons(case, rule))
 
 
 def test_enough_cases():
@@ -195,8 +197,8 @@ def test_reason_quotes_the_item_and_the_band(real_catalog):
     h = _by_item(_run(_case("trial-10000"), real_catalog))[14]
     assert "1万人以上且不满5万人的受试者个人基本资料、诊疗和健康生理信息" in h["reason"]
     assert "仅限于：临床试验、药物研发场景" in h["reason"]
-    assert "10,000 persons (10,000 in this export + 0 earlier this year, 自当年1月1日起累计): within ≥ 10,000 and < 50,000 " \
-           "「1万人以上且不满5万人」" in h["reason"]
+    assert ("10,000 persons (10,000 in this export + 0 earlier this year in exports of 受试者 in 临床试验/药物研发, "
+            "自当年1月1日起累计): within ≥ 10,000 and < 50,000 「1万人以上且不满5万人」") in h["reason"]
     assert "按照“卫生健康数据级别确定规则表”" in h["reason"]  # the carve-out a scan cannot check is named
     assert h["persons"] == {"this_export": 10_000, "prior_this_year": 0, "total": 10_000}
 
@@ -253,9 +255,9 @@ def test_manual_review_for_undefined_scale(real_catalog):
 
 def test_several_lists_take_the_strictest_route(real_catalog):
     case = _case("gene-500")
-    findings = _findings(case, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
-    ev = evaluate(findings, catalog=real_catalog, lists=[JS, "multisector-2025-pharma"], scenario="clinical-trial",
-                  subject="trial-subject", persons=_persons(case, findings))
+    rule = real_catalog.reference_rule("jiangsu-2025-reference-rule")
+    ev = evaluate(_findings(case, rule), catalog=real_catalog, lists=[JS, "multisector-2025-pharma"],
+                  scenario="clinical-trial", subject="trial-subject", persons=_persons(case, rule))
     assert [x["id"] for x in ev.lists] == [JS, "multisector-2025-pharma"]
     assert ev.route == OLR and {h["list"] for h in ev.hits} == {JS, "multisector-2025-pharma"}
     assert all(len(x["sha256"]) == 64 for x in ev.lists)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from catalog import PersonCounts, evaluate, findings_from_report
+from catalog import evaluate, findings_from_report
 from catalog.mapping import annotate_table
-from tests.catalog.builders import column, entity, report, table
+from tests.catalog.builders import column, entity, persons_of, report, table
 
 DEV, PHARMA, BANK = "multisector-2025-medical-devices", "multisector-2025-pharma", "multisector-2025-banking"
 AI, AUTO, AVIA = "multisector-2025-ai-training-data", "multisector-2025-automotive", "multisector-2025-civil-aviation"
@@ -140,10 +140,11 @@ CASES = [
       {10}, SCC),
     C("trade-10-contacts-499999", TRADE, "supplier-management", "supplier-contact", CUSTOMER_GENERAL, 499_999, set(),
       OUT),
-    # --- Jiangsu 11 / 13: 患者…不包括患者的真实姓名和联系方式 → with real names it falls to catch-all 13;
+    # --- Jiangsu 11 / 13: 患者…不包括患者的真实姓名和联系方式 → with real names it falls to catch-all 13 (and 20:
+    # the general PI of 100,000 persons — their names — is 10万人以上且不满100万人的个人信息（不含敏感个人信息）);
     # item 1 (一定规模以上…, 10 万人以上的…血液检测…诊疗数据) is met by the lab results of 100,000 persons
     C("js-1-11-13-names-excluded-after-sales", JS, "device-after-sales", "patient",
-      ("LAB_RESULT", "CN_PERSON_NAME"), 100_000, {1, 13}, SA),
+      ("LAB_RESULT", "CN_PERSON_NAME"), 100_000, {1, 13, 20}, SA),
     C("js-11-13-names-excluded-after-sales-99999", JS, "device-after-sales", "patient",
       ("LAB_RESULT", "CN_PERSON_NAME"), 99_999, {13}, SA),
     # --- Jiangsu 20: 不满1万人的敏感个人信息 — but a drug *product catalogue* holds no personal information
@@ -153,7 +154,7 @@ CASES = [
 ]
 
 
-def _findings(case: Case, rule):
+def _table(case: Case, rule):
     cols = []
     for e in case.entities:
         ent = entity(e, 1.0, case.precision if e == "GEO_COORDINATE" else None)
@@ -162,21 +163,14 @@ def _findings(case: Case, rule):
         cols.append(column(e.lower(), ent))
     t = table(case.table, *cols, rows=case.n)
     annotate_table(t, rule)
-    return findings_from_report(report(t))
-
-
-def _persons(case: Case, findings) -> PersonCounts:
-    sens, pi = findings.has_pi("sensitive"), findings.has_pi()
-    n, p = case.n, case.prior
-    return PersonCounts.of(n if pi else 0, n if sens else 0, n if pi and not sens else 0,
-                           prior_any=p if pi else 0, prior_sensitive=p if sens else 0,
-                           prior_general=p if pi and not sens else 0)
+    return t
 
 
 def run(case: Case, catalog):
-    findings = _findings(case, catalog.reference_rule("jiangsu-2025-reference-rule"))
-    return evaluate(findings, catalog=catalog, lists=[case.lst], scenario=case.scenario, subject=case.subject,
-                    persons=_persons(case, findings), modality=case.modality)
+    """``n`` persons in this export and ``prior`` earlier this year, each carrying every element the table holds."""
+    t = _table(case, catalog.reference_rule("jiangsu-2025-reference-rule"))
+    return evaluate(findings_from_report(report(t)), catalog=catalog, lists=[case.lst], scenario=case.scenario,
+                    subject=case.subject, persons=persons_of(t, case.n, case.prior), modality=case.modality)
 
 
 def test_at_least_forty_distinct_cases():
@@ -210,9 +204,10 @@ def test_scoped_threshold_is_explained(real_catalog):
     ev = run(_case("dev-2-9-diagnosis-20000-not-the-biometric-band"), real_catalog)
     why = _why(ev, 2)
     assert "「1万人以上的特定领域、特定群体、特定区域的生物特征数据」 is for BIOMETRIC" in why and "not applied" in why
-    assert "20,000 persons: outside ≥ 100,000" in why
+    assert "20,000 persons with DIAGNOSIS, ICD10_CODE, LAB_RESULT, MEDICAL_RECORD_NO, MEDICATION, SPECIAL_DISEASE: " \
+           "outside ≥ 100,000" in why
     hit = _by_item(run(_case("dev-2-biometric-10000"), real_catalog))[2]
-    assert "within ≥ 10,000 (for BIOMETRIC 「涉及1万人的生物特征数据" in hit["reason"]
+    assert "10,000 persons with BIOMETRIC: within ≥ 10,000 (for 「涉及1万人的生物特征数据" in hit["reason"]
 
 
 def _by_item(ev):
