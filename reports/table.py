@@ -2,8 +2,13 @@
 
 One block per source, one line per table, and under it one line per column
 with findings: entity types with score and match ratio, PI class, categories
-(Chinese name beside English), and masked evidence.  Only masked evidence from
-the report is shown; this renderer never sees raw values.
+(Chinese name beside English), and masked evidence; with negative lists, the
+items hit and the route they need.  Only masked evidence from the report is
+shown; this renderer never sees raw values.
+
+Lines are cut to ``max_width`` (with "…") only when the caller gives one — the
+CLI gives the terminal's width when stdout is a terminal; the ``table`` format
+written to a file keeps every name and reason whole.
 """
 
 from __future__ import annotations
@@ -33,16 +38,21 @@ def _categories(col: dict[str, Any]) -> str:
     return "; ".join(f"{c['code']} {c['name']} ({c.get('name_en', '')})" for c in col.get("categories", []))
 
 
-def render_table(report: dict[str, Any], *, max_width: int = 160, persons: bool = True) -> str:
-    """Render the report as text for a terminal.
+def render_table(
+    report: dict[str, Any], *, max_width: int | None = None, persons: bool = True, route: bool = True
+) -> str:
+    """Render the report as text for a terminal (cut to ``max_width`` columns; ``None``: nothing cut).
 
     A ``chujing check`` decision (a dict holding the scan under ``"scan"``) is
     shown as its route, persons and items, then the scan below it.
-    ``persons=False`` leaves out the scan's person figure (a check shows its own).
+    ``persons=False`` leaves out the scan's person figure and ``route=False`` its
+    route line (a check shows its own).
     """
     inner = report.get("scan")
     if isinstance(inner, dict) and "tables" in inner:
-        return _check_lines(report, max_width) + render_table(inner, max_width=max_width, persons=False)
+        return _check_lines(report, max_width) + render_table(
+            inner, max_width=max_width, persons=False, route=False
+        )
     s = report.get("summary", {})
     lines = [
         f"chujing {report['tool']['version']} — {s.get('sources', 0)} source(s), {s.get('tables', 0)} table(s)"
@@ -68,11 +78,38 @@ def render_table(report: dict[str, Any], *, max_width: int = 160, persons: bool 
         lines.append("")
         lines.append("Negative-list items (出境负面清单条目):")
         for h in hits:
-            lines.append(f"  {h['list']} item {h['item']}: {h['route']} — {truncate(h.get('reason', ''), max_width - 30)}")
+            lines.append(f"  {h['list']} item {h['item']}: {h['route']} — {truncate(h.get('reason', ''), _less(max_width, 30))}")
+    if route and isinstance(lists, dict) and lists.get("route"):
+        lines += ["", *_route_lines(lists)]
     return "\n".join(lines) + "\n"
 
 
-def _table_lines(t: dict[str, Any], max_width: int) -> list[str]:
+def _less(max_width: int | None, used: int, least: int = 20) -> int | None:
+    """Columns left after ``used`` of them (at least ``least``), or ``None`` when nothing is cut."""
+    return None if max_width is None else max(least, max_width - used)
+
+
+def _route_lines(evaluation: dict[str, Any]) -> list[str]:
+    """The route the lists' evaluation needs, as ``chujing check`` would exit with it, and on what basis.
+
+    A scan may estimate persons from row counts (an upper bound) and knows nothing
+    of earlier exports; ``chujing check`` counts distinct persons and adds the
+    ledger's, so its route can differ either way.
+    """
+    from reports.view import route_label
+
+    lines = [f"Route 出境路径: {route_label(evaluation['route'])} — exit {evaluation.get('exit_status')} "
+             "(chujing check's status for this route)"]
+    if evaluation.get("persons_basis") == "row_count_upper_bound":
+        lines.append("  decided on persons estimated from row counts; chujing check counts distinct persons "
+                     "and adds earlier exports this year")
+    review = evaluation.get("manual_review") or []
+    if review:
+        lines.append(f"  {len(review)} item(s) need manual review 需人工判断 (see the report)")
+    return lines
+
+
+def _table_lines(t: dict[str, Any], max_width: int | None) -> list[str]:
     name = f"{t['schema']}.{t['table']}" if t.get("schema") else t["table"]
     if t["status"] != "ok":
         return [f"  {name}  [ERROR] {t.get('error') or ''}"]
@@ -81,7 +118,8 @@ def _table_lines(t: dict[str, Any], max_width: int) -> list[str]:
     if not cols:
         out.append("    no personal information found in the sample")
         return out
-    w = min(28, max(width(c["name"]) for c in cols))
+    w = max(width(c["name"]) for c in cols)
+    w = w if max_width is None else min(28, w)
     for c in cols:
         head = f"    {pad(truncate(c['name'], w), w)}  "
         body = _entities(c)
@@ -93,7 +131,7 @@ def _table_lines(t: dict[str, Any], max_width: int) -> list[str]:
         ev = c["entities"][0].get("evidence") or []
         if ev:
             body += f" | e.g. {', '.join(ev[:2])}"
-        out.append(head + truncate(body, max(20, max_width - width(head))))
+        out.append(head + truncate(body, _less(max_width, width(head))))
     return out
 
 
@@ -104,18 +142,18 @@ def _persons_line(report: dict[str, Any]) -> str:
     return f"Persons 涉及人数: {persons_shown(report).sentence()}"
 
 
-def _check_lines(check: dict[str, Any], max_width: int) -> str:
+def _check_lines(check: dict[str, Any], max_width: int | None) -> str:
     from reports.view import important_data_candidates, route_label
 
     items = [i for i in check.get("items") or [] if isinstance(i, dict)]
     lines = [f"Route 出境路径: {route_label(check.get('route'))}", _persons_line(check)]
     for h in items:
         lines.append(f"  {h.get('list')} item {h.get('item')}: {h.get('route')} — "
-                     f"{truncate(str(h.get('reason', '')), max(20, max_width - 40))}")
+                     f"{truncate(str(h.get('reason', '')), _less(max_width, 40))}")
     entries = important_data_candidates(check)
     if entries:
         lines.append(f"Candidate important data 候选重要数据: {len(entries)}")
         for c in entries:
             text = c.get("reason") or c.get("name") or str(c) if isinstance(c, dict) else str(c)
-            lines.append(f"  {truncate(str(text), max_width - 4)}")
+            lines.append(f"  {truncate(str(text), _less(max_width, 4))}")
     return "\n".join(lines) + "\n\n"

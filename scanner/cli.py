@@ -20,6 +20,7 @@ from reports.cli import diff_command, spotcheck_command, verify_report_command
 from reports.integrity import IntegrityError, load_sign_key, seal
 from reports.renderers import FORMATS, RENDERERS, write_report
 from reports.table import render_table
+from reports.text_width import terminal_width
 from scanner import __version__
 from scanner.cli_options import (
     configure_logging,
@@ -80,8 +81,10 @@ def emit(report: dict, fmt: str, output: str | None, quiet: bool, sign_key: byte
     if output:
         write_report(report, fmt, output)
         if not quiet:
-            click.echo(render_table(report), nl=False)
+            click.echo(render_table(report, max_width=terminal_width()), nl=False)
             click.echo(f"report written to {output}")
+    elif fmt == "table" and not quiet:  # at a terminal, cut to its width; piped, whole
+        click.echo(render_table(report, max_width=terminal_width()), nl=False)
     elif fmt == "json" or not quiet:
         click.echo(RENDERERS[fmt].render(report).decode("utf-8"), nl=False)
 
@@ -199,7 +202,7 @@ def demo_command(target: str, seed: int, quiet: bool, debug: bool) -> None:
     finally:
         observer.close()
     if not quiet:
-        click.echo(render_table(result.report), nl=False)
+        click.echo(render_table(result.report, max_width=terminal_width()), nl=False)
         click.echo("")
         for path in result.outputs:
             click.echo(f"wrote {path}")
