@@ -40,12 +40,28 @@ UNNAMED_JURISDICTION = "unnamed-ftz"
 #: Exit status of a command that could not do its job (``validate`` finding problems exits 1).
 EXIT_ERROR = 2
 
-_format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-                              show_default=True, help="Human-readable table or JSON.")
-_output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-                              help="Write to FILE (atomically) instead of standard output.")
-_catalog_option = click.option("--catalog", "catalog_dirs", multiple=True, type=click.Path(file_okay=False),
-                               help="Also load the catalogue files in DIR (repeatable), e.g. another FTZ's list.")
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Human-readable table or JSON.",
+)
+_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to FILE (atomically) instead of standard output.",
+)
+_catalog_option = click.option(
+    "--catalog",
+    "catalog_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Also load the catalogue files in DIR (repeatable), e.g. another FTZ's list.",
+)
 
 
 @click.group(name="catalog")
@@ -121,9 +137,16 @@ def _chunks(text: str) -> Iterable[str]:
 
 def _summary(d: LoadedDocument) -> dict[str, Any]:
     doc = d.doc
-    out: dict[str, Any] = {"id": d.id, "kind": d.kind, "title": doc.title, "title_en": doc.title_en,
-                           "version": d.version, "jurisdiction": doc.jurisdiction, "sha256": d.sha256,
-                           "source": "built-in" if d.builtin else d.path}
+    out: dict[str, Any] = {
+        "id": d.id,
+        "kind": d.kind,
+        "title": doc.title,
+        "title_en": doc.title_en,
+        "version": d.version,
+        "jurisdiction": doc.jurisdiction,
+        "sha256": d.sha256,
+        "source": "built-in" if d.builtin else d.path,
+    }
     if isinstance(doc, NegativeList):
         out.update(items=len(doc.items), sector=doc.sector)
     else:
@@ -145,11 +168,15 @@ def list_cmd(fmt: str, output: str | None, catalog_dirs: tuple[str, ...]) -> Non
     lines = [f"{pad('ID', idw)}  {pad('KIND', 14)}  {'ITEMS':>5}  {pad('VERSION', 7)}  SHA256"]
     total = _term_width()
     for r in rows:
-        lines.append(f"{pad(r['id'], idw)}  {pad(KIND_NAMES[r['kind']], 14)}  {r['items']:>5}  "
-                     f"{pad(r['version'], 7)}  {r['sha256'][:12]}")
+        lines.append(
+            f"{pad(r['id'], idw)}  {pad(KIND_NAMES[r['kind']], 14)}  {r['items']:>5}  "
+            f"{pad(r['version'], 7)}  {r['sha256'][:12]}"
+        )
         lines += _wrap(r["title"], 2, total) + _wrap(r["title_en"], 2, total)
     lines.append("")
-    lines.append(f"{len(rows)} document(s). ITEMS: a list's items; a reference rule's sub-categories (二级类别).")
+    lines.append(
+        f"{len(rows)} document(s). ITEMS: a list's items; a reference rule's sub-categories (二级类别)."
+    )
     _emit("\n".join(lines) + "\n", output)
 
 
@@ -165,12 +192,19 @@ def show_cmd(doc_id: str, fmt: str, output: str | None, catalog_dirs: tuple[str,
     """Show one list (every item) or reference rule (every category)."""
     catalog = _load(catalog_dirs)
     if doc_id not in catalog:
-        _fail([f"unknown catalogue id '{doc_id}'{did_you_mean(doc_id, catalog.ids())} "
-               "(chujing catalog list shows the ids)"])
+        _fail(
+            [
+                f"unknown catalogue id '{doc_id}'{did_you_mean(doc_id, catalog.ids())} "
+                "(chujing catalog list shows the ids)"
+            ]
+        )
     d = catalog.get(doc_id)
     if fmt == "json":
-        data = {"sha256": d.sha256, "source": "built-in" if d.builtin else d.path,
-                **d.doc.model_dump(mode="json", by_alias=True)}
+        data = {
+            "sha256": d.sha256,
+            "source": "built-in" if d.builtin else d.path,
+            **d.doc.model_dump(mode="json", by_alias=True),
+        }
         _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
         return
     total = _term_width()
@@ -204,15 +238,27 @@ def _source_line(doc: NegativeList | ReferenceRule) -> str:
         en = getattr(doc, "measures_title_en", None)
         return f"Source: annex to 《{measures}》" + (f" ({' '.join(en.split())})" if en else "") + f", {date}"
     if doc.jurisdiction == UNNAMED_JURISDICTION:  # the title is only a section heading of the text
-        return f"Source: section 《{doc.title}》 of a multi-sector negative list whose text names neither its " \
-               f"title nor its region, {date}"
+        return (
+            f"Source: section 《{doc.title}》 of a multi-sector negative list whose text names neither its "
+            f"title nor its region, {date}"
+        )
     return f"Source: 《{doc.title}》, {date}"
 
 
 def _threshold_words(th: Threshold) -> str:
-    kind = {"any": "persons", "sensitive": "persons with sensitive PI", "general": "persons with only general PI"}
-    band = " and ".join(x for x in (f"≥ {th.min:,}" if th.min is not None else "",
-                                     f"< {th.below:,}" if th.below is not None else "") if x)
+    kind = {
+        "any": "persons",
+        "sensitive": "persons with sensitive PI",
+        "general": "persons with only general PI",
+    }
+    band = " and ".join(
+        x
+        for x in (
+            f"≥ {th.min:,}" if th.min is not None else "",
+            f"< {th.below:,}" if th.below is not None else "",
+        )
+        if x
+    )
     mods = f" [{', '.join(th.modalities)}]" if th.modalities else ""
     return f"{kind[th.pi]} {band}{mods}  「{th.source_text}」"
 
@@ -223,8 +269,11 @@ def _item_lines(it: Item, vocab: Vocabulary, total: int) -> list[str]:
     sc = it.scenarios
     if sc.mode in ("exclusive", "open"):
         where = ", ".join(vocab.scenario_label(s) for s in sc.ids)
-        lines += _wrap(f"Scenarios ({'only' if sc.mode == 'exclusive' else 'including, not limited to'}): {where}",
-                       5, total)
+        lines += _wrap(
+            f"Scenarios ({'only' if sc.mode == 'exclusive' else 'including, not limited to'}): {where}",
+            5,
+            total,
+        )
     elif sc.mode == "all":
         lines.append("     Scenarios: all (所有场景)")
     else:
@@ -233,20 +282,31 @@ def _item_lines(it: Item, vocab: Vocabulary, total: int) -> list[str]:
         lines += _wrap(f"「{sc.source_text}」", 7, total)
     if it.subjects:
         lines += _wrap("Subjects: " + ", ".join(vocab.subject_label(s) for s in it.subjects), 5, total)
-    counting = " (counted cumulatively from 1 January, 自当年1月1日起累计)" if it.counting == "cumulative_calendar_year" else ""
+    counting = (
+        " (counted cumulatively from 1 January, 自当年1月1日起累计)"
+        if it.counting == "cumulative_calendar_year"
+        else ""
+    )
     for i, th in enumerate(it.thresholds):
         lead = "Thresholds: " if i == 0 else "        or  "
-        lines += _wrap(lead + _threshold_words(th) + (counting if i == len(it.thresholds) - 1 else ""), 5, total)
+        lines += _wrap(
+            lead + _threshold_words(th) + (counting if i == len(it.thresholds) - 1 else ""), 5, total
+        )
     for ind in it.evidence.indicative:
         lines += _wrap(f"Scale named in the text ({ind.measure}): 「{ind.source_text}」", 5, total)
     ev = it.evidence
     if ev.entities or ev.categories:
         parts = ([", ".join(ev.entities)] if ev.entities else []) + (
-            [f"sub-categories {', '.join(ev.categories)}"] if ev.categories else [])
+            [f"sub-categories {', '.join(ev.categories)}"] if ev.categories else []
+        )
         lines += _wrap(f"Evidence in a scan: {'; '.join(parts)}", 5, total)
     for ex in it.elements.excluded:
-        lines += _wrap(f"Excludes {ex.id}: 「{ex.source_text}」" + (f" ({', '.join(ex.entities)})" if ex.entities else ""),
-                       5, total)
+        lines += _wrap(
+            f"Excludes {ex.id}: 「{ex.source_text}」"
+            + (f" ({', '.join(ex.entities)})" if ex.entities else ""),
+            5,
+            total,
+        )
     for cond in it.elements.exclusion_conditions:
         lines += _wrap(f"Carve-out: 「{cond}」", 5, total)
     if it.parameters:

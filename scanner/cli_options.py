@@ -31,17 +31,42 @@ MODALITIES = ("text", "image", "audio", "video")
 def s3_options(fn):  # noqa: ANN001, ANN201 - click decorator
     """Options of s3:// sources (AWS S3, MinIO, Alibaba OSS, Tencent COS, Huawei OBS)."""
     opts = [
-        click.option("--profile", default=None, help="S3: AWS profile from ~/.aws (default: the credential chain)."),
-        click.option("--endpoint-url", default=None, metavar="URL",
-                     help="S3: endpoint of an S3-compatible store (MinIO, OSS, COS, OBS)."),
+        click.option(
+            "--profile", default=None, help="S3: AWS profile from ~/.aws (default: the credential chain)."
+        ),
+        click.option(
+            "--endpoint-url",
+            default=None,
+            metavar="URL",
+            help="S3: endpoint of an S3-compatible store (MinIO, OSS, COS, OBS).",
+        ),
         click.option("--region", default=None, help="S3: region name."),
-        click.option("--addressing-style", type=click.Choice(["auto", "path", "virtual"]), default=None,
-                     help="S3: path style for MinIO; virtual-host style for OSS and COS."),
-        click.option("--max-objects", type=click.IntRange(1), default=1000, show_default=True,
-                     help="S3: at most this many objects per prefix (and files per dataset)."),
-        click.option("--object-sampling", type=click.Choice(["newest", "random", "all"]), default="newest",
-                     show_default=True, help="S3: which objects when a prefix holds more than --max-objects."),
-        click.option("--key-include", multiple=True, metavar="GLOB", help="S3: only keys matching GLOB (relative to the prefix)."),
+        click.option(
+            "--addressing-style",
+            type=click.Choice(["auto", "path", "virtual"]),
+            default=None,
+            help="S3: path style for MinIO; virtual-host style for OSS and COS.",
+        ),
+        click.option(
+            "--max-objects",
+            type=click.IntRange(1),
+            default=1000,
+            show_default=True,
+            help="S3: at most this many objects per prefix (and files per dataset).",
+        ),
+        click.option(
+            "--object-sampling",
+            type=click.Choice(["newest", "random", "all"]),
+            default="newest",
+            show_default=True,
+            help="S3: which objects when a prefix holds more than --max-objects.",
+        ),
+        click.option(
+            "--key-include",
+            multiple=True,
+            metavar="GLOB",
+            help="S3: only keys matching GLOB (relative to the prefix).",
+        ),
         click.option("--key-exclude", multiple=True, metavar="GLOB", help="S3: skip keys matching GLOB."),
     ]
     for opt in reversed(opts):

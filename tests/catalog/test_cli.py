@@ -115,13 +115,18 @@ def test_show_names_the_published_text_by_title_and_date_not_the_seed_file(real_
     for d in real_catalog:
         assert d.doc.provenance.seed not in _run("show", d.id).output
     js = header("jiangsu-2025-biopharma")
-    assert "Source: 《中国（江苏）自由贸易试验区数据出境管理清单（负面清单）（2025版）医药行业》, 2025 edition" in js
+    assert (
+        "Source: 《中国（江苏）自由贸易试验区数据出境管理清单（负面清单）（2025版）医药行业》, 2025 edition"
+        in js
+    )
     rule = header("jiangsu-2025-reference-rule")
     assert "Source: annex to 《中国（江苏）自由贸易试验区数据出境负面清单管理办法（试行）》" in rule
     assert rule.endswith("2025 edition")
     assert header("shanghai-reference-rule").endswith(", undated")
-    assert "Source: section 《汽车》 of a multi-sector negative list whose text names neither its title nor its " \
-           "region, 2025 edition" in header("multisector-2025-automotive")
+    assert (
+        "Source: section 《汽车》 of a multi-sector negative list whose text names neither its title nor its "
+        "region, 2025 edition" in header("multisector-2025-automotive")
+    )
 
 
 def test_validate_ok():
@@ -140,8 +145,10 @@ def test_validate_reports_one_line_per_problem(tmp_path):
     r = _run("validate", str(bad), str(MINI / "mini-list.yaml"))
     assert r.exit_code == 1
     lines = r.output.splitlines()
-    assert f"{bad}: item 8: thresholds[0].min: Input should be a valid integer, unable to parse string as an " \
-           "integer" in lines
+    assert (
+        f"{bad}: item 8: thresholds[0].min: Input should be a valid integer, unable to parse string as an "
+        "integer" in lines
+    )
     assert any(x.startswith("ok: ") and "mini-list" in x for x in lines)
     assert "1 problem(s) in 1 of 2 file(s)" in lines
 
@@ -153,7 +160,9 @@ def test_validate_cross_checks_and_needs_a_file(tmp_path):
     data["items"][0]["links"] = [{"item": 12, "relation": "upper_band_of"}]
     bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     r = _run("validate", str(bad))
-    assert r.exit_code == 1 and f"{bad}: item 1: links[0].item: 12 is not another item of this list" in r.output
+    assert (
+        r.exit_code == 1 and f"{bad}: item 1: links[0].item: 12 is not another item of this list" in r.output
+    )
     assert _run("validate").exit_code == 2  # click: missing argument
 
 
