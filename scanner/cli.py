@@ -142,7 +142,8 @@ def main() -> None:
 @click.option("--list", "lists", multiple=True, metavar="ID",
               help="Negative list(s) to evaluate findings against, e.g. jiangsu-2025-biopharma; repeatable.")
 @click.option("--scenario", default=None, metavar="ID",
-              help="Export scenario for list evaluation, e.g. clinical-trial (see `chujing catalog show`).")
+              help="Export scenario for list evaluation: one the lists name, e.g. clinical-trial "
+                   "(`chujing catalog show LIST`), or other for none of them.")
 @click.option("--subject", default=None, metavar="ID", help="Whose data it is, e.g. trial-subject, patient.")
 @modality_option
 @click.option("--reference-rule", default="jiangsu-2025-reference-rule", show_default=True, metavar="ID",

@@ -63,7 +63,8 @@ def _export_options(f: Callable) -> Callable:
             "--scenario",
             required=True,
             metavar="S",
-            help="Business scenario of the export, e.g. clinical-trial (chujing catalog show LIST).",
+            help="Business scenario of the export: one the lists name, e.g. clinical-trial "
+            "(chujing catalog show LIST), or other for none of them.",
         ),
         click.option(
             "--subject",
