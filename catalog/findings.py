@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.mapping import load_mapping, not_personal_reason
+from catalog.trajectories import Trajectory, trajectories_from_report
 
 #: Technology-catalogue codes (《中国禁止出口限制出口技术目录》): six digits, J (prohibited) or X (restricted).
 EXPORT_CONTROL_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6}[JX])(?![0-9A-Za-z])")
@@ -272,11 +273,15 @@ def table_signature(t: dict[str, Any]) -> Signature:
 
 
 def persons_from_report(report: dict[str, Any]) -> PersonCounts:
-    """Estimate persons from an annotated scan: per matching kind, the largest row count among tables.
+    """Bound persons from an annotated scan: the rows of the tables holding PI, added up per signature.
 
-    A scan sees tables, not people: it assumes one row per person and the same
-    people across tables, and says so (``persons_basis: row_count_upper_bound``).
-    A table whose row count is unknown counts its sampled rows.
+    A scan sees tables, not people.  Taking one row per person and no person in
+    two tables gives an upper bound — the only figure a scan can state without
+    counting that a gate may rely on (the largest table alone would be an
+    estimate that under-counts whenever tables hold different persons).  It says
+    so (``persons_basis: row_count_upper_bound``); ``chujing check`` counts the
+    distinct persons instead.  A table whose row count is unknown counts its
+    sampled rows.
     """
     groups: dict[Signature, int] = {}
     for t in report.get("tables", []):
@@ -287,8 +292,8 @@ def persons_from_report(report: dict[str, Any]) -> PersonCounts:
             continue
         rows = t.get("row_count")
         n = int(rows) if rows is not None else int(t.get("sampled_rows") or 0)
-        groups[sig] = max(groups.get(sig, 0), n)
-    return PersonCounts(groups, basis="row_count_upper_bound", upper_bound=True)
+        groups[sig] = groups.get(sig, 0) + n
+    return PersonCounts(groups, basis="row_count_upper_bound")
 
 
 # --- findings -----------------------------------------------------------------------------------------
@@ -332,6 +337,8 @@ class Findings:
     entities: dict[str, list[EntityHit]] = field(default_factory=dict)
     categories: list[CategoryHit] = field(default_factory=list)
     export_control_codes: dict[str, list[str]] = field(default_factory=dict)  # code -> where it was seen
+    #: Tables with coordinates: devices, decimals, reporting interval, area (scanner.trajectory_profile).
+    trajectories: list[Trajectory] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -339,11 +346,12 @@ class Findings:
         hits: Iterable[EntityHit],
         categories: Iterable[CategoryHit] = (),
         export_control_codes: dict[str, list[str]] | None = None,
+        trajectories: Iterable[Trajectory] = (),
     ) -> Findings:
         ents: dict[str, list[EntityHit]] = {}
         for h in hits:
             ents.setdefault(h.type, []).append(h)
-        return cls(ents, list(categories), dict(export_control_codes or {}))
+        return cls(ents, list(categories), dict(export_control_codes or {}), list(trajectories))
 
     def hits(self, etype: str) -> list[EntityHit]:
         return [h for h in self.entities.get(etype, []) if not h.supporting_only]
@@ -408,4 +416,4 @@ def findings_from_report(report: dict[str, Any]) -> Findings:
                 )
             for cat in c.get("categories", []):
                 cats.append(CategoryHit(cat["rule"], str(cat["code"]), cat.get("name", ""), tname, cname))
-    return Findings.of(hits, cats, codes)
+    return Findings.of(hits, cats, codes, trajectories_from_report(report))

@@ -6,8 +6,8 @@ could send a reader down two routes.  :func:`person_figure` builds the number
 once; the scanner stores it as ``report["persons"]`` and every renderer reads
 that object instead of adding up rows of its own::
 
-    {"count": 5000, "sensitive": 5000, "general": 5000, "basis": "row_count_upper_bound",
-     "derivation": "largest row count among the 6 tables holding PI (telematics_vans, 5,000 rows); ...",
+    {"count": 10200, "sensitive": 8700, "general": 10200, "basis": "row_count_upper_bound",
+     "derivation": "sum of the row counts of the 6 tables holding PI; an upper bound ...",
      "tables": 6}
 
 ``basis`` is one of
@@ -15,11 +15,12 @@ that object instead of adding up rows of its own::
 * ``distinct_persons`` — persons counted exactly: the caller passes a count
   de-duplicated across tables (:class:`ExactCount`, from the person counter and
   the ledger), or the only table holding PI carries a keyed tally;
-* ``row_count_upper_bound`` — a scan sees tables, not people: the largest row
-  count among the tables holding PI, assuming one row per person and the same
-  persons in every table (the estimate the negative-list evaluation uses, from
+* ``row_count_upper_bound`` — a scan sees tables, not people: the sum of the
+  row counts of the tables holding PI, which no number of distinct persons can
+  exceed (one row per person at most, no person in two tables); the bound the
+  negative-list evaluation of a scan uses, from
   :func:`catalog.findings.persons_from_report`, so the figure and the route
-  never disagree);
+  never disagree;
 * ``none`` — no table that was read holds PI.
 
 ``sensitive`` counts persons with sensitive PI and ``general`` persons with
@@ -157,13 +158,14 @@ def person_figure(
             1,
         )
     est = persons_from_report(report)
-    largest = max(held, key=lambda t: _rows(t)[0])
-    rows, sampled = _rows(largest)
-    what = "sampled rows, its row count being unknown" if sampled else "rows"
+    sampled = [_name(t) for t in held if _rows(t)[1]]
     how = (
-        f"largest row count among the {len(held)} table(s) holding PI ({_name(largest)}, {rows:,} {what}); "
-        "assumes one row per person and the same persons in every table"
+        f"sum of the row counts of the {len(held)} table(s) holding PI: an upper bound (no more persons than "
+        "rows; persons who appear in several tables or rows are counted each time — chujing check counts "
+        "distinct persons)"
     )
+    if sampled:
+        how += f"; sampled rows stand for the unknown row counts of {', '.join(sampled)}"
     if len(held) > 1 and all((_tally_for(t, tallies) or {}).get("basis") == _DISTINCT_TALLY for t in held):
         how += "; each table's persons were counted exactly, but not de-duplicated across tables"
     return _figure(

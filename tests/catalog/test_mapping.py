@@ -121,20 +121,26 @@ def test_bank_cards_are_banking(real_catalog):
 
 
 def test_precision_six_decimals_is_sensitive_geographic_two_decimals_is_not(real_catalog):
-    # 6 decimals of a degree ≈ 0.11 m; 2 decimals ≈ 1.1 km
+    # 6 decimals of a degree ≈ 0.11 m: high-precision, a candidate for a person to confirm; 2 decimals ≈ 1.1 km
     cols = _annotate(real_catalog, table("stores", column("lat6", entity("GEO_COORDINATE", 1.0, 0.111)),
                                          column("lat2", entity("GEO_COORDINATE", 1.0, 1113.2))))
     assert cols["lat6"]["pi_class"] == "sensitive" and _codes(cols["lat6"]) == ["3"]
     assert cols["lat6"]["categories"][0]["reason"] == (
-        "GEO_COORDINATE resolves to 0.11 m (< 10 m, precision_m measured) in 100% of sampled values")
+        "GEO_COORDINATE resolves to 0.11 m (10 m or finer, precision_m measured) in 100% of sampled values; "
+        "candidate important data for a person to confirm (high-precision positions, ~0.11 m; no trajectory "
+        "profile: vehicles and area not measured)")
     assert cols["lat2"]["pi_class"] == "general" and cols["lat2"]["categories"] == []
-    assert "1,113.2 m (≥ 10 m)" in cols["lat2"]["pi_basis"]
+    assert "1,113.2 m (coarser than 10 m)" in cols["lat2"]["pi_basis"]
+    # the vehicle lists' reading is named where a coarse track is general PI only outside their items 12/14
+    assert "平面精度不优于10米(不含10米)的车辆行踪轨迹" in cols["lat2"]["pi_basis"]
 
 
-def test_precision_boundary_is_exclusive(real_catalog):
+def test_precision_boundary_10_m_is_fine(real_catalog):
+    """「平面精度不优于10米(不含10米)」 leaves 10 m itself out of the coarse tracks: 10 m is high-precision."""
     cols = _annotate(real_catalog, table("t", column("a", entity("GEO_COORDINATE", 1.0, 10.0)),
-                                         column("b", entity("GEO_COORDINATE", 1.0, 9.99))))
-    assert cols["a"]["pi_class"] == "general" and cols["b"]["pi_class"] == "sensitive"
+                                         column("b", entity("GEO_COORDINATE", 1.0, 10.01))))
+    assert cols["a"]["pi_class"] == "sensitive" and _codes(cols["a"]) == ["3"]
+    assert cols["b"]["pi_class"] == "general" and cols["b"]["categories"] == []
 
 
 def test_unmeasured_precision_is_treated_as_precise(real_catalog):
@@ -156,7 +162,8 @@ def test_precise_coordinates_with_vehicle_context_are_also_16(real_catalog, tnam
     lat = _annotate(real_catalog, t)["lat"]
     assert _codes(lat) == ["3", "16"]
     reason = lat["categories"][1]["reason"]
-    assert reason.startswith("GEO_COORDINATE resolves to 1.1 m (< 10 m, precision_m measured)") and why in reason
+    assert reason.startswith("GEO_COORDINATE resolves to 1.1 m (10 m or finer, precision_m measured)") and why in reason
+    assert "candidate important data for a person to confirm" in reason
 
 
 @pytest.mark.parametrize("tname", ["positions", "advance_payments", "relevant_sites", "shopping_cart"])
@@ -206,8 +213,9 @@ def test_annotate_report_with_lists_estimates_persons_from_row_counts(real_catal
                         scenario="pharmacovigilance", subject="patient")
     li = r["list_items"]
     assert li["persons_basis"] == "row_count_upper_bound"
-    assert li["persons"]["any"]["total"] == 300_000 and li["persons"]["sensitive"]["total"] == 120_000
-    assert li["persons"]["general"]["total"] == 300_000
+    # the bound adds the tables' rows (120,000 patients + 300,000 contacts): no more persons than rows
+    assert li["persons"]["any"]["total"] == 420_000 and li["persons"]["sensitive"]["total"] == 120_000
+    assert li["persons"]["general"]["total"] == 420_000
     assert r["catalog"]["lists"][0]["id"] == "jiangsu-2025-biopharma"
     assert len(r["catalog"]["lists"][0]["sha256"]) == 64
     # patients' real names: item 8's relief does not cover the data; the catch-all item 13 does

