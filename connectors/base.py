@@ -55,13 +55,13 @@ class TableInfo:
 
     ``name`` is what reports show: the table name for SQL (qualified with the
     schema when one was asked for), the file or dataset name without extension
-    for Parquet.  ``fingerprint`` holds what identifies this version of the data
+    for files (``workbook/sheet`` for a worksheet).  ``fingerprint`` holds what identifies this version of the data
     (file sizes, ETags, modification times) for evidence in reports.
     """
 
     name: str
     schema: str | None = None
-    kind: str = "table"  # table | view | file | dataset | object
+    kind: str = "table"  # table | view | file | dataset | object | sheet (of a workbook)
     comment: str | None = None
     fingerprint: dict[str, object] = field(default_factory=dict)
 
@@ -238,7 +238,8 @@ class Connector(abc.ABC):
     manage connections.  A connector is a context manager.
     """
 
-    #: ``sql`` | ``parquet`` | ``s3`` — written into the report's ``sources[].kind``.
+    #: ``sql`` | ``parquet`` | ``s3`` | ``files`` (local files of any format); reports label a source by
+    #: :func:`connectors.uri.source_kind`, which also says what a local path looks like (``csv`` …).
     kind: str = ""
 
     def __init__(self, uri: str) -> None:
