@@ -55,8 +55,9 @@ class TableInfo:
 
     ``name`` is what reports show: the table name for SQL (qualified with the
     schema when one was asked for), the file or dataset name without extension
-    for files (``workbook/sheet`` for a worksheet).  ``fingerprint`` holds what identifies this version of the data
-    (file sizes, ETags, modification times) for evidence in reports.
+    for files (``workbook/sheet`` for a worksheet).  ``fingerprint`` holds what
+    identifies this version of the data (file sizes, ETags, modification times)
+    for evidence in reports.
     """
 
     name: str
