@@ -28,9 +28,12 @@ item of every chosen list the evaluator asks, in the list's own terms:
 4. **Evidence** — the item's entities or sub-categories in the findings; for
    sensitive-PI items only sensitive findings count — sensitive by mapping.yaml's
    class or because the list defines the element as sensitive in the item's
-   scope (零售 items 2/5: 常用设备信息（仅MAC地址和设备序列号）) — and an item with a
-   ``trajectory_precision_m`` parameter counts coordinates only when finer than it
-   (平面精度不优于10米（不含10米）的车辆行踪轨迹).
+   scope (零售 items 2/5: 常用设备信息（仅MAC地址和设备序列号）).  Coordinates meet
+   an item's trajectory parameters (:mod:`catalog.trajectories`): 平面精度不优于10米
+   (不含10米)的车辆行踪轨迹 are the tracks *coarser* than 10 m (``trajectory_precision_m``),
+   tracks at 10 m or finer are high-precision data, a candidate for item 1
+   (``precise_track_at_most_m``), and trade-logistics item 1 tests its decimals,
+   precision and reporting interval on the tables' trajectory profiles.
 5. **Thresholds** — persons counted by a :class:`PersonQuery`: the threshold's
    PI kind (``general``: everyone whose general PI leaves; ``sensitive``: everyone
    with sensitive PI, the list's own definitions included), the data a scoped
@@ -94,6 +97,7 @@ from catalog.findings import (
 from catalog.loader import LIST_CATEGORY_RULE, Catalog
 from catalog.mapping import load_mapping
 from catalog.models import CatalogError, CountingRule, Item, NegativeList, SensitiveDefinition, Threshold
+from catalog.trajectories import coordinate_evidence, item_conditions, vehicle_scale
 
 ROUTE_RANK: dict[str, int] = {
     "outside": 0,
@@ -395,6 +399,9 @@ class _ListEvaluation:
                 return True, f"scenario {label} is listed in {quote}"
             if self._evidence(it).present:
                 return True, f"open item {quote}: it applies wherever its data appears"
+            gate = self._trajectory_gate(it)
+            if gate is not None and gate.review:
+                return True, f"open item {quote}: coordinates found, and whether they are its data was not measured"
             return False, f"item {it.item}: scenario not listed in {quote} and none of its data was found"
         # all_except
         return self._scenario_catch_all(it, sc.except_items, quote)
@@ -556,23 +563,23 @@ class _ListEvaluation:
         ev = it.evidence
         need = ev.pi if ev.pi != "any" else ("sensitive" if it.data_kind == "sensitive_personal_information" else "any")
         excluded = {e for x in it.elements.excluded for e in x.entities}
-        limit = it.parameters.get("trajectory_precision_m")
-        seen: list[str] = []
-        coarse: list[str] = []  # coordinates too coarse to be the item's trajectory, said in the not-hit reason
-        decisive = False
+        gate = self._trajectory_gate(it)
+        if gate is not None and not gate.present:
+            return gate
+        seen: list[str] = [gate.words] if gate is not None else []
+        coarse: list[str] = []  # coordinates that are not the item's data, said in the not-hit reason
+        decisive = gate is not None
         entries: list[dict[str, Any]] = []  # the other findings, as records (grouped in words below)
         for etype in ev.entities:
             if etype in excluded and it.data_kind == "important_data":
                 continue
             for h in self.f.hits(etype):
-                if etype == "GEO_COORDINATE" and limit is not None:
-                    if h.precision_m is not None and h.precision_m >= float(limit):
-                        coarse.append(self._trajectory_words(it, h, float(limit)))
-                        continue
-                    if need == "sensitive" and h.pi_class != "sensitive":
-                        continue
-                    seen.append(self._trajectory_words(it, h, float(limit)))
-                    decisive = decisive or etype in self.decisive_entities
+                said = (coordinate_evidence(it, h, self.f.trajectories, self.f.categories,
+                                            self._counts_as_sensitive(it, h))
+                        if etype == "GEO_COORDINATE" else None)
+                if said is not None:  # the item's trajectory parameters decide (catalog.trajectories)
+                    (seen if said.counts else coarse).append(said.words)
+                    decisive = decisive or (said.counts and said.decisive)
                     continue
                 if need == "sensitive" and not self._counts_as_sensitive(it, h):
                     continue
@@ -636,28 +643,24 @@ class _ListEvaluation:
             out.append(words)
         return "; ".join(out)
 
-    def _trajectory_words(self, it: Item, h: EntityHit, limit: float) -> str:
-        """Which precision was measured and how it compares with the item's line, under the recorded reading.
+    def _trajectory_gate(self, it: Item) -> _Evidence | None:
+        """Trade-logistics item 1's three conditions on the trajectory profiles, when the item names them.
 
-        ``coordinates in vehicle_trips.lat resolve to ~1.1 m (< 10 m, 平面精度不优于10米(不含10米)的车辆行踪轨迹;
-        working reading: …; counsel to confirm)``.
+        「精度超过小数点后两位、超过1公里级且传输间隔低于1小时的车辆经纬度信息」: all met — the item's own numbers,
+        decisive; one measured and not met — not this data; one not measured — review, never "not hit".
+        ``None`` when the item names no interval or the findings hold no coordinates.
         """
-        ip = it.interpretation("trajectory_precision_m")
-        m = re.search(r"平面精度[^，。；、]*?轨迹", it.description) or re.search(r"平面精度[^，。；、]*?轨迹", it.source_text)
-        quote = ip.source_text if ip is not None else (m.group(0) if m else f"planar precision finer than {limit:g} m")
-        reading = ""
-        if ip is not None and ip.status != "confirmed":
-            who = f"; {ip.confirm_with} to confirm" if ip.confirm_with else ""
-            reading = f"; working reading: finer than {limit:g} m counts{who}"
-        if h.precision_m is None:
-            return (f"coordinates in {h.where()}: precision not measured, treated as finer than {limit:g} m "
-                    f"({quote}{reading})")
-        p = h.precision_m
-        pm = f"{p:.2g} m" if p < 1 else f"{p:,.1f} m"
-        if p >= limit:
-            return (f"coordinates in {h.where()} resolve to ~{pm} (≥ {limit:g} m): not the item's trajectory "
-                    f"({quote}{reading})")
-        return f"coordinates in {h.where()} resolve to ~{pm} (< {limit:g} m, {quote}{reading})"
+        params = it.parameters
+        if "transmission_interval_below_s" not in params or not self.f.hits("GEO_COORDINATE"):
+            return None
+        quote = str(params.get("source_text") or "")
+        ip = it.interpretation("transmission_interval_below_s")
+        if ip is not None:
+            quote = ip.source_text
+        c = item_conditions(params, self.f.trajectories, quote)
+        if c.outcome == "met":
+            return _Evidence(True, c.words, decisive=True)
+        return _Evidence(False, f"item {it.item}: {c.words}", review=c.outcome == "unknown")
 
     def _category_evidence(self, it: Item) -> list[dict[str, Any]]:
         out = []
@@ -782,6 +785,13 @@ class _ListEvaluation:
             if x.met_by(n):
                 return _Band(True, q, f"{n:,} persons reach the scale the item names 「{x.source_text}」",
                              "indicative")
+        for x in indicative:
+            if x.measure == "vehicles" and "GEO_COORDINATE" in it.evidence.entities and self.f.hits("GEO_COORDINATE"):
+                reached, said = vehicle_scale(x, self.f.trajectories)
+                if reached:
+                    return _Band(True, q, said, "indicative")
+                return _Band(False, q, f"{said}; the item's other measures (一定里程, 覆盖度) are for a person to judge",
+                             "review", review_kind="scale")
         others = [x for x in indicative if x.measure != "persons"]
         if others:
             said = "; ".join(f"「{x.source_text}」" for x in others)

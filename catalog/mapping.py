@@ -8,8 +8,12 @@ the sub-categories of the chosen reference rule its findings fall under, each
 with a reason in words (``"GENETIC_VARIANT in 98% of sampled values"``).
 
 Context matters in four places: a table holding data of minors under 14 makes
-all its PI sensitive; coordinates are sensitive and 地理信息 only when finer than
-10 m; precise coordinates in a table about vehicles are also 智能网联汽车; and a
+all its PI sensitive; coordinates at 10 m or finer are sensitive (精准定位信息,
+行踪轨迹) and 地理信息, and in a table about vehicles also 智能网联汽车 — a
+candidate for important data, whose reason gives the precision, the vehicles
+and the area from the table's trajectory profile for the person who confirms
+it (coarser ones are general PI here; the automotive lists make their vehicle
+tracks sensitive within items 12/14, see :mod:`catalog.trajectories`); and a
 finding the recognizers mark as describing products (MEDICATION with
 ``details["product_catalogue"]``: drug names in a product master table) is not
 personal information and not 健康医疗 data at all (``not_personal_when``).
@@ -28,6 +32,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from catalog.models import CatalogError, Category, ReferenceRule, _Strict, parse_yaml, validation_problems
+from catalog.trajectories import CANDIDATE_WORDS, Trajectory, precision_words, track_words
 
 MAPPING_FILE = "mapping.yaml"
 PiClass = Literal["sensitive", "general"]
@@ -42,7 +47,9 @@ class PiRule(_Strict):
 
 
 class GeoRule(_Strict):
-    sensitive_below_m: float
+    """Coordinates by precision: at ``fine_at_most_m`` or finer sensitive (精准定位信息, 行踪轨迹), coarser general."""
+
+    fine_at_most_m: float
     sensitive_basis: str
     general_basis: str
     unknown_precision: PiClass = "sensitive"
@@ -66,9 +73,10 @@ class CategorySpec(_Strict):
 class CategoryRule(_Strict):
     category: str
     entities: list[str] = Field(min_length=1)
-    precision_below_m: float | None = None
+    precision_at_most_m: float | None = None
     table_has_any: list[str] = Field(default_factory=list)
     vehicle_context: bool = False
+    candidate: bool = False  # the reason says: candidate important data for a person to confirm (and what they need)
 
 
 class NotPersonalRule(_Strict):
@@ -170,6 +178,7 @@ class _TableContext:
     pi_entities: frozenset[str]
     minors: bool
     vehicle: str | None  # why the table is about vehicles, or None
+    track: Trajectory | None = None  # the table's trajectory profile, when it holds coordinates
 
 
 def _vehicle_reason(table: dict[str, Any], mapping: Mapping) -> str | None:
@@ -216,8 +225,10 @@ def _table_context(table: dict[str, Any], mapping: Mapping) -> _TableContext:
             if not_personal_reason(e, mapping) is None}
     pi = {t for t in ents if mapping.pi_class.get(t) is None or mapping.pi_class[t].class_ in ("sensitive", "general")
           or t == "GEO_COORDINATE"}
+    profile = table.get("trajectory")
+    name = f"{table['schema']}.{table['table']}" if table.get("schema") else str(table.get("table"))
     return _TableContext(frozenset(ents), frozenset(pi), mapping.minors.entity in ents,
-                         _vehicle_reason(table, mapping))
+                         _vehicle_reason(table, mapping), Trajectory.from_report(name, profile) if profile else None)
 
 
 def entity_pi_class(entity: dict[str, Any], ctx: _TableContext, mapping: Mapping) -> tuple[PiClass | None, str]:
@@ -229,13 +240,14 @@ def entity_pi_class(entity: dict[str, Any], ctx: _TableContext, mapping: Mapping
         return None, not_personal
     if etype == "GEO_COORDINATE":
         p = entity.get("precision_m")
-        limit = mapping.geo.sensitive_below_m
+        line = mapping.geo.fine_at_most_m
         if p is None:
             cls = mapping.geo.unknown_precision
             return cls, f"GEO_COORDINATE precision not measured: treated as {cls}"
-        if p < limit:
-            return "sensitive", f"GEO_COORDINATE resolves to {_fmt_m(p)} (< {limit:g} m): {mapping.geo.sensitive_basis}"
-        return "general", f"GEO_COORDINATE resolves to {_fmt_m(p)} (≥ {limit:g} m): {mapping.geo.general_basis}"
+        if p <= line:
+            return "sensitive", (f"GEO_COORDINATE resolves to {_fmt_m(p)} ({line:g} m or finer): "
+                                 f"{mapping.geo.sensitive_basis}")
+        return "general", f"GEO_COORDINATE resolves to {_fmt_m(p)} (coarser than {line:g} m): {mapping.geo.general_basis}"
     if rule is None:
         return "general", f"{etype}: not classified in {MAPPING_FILE}; treated as general PI"
     if rule.class_ == "contextual":
@@ -259,18 +271,28 @@ def _category_reason(entity: dict[str, Any], rule: CategoryRule, ctx: _TableCont
     if rule.vehicle_context and ctx.vehicle is None:
         return None
     words = f"{entity['type']} in {_pct(entity.get('match_ratio'))} of sampled values"
-    if rule.precision_below_m is not None:
+    if rule.precision_at_most_m is not None:
         p = entity.get("precision_m")
-        if p is not None and p >= rule.precision_below_m:
+        if p is not None and p > rule.precision_at_most_m:
             return None
-        words = (f"{entity['type']} resolves to {_fmt_m(p)} (< {rule.precision_below_m:g} m, precision_m measured) "
-                 f"in {_pct(entity.get('match_ratio'))} of sampled values" if p is not None
+        words = (f"{entity['type']} resolves to {_fmt_m(p)} ({rule.precision_at_most_m:g} m or finer, precision_m "
+                 f"measured) in {_pct(entity.get('match_ratio'))} of sampled values" if p is not None
                  else f"{words}; precision not measured, treated as precise")
     if rule.table_has_any:
         words += f", beside {', '.join(sorted(ctx.entities & set(rule.table_has_any)))} in the same table"
     if rule.vehicle_context:
         words += f"; vehicle context: {ctx.vehicle}"
+    if rule.candidate:
+        words += f"; {_candidate_words(entity, ctx)}"
     return words
+
+
+def _candidate_words(entity: dict[str, Any], ctx: _TableContext) -> str:
+    """``candidate important data for a person to confirm: …`` with the precision, vehicles and area to confirm it by."""
+    if ctx.track is not None:
+        return f"{CANDIDATE_WORDS} (high-precision positions; {track_words(ctx.track)})"
+    return (f"{CANDIDATE_WORDS} (high-precision positions, {precision_words(entity.get('precision_m'))}; no "
+            "trajectory profile: vehicles and area not measured)")
 
 
 def annotate_table(table: dict[str, Any], rule: ReferenceRule, mapping: Mapping | None = None) -> None:

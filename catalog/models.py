@@ -299,9 +299,9 @@ class Threshold(_Strict):
 class Interpretation(_Strict):
     """chujing's working reading of wording a scan must turn into a number, kept beside the words.
 
-    The automotive lists' 平面精度不优于10米（不含10米）的车辆行踪轨迹 reads literally
-    "planar precision not better than 10 m"; chujing reads it as trajectories
-    whose coordinates resolve finer than 10 m.  A reading that is not
+    The automotive lists' 平面精度不优于10米(不含10米)的车辆行踪轨迹 reads literally
+    "planar precision not better than 10 m, 10 m excluded"; chujing reads it as
+    trajectories whose coordinates resolve coarser than 10 m.  A reading that is not
     ``confirmed`` is shown in every reason that relies on it, so nobody mistakes
     it for the text.  ``parameter`` names the key of ``parameters`` it sets.
     """

@@ -113,24 +113,29 @@ CASES = [
     Case("export-control", JS, "drug-trial-cooperation", None, (), 0, {3}, SA, table="tech_082701J_specs"),
     # --- important data a scan cannot decide goes to manual review, not to the route
     Case("biometric-review", JS, "clinical-trial", "trial-subject", ("BIOMETRIC",), 500, set(), OUT, review={2}),
-    # --- automotive: 1万人以上敏感个人信息 incl. 平面精度不优于10米(不含10米)的车辆行踪轨迹 → 12
-    Case("auto-precise-12000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 12_000, {12}, SA, precision=PRECISE,
+    # --- automotive: 1万人以上敏感个人信息, 包括…平面精度不优于10米(不含10米)的车辆行踪轨迹 → 12, read literally: tracks
+    # coarser than 10 m are the item's sensitive PI; tracks at 10 m or finer are outside that enumeration, a candidate
+    # for item 1 (车辆位置信息-精确坐标、行踪轨迹) whatever the number of vehicles, and sensitive PI by PIPL Art. 28
+    Case("auto-precise-12000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 12_000, {1, 12}, SA, precision=PRECISE,
          table="vehicle_trips"),
-    Case("auto-coarse-12000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 12_000, set(), OUT, precision=COARSE,
+    Case("auto-coarse-12000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 12_000, {12}, SA, precision=COARSE,
          table="vehicle_trips"),
-    Case("auto-unmeasured-12000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 12_000, {12}, SA, precision=None,
+    Case("auto-coarse-9999", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 9_999, {14}, SCC, precision=COARSE,
          table="vehicle_trips"),
-    Case("auto-precise-9999", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 9_999, {14}, SCC, precision=PRECISE,
+    Case("auto-unmeasured-12000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 12_000, {1, 12}, SA, precision=None,
          table="vehicle_trips"),
-    Case("auto-precise-10000", AUTO, "other", None, ("GEO_COORDINATE",), 10_000, {12}, SA, precision=PRECISE,
+    Case("auto-precise-9999", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 9_999, {1, 14}, SA, precision=PRECISE,
+         table="vehicle_trips"),
+    Case("auto-precise-10000", AUTO, "other", None, ("GEO_COORDINATE",), 10_000, {1, 12}, SA, precision=PRECISE,
          table="vehicle_trips"),
     Case("auto-driver-file", AUTO, None, None, ("CN_DRIVER_FILE_NO",), 10_000, {12}, SA),
     Case("auto-general-99999", AUTO, None, None, ("VIN", "CN_LICENSE_PLATE"), 99_999, set(), OUT),
     Case("auto-general-100000", AUTO, None, None, ("VIN", "CN_LICENSE_PLATE"), 100_000, {13}, SCC),
     Case("auto-general-999999", AUTO, None, None, ("VIN",), 999_999, {13}, SCC),
     Case("auto-general-1000000", AUTO, None, None, ("VIN",), 1_000_000, {11}, SA),
-    Case("auto-coarse-1000000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 1_000_000, {11}, SA, precision=COARSE,
-         table="vehicle_trips"),
+    # a million vans' coarse tracks: their VINs are general PI (11), their tracks the list's sensitive PI (12)
+    Case("auto-coarse-1000000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 1_000_000, {11, 12}, SA,
+         precision=COARSE, table="vehicle_trips"),
     # mixed: 20,000 persons of whom 5,000 with sensitive PI → 14 (不满1万人敏感) and 13 (general-only 15,000? no)
     Case("auto-mixed", AUTO, None, None, ("VIN", "CN_RESIDENT_ID"), 0, {14}, SCC, counts=(20_000, 5_000, 15_000)),
     Case("auto-mixed-general", AUTO, None, None, ("VIN", "CN_RESIDENT_ID"), 0, {13, 14}, SCC,
@@ -217,18 +222,23 @@ def test_excluded_elements_are_explained_and_fall_to_the_catch_all(real_catalog)
 
 
 def test_trajectory_reason_states_the_measured_precision(real_catalog):
+    """Fine tracks are outside 「平面精度不优于10米(不含10米)的车辆行踪轨迹」 but still sensitive PI (行踪轨迹)."""
     h = _by_item(_run(_case("auto-precise-12000"), real_catalog))[12]
-    assert ("coordinates in vehicle_trips.lat resolve to ~1.1 m (< 10 m, 平面精度不优于10米(不含10米)的车辆行踪轨迹; "
-            "working reading: finer than 10 m counts; counsel to confirm)") in h["reason"]
+    assert ("coordinates in vehicle_trips.lat resolve to ~1.1 m (10 m or finer): outside the item's "
+            "「平面精度不优于10米(不含10米)的车辆行踪轨迹」 (working reading; counsel to confirm)") in h["reason"]
+    assert "still sensitive PI as 行踪轨迹 (PIPL Art. 28)" in h["reason"]
     assert h["persons"]["total"] == 12_000
 
 
-def test_coarse_coordinates_do_not_count_as_trajectory(real_catalog):
+def test_coarse_coordinates_are_the_items_trajectory(real_catalog):
+    """Coarser than 10 m is what 「平面精度不优于10米(不含10米)的车辆行踪轨迹」 names: the item's sensitive PI."""
     ev = _run(_case("auto-coarse-12000"), real_catalog)
-    why = {n["item"]: n["reason"] for n in ev.not_hit}
-    assert "none of its evidence" in why[12]
-    assert "resolve to ~1,113.2 m (≥ 10 m): not the item's trajectory" in why[12]
-    assert ev.route == OUT and ev.to_dict()["route_label"].startswith("负面清单外")
+    h = _by_item(ev)[12]
+    assert ("coordinates in vehicle_trips.lat resolve to ~1,113.2 m (coarser than 10 m): the item's "
+            "「平面精度不优于10米(不含10米)的车辆行踪轨迹」, sensitive PI in this item") in h["reason"]
+    assert h["persons"]["total"] == 12_000
+    assert 1 not in {x["item"] for x in ev.hits}  # coarse tracks are no high-precision candidate
+    assert ev.route == SA
 
 
 def test_gene_data_is_a_candidate_with_the_art17_note(real_catalog):

@@ -139,7 +139,9 @@ def test_trajectory_interpretation_is_recorded_for_counsel(real_catalog):
         assert it.parameters["trajectory_precision_m"] == 10
         assert ip is not None and ip.status == "working_reading" and ip.confirm_with == "counsel"
         assert ip.source_text == "平面精度不优于10米(不含10米)的车辆行踪轨迹" and ip.source_text in it.source_text
-        assert "precision_m < 10" in ip.reading and "not better than 10 m" in ip.reading
+        # read literally: coarser than 10 m is the enumerated sensitive PI; 10 m or finer is high-precision data
+        assert "precision_m > 10" in ip.reading and "not better than 10 m" in ip.reading
+        assert "candidate for item 1" in ip.reading and "PIPL Art. 28" in ip.reading
 
 
 # --- MEDICATION in a product catalogue ----------------------------------------------------------------

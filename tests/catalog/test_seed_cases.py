@@ -116,13 +116,18 @@ CASES = [
     C("ai-video-declared-outside", AI, "model-training", None, ("BIOMETRIC",), 60_000, set(), OUT,
       modality="video"),
     C("ai-7-below-band-9999", AI, "model-training", None, ("BIOMETRIC",), 9_999, set(), OUT),
-    # --- automotive 12 / 14: 平面精度不优于10米(不含10米)的车辆行踪轨迹 (working reading: finer than 10 m)
-    C("auto-12-trajectory-0.11m-10000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 10_000, {12}, SA,
-      precision=0.11, table="vehicle_trips"),
-    C("auto-12-trajectory-exactly-10m", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 10_000, set(), OUT,
+    # --- automotive 12 / 14: 平面精度不优于10米(不含10米)的车辆行踪轨迹, read literally: coarser than 10 m is the items'
+    # sensitive PI; 10 m or finer (10 m itself: 不含10米) is outside it, a candidate for item 1 and still 行踪轨迹
+    C("auto-12-trajectory-1113m-10000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 10_000, {12}, SA,
+      precision=1113.2, table="vehicle_trips"),
+    C("auto-12-trajectory-10.01m-10000", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 10_000, {12}, SA,
+      precision=10.01, table="vehicle_trips"),
+    C("auto-1-12-trajectory-exactly-10m", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 10_000, {1, 12}, SA,
       precision=10.0, table="vehicle_trips"),
-    C("auto-14-trajectory-9.99m-9999", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 9_999, {14}, SCC,
-      precision=9.99, table="vehicle_trips"),
+    C("auto-14-trajectory-1113m-9999", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 9_999, {14}, SCC,
+      precision=1113.2, table="vehicle_trips"),
+    C("auto-1-14-trajectory-0.11m-9999", AUTO, None, None, ("GEO_COORDINATE", "VIN"), 9_999, {1, 14}, SA,
+      precision=0.11, table="vehicle_trips"),
     # --- civil aviation 4 / 6: 500万人以上 / 50万人以上且不满500万人 in 客户服务…场景; 5 / 7 elsewhere
     C("avia-4-general-5000000", AVIA, "customer-service", None, CUSTOMER_GENERAL, 5_000_000, {4}, SA),
     C("avia-6-general-4999999", AVIA, "customer-service", None, CUSTOMER_GENERAL, 4_999_999, {6}, SCC),
@@ -225,8 +230,12 @@ def test_modality_review_says_why(real_catalog):
 
 
 def test_trajectory_reason_names_the_measured_precision(real_catalog):
-    h = _by_item(run(_case("auto-12-trajectory-0.11m-10000"), real_catalog))[12]
-    assert "resolve to ~0.11 m (< 10 m, 平面精度不优于10米(不含10米)的车辆行踪轨迹" in h["reason"]
+    h = _by_item(run(_case("auto-12-trajectory-10.01m-10000"), real_catalog))[12]
+    assert "resolve to ~10.01 m (coarser than 10 m): the item's 「平面精度不优于10米(不含10米)的车辆行踪轨迹」" in h["reason"]
     assert "counsel to confirm" in h["reason"]
-    ev = run(_case("auto-12-trajectory-exactly-10m"), real_catalog)
-    assert "resolve to ~10.0 m (≥ 10 m): not the item's trajectory" in _why(ev, 12)
+    ev = run(_case("auto-1-12-trajectory-exactly-10m"), real_catalog)
+    assert "resolve to ~10 m (10 m or finer): outside the item's 「平面精度不优于10米(不含10米)的车辆行踪轨迹」" in \
+        _by_item(ev)[12]["reason"]
+    assert "candidate important data for a person to confirm" in _by_item(ev)[1]["reason"]
+
+
