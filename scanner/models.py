@@ -12,6 +12,9 @@ never remove or rename the ones below.
                               "entities": [{"type", "score", "match_ratio", "evidence", "precision_m"}],
                               "pi_class", "categories"}]}]}
 
+A table where coordinates were found carries ``"trajectory"``: its devices, fixes, reporting
+interval, time span and area (see :mod:`scanner.trajectory_profile`).
+
 ``non_null`` is the number of values the recognizers read; ``null_ratio`` the
 column's share of NULL rows, measured as ``null_ratio_method`` says (``exact``:
 counted by the engine, ``statistics``: Parquet footers, ``sample``: in the row
@@ -79,6 +82,8 @@ class TableResult:
     columns: list[ColumnResult] = field(default_factory=list)
     fingerprint: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    #: A table with coordinates: devices, fixes, reporting interval, time span, area (scanner.trajectory).
+    trajectory: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -94,6 +99,8 @@ class TableResult:
         }
         if self.schema:
             out["schema"] = self.schema
+        if self.trajectory is not None:
+            out["trajectory"] = self.trajectory
         return out
 
 

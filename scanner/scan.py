@@ -29,6 +29,7 @@ from connectors.uri import scrub
 from scanner import __version__
 from scanner.models import ColumnResult, ScanReport, SourceResult, TableResult, summarize, utc_now
 from scanner.sparse import complete_sparse_columns
+from scanner.trajectory import profile_table
 
 
 @dataclass
@@ -217,6 +218,10 @@ def _scan_table(
             n=options.sample_rows,
             seed=options.seed,
             analyze=lambda values: _analyze(values, columns, info, options),
+        )
+        result.trajectory = profile_table(  # devices, interval, area of a table with coordinates
+            connector, info, sample, result.columns, row_count=result.row_count, seed=options.seed,
+            clean=lambda text: scrub(text, source),
         )
     except SourceError as exc:
         result.status, result.error = "error", scrub(exc.message, source)

@@ -75,8 +75,9 @@ def test_band_edges_of_the_clinical_trial_items(run, ledger_key, tmp_path: Path,
 def test_same_data_in_an_exclusive_scenario_it_is_not_listed_for(
     run, ledger_key, tmp_path, trial_exports
 ) -> None:
-    """Items 7/14 are 仅限于 clinical trial / drug R&D: the same 10,000 subjects exported for
-    pharmacovigilance fall to the catch-all item 13 (1万人以上敏感个人信息), a security assessment."""
+    """Items 7/14 are 仅限于 clinical trial / drug R&D, and catch-all 13 is 「除第7、8、9、10、11、12涉及场景以外的
+    其他场景」: pharmacovigilance is item 8's scenario, so the same 10,000 subjects exported for
+    pharmacovigilance are taken by no item — the gate does not clear them: a person must review (exit 5)."""
     pv = run(
         "check",
         trial_exports["10000"],
@@ -91,8 +92,8 @@ def test_same_data_in_an_exclusive_scenario_it_is_not_listed_for(
         "--format",
         "json",
     )
-    assert pv.exit_code == 20, pv.stderr
-    assert item_numbers(pv.json) == [13]
+    assert pv.exit_code == 5, pv.stderr
+    assert item_numbers(pv.json) == [] and 13 in [m["item"] for m in pv.json["manual_review"]]
     ct = run("check", trial_exports["10000"], *TRIAL, "--ledger", tmp_path / "l.db", "--format", "json")
     assert item_numbers(ct.json) == [14]
 
@@ -308,12 +309,12 @@ def _trajectories(vehicles: int, points: int, decimals: int) -> list[tuple]:
     return rows
 
 
-def test_vehicle_trajectories_finer_than_10_m_need_a_security_assessment(
-    run, ledger_key, tmp_path: Path
-) -> None:
-    """Automotive item 12: 1万人以上敏感个人信息, including 平面精度不优于10米 trajectories.  12,000 vehicles
-    at 6-decimal coordinates (~0.1 m) are sensitive PI of 12,000 persons; the same vehicles at 2 decimals
-    (~1 km) are general PI, far below item 13's 100,000: outside the list."""
+def test_vehicle_trajectories_read_by_the_literal_10_m_line(run, ledger_key, tmp_path: Path) -> None:
+    """Automotive items 12/14 name 「平面精度不优于10米(不含10米)的车辆行踪轨迹」 as sensitive PI: tracks *coarser*
+    than 10 m.  12,000 vans at 2 decimals (~1.1 km) → item 12 (1万人以上敏感个人信息), exit 20; 6,000 → item 14
+    (不满1万人敏感个人信息), exit 10.  At 6 decimals (~0.1 m) the tracks are outside that enumeration: high-precision
+    data, a candidate for item 1 (车辆位置信息-精确坐标、行踪轨迹) needing a security assessment whatever the number
+    of vehicles, and their owners still count as persons with sensitive PI (行踪轨迹, PIPL Art. 28)."""
     cols = ("vin", "ts", "lat", "lng")
     auto = (
         "--list",
@@ -327,24 +328,32 @@ def test_vehicle_trajectories_finer_than_10_m_need_a_security_assessment(
         "--format",
         "json",
     )
-    fine = write_sqlite(tmp_path / "fine.db", "vehicle_trajectory", cols, _trajectories(12_000, 3, 6))
-    out = run("check", fine, *auto)
-    assert out.exit_code == 20, out.stderr
-    assert item_numbers(out.json) == [12]
-    assert out.json["persons"]["sensitive"]["this_export"] == 12_000  # vehicles, not 36,000 rows
-    assert out.json["persons"]["tables"][0]["key_kind"] == "vin"
-
     coarse = write_sqlite(tmp_path / "coarse.db", "vehicle_trajectory", cols, _trajectories(12_000, 3, 2))
     out = run("check", coarse, *auto)
-    assert out.exit_code == 0, out.stderr
-    assert out.json["route"] == "outside" and item_numbers(out.json) == []
-    assert out.json["persons"]["general"]["this_export"] == 12_000
+    assert out.exit_code == 20, out.stderr
+    assert item_numbers(out.json) == [12]
+    (hit,) = out.json["items"]
+    assert hit["persons"]["this_export"] == 12_000  # vehicles, not 36,000 rows
+    assert out.json["persons"]["tables"][0]["key_kind"] == "vin"
+    assert "coarser than 10 m" in hit["reason"]
+    # outside items 12/14 coarse coordinates are general PI (个人位置信息): sensitive only as the list defines them
+    assert out.json["persons"]["sensitive"]["this_export"] == 0
 
-    # 9,000 vehicles with 4 points each: 36,000 rows but 9,000 persons — item 14 (不满1万人), not item 12.
-    fewer = write_sqlite(tmp_path / "fewer.db", "vehicle_trajectory", cols, _trajectories(9_000, 4, 6))
+    # 6,000 vehicles with 4 points each: 24,000 rows but 6,000 persons — item 14 (不满1万人), not item 12.
+    fewer = write_sqlite(tmp_path / "fewer.db", "vehicle_trajectory", cols, _trajectories(6_000, 4, 2))
     out = run("check", fewer, *auto)
     assert out.exit_code == 10, out.stderr
     assert item_numbers(out.json) == [14]
+
+    fine = write_sqlite(tmp_path / "fine.db", "vehicle_trajectory", cols, _trajectories(6_000, 4, 6))
+    out = run("check", fine, *auto)
+    assert out.exit_code == 20, out.stderr  # the candidate needs a security assessment with only 6,000 vehicles
+    assert item_numbers(out.json) == [1, 14]
+    (cand,) = [c for c in out.json["candidate_important_data"] if c.get("item") == 1]
+    assert "candidate important data for a person to confirm" in cand["reason"]
+    assert "6,000 vehicles (distinct vin, counted in the source)" in cand["reason"]  # vehicle count
+    assert "~0.11 m" in cand["reason"] and "area 31." in cand["reason"]  # precision and area
+    assert out.json["persons"]["sensitive"]["this_export"] == 6_000  # 行踪轨迹: sensitive PI everywhere
 
 
 def test_html_report_of_the_decision(run, ledger_key, tmp_path: Path, trial_exports) -> None:

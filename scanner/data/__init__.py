@@ -1,0 +1,1 @@
+"""Reference tables the scanner reads (``provinces.tsv``: provincial extents for trajectory profiles)."""
