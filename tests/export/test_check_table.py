@@ -28,7 +28,7 @@ def test_person_figures_put_each_label_before_its_number(
     run, ledger_key, tmp_path: Path, export: str
 ) -> None:
     out = run("check", export, *TRIAL, "--ledger", tmp_path / "l.db")
-    assert out.exit_code == 0, out.stderr
+    assert out.exit_code != 2, out.stderr  # a decision (the route is not what is tested here)
     lines = out.output.splitlines()
     (everyone,) = [ln for ln in lines if ln.lstrip().startswith("all ")]
     assert re.fullmatch(r"\s+all\s+this export 3,100 · earlier this year\s+0 · total 3,100", everyone)
@@ -37,7 +37,7 @@ def test_person_figures_put_each_label_before_its_number(
 
 def test_names_are_cut_only_to_fit_a_terminal(run, ledger_key, tmp_path: Path, export: str) -> None:
     out = run("check", export, *TRIAL, "--ledger", tmp_path / "l.db", "--format", "json")
-    assert out.exit_code == 0, out.stderr
+    assert out.exit_code != 2, out.stderr  # a decision (the route is not what is tested here)
     doc = out.json
     whole = render_check_table(doc)
     assert f"  {LONG}  " in whole and f"{LONG[:39]}…" not in whole
