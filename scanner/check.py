@@ -27,11 +27,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog import findings_from_report, identify, load_catalog
+from catalog.candidates import candidate_important_data
 from catalog.evaluator import Evaluation, evaluate
 from catalog.findings import PersonCounts, Signature
 from catalog.loader import Catalog
 from catalog.mapping import load_mapping
 from catalog.models import CatalogError
+from catalog.person_figure import ExactCount, person_figure
+from catalog.requests import validate_request as validate_catalog_request
+from catalog.scope import scope_reviews
 from connectors import Connector, SourceError, TableInfo, open_source
 from connectors.uri import scrub
 from scanner import __version__
@@ -42,6 +46,9 @@ from scanner.scan import ScanObserver, ScanOptions, scan
 
 CHECK_SCHEMA = "chujing.check/1"
 EXIT_ERROR = 2
+#: Nothing routes the export, but a person must judge something first (an item's scale or modality, data a
+#: list may not cover): never 0, which would let the export go unexamined.
+EXIT_NEEDS_REVIEW = 5
 
 
 class CheckError(Exception):
@@ -56,6 +63,8 @@ class CheckOptions:
     scenario: str | None = None
     subject: str | None = None
     modality: str | None = None  # declared content type (AI training data items); see ScanOptions
+    #: the exporter is a critical-information-infrastructure operator (the identification rule's CIIO clause)
+    ciio: bool = False
     #: ``--person-key`` values: each one column or a composite of several; per table the first whose
     #: columns the table has keys its persons (all of kind ``person_key``, so they are unioned across tables).
     person_keys: Sequence[Sequence[str]] = ()
@@ -121,7 +130,13 @@ class Assessment:
 
     @property
     def exit_status(self) -> int:
-        return EXIT_ERROR if self.errors else self.evaluation.exit_status
+        """2 when anything was not read; the route's status; 5 instead of 0 when something needs review."""
+        if self.errors:
+            return EXIT_ERROR
+        status = self.evaluation.exit_status
+        if status == 0 and self.evaluation.manual_review:
+            return EXIT_NEEDS_REVIEW
+        return status
 
     def to_dict(self) -> dict[str, Any]:
         ev = self.evaluation.to_dict()
@@ -198,6 +213,8 @@ def _item(hit: dict[str, Any]) -> dict[str, Any]:
         "data_kind",
         "candidate",
         "source_text",
+        "evidence",
+        "persons_query",
     )
     return {k: hit[k] for k in keys if k in hit}
 
@@ -210,8 +227,6 @@ def validate_request(options: CheckOptions) -> Catalog:
 
     The checks are :func:`catalog.requests.validate_request`, the ones ``chujing scan`` makes too.
     """
-    from catalog.requests import validate_request as validate_catalog_request
-
     if not options.lists:
         raise CheckError("give at least one negative list with --list ID (chujing catalog list shows them)")
     try:
@@ -244,6 +259,11 @@ def assess(
     report = scan(sources, options.scan_options(), observer)
     errors = [s["error"] for s in report["sources"] if s["status"] != "ok"]
     errors += [t["error"] for t in report["tables"] if t["status"] != "ok"]
+    unread = unread_sources(report, options)
+    errors += unread
+    if observer is not None:
+        for message in unread:
+            observer.error(message)
     plans = {id(t): plan_person_key(t, person_key_for(t, options.person_keys)) for t in report["tables"]}
     if options.person_keys and not any(
         _has_columns(t, k) for t in report["tables"] for k in options.person_keys
@@ -331,6 +351,34 @@ def assess(
             "exempt_articles": sorted(EXEMPTIONS.values()),
         },
     )
+
+
+def unread_sources(report: dict[str, Any], options: CheckOptions) -> list[str]:
+    """One error per source that opened but gave no table to check: data not read is never "outside the list".
+
+    >>> print(unread_sources({"sources": [{"uri": "sqlite:///a.db", "status": "ok"}], "tables": []},
+    ...                      CheckOptions(lists=["x"], include=["ods_*"]))[0].split(";")[0])
+    sqlite:///a.db: no table to check — --tables ods_* matched none
+    """
+    out = []
+    for s in report.get("sources", []):
+        if s.get("status") != "ok":
+            continue
+        read = [t for t in report.get("tables", []) if t.get("source") == s.get("uri")]
+        if read:
+            continue
+        why = (
+            f"--tables {' '.join(options.include)} matched none"
+            if options.include
+            else ("every table is excluded by --exclude " + " ".join(options.exclude))
+            if options.exclude
+            else "the source holds no table (an empty directory or database?)"
+        )
+        out.append(
+            f"{s.get('uri')}: no table to check — {why}; nothing was read, so nothing can be cleared "
+            "(list the tables with chujing scan, or fix the filter)"
+        )
+    return out
 
 
 def _merge_groups(groups: Iterable[dict[Signature, int]]) -> dict[Signature, int]:
@@ -463,10 +511,16 @@ def _decide(
         persons,
         rule=catalog.reference_rule(options.reference_rule),
         rule_evidence=rule_doc.evidence(),
+        ciio=options.ciio,
         accounts_or_diagnosis_entities=load_mapping().accounts_or_diagnosis_entities,
     )
+    ev.manual_review += scope_reviews(catalog, options.lists, scenario=options.scenario, modality=options.modality)
     report["list_items"] = ev.to_dict()
     report["important_data"] = identification
+    report["candidate_important_data"] = candidate_important_data(report["list_items"], identification)
+    report["persons"] = person_figure(
+        report, exact=ExactCount(year.this_any, year.this_sensitive, year.this_general, "counted by chujing check")
+    )
     report.setdefault("catalog", {})["lists"] = [catalog.get(i).evidence() for i in options.lists]
     return ev, identification
 

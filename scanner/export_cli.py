@@ -82,6 +82,12 @@ def _export_options(f: Callable) -> Callable:
             "Repeatable: each table uses the first whose columns it has.",
         ),
         click.option("--recipient", default=None, metavar="NAME", help="Who receives the data abroad."),
+        click.option(
+            "--ciio",
+            is_flag=True,
+            help="The exporter is a critical-information-infrastructure operator (关键信息基础设施运营者): "
+            "the identification rule's CIIO clause applies.",
+        ),
         ledger_options,
         click.option(
             "--sample-rows",
@@ -143,6 +149,7 @@ def _options(kw: dict[str, Any], as_of: _dt.date | None) -> CheckOptions:
         include_views=kw["views"],
         reference_rule=kw["reference_rule"],
         modality=kw["modality"],
+        ciio=kw["ciio"],
         catalog_dirs=kw["catalog_dirs"],
         connector_options=s3_connector_options(kw),
         debug=kw["debug"],
@@ -360,9 +367,8 @@ def render_check_table(doc: dict[str, Any], *, max_width: int | None = None) -> 
         lines.append("")
         lines.append("Manual review 需人工判断")
         for it in review:
-            lines.append(
-                f"  {it['list']} item {it['item']}: {truncate(it.get('reason', ''), _room(max_width))}"
-            )
+            where = f"item {it['item']}" if it.get("item") is not None else f"note {it.get('note')}"
+            lines.append(f"  {it['list']} {where}: {truncate(it.get('reason', ''), _room(max_width))}")
     for title, entries in (
         ("Candidate important data 重要数据候选", doc.get("candidate_important_data", [])),
     ):

@@ -308,8 +308,10 @@ class YearTally:
 def encode_signature(sig: Signature) -> str:
     """``CN_MOBILE,CN_RESIDENT_ID``: a signature as stored in the ledger (sorted, comma-separated).
 
-    >>> encode_signature(frozenset({"CN_RESIDENT_ID", "CN_MOBILE"})), decode_signature("CN_MOBILE,CN_RESIDENT_ID")
-    ('CN_MOBILE,CN_RESIDENT_ID', frozenset({'CN_MOBILE', 'CN_RESIDENT_ID'}))
+    >>> encode_signature(frozenset({"CN_RESIDENT_ID", "CN_MOBILE"}))
+    'CN_MOBILE,CN_RESIDENT_ID'
+    >>> sorted(decode_signature("CN_MOBILE,CN_RESIDENT_ID")), sorted(decode_signature(None, sensitive=1))
+    (['CN_MOBILE', 'CN_RESIDENT_ID'], ['PI:sensitive'])
     """
     return ",".join(sorted(sig))
 

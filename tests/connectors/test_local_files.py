@@ -349,7 +349,7 @@ def test_chujing_check_counts_the_distinct_persons_of_a_gbk_csv(run, ledger_key,
     # 12,000 rows are 9,999 persons: below the 10,000 band of item 14 only if counted exactly.
     path = gbk_csv(tmp_path / "export.csv", trial_rows(range(9_999), variants=[*range(0, 9_999, 5), 9_998]))
     out = run("check", path, *TRIAL, "--ledger", tmp_path / "l.db", "--format", "json")
-    assert out.exit_code == 0, out.stderr
+    assert out.exit_code in (0, 5), out.stderr  # outside the list (5: with items left for review)
     doc = out.json
     (tally,) = doc["persons"]["tables"]
     assert (tally["table"], tally["basis"], tally["persons"]) == ("export", "distinct_key", 9_999)
