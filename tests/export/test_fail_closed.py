@@ -66,3 +66,24 @@ def test_data_a_list_does_not_cover_is_for_the_general_rules(run, ledger_key, tm
     scope = [m for m in r.json["manual_review"] if m.get("review") == "scope"]
     assert scope and "not covered by this list" in scope[0]["reason"]
     assert "不包括视频" in scope[0]["reason"]
+
+
+def test_ciio_applies_the_operators_clause_of_the_identification_rule(
+    run, ledger_key, tmp_path: Path
+) -> None:
+    """Jiangsu reference rule, clause 3: 「被国家认定为关键信息基础设施的运营者掌握的10万人以上个人信息」.
+    ``--ciio`` declares the exporter one; without it the clause cannot apply."""
+    rows = ((f"1{'35789'[i % 5]}{(i * 7_919_317 + 104_729) % 10**9:09d}",) for i in range(100_000))
+    src = write_sqlite(tmp_path / "m.db", "members", ("mobile",), rows)
+    args = ("--list", JS, "--scenario", "other", "--subject", "customer", "--ledger", tmp_path / "l.db")
+    plain = run("check", src, *args, "--format", "json")
+    ciio = run("check", src, *args, "--ciio", "--format", "json")
+    assert plain.exit_code != 2 and ciio.exit_code != 2, plain.stderr + ciio.stderr
+
+    def clauses(doc: dict) -> set[int]:
+        return {
+            c["clause"] for c in doc["candidate_important_data"] if c.get("source") == "identification_rule"
+        }
+
+    assert 3 not in clauses(plain.json) and 3 in clauses(ciio.json)
+    assert ciio.json["scan"]["important_data"]["ciio"] is True
