@@ -26,8 +26,7 @@ from catalog.loader import Catalog, LoadedDocument, load_catalog, validate_files
 from catalog.models import CatalogError, Item, NegativeList, ReferenceRule, Threshold
 from catalog.requests import did_you_mean
 from catalog.vocabulary import Vocabulary
-from reports.atomic import write_text
-from reports.text_width import pad, width
+from connectors.textio import pad, width, write_text
 
 ROUTE_NAMES = {
     "security_assessment": "安全评估 (security assessment)",

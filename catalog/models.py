@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from connectors.errors import ChujingError
+
 CATALOG_SCHEMA = "chujing.catalog/1"
 
 Route = Literal["security_assessment", "standard_contract_or_certification", "other_lawful_route"]
@@ -506,7 +508,7 @@ Document = NegativeList | ReferenceRule
 # --- reading YAML and reporting problems ------------------------------------------------------------
 
 
-class CatalogError(Exception):
+class CatalogError(ChujingError):
     """One or more problems in catalogue files, one line each (file: entry: field: message)."""
 
     def __init__(self, problems: Sequence[str]):

@@ -20,8 +20,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from connectors.errors import ChujingError
 
-class SourceError(Exception):
+
+class SourceError(ChujingError):
     """A source or table could not be read.
 
     ``message`` is one line meant for a person: it names the source and says
@@ -29,14 +31,10 @@ class SourceError(Exception):
     build it.
     """
 
-    def __init__(self, message: str, *, source: str = "", table: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.source = source
-        self.table = table
-
-    def __str__(self) -> str:
-        return self.message
+    def __init__(
+        self, message: str, *, source: str = "", table: str | None = None, column: str | None = None
+    ) -> None:
+        super().__init__(message, source=source, table=table, column=column)
 
 
 @dataclass(frozen=True)

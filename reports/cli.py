@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from reports.atomic import write_bytes
+from connectors.textio import write_bytes
 from scanner.cli_options import debug_option, parse_date
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2

@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from connectors.errors import ChujingError
 from reports.integrity import digest
 from reports.view import (
     category_key,
@@ -42,7 +43,7 @@ DIFF_SCHEMA = "chujing.diff/1"
 DEFAULT_TOLERANCE = 0.05
 
 
-class DiffError(ValueError):
+class DiffError(ChujingError, ValueError):
     """An input that is not a chujing report."""
 
 

@@ -38,12 +38,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connectors.errors import ChujingError
 from connectors.uri import mask_uri, source_identity
 
 FILING_SCHEMA = "chujing.filing/1"
 
 
-class FilingError(ValueError):
+class FilingError(ChujingError, ValueError):
     """A filing that cannot be read; the message is one line naming the file and what to do."""
 
 

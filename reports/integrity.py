@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from connectors.errors import ChujingError
+
 CANONICALIZATION = (
     "chujing-c14n/1 (JSON without the top-level integrity member; keys sorted by code point; "
     "separators ',' ':'; no whitespace; ensure_ascii=false; UTF-8)"
@@ -50,7 +52,7 @@ CANONICALIZATION = (
 SIGN_KEY_ENV = "CHUJING_SIGN_KEY"
 
 
-class IntegrityError(ValueError):
+class IntegrityError(ChujingError, ValueError):
     """A report that cannot be sealed or verified (not JSON, not an object, a bad key)."""
 
 

@@ -18,7 +18,7 @@ import json
 import os
 from typing import Any
 
-from reports.atomic import write_text
+from connectors.textio import write_text
 from reports.integrity import is_current, sealed_copy
 
 #: Top-level keys in the order a reader meets them; others follow in their own order, ``integrity`` last.

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reports.atomic import write_bytes
+from connectors.textio import write_bytes
 
 
 @dataclass(frozen=True)

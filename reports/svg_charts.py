@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from reports.text_width import truncate, width
+from connectors.textio import truncate, width
 
 FONT_PX = 12
 CHAR_PX = 6.6  # average advance of one display column at 12 px in a sans-serif face

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.text_width import pad, truncate, width
+from connectors.textio import pad, truncate, width
 
 PI_CLASS_LABELS = {"sensitive": "敏感个人信息 (sensitive PI)", "general": "一般个人信息 (general PI)"}
 

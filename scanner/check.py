@@ -37,6 +37,7 @@ from catalog.person_figure import ExactCount, person_figure
 from catalog.requests import validate_request as validate_catalog_request
 from catalog.scope import scope_reviews
 from connectors import Connector, SourceError, TableInfo, open_source
+from connectors.errors import ChujingError
 from connectors.uri import scrub
 from scanner import __version__
 from scanner.ledger import EXEMPTIONS, ExportRecord, Histograms, Ledger, LedgerSession, YearTally
@@ -51,7 +52,7 @@ EXIT_ERROR = 2
 EXIT_NEEDS_REVIEW = 5
 
 
-class CheckError(Exception):
+class CheckError(ChujingError):
     """The check cannot run (bad list id, scenario, person key …): one line saying what to do."""
 
 

@@ -16,11 +16,11 @@ import click
 
 from catalog import CatalogError
 from catalog.cli import catalog_group
+from connectors.textio import terminal_width
 from reports.cli import diff_command, spotcheck_command, verify_report_command
 from reports.integrity import IntegrityError, load_sign_key, seal
 from reports.renderers import FORMATS, RENDERERS, write_report
 from reports.table import render_table
-from reports.text_width import terminal_width
 from scanner import __version__
 from scanner.cli_options import (
     configure_logging,

@@ -30,8 +30,7 @@ from typing import Any
 import click
 
 from catalog.evaluator import ROUTE_LABELS
-from reports.atomic import write_text
-from reports.text_width import pad, terminal_width, truncate, width
+from connectors.textio import pad, terminal_width, truncate, width, write_text
 from scanner.check import EXIT_ERROR, CheckError, CheckOptions, assess
 from scanner.cli_options import (
     debug_option,

@@ -52,6 +52,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from catalog.findings import Count, ExportScope, PersonCounts, PersonQuery, Signature, signature_matches
+from connectors.errors import ChujingError
 from connectors.uri import mask_uri, scrub
 from scanner.ledger_schema import (
     MIGRATIONS_2,
@@ -83,7 +84,7 @@ EXEMPTIONS: dict[str, str] = {
 }
 
 
-class LedgerError(Exception):
+class LedgerError(ChujingError):
     """The ledger cannot be used; the message is one line saying what to do."""
 
 

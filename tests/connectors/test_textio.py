@@ -1,4 +1,4 @@
-"""When text is cut to fit: only for a terminal, and to the terminal's width."""
+"""connectors.textio: text is cut to fit only for a terminal, and to the terminal's width."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pty
 
 import pytest
 
-from reports.text_width import terminal_width, truncate, width
+from connectors.textio import terminal_width, truncate, width
 
 
 def test_a_terminal_has_a_width_a_file_or_pipe_has_none(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
