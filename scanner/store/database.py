@@ -1,0 +1,85 @@
+"""chujing's own databases (the scan store, the ledger): SQLAlchemy engines that many processes can share.
+
+A SQLite file is the embedded default for one person; PostgreSQL serves a team.
+SQLite needs three things to be shared safely by concurrent runs: write-ahead
+logging (readers never wait for the writer), a busy timeout (a second writer
+waits instead of failing), and write transactions that take the lock when they
+begin (``BEGIN IMMEDIATE``: two writers that both read first would otherwise
+deadlock on upgrading their locks).  :func:`write` marks a transaction as a
+write; :func:`open_engine` sets the rest up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+
+#: Seconds a writer waits for another one (SQLite's busy timeout).
+BUSY_TIMEOUT_S = 120
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite database given as ``sqlite:///…`` or a plain path; ``None`` for other databases.
+
+    >>> sqlite_path("sqlite:///var/store.db"), sqlite_path("store.db"), sqlite_path("postgresql://h/db")
+    (PosixPath('var/store.db'), PosixPath('store.db'), None)
+    """
+    if "://" not in url:
+        return Path(url).expanduser()
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    return Path(parsed.database or "").expanduser()
+
+
+def sqlite_engine(path: Path | None) -> Engine:
+    """A SQLite engine (a file, or ``None`` for a private in-memory database) set up for concurrent writers."""
+    if path is None:
+        engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+    else:
+        engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    def on_connect(dbapi_conn, record) -> None:  # noqa: ANN001 - DB-API connection
+        dbapi_conn.isolation_level = None  # the "begin" event below issues BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        if path is not None:
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    def on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get("chujing_write") else "BEGIN"
+        )
+
+    sa.event.listen(engine, "connect", on_connect)
+    sa.event.listen(engine, "begin", on_begin)
+    return engine
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url``: a SQLite file (created with its folder, readable by its owner only) or any
+    SQLAlchemy URL (PostgreSQL for a team)."""
+    path = sqlite_path(url)
+    if path is None:
+        return sa.create_engine(url, pool_pre_ping=True)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)  # masked evidence only, but still a map of where personal data lives
+    return sqlite_engine(path)
+
+
+@contextlib.contextmanager
+def write(conn: Connection) -> Iterator[None]:
+    """A write transaction (SQLite: ``BEGIN IMMEDIATE``, so concurrent writers queue on the busy timeout)."""
+    conn.execution_options(chujing_write=True)
+    try:
+        with conn.begin():
+            yield
+    finally:
+        conn.execution_options(chujing_write=False)
