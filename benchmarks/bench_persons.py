@@ -9,7 +9,7 @@ Run::
 Part 1 — exact distinct persons in Parquet with bounded memory.  A Parquet
 file of ``--rows`` resident ID numbers (90 % distinct persons, the other 10 %
 the same persons again as clerks write them: lower-case ``x``, 15 digits,
-spaced) is counted by :func:`scanner.persons.count_persons` (normalised keys,
+spaced) is counted by :func:`scanner.export.persons.count_persons` (normalised keys,
 ``GROUP BY`` in DuckDB under its memory limit, spilling to disk).  Baselines
 measured in the same run: the interpreter with chujing's modules imported, the
 raw (un-normalised) ``distinct_count`` of the column, and reading the whole
@@ -84,13 +84,13 @@ CHILD = textwrap.dedent(
     mode, source, extra = sys.argv[1], sys.argv[2], sys.argv[3]
     result = None
     if mode == "import":
-        import scanner.persons, scanner.ledger, connectors.parquet
+        import scanner.export.persons, scanner.export.ledger, connectors.parquet
         t0 = time.perf_counter()
     elif mode in ("persons", "persons+ledger", "raw-distinct"):
         import datetime as dt
         from connectors.parquet import ParquetConnector
-        from scanner.persons import count_persons
-        from scanner.ledger import Ledger, load_key
+        from scanner.export.persons import count_persons
+        from scanner.export.ledger import Ledger, load_key
         report_table = {"table": "ids", "status": "ok", "row_count": None, "columns": [
             {"name": "id_no", "entities": [{"type": "CN_RESIDENT_ID", "match_ratio": 1.0, "score": 0.99}],
              "pi_class": "sensitive"}]}
@@ -103,7 +103,7 @@ CHILD = textwrap.dedent(
                 tally = count_persons(c, info, report_table)
                 result = tally.persons
                 if mode == "persons+ledger":
-                    from scanner.persons import iter_person_keys
+                    from scanner.export.persons import iter_person_keys
                     with Ledger.open(extra, load_key(), create=True) as ledger, ledger.session() as s:
                         for batch in iter_person_keys(c, info, tally):
                             s.add_keys(batch)
@@ -115,8 +115,8 @@ CHILD = textwrap.dedent(
     elif mode in ("scan", "check"):
         import datetime as dt, os
         from scanner.scan import ScanOptions, scan
-        from scanner.check import CheckOptions, assess
-        from scanner.ledger import Ledger, load_key
+        from scanner.export.check import CheckOptions, assess
+        from scanner.export.ledger import Ledger, load_key
         import recognizers, catalog
         from catalog import load_catalog
         load_catalog()
@@ -190,8 +190,8 @@ def record_prior(export: Path, ledger: Path) -> None:
     """Record the export once (dated 2025-03-01) so that the next check must count the overlap."""
     code = textwrap.dedent(f"""
         import datetime as dt
-        from scanner.check import CheckOptions, assess
-        from scanner.ledger import ExportRecord, Ledger
+        from scanner.export.check import CheckOptions, assess
+        from scanner.export.ledger import ExportRecord, Ledger
         opts = CheckOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial",
                             subject="trial-subject")
         with Ledger.open("{ledger}", {LEDGER_KEY.encode()!r}, create=True) as led:

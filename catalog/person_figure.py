@@ -45,7 +45,7 @@ from typing import Any
 from catalog.findings import persons_from_report, table_signature
 
 BASES = ("distinct_persons", "row_count_upper_bound", "none")
-#: Tally bases (scanner.persons.PersonTally) whose number is distinct persons, not rows.
+#: Tally bases (scanner.export.persons.PersonTally) whose number is distinct persons, not rows.
 _DISTINCT_TALLY = "distinct_key"
 
 

@@ -71,7 +71,7 @@ class TableInfo:
 
 @dataclass(frozen=True)
 class KeySpec:
-    """A per-row key the engine computes in stages (see :mod:`scanner.persons`).
+    """A per-row key the engine computes in stages (see :mod:`scanner.export.persons`).
 
     ``stages`` are derived tables, innermost first: each a tuple of ``(name,
     expression)`` pairs, the first stage's expressions over the table's columns
@@ -311,7 +311,7 @@ class Connector(abc.ABC):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot sample non-null values")
 
-    # -- optional: person keys (scanner.persons) ------------------------------------------------
+    # -- optional: person keys (scanner.export.persons) -----------------------------------------
     def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:
         """Exact distinct non-null values of ``spec.key`` and the rows where it is NULL, in the engine.
 

@@ -1,4 +1,4 @@
-"""Person keys (:mod:`scanner.persons`) counted and streamed by DuckDB over a relation named ``chujing_src``.
+"""Person keys (:mod:`scanner.export.persons`) counted and streamed by DuckDB over a relation named ``chujing_src``.
 
 The SQL is :func:`key_sql`'s: the key expression over its derived stages,
 compiled the same way for every DuckDB-backed connector, so the same

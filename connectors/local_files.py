@@ -30,7 +30,7 @@ Reading (shared with S3, not copied)
     Every column of a text or workbook table is a string column.
 
 Counts
-    Distinct counts and person keys (:mod:`scanner.persons`) stream the whole
+    Distinct counts and person keys (:mod:`scanner.export.persons`) stream the whole
     file(s) — not only the head — into DuckDB under ``distinct_memory_limit``
     (:mod:`connectors.duckdb_stream`, :mod:`connectors.duckdb_keys`, as for
     S3 text objects), so ``chujing check`` counts the persons of a CSV exactly.
@@ -259,7 +259,7 @@ class LocalFilesConnector(Connector):
         with self._streamed(t, table, columns, f"distinct count of {list(columns)!r}") as con:
             return count_distinct(con, columns)
 
-    # -- person keys (scanner.persons) -------------------------------------------------------
+    # -- person keys (scanner.export.persons) ------------------------------------------------
     def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:
         """One GROUP BY pass in DuckDB over the key columns of every record of the file(s)."""
         t = self._table(table)

@@ -67,7 +67,7 @@ Distinct counts
     aggregation was rejected: its hash table cannot spill, so memory would grow
     with the number of distinct values.
 
-Person keys (:mod:`scanner.persons`)
+Person keys (:mod:`scanner.export.persons`)
     :meth:`ParquetConnector.distinct_key_count` and
     :meth:`~ParquetConnector.iter_distinct_keys` evaluate a normalised key
     expression over the same DuckDB relation (``chujing_src``), with the same
@@ -547,7 +547,7 @@ class ParquetConnector(Connector):
                 table=table.name,
             ) from exc
 
-    # -- person keys (scanner.persons) ----------------------------------------------
+    # -- person keys (scanner.export.persons) ---------------------------------------
     def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:
         """One GROUP BY pass in DuckDB (spills under the memory limit, like :meth:`distinct_count`)."""
         with self._key_source(table, spec, "counting persons") as con:

@@ -26,7 +26,7 @@ are read without downloading them:
   only from the sampled ones.
 * Distinct counts stream the requested columns (Parquet) or the whole objects
   (text) into DuckDB under a memory limit (:mod:`connectors.duckdb_stream`).
-* Person keys (:mod:`scanner.persons`) are counted and streamed the same way:
+* Person keys (:mod:`scanner.export.persons`) are counted and streamed the same way:
   only the key's columns (``KeySpec.columns``) of every selected object are
   registered as ``chujing_src`` and the normalised key is evaluated by DuckDB
   (:mod:`connectors.duckdb_keys`, the SQL of the local Parquet connector), so
@@ -418,7 +418,7 @@ class S3Connector(Connector):
         with self._streamed(table, columns, f"distinct count of {list(columns)!r}") as con:
             return count_distinct(con, columns)
 
-    # -- person keys (scanner.persons) -------------------------------------------------------
+    # -- person keys (scanner.export.persons) ------------------------------------------------
     def distinct_key_count(self, table: TableInfo, spec: KeySpec) -> KeyCount:
         """One GROUP BY pass in DuckDB over the key columns streamed from every object of the table."""
         with self._streamed(table, spec.columns, "counting persons", name=duckdb_keys.SOURCE) as con:

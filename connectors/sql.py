@@ -19,7 +19,7 @@ The count runs under the statement timeout; if it times out the estimate is
 returned, or ``None`` when there is none.
 
 Persons (:meth:`SQLConnector.distinct_key_count`, :meth:`~SQLConnector.iter_distinct_keys`)
-are counted by the database too: a normalised key expression (:mod:`scanner.persons`)
+are counted by the database too: a normalised key expression (:mod:`scanner.export.persons`)
 grouped with ``GROUP BY`` in one pass, its stages fenced with ``OFFSET 0`` so
 that no engine folds a column twice.
 

@@ -160,8 +160,9 @@ def spotcheck_command(filing, sources, fmt, output, sample_rows, include, exclud
     consistent, 2 on error.
     """
     from reports.filing import FilingError, load_filing
-    from reports.spotcheck import render_spotcheck, render_spotcheck_text, run_spotcheck
-    from scanner.persons import parse_person_key
+    from reports.spotcheck import render_spotcheck, render_spotcheck_text
+    from scanner.export.persons import parse_person_key
+    from scanner.export.spotcheck import run_spotcheck
     from scanner.scan import ScanOptions
 
     key = _sign_key(sign_key_file)

@@ -20,33 +20,28 @@ declared_table_missing          a declared table is not in the export data
 declared_field_missing          a declared field is not in its table
 ==============================  ==========================================================
 
-Persons are counted per natural person, de-duplicated (以自然人为单位去重), by
-:func:`scanner.persons.count_persons` in the engine; keys of the same kind are
+Persons are counted per natural person, de-duplicated (以自然人为单位去重), in
+the engines by the scanner (:mod:`scanner.export.spotcheck`, which runs the
+scan and the count and calls :func:`compare`); keys of the same kind are
 merged across tables, rows without a key count as one person each (the
 cautious reading).  Where a table cannot be keyed, its row count stands in, as
-an upper bound, and the result says so.
+an upper bound (:func:`persons_from_rows`), and the result says so.  This
+module compares and renders; it reads no source.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from catalog.findings import PersonQuery, signature_matches
 from connectors.uri import mask_uri, source_identity
 from reports.filing import DeclaredField, Filing, norm
 from reports.view import PI_CLASS_RANK, category_label, pi_class_label, table_name
 
-SENSITIVE = PersonQuery("sensitive")
-
 SPOTCHECK_SCHEMA = "chujing.spotcheck/1"
 BASIS_WORDS = {"distinct_key": "distinct persons", "distinct_key_with_unkeyed_rows": "distinct + rows without key",
                "row_count_upper_bound": "upper bound: rows"}
-#: Distinct keys merged in memory across tables (as 16-byte hashes) before falling back to bounds.
-UNION_LIMIT = 5_000_000
 ART14 = ("江苏自贸试验区数据出境负面清单管理办法 第十四条: 片区管委会…应组织专业机构就数据实际出境情况与备案材料进行一致性抽验"
          " (Jiangsu Art. 14: consistency spot-checks between the actual data export and the filing materials)")
 
@@ -309,102 +304,6 @@ def persons_from_rows(scan: dict[str, Any]) -> PersonFigures:
     fig.notes.append("persons are row counts of tables holding PI, summed: an upper bound (one row per person at "
                      "most, no person in two tables)")
     return fig
-
-
-def count_export_persons(sources: Sequence[str], scan: dict[str, Any], *, connector_options: dict[str, Any],
-                         person_key: Sequence[str] | None = None) -> PersonFigures:
-    """Distinct persons across the scanned tables, counted in the engines (see the module docstring)."""
-    from connectors import SourceError, open_source
-    from scanner.persons import count_persons, iter_person_keys
-
-    fig = PersonFigures(basis="distinct_key")
-    keys: set[bytes] = set()
-    keys_sensitive: set[bytes] = set()
-    unkeyed = unkeyed_sensitive = 0
-    over_limit = False
-    bound = persons_from_rows(scan)
-    for source in sources:
-        try:
-            conn = open_source(source, **connector_options)
-            with conn:
-                mine = [t for t in scan.get("tables", []) if t.get("source") == conn.display_uri
-                        and t.get("status") == "ok" and any(c.get("pi_class") for c in t.get("columns", []))]
-                if not mine:
-                    continue
-                infos = {(i.schema or "", i.name): i for i in conn.list_tables()}
-                for t in mine:
-                    info = infos.get((t.get("schema") or "", t.get("table")))
-                    if info is None:
-                        raise SourceError(f"{table_name(t)}: not found again for counting", source=conn.display_uri)
-                    tally = count_persons(conn, info, t, person_key=person_key)
-                    entry = {"persons": tally.persons, "basis": tally.basis, "sensitive": tally.sensitive,
-                             "key_kind": tally.key_kind, "key_columns": list(tally.key_columns)}
-                    if tally.note:
-                        entry["note"] = tally.note
-                    fig.by_table[table_name(t)] = entry
-                    unkeyed += tally.unkeyed
-                    unkeyed_sensitive += tally.persons_sensitive - _keyed_sensitive(tally)
-                    if tally.keyed and not over_limit:
-                        for batch in iter_person_keys(conn, info, tally):
-                            for k, sig in batch:
-                                hashed = hashlib.blake2b(k.encode("utf-8"), digest_size=16).digest()
-                                keys.add(hashed)
-                                if signature_matches(sig, SENSITIVE):
-                                    keys_sensitive.add(hashed)
-                            if len(keys) > UNION_LIMIT:
-                                over_limit = True
-                                break
-        except SourceError as exc:
-            fig.notes.append(f"persons could not be counted in {exc.message}; row counts used there (upper bound)")
-            for name, entry in bound.by_table.items():
-                fig.by_table.setdefault(name, entry)
-            return _fallback(fig, bound)
-    if over_limit:
-        fig.notes.append(f"more than {UNION_LIMIT:,} distinct keys: tables summed instead of merged (upper bound)")
-        return _fallback(fig, bound, summed=True)
-    fig.persons = len(keys) + unkeyed
-    fig.persons_sensitive = len(keys_sensitive) + unkeyed_sensitive
-    if unkeyed:
-        fig.basis = "distinct_key_with_unkeyed_rows"
-        fig.notes.append(f"{unkeyed:,} person(s) counted from rows without a key (row counts or empty key columns): "
-                         "an upper bound for those")
-    return fig
-
-
-def _keyed_sensitive(tally: Any) -> int:
-    """Keyed persons of a tally whose own rows carry sensitive PI."""
-    return sum(n for sig, n in tally.signatures.items() if signature_matches(sig, SENSITIVE))
-
-
-def _fallback(fig: PersonFigures, bound: PersonFigures, *, summed: bool = False) -> PersonFigures:
-    if summed:
-        fig.persons = sum(int(e.get("persons") or 0) for e in fig.by_table.values())
-        fig.persons_sensitive = sum(int(e.get("persons") or 0) for e in fig.by_table.values() if e.get("sensitive"))
-        fig.basis = "distinct_key_with_unkeyed_rows"
-    else:
-        fig.persons, fig.persons_sensitive, fig.basis = bound.persons, bound.persons_sensitive, bound.basis
-    return fig
-
-
-def run_spotcheck(filing: Filing, sources: Sequence[str], options: Any = None, *,
-                  person_key: Sequence[str] | None = None, count_persons: bool = True,
-                  observer: Any = None) -> SpotcheckResult:
-    """Scan ``sources`` with ``options`` (:class:`scanner.scan.ScanOptions`), count persons, compare with ``filing``.
-
-    ``count_persons=False`` takes row counts instead of counting distinct persons in the engines.
-    """
-    from scanner.scan import ScanOptions, scan
-
-    options = options or ScanOptions()
-    report = scan(list(sources), options, observer)
-    if not count_persons:
-        return compare(filing, report, persons_from_rows(report))
-    conn_opts = dict(options.connector_options)
-    if options.schema is not None:
-        conn_opts.setdefault("schema", options.schema)
-    conn_opts.setdefault("include_views", options.include_views)
-    persons = count_export_persons(sources, report, connector_options=conn_opts, person_key=person_key)
-    return compare(filing, report, persons)
 
 
 # --- rendering ----------------------------------------------------------------------------------------

@@ -195,7 +195,7 @@ def scan_command(sources, sample_rows, include, exclude, schema, views, seed, sc
 def demo_command(target: str, seed: int, quiet: bool, debug: bool) -> None:
     """Build the embedded demo warehouse of a fictional Suzhou biopharma company, scan it,
     and write its reports into --dir (default ./chujing-demo/)."""
-    from scanner.demo import run_demo
+    from scanner.demo.run import run_demo
 
     observer = CliObserver(quiet=quiet)
     try:

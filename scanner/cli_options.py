@@ -102,7 +102,7 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 def ledger_options(fn):  # noqa: ANN001, ANN201 - click decorator
     """``--ledger`` and ``--ledger-key-file``, for every command that opens the export ledger."""
-    from scanner.ledger import LEDGER_ENV
+    from scanner.export.ledger import LEDGER_ENV
 
     fn = click.option(
         "--ledger-key-file",

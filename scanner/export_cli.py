@@ -31,7 +31,6 @@ import click
 
 from catalog.evaluator import ROUTE_LABELS
 from connectors.textio import pad, terminal_width, truncate, width, write_text
-from scanner.check import EXIT_ERROR, CheckError, CheckOptions, assess
 from scanner.cli_options import (
     debug_option,
     ledger_options,
@@ -40,8 +39,9 @@ from scanner.cli_options import (
     s3_connector_options,
     s3_options,
 )
-from scanner.ledger import EXEMPTIONS, ExportRecord, Ledger, LedgerError, load_key
-from scanner.persons import parse_person_key
+from scanner.export.check import EXIT_ERROR, CheckError, CheckOptions, assess
+from scanner.export.ledger import EXEMPTIONS, ExportRecord, Ledger, LedgerError, load_key
+from scanner.export.persons import parse_person_key
 
 CHECK_FORMATS = ("table", "json", "html", "xlsx", "csv")
 

@@ -3,7 +3,7 @@
 ``chujing demo`` must show, in under a minute and with nothing to download, what
 the scanner finds in a warehouse that looks like a real one.  This module builds
 that warehouse for a fictional Suzhou biopharma company (see
-:mod:`scanner.demo_vocabulary`): a SQLite database with clinical-trial
+:mod:`scanner.demo.vocabulary`): a SQLite database with clinical-trial
 subjects, paid healthcare professionals, device after-sales records and the
 ordinary product / batch / inventory tables, and a Parquet "lake" with
 pharmacovigilance narratives, a hive-partitioned set of gene variant calls and
@@ -12,7 +12,7 @@ delivery-van telemetry.
 The ordinary tables are the hard negatives: 18-digit order numbers built from
 timestamps, 13-digit millisecond timestamps, 20-digit drug trace codes, EAN-13
 barcodes and hex hashes look like identifiers but are none.  The sensitive
-tables carry identifiers with real checksums (see :mod:`scanner.demo_identities`)
+tables carry identifiers with real checksums (see :mod:`scanner.demo.identities`)
 for invented people.
 
 Everything is derived from ``seed`` through one ``random.Random`` per table and
@@ -40,8 +40,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scanner import demo_identities as ident
-from scanner import demo_vocabulary as vocab
+from scanner.demo import identities as ident
+from scanner.demo import vocabulary as vocab
 
 #: All dates are relative to this day, so the demo does not change with the clock.
 REFERENCE_DATE = _dt.date(2026, 6, 30)

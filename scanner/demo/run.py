@@ -1,7 +1,7 @@
 """``chujing demo``: build the embedded demo warehouse, scan it, write its reports.
 
 The demo needs no server: a SQLite database and a Parquet folder are generated
-deterministically (see :mod:`scanner.demo_data`) under ``<dir>/warehouse`` and
+deterministically (see :mod:`scanner.demo.data`) under ``<dir>/warehouse`` and
 scanned with the same pipeline as ``chujing scan``; the reports land in
 ``<dir>``.  The scan date is fixed to the warehouse's reference date so the
 demo's findings (children under 14 among them) are the same on every run.
@@ -33,7 +33,7 @@ class DemoResult:
 
 def run_demo(target: Path, *, seed: int = 20250101, observer: ScanObserver | None = None, debug: bool = False) -> DemoResult:
     """Build, scan, and write ``report.json``, ``report.html``, ``report.xlsx`` and ``report.csv``."""
-    from scanner.demo_data import build_demo_warehouse
+    from scanner.demo.data import build_demo_warehouse
 
     target = Path(target)
     warehouse = build_demo_warehouse(target / "warehouse", seed=seed)

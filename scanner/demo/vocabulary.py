@@ -1,6 +1,6 @@
 """Domain vocabulary of the demo company, 苏州澄湖生物医药有限公司 (Chenghu Biopharma, Suzhou).
 
-Kept apart from the table builders in :mod:`scanner.demo_data` so the builders
+Kept apart from the table builders in :mod:`scanner.demo.data` so the builders
 read as "what a row is" and this module as "what the company sells, tests and
 treats".  Hospitals, diseases, drugs and variants are real-world vocabulary;
 the company, its products' brand names and all people are fictional.  ICD-10

@@ -4,12 +4,12 @@
 
 1. scan the sources (:func:`scanner.scan.scan`) so that every column carries
    its findings and PI class;
-2. count each table's distinct persons in its engine (:mod:`scanner.persons`);
+2. count each table's distinct persons in its engine (:mod:`scanner.export.persons`);
 3. when the numbers must be merged — several tables with persons, earlier
    exports this year in the ledger, or a record to write — stream each table's
    normalised keys out of the engine, hash them at once and let the ledger
    database count this export's persons and their overlap with the year's
-   earlier exports (:mod:`scanner.ledger`);
+   earlier exports (:mod:`scanner.export.ledger`);
 4. apply the negative lists (:func:`catalog.evaluator.evaluate`) with those
    counts, and the important-data identification rule.
 
@@ -40,9 +40,9 @@ from connectors import Connector, SourceError, TableInfo, open_source
 from connectors.errors import ChujingError
 from connectors.uri import scrub
 from scanner import __version__
-from scanner.ledger import EXEMPTIONS, ExportRecord, Histograms, Ledger, LedgerSession, YearTally
+from scanner.export.ledger import EXEMPTIONS, ExportRecord, Histograms, Ledger, LedgerSession, YearTally
+from scanner.export.persons import PersonTally, count_persons, iter_person_keys, plan_person_key
 from scanner.models import utc_now
-from scanner.persons import PersonTally, count_persons, iter_person_keys, plan_person_key
 from scanner.scan import ScanObserver, ScanOptions, scan
 
 CHECK_SCHEMA = "chujing.check/1"

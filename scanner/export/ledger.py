@@ -54,7 +54,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from catalog.findings import Count, ExportScope, PersonCounts, PersonQuery, Signature, signature_matches
 from connectors.errors import ChujingError
 from connectors.uri import mask_uri, scrub
-from scanner.ledger_schema import (
+from scanner.export.ledger_schema import (
     MIGRATIONS_2,
     SCHEMA_VERSION,
     export_persons,

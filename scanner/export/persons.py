@@ -41,7 +41,7 @@ Signatures: which PI each person's own rows carry
     as-of date flags :data:`catalog.findings.MINOR`.  The flags of a person are
     their *signature*; a table's count is persons per signature.
 
-Across tables (see :mod:`scanner.check`)
+Across tables (see :mod:`scanner.export.check`)
     Persons keyed by the same kind are one person when their normalised keys
     are equal, whichever table or source they come from.  Persons keyed by
     different kinds (an ID number here, a mobile number there) cannot be joined
@@ -727,7 +727,7 @@ def iter_person_keys(
     """Stream the distinct normalised, kind-tagged keys of a counted table with each person's signature.
 
     Memory holds one batch; the engine does the de-duplication.  The keys are
-    raw identifiers: callers hash them at once (see :mod:`scanner.ledger`) and
+    raw identifiers: callers hash them at once (see :mod:`scanner.export.ledger`) and
     never write or log them.
     """
     if not tally.keyed:

@@ -31,7 +31,7 @@ from connectors.base import Connector, SourceError, TableInfo
 from connectors.local_files import LocalFilesConnector
 from connectors.parquet import ParquetConnector
 from scanner.cli import main
-from scanner.persons import count_persons
+from scanner.export.persons import count_persons
 from tests.export import conftest as export
 from tests.export.conftest import DIAGNOSES, TRIAL_COLUMNS, resident_id, trial_rows
 

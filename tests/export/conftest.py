@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from recognizers.identity import check_char
 from scanner.cli import main
-from scanner.demo_identities import vin_complete
+from scanner.demo.identities import vin_complete
 from scanner.export_cli import check_command, ledger_group
 
 LEDGER_KEY = "test-ledger-key-9f1c2e7a5b3d4c6e"

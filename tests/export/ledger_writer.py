@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from recognizers.identity import check_char
-from scanner.ledger import ExportRecord, Ledger
+from scanner.export.ledger import ExportRecord, Ledger
 
 WRITERS, EXPORTS_EACH, PERSONS_EACH = 4, 3, 2_000
 

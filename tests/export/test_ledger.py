@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scanner.check import CheckOptions, assess
-from scanner.ledger import ExportRecord, Ledger, LedgerError, load_key
+from scanner.export.check import CheckOptions, assess
+from scanner.export.ledger import ExportRecord, Ledger, LedgerError, load_key
 from tests.export import ledger_writer
 from tests.export.conftest import LEDGER_KEY, legacy_id, mobile, resident_id, write_sqlite
 from tests.export.ledger_writer import EXPORTS_EACH, PERSONS_EACH, WRITERS

@@ -1,6 +1,6 @@
 """Person counting in the engines: which column keys a person, and one normalisation on every engine.
 
-The SQL normalisation must give exactly what :func:`scanner.persons.normalize`
+The SQL normalisation must give exactly what :func:`scanner.export.persons.normalize`
 gives, on SQLite, DuckDB (Parquet) and PostgreSQL alike, or the same person
 would count once in one source and twice in another.
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from connectors.base import ColumnInfo, Connector, TableInfo
 from connectors.parquet import ParquetConnector
 from connectors.sql import SQLConnector
-from scanner.persons import (
+from scanner.export.persons import (
     PersonTally,
     count_persons,
     iter_person_keys,

@@ -25,8 +25,8 @@ from reports.xlsx import SUMMARY_SHEET
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory) -> dict:
     """The demo warehouse at a tenth of its size, scanned as ``chujing demo`` scans it."""
-    from scanner.demo import DEMO_LISTS, DEMO_REFERENCE_DATE
-    from scanner.demo_data import build_demo_warehouse
+    from scanner.demo.run import DEMO_LISTS, DEMO_REFERENCE_DATE
+    from scanner.demo.data import build_demo_warehouse
     from scanner.scan import ScanOptions, scan
 
     wh = build_demo_warehouse(tmp_path_factory.mktemp("demo"), scale=0.1)

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from reports.cli import spotcheck_command
 from reports.filing import load_filing
 from reports.integrity import verify
-from reports.spotcheck import compare, count_export_persons, persons_from_rows
+from reports.spotcheck import compare, persons_from_rows
 from reports.xlsx import CATALOGUE_SHEET, render_xlsx
+from scanner.export.spotcheck import count_export_persons
 from tests.reports.conftest import SCAN_DATE, build_warehouse, scan_warehouse
 
 ALL_KINDS = {"undeclared_sensitive_field", "undeclared_field_with_findings", "undeclared_category",

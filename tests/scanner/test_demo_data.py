@@ -19,9 +19,9 @@ from stdnum import luhn
 
 from recognizers.identity import birth_date, is_valid_resident_id
 from recognizers.telecom import is_valid_mobile
-from scanner import demo_data
-from scanner.demo_data import DB_NAME, LAKE_NAME, REFERENCE_DATE, build_demo_warehouse
-from scanner.demo_identities import vin_check_digit
+from scanner.demo import data as demo_data
+from scanner.demo.data import DB_NAME, LAKE_NAME, REFERENCE_DATE, build_demo_warehouse
+from scanner.demo.identities import vin_check_digit
 
 SQL_TABLES = ("trial_subjects", "healthcare_professionals", "products", "batches", "inventory", "device_after_sales")
 LAKE_TABLES = ("pharmacovigilance_cases", "gene_variant_calls", "telematics_vans")

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from connectors import open_source
 from connectors.base import FixQuery, TableInfo
-from scanner.demo_identities import vin_complete
+from scanner.demo.identities import vin_complete
 from scanner.scan import ScanOptions, scan
 from scanner.trajectory_profile import build_profile, epoch_seconds, intervals, province_of, time_span
 from tests import s3server
