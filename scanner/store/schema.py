@@ -48,6 +48,7 @@ runs = sa.Table(
     sa.Column("finished_at", sa.String(32)),
     sa.Column("status", sa.String(16), nullable=False),  # running | succeeded | failed
     sa.Column("exit_status", sa.Integer),
+    sa.Column("route", sa.String(64)),  # the strictest route of the lists applied, when any were
     sa.Column("sources", sa.Text, nullable=False),  # JSON: masked URIs as given
     sa.Column("source_keys", sa.Text, nullable=False),  # JSON: connectors.uri.source_identity of each
     sa.Column("options", sa.Text, nullable=False),  # JSON: the sampling parameters of the report

@@ -53,8 +53,10 @@ def canonical_sha256(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def utc_now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+def utc_now(*, precise: bool = False) -> str:
+    """Now in UTC, ISO 8601 with ``Z``; ``precise`` keeps microseconds (runs are ordered by their start)."""
+    now = _dt.datetime.now(_dt.timezone.utc)
+    return (now if precise else now.replace(microsecond=0)).isoformat().replace("+00:00", "Z")
 
 
 TableKey = tuple[str, str, str]  # (source identity, schema or "", table)
@@ -174,7 +176,7 @@ class Store:
             conn.execute(
                 s.runs.insert().values(
                     id=run_id,
-                    started_at=utc_now(),
+                    started_at=utc_now(precise=True),
                     status=RUNNING,
                     sources=json.dumps([mask_uri(x) for x in sources], ensure_ascii=False),
                     source_keys=json.dumps(list(source_keys), ensure_ascii=False),
@@ -189,9 +191,18 @@ class Store:
         return run_id
 
     def record_table(
-        self, run_id: str, source_key: str, table: Mapping[str, Any], *, scanned_in_run: str | None = None
+        self,
+        run_id: str,
+        source_key: str,
+        table: Mapping[str, Any],
+        *,
+        scanned_in_run: str | None = None,
+        fingerprint: Mapping[str, Any] | None = None,
     ) -> None:
-        """Keep one table's result for ``run_id`` (replacing an earlier one of the same run), with its findings."""
+        """Keep one table's result for ``run_id`` (replacing an earlier one of the same run), with its findings.
+
+        ``fingerprint`` is what later runs compare the table by (default: the report's ``fingerprint``).
+        """
         key = table_key(source_key, table)
         where = (
             (s.run_tables.c.run_id == run_id)
@@ -218,7 +229,9 @@ class Store:
                     source=str(table.get("source") or ""),
                     status=str(table.get("status") or "ok"),
                     scanned_in_run=scanned_in_run or run_id,
-                    fingerprint_sha256=fingerprint_sha256(table),
+                    fingerprint_sha256=fingerprint_sha256(
+                        {"fingerprint": fingerprint or table.get("fingerprint")}
+                    ),
                     result=json.dumps(dict(table), ensure_ascii=False, sort_keys=True, default=str),
                     recorded_at=utc_now(),
                 )
@@ -226,7 +239,9 @@ class Store:
             if rows:
                 conn.execute(s.findings.insert(), rows)
 
-    def finish_run(self, run_id: str, *, status: str, exit_status: int | None) -> dict[str, Any]:
+    def finish_run(
+        self, run_id: str, *, status: str, exit_status: int | None, route: str | None = None
+    ) -> dict[str, Any]:
         """Close a run with its status and exit status; its table counts are taken from what it recorded."""
         rt = s.run_tables
         with self.engine.connect() as conn, write(conn):
@@ -251,6 +266,7 @@ class Store:
                 .values(
                     status=status,
                     exit_status=exit_status,
+                    route=route,
                     finished_at=utc_now(),
                     tables_scanned=int(counts[0]),
                     tables_carried=int(counts[1]),
@@ -288,8 +304,8 @@ class Store:
                 .limit(1)
             ).scalar_one_or_none()
 
-    def tables(self, run_id: str) -> dict[TableKey, tuple[str, dict[str, Any]]]:
-        """What a run recorded: per table, the run that scanned it and the table's result."""
+    def tables(self, run_id: str) -> dict[TableKey, tuple[str, dict[str, Any], str | None]]:
+        """What a run recorded: per table, the run that scanned it, the table's result and its fingerprint digest."""
         rt = s.run_tables
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(rt).where(rt.c.run_id == run_id)).mappings().all()
@@ -297,6 +313,7 @@ class Store:
             (r["source_key"], r["schema_name"], r["table_name"]): (
                 r["scanned_in_run"],
                 json.loads(r["result"]),
+                r["fingerprint_sha256"],
             )
             for r in rows
         }
@@ -306,8 +323,8 @@ class Store:
     ) -> tuple[str, dict] | None:
         """The latest successful result of ``table`` with the same fingerprint and versions, or ``None``.
 
-        ``table`` needs ``schema``, ``table`` and ``fingerprint`` (as a connector lists it).  A table
-        without a fingerprint is never carried: nothing shows it unchanged.
+        ``table`` needs ``schema``, ``table`` and ``fingerprint`` (what the table is compared by).  A
+        table without a fingerprint is never carried: nothing shows it unchanged.
         """
         fp = fingerprint_sha256(table)
         if fp is None:
@@ -332,6 +349,28 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(stmt).first()
         return None if row is None else (row[0], json.loads(row[1]))
+
+    def findings_of(self, run_id: str) -> dict[tuple[str, str, str, str, str], str | None]:
+        """A run's findings: ``(source key, schema, table, column, entity)`` → PI class."""
+        f = s.findings
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    f.c.source_key, f.c.schema_name, f.c.table_name, f.c.column_name, f.c.entity, f.c.pi_class
+                ).where(f.c.run_id == run_id)
+            ).all()
+        return {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in rows}
+
+    def failed_tables(self, run_id: str) -> dict[TableKey, str]:
+        """A run's tables that could not be read, with their error."""
+        rt = s.run_tables
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(rt.c.source_key, rt.c.schema_name, rt.c.table_name, rt.c.result).where(
+                    rt.c.run_id == run_id, rt.c.status != "ok"
+                )
+            ).all()
+        return {(r[0], r[1], r[2]): str(json.loads(r[3]).get("error") or "") for r in rows}
 
     def successful_runs(self, n: int = 2) -> list[str]:
         """Ids of the latest ``n`` successful runs, newest first."""

@@ -1,0 +1,122 @@
+"""One scan run against the store: what to rescan, what to carry over, what a resumed run already did.
+
+:class:`StoreRun` is what :func:`scanner.scan.scan` consults per table:
+
+* :meth:`StoreRun.reuse` — before a table is sampled, with its cheap
+  fingerprint (:func:`table_fingerprint`: what the connector lists, the schema
+  and the row count): the table's result from the run being resumed, or — in an
+  incremental run — from the last successful run, when the table and the rules
+  (tool, catalogue, recognizer versions) are unchanged;
+* :meth:`StoreRun.done` — after a table is scanned: its (annotated) result goes
+  to the store at once, so a run killed after it keeps it;
+* :meth:`StoreRun.finish` — the run's status and exit status.
+
+Every table of the report says where its findings come from
+(``scanned_in_run``), and the report says which run it is (``run``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.uri import source_identity
+from scanner.store.store import FAILED, SUCCEEDED, Review, Store, TableKey, fingerprint_sha256, table_key
+
+#: Entity reviews as the report carries them: the decision in force, keyed by finding.
+Reviews = Mapping[tuple[str, str, str, str, str], Review]
+
+
+def table_fingerprint(
+    listed: Mapping[str, Any], columns: Sequence[tuple[str, str]], row_count: int | None
+) -> dict:
+    """The fingerprint a table is compared by before it is read: the listing's (files, sizes, mtimes, ETags),
+    the column names and types, and the row count.
+
+    >>> fp = table_fingerprint({"bytes": 10}, [("sfzh", "TEXT")], 7)
+    >>> fp["bytes"], fp["row_count"], len(fp["columns_sha256"])
+    (10, 7, 64)
+    """
+    text = "\n".join(f"{n}\t{t}" for n, t in columns)
+    out = dict(listed)
+    out["columns_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if row_count is not None:
+        out["row_count"] = row_count
+    return out
+
+
+@dataclass
+class StoreRun:
+    """A run being recorded in the store (see the module docstring)."""
+
+    store: Store
+    run_id: str
+    versions: dict[str, Any]
+    incremental: bool = False
+    resumed_from: str | None = None
+    resumed: dict[TableKey, tuple[str, dict[str, Any], str | None]] = field(default_factory=dict)
+    reviews: Reviews = field(default_factory=dict)
+
+    @classmethod
+    def start(
+        cls,
+        store: Store,
+        sources: Sequence[str],
+        options: Mapping[str, Any],
+        versions: Mapping[str, Any],
+        *,
+        incremental: bool = False,
+        resume: bool = False,
+    ) -> StoreRun:
+        """Begin a run; with ``resume``, take over the latest unfinished run of the same sources and options."""
+        keys = [source_identity(s) for s in sources]
+        resumed_from = store.unfinished_run(options, keys) if resume else None
+        run_id = store.begin_run(
+            sources, keys, options, versions, incremental=incremental, resumed_from=resumed_from
+        )
+        resumed: dict[TableKey, tuple[str, dict[str, Any], str | None]] = {}
+        if resumed_from is not None:
+            resumed = {k: v for k, v in store.tables(resumed_from).items() if v[1].get("status") == "ok"}
+            store.finish_run(resumed_from, status=FAILED, exit_status=None)  # superseded by this run
+        return cls(store, run_id, dict(versions), incremental, resumed_from, resumed, store.reviews())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's ``run`` block."""
+        return {"id": self.run_id, "incremental": self.incremental, "resumed_from": self.resumed_from}
+
+    def reuse(self, source: str, table: Mapping[str, Any], fingerprint: Mapping[str, Any]) -> dict | None:
+        """An earlier result of ``table`` (``schema``/``table`` keys) that still holds, or ``None`` to scan it."""
+        key = table_key(source_identity(source), table)
+        earlier = self.resumed.get(key)
+        if earlier is not None and earlier[2] == fingerprint_sha256({"fingerprint": dict(fingerprint)}):
+            scanned_in, result, _ = earlier
+            return {**result, "scanned_in_run": scanned_in}
+        if not self.incremental:
+            return None
+        hit = self.store.carried(key[0], {**table, "fingerprint": dict(fingerprint)}, self.versions)
+        if hit is None:
+            return None
+        scanned_in, result = hit
+        return {**result, "scanned_in_run": scanned_in}
+
+    def done(self, source: str, table: dict[str, Any], fingerprint: Mapping[str, Any]) -> None:
+        """Keep a table's result (scanned now, or carried) in this run."""
+        table.setdefault("scanned_in_run", self.run_id)
+        self.store.record_table(
+            self.run_id,
+            source_identity(source),
+            table,
+            scanned_in_run=table["scanned_in_run"],
+            fingerprint=fingerprint,
+        )
+
+    def finish(self, exit_status: int) -> dict[str, Any]:
+        return self.store.finish_run(
+            self.run_id, status=SUCCEEDED if exit_status != 2 else FAILED, exit_status=exit_status
+        )
+
+    def review_of(self, source: str, table: Mapping[str, Any], column: str, entity: str) -> Review | None:
+        key = (*table_key(source_identity(source), table), column, entity)
+        return self.reviews.get(key)
