@@ -33,9 +33,10 @@ from typing import ClassVar
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from stdnum.exceptions import ValidationError
 
 from recognizers.base import CONTEXT_BOOST, Span, ValueMatches, ValueRecognizer, fullwidth_to_ascii
-from recognizers.idcheck import ValidationError, as_string_array, compact
+from recognizers.idcheck import as_string_array, compact
 
 _FULLWIDTH_RE = r"[\x{FF01}-\x{FF5E}\x{3000}]"
 

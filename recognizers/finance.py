@@ -47,19 +47,12 @@ from typing import ClassVar
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from stdnum import luhn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
 from recognizers.base import Pattern, mask_middle
 from recognizers.columnar import ColumnarRecognizer
-from recognizers.idcheck import (
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
-    compact,
-    length_groups,
-    luhn_ok,
-    luhn_ok_array,
-)
+from recognizers.idcheck import compact, length_groups, luhn_ok_array
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -127,7 +120,7 @@ def validate_bank_card(number: str) -> str:
         raise InvalidLength()
     if card_family(number) is None and (len(number) < 16 or issuer(number) is None):
         raise InvalidComponent("not a card prefix issued in China")
-    if not luhn_ok(number):
+    if not luhn.is_valid(number):
         raise InvalidChecksum()
     return number
 

@@ -1,25 +1,16 @@
-"""Check-digit algorithms and the validation exception tree shared by identifier recognizers.
+"""Check-digit algorithms over whole columns, and the validation exceptions identifier recognizers raise.
 
-Every algorithm comes in two forms that must agree (the tests compare them on
-random input):
+Scalar checks are python-stdnum's (``stdnum.luhn``, ``stdnum.iso7064.mod_11_2``,
+``stdnum.cn.uscc``), and so are the exceptions: ``validate_x(number)`` returns
+the compact form or raises a :class:`ValidationError` subclass saying what is
+wrong (``stdnum.exceptions``); ``is_valid_x(number)`` returns a bool and never raises.
 
-* a **scalar** form on one string, used by the free-text path, by
-  ``validate_x`` functions and by doctests;
-* an **array** form on an ``(n, width)`` matrix of ASCII byte codes (numpy),
-  used by the structured path to validate a whole column without a Python
-  call per value.
+This module holds the **array** forms of those algorithms, on an ``(n, width)``
+matrix of ASCII byte codes (numpy), which the structured path uses to validate a
+whole column without a Python call per value.  The tests compare every array
+form with stdnum on random input.  :func:`byte_matrix` turns a column of
+equal-length ASCII strings into such a matrix without copying.
 
-:func:`byte_matrix` turns a column of equal-length ASCII strings into such a
-matrix without copying.
-
-Validators follow python-stdnum: ``validate_x(number)`` returns the compact
-form or raises a :class:`ValidationError` subclass saying what is wrong;
-``is_valid_x(number)`` returns a bool and never raises.
-
->>> luhn_ok("6228480402564890018"), luhn_ok("6228480402564890017")
-(True, False)
->>> mod11_2_char("11010519491231002")
-'X'
 >>> m = byte_matrix(pa.array(["79927398713", "79927398710"]), 11)
 >>> luhn_ok_array(m).tolist()
 [True, False]
@@ -35,33 +26,6 @@ import pyarrow.compute as pc
 
 from recognizers.base import fullwidth_to_ascii
 
-# -- exception tree ---------------------------------------------------------------------------------------
-
-
-class ValidationError(ValueError):
-    """A value is not a valid instance of an identifier; subclasses say why."""
-
-    message = "The number is not valid."
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.message)
-
-
-class InvalidFormat(ValidationError):
-    message = "The number has an invalid format."
-
-
-class InvalidLength(InvalidFormat):
-    message = "The number has an invalid length."
-
-
-class InvalidChecksum(ValidationError):
-    message = "The number's checksum or check digit is invalid."
-
-
-class InvalidComponent(ValidationError):
-    message = "One of the parts of the number is invalid or unknown."
-
 
 def compact(number: str, strip: str = " -") -> str:
     """Full-width characters to ASCII, surrounding whitespace and the ``strip`` separators removed.
@@ -76,9 +40,6 @@ def compact(number: str, strip: str = " -") -> str:
 
 
 # -- column helpers ---------------------------------------------------------------------------------------
-
-_ZERO = ord("0")
-
 
 def as_string_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """A plain ``string`` array (chunks combined, large/view strings cast)."""
@@ -151,17 +112,6 @@ def place_weights(width: int, fields: list[tuple[int, int]]) -> np.ndarray:
     return w
 
 
-def digits_of(m: np.ndarray) -> np.ndarray:
-    """Byte matrix of ASCII digits → int32 digit values (non-digits give values outside 0..9)."""
-    return m.astype(np.int32) - _ZERO
-
-
-def number_of(d: np.ndarray) -> np.ndarray:
-    """Digit matrix → int64 numbers (at most 18 digits)."""
-    w = 10 ** np.arange(d.shape[1] - 1, -1, -1, dtype=np.int64)
-    return d.astype(np.int64) @ w
-
-
 def all_digits(m: np.ndarray) -> np.ndarray:
     """Row mask: every byte is an ASCII digit (uint8 wrap-around: bytes below ``0`` become large)."""
     return ((m - np.uint8(48)) <= 9).all(axis=1)
@@ -172,21 +122,6 @@ def all_digits(m: np.ndarray) -> np.ndarray:
 _DOUBLED = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int32)
 _DOUBLED_BYTE = np.zeros(256, dtype=np.uint8)
 _DOUBLED_BYTE[48:58] = _DOUBLED
-
-
-def luhn_ok(number: str) -> bool:
-    """True when a string of digits passes the Luhn check.
-
-    >>> luhn_ok("490154203237518"), luhn_ok("")
-    (True, False)
-    """
-    if not number or not (number.isascii() and number.isdigit()):
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(number)):
-        d = ord(ch) - _ZERO
-        total += d if i % 2 == 0 else int(_DOUBLED[d])
-    return total % 10 == 0
 
 
 def luhn_ok_array(m: np.ndarray) -> np.ndarray:
@@ -207,11 +142,6 @@ def luhn_ok_array(m: np.ndarray) -> np.ndarray:
 MOD11_2_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int32)
 MOD11_2_CHARS = "10X98765432"
 _MOD11_2_CODES = np.frombuffer(MOD11_2_CHARS.encode(), dtype=np.uint8)
-
-
-def mod11_2_char(first17: str) -> str:
-    """The MOD 11-2 check character of 17 digits."""
-    return MOD11_2_CHARS[sum((ord(c) - _ZERO) * int(w) for c, w in zip(first17, MOD11_2_WEIGHTS, strict=True)) % 11]
 
 
 _UPPER_X = np.arange(256, dtype=np.uint8)

@@ -26,22 +26,19 @@ from typing import ClassVar
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.iso7064 import mod_11_2
 
 from recognizers.base import Pattern, mask_middle
 from recognizers.columnar import UpperCaseCodeRecognizer
 from recognizers.divisions import province_prefixes
 from recognizers.idcheck import (
     MOD11_2_WEIGHTS,
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
     all_digits,
     compact,
     date_ok,
     date_ok_array,
     length_groups,
-    mod11_2_char,
     mod11_2_matches,
     place_weights,
     sorted_member,
@@ -100,7 +97,7 @@ def validate_foreigner_pr(number: str) -> str:
             raise InvalidFormat()
         if number[0] != "9":
             raise InvalidComponent("not a foreigner permanent residence number")
-        if mod11_2_char(number[:17]) != number[17]:
+        if mod_11_2.calc_check_digit(number[:17]) != number[17]:
             raise InvalidChecksum()
         if number[1:3] not in province_prefixes() or number[3:6] not in countries():
             raise InvalidComponent()

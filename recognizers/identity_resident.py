@@ -30,22 +30,19 @@ from typing import ClassVar
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.iso7064 import mod_11_2
 
 from recognizers.base import Pattern, mask_middle
 from recognizers.columnar import ColumnarRecognizer
 from recognizers.divisions import PERMIT_PREFIXES, division_code_array, division_name
 from recognizers.idcheck import (
     MOD11_2_WEIGHTS,
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
     all_digits,
     compact,
     date_ok,
     date_ok_array,
     length_groups,
-    mod11_2_char,
     mod11_2_matches,
     place_weights,
     sorted_member,
@@ -59,12 +56,12 @@ GENERIC_DOCUMENT_WORDS = ("证件号码", "证件号", "证件编号", "zjhm", "
 
 
 def check_char(first17: str) -> str:
-    """The MOD 11-2 check character for the first 17 digits of an ID number.
+    """The ISO 7064 MOD 11-2 check character for the first 17 digits of an ID number (python-stdnum).
 
     >>> check_char("11010519491231002")
     'X'
     """
-    return mod11_2_char(first17)
+    return mod_11_2.calc_check_digit(first17)
 
 
 def compact_id(number: str) -> str:
@@ -77,7 +74,7 @@ def _validate_id_layout(number: str, permit: bool) -> str:
     if len(number) == 18:
         if not (number[:17].isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
             raise InvalidFormat()
-        if mod11_2_char(number[:17]) != number[17]:
+        if check_char(number[:17]) != number[17]:
             raise InvalidChecksum()
         year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     elif len(number) == 15 and not permit:
@@ -107,7 +104,7 @@ def validate_resident_id(number: str) -> str:
     >>> validate_resident_id("119900199001010010")
     Traceback (most recent call last):
         ...
-    recognizers.idcheck.InvalidComponent: unknown administrative division code
+    stdnum.exceptions.InvalidComponent: unknown administrative division code
     """
     return _validate_id_layout(number, permit=False)
 

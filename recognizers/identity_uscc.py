@@ -25,15 +25,13 @@ from typing import ClassVar
 
 import numpy as np
 import pyarrow as pa
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
 from recognizers.base import Pattern, mask_middle
 from recognizers.columnar import UpperCaseCodeRecognizer
 from recognizers.divisions import division_name, province_prefixes
 from recognizers.idcheck import (
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
     all_digits,
     compact,
     length_groups,
@@ -63,13 +61,12 @@ _USCC_REGION_PREFIXES_EXTRA = frozenset({"10"})
 
 
 def uscc_check_char(first17: str) -> str:
-    """GB 32100 check character: alphabet[(31 - Σ value·weight mod 31) mod 31].
+    """GB 32100 check character: alphabet[(31 - Σ value·weight mod 31) mod 31] (python-stdnum's ``cn.uscc``).
 
     >>> uscc_check_char("91110000600037341")
     'L'
     """
-    total = sum(USCC_ALPHABET.index(c) * int(w) for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    return stdnum_uscc.calc_check_digit(first17)
 
 
 def organization_code_ok(code9: str) -> bool:

@@ -6,8 +6,8 @@ import datetime as _dt
 import random
 
 import pytest
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 
-from recognizers.idcheck import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from recognizers.identity import (
     ForeignerPrRecognizer,
     HkMacaoPermitRecognizer,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
+import phonenumbers
 import pyarrow as pa
 import pytest
+from phonenumbers import PhoneMetadata
 
 from recognizers.telecom import (
     BareLandlineRecognizer,
@@ -22,6 +24,7 @@ from recognizers.telecom import (
     is_valid_landline,
     is_valid_mobile,
     is_valid_msisdn,
+    mobile_ranges,
     normalize_landline,
 )
 from tests.recognizers import id_samples as S
@@ -177,3 +180,26 @@ def test_random_fifteen_and_twenty_digit_numbers_are_not_devices():
         "iccid": ["8986" + S.digits(rng, 16) for _ in range(1000)],
     })
     assert "IMEI" not in found["imei"] and "ICCID" not in found["iccid"]
+
+
+# -- the mobile ranges are libphonenumber's ------------------------------------------------------------------------
+
+
+def test_mobile_ranges_are_the_phonenumbers_metadata():
+    """The copy in data/cn_mobile_ranges.txt is the installed phonenumbers' CN mobile pattern: after a phonenumbers
+    upgrade this fails until `python recognizers/data/update/mobile_ranges.py` is run (and the change reviewed)."""
+    mobile = PhoneMetadata.metadata_for_region("CN").mobile
+    assert mobile_ranges() == mobile.national_number_pattern
+    assert tuple(mobile.possible_length) == (11,)  # is_valid_mobile's length check
+
+
+def test_mobile_validation_agrees_with_phonenumbers():
+    rng = random.Random(31)
+    numbers = ["1" + S.digits(rng, 10) for _ in range(3000)] + [S.mobile(rng) for _ in range(500)]
+    for n in numbers:
+        parsed = phonenumbers.PhoneNumber(country_code=86, national_number=int(n))  # parse() strips carrier codes
+        is_mobile = phonenumbers.number_type(parsed) in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
+        assert is_valid_mobile(n) == is_mobile, n
