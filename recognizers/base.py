@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -113,6 +113,9 @@ class ValueRecognizer:
     #: Words that support the entity when they appear near a value or in a
     #: column name/comment (Chinese, English, pinyin, pinyin initials).
     context: ClassVar[tuple[str, ...]] = ()
+    #: Words that support the entity in a column name or comment only (the built-in
+    #: entities have theirs in the column lexicon, ``data/column_lexicon.tsv``).
+    column_words: ClassVar[tuple[str, ...]] = ()
     #: How much a value that passes :meth:`validate` proves, 0..1.  A checksum
     #: with a code list proves a lot (0.95+); a shape alone proves little.
     validator_strength: ClassVar[float] = 0.5
@@ -202,8 +205,8 @@ class ValueRecognizer:
 
     # -- free-text path -----------------------------------------------------
     def find_spans(self, text: str) -> list[Span]:
-        """Every valid instance in ``text`` with its offsets."""
-        if self._text_re is None or not text:
+        """Every valid instance in ``text`` with its offsets (anything but a non-empty string gives ``[]``)."""
+        if self._text_re is None or not isinstance(text, str) or not text:
             return []
         out = []
         for m in self._text_re.finditer(text):
@@ -276,8 +279,3 @@ def context_hits(words: Iterable[str], text: str) -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def _ascii_word_re(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
-
-
-def distinct_strings(values: Sequence[str]) -> list[str]:
-    """Order-preserving de-duplication (helper for examples)."""
-    return list(dict.fromkeys(values))

@@ -56,7 +56,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, Span, ValueRecognizer
-from recognizers.columns import column_entity_hints
+from recognizers.columns import column_entity_hints, name_only_findings
+from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 
@@ -320,10 +321,12 @@ class BiometricColumnRecognizer:
       JPEG alone is any photo).
     """
 
+    entities: ClassVar[tuple[str, ...]] = ("BIOMETRIC",)
+
     entity = "BIOMETRIC"
     EMBEDDING_SIZES = frozenset({128, 192, 256, 384, 512, 768, 1024})
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         out: dict[str, list[EntityFinding]] = {}
         for meta in ctx.columns:
             arr = ctx.table.column(meta.name)
@@ -425,8 +428,6 @@ def _blob_kind(text: str) -> str:
 
 def column_strong_words(name: str, comment: str | None) -> list[str]:
     """Strong BIOMETRIC words of the column lexicon in a name or comment."""
-    from recognizers.columns import name_only_findings
-
     return [w for h in name_only_findings(name, comment) if h.entity == "BIOMETRIC" for w in h.words]
 
 

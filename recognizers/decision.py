@@ -37,9 +37,10 @@ import re
 
 import pyarrow as pa
 
-from recognizers.base import ValueMatches, ValueRecognizer
+from recognizers.base import ValueMatches
 from recognizers.columns import column_entity_hints
 from recognizers.findings import EntityFinding
+from recognizers.protocols import ValueRecognizerProtocol
 
 MAX_EVIDENCE = 3
 
@@ -80,14 +81,16 @@ def metadata_words(words: tuple[str, ...], name: str, comment: str | None) -> li
     return hits
 
 
-def metadata_support(rec: ValueRecognizer, name: str, comment: str | None) -> list[str]:
+def metadata_support(rec: ValueRecognizerProtocol, name: str, comment: str | None) -> list[str]:
     """Words in the column's name or comment that support the recognizer's entity.
 
-    The union of the recognizer's own context words and the column-name
-    lexicon's hints for its entity (Chinese, English, pinyin, pinyin initials;
-    see :mod:`recognizers.columns`).
+    The union of the recognizer's own context and column words and the
+    column-name lexicon's hints for its entity (Chinese, English, pinyin,
+    pinyin initials; see :mod:`recognizers.columns`).
     """
     own = metadata_words(rec.context, name, comment)
+    if rec.column_words:
+        own += metadata_words(rec.column_words, name, comment)
     hints = column_entity_hints(name, comment).get(rec.entity, [])
     return list(dict.fromkeys(own + hints))
 
@@ -96,12 +99,12 @@ def _score(strength: float, ratio: float, support: bool) -> float:
     return max(0.0, min(1.0, 0.6 * strength + 0.3 * ratio + (0.1 if support else 0.0)))
 
 
-def contradicted(rec: ValueRecognizer, name: str, comment: str | None) -> list[str]:
+def contradicted(rec: ValueRecognizerProtocol, name: str, comment: str | None) -> list[str]:
     """The recognizer's negative context words in a column's name or comment (``version`` for IPs)."""
     return metadata_words(rec.negative_context, name, comment) if rec.negative_context else []
 
 
-def decide_structured(rec: ValueRecognizer, vm: ValueMatches, support: list[str]) -> EntityFinding | None:
+def decide_structured(rec: ValueRecognizerProtocol, vm: ValueMatches, support: list[str]) -> EntityFinding | None:
     """Apply the structured rule to one recognizer's matches in one column."""
     if vm.matched == 0 or vm.non_null == 0:
         return None
@@ -126,7 +129,7 @@ def decide_structured(rec: ValueRecognizer, vm: ValueMatches, support: list[str]
     )
 
 
-def decide_text(rec: ValueRecognizer, values: pa.Array, support: list[str]) -> EntityFinding | None:
+def decide_text(rec: ValueRecognizerProtocol, values: pa.Array, support: list[str]) -> EntityFinding | None:
     """Apply the free-text rule: search every value for valid spans.
 
     Recognizers that require context keep only spans with a context word

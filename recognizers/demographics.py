@@ -58,9 +58,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, Span, ValueRecognizer
+from recognizers.columnar import fold_fullwidth
 from recognizers.columns import column_entity_hints
+from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
+from recognizers.identity import birth_date
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -185,7 +188,7 @@ class AgeRecognizer(ValueRecognizer):
 
     def validate(self, candidate: str) -> bool:
         digits = candidate.rstrip("周岁")
-        return digits.isdigit() and int(digits) <= 120
+        return digits.isdecimal() and len(digits.lstrip("0")) <= 3 and int(digits) <= 120
 
     def mask(self, value: str) -> str:
         return "**"
@@ -205,7 +208,7 @@ class AgeInTextRecognizer(ValueRecognizer):
 
     def validate(self, candidate: str) -> bool:
         digits = re.match(r"\d+", candidate)
-        return digits is not None and int(digits.group(0)) <= 120
+        return digits is not None and len(digits.group(0).lstrip("0")) <= 3 and int(digits.group(0)) <= 120
 
     def mask(self, value: str) -> str:
         return "**岁"
@@ -240,6 +243,8 @@ class GenderRecognizer(ValueRecognizer):
         return "*"
 
     def find_spans(self, text: str) -> list[Span]:
+        if not isinstance(text, str) or not text:
+            return []
         out = []
         for m in re.finditer(r"(?:(?<=[，,、；;：:\s（(])|^)(男|女)(?=[，,、；;。\s）)]|$)", text):
             near = self.context_near(text, m.start(), m.end())
@@ -314,6 +319,8 @@ class EthnicityRecognizer(ValueRecognizer):
         return "*族"
 
     def find_spans(self, text: str) -> list[Span]:
+        if not isinstance(text, str) or not text:
+            return []
         out = []
         for name in ethnic_groups():
             for m in re.finditer(re.escape(name), text):
@@ -361,6 +368,8 @@ class ReligionRecognizer(ValueRecognizer):
         return "**"
 
     def find_spans(self, text: str) -> list[Span]:
+        if not isinstance(text, str) or not text:
+            return []
         out = []
         for name in sorted(religions(), key=len, reverse=True):
             for m in re.finditer(re.escape(name), text):
@@ -398,9 +407,11 @@ class BirthDateColumnRecognizer:
     between 1880 and the scan date; ``created_at`` has no support.
     """
 
+    entities: ClassVar[tuple[str, ...]] = ("DATE_OF_BIRTH",)
+
     entity = "DATE_OF_BIRTH"
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         out: dict[str, list[EntityFinding]] = {}
         for meta in ctx.columns:
             dates = _temporal_dates(ctx.table.column(meta.name))
@@ -433,9 +444,6 @@ def _minors_by_id(values: pa.Array, finding: EntityFinding, scan_date: _dt.date)
     comparison keeps the numbers of persons born less than 15 years before the scan date; only those are
     validated one by one.  The persons are the values that validated as ID numbers (``finding.matched``).
     """
-    from recognizers.columnar import fold_fullwidth
-    from recognizers.identity import birth_date
-
     compact = pc.replace_substring_regex(fold_fullwidth(values), r"[\s\-]", "")
     n = pc.utf8_length(compact)
     births = pc.if_else(pc.equal(n, 15), pc.binary_join_element_wise("19", pc.utf8_slice_codeunits(compact, 6, 12), ""),
@@ -450,9 +458,11 @@ def _minors_by_id(values: pa.Array, finding: EntityFinding, scan_date: _dt.date)
 class MinorUnder14Recognizer:
     """MINOR_UNDER_14: persons younger than 14 on the scan date, from birth dates or resident ID numbers."""
 
+    entities: ClassVar[tuple[str, ...]] = ("MINOR_UNDER_14",)
+
     entity = "MINOR_UNDER_14"
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         out: dict[str, list[EntityFinding]] = {}
         for meta in ctx.columns:
             found = {f.type: f for f in ctx.findings.get(meta.name, [])}

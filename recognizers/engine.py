@@ -29,40 +29,21 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from recognizers.base import MAX_STRUCTURED_LEN, ValueRecognizer
+from recognizers.base import MAX_STRUCTURED_LEN
 from recognizers.columns import name_only_findings
+from recognizers.context import ColumnMeta, TableContext
 from recognizers.decision import contradicted, decide_structured, decide_text, metadata_support
 from recognizers.findings import EntityFinding
-from recognizers.registry import table_recognizers as default_table_recognizers
-from recognizers.registry import value_recognizers
+from recognizers.packs import Registry
+from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
+from recognizers.registry import default_registry
 
-
-@dataclass
-class ColumnMeta:
-    """What the source says about a column."""
-
-    name: str
-    type: str = ""
-    comment: str | None = None
-
-
-@dataclass
-class TableContext:
-    """Everything a table-level recognizer may look at."""
-
-    table: pa.Table
-    columns: list[ColumnMeta]
-    table_name: str
-    table_comment: str | None
-    scan_date: _dt.date
-    findings: dict[str, list[EntityFinding]] = field(default_factory=dict)
-    strings: dict[str, pa.Array] = field(default_factory=dict)
+__all__ = ["ColumnMeta", "TableContext", "analyze_table", "column_strings", "is_free_text"]
 
 
 def column_strings(arr: pa.ChunkedArray | pa.Array) -> pa.Array | None:
@@ -111,20 +92,26 @@ def analyze_table(
     table_name: str = "",
     table_comment: str | None = None,
     scan_date: _dt.date | None = None,
-    recognizers: Sequence[ValueRecognizer] | None = None,
-    table_recognizers: Sequence[object] | None = None,
+    registry: Registry | None = None,
+    recognizers: Sequence[ValueRecognizerProtocol] | None = None,
+    table_recognizers: Sequence[TableRecognizerProtocol] | None = None,
 ) -> dict[str, list[EntityFinding]]:
     """Entity findings for every column of ``table``, keyed by column name.
 
     ``columns`` adds the source's types and comments; missing entries are
-    filled from the Arrow schema.  ``recognizers`` and ``table_recognizers``
-    replace the built-in sets (tests and plugins use them).  Findings in each list are sorted by score,
-    strongest first.
+    filled from the Arrow schema.  ``registry`` is the set of recognizers to run
+    (default: :func:`~recognizers.registry.default_registry`, the built-ins and
+    installed packages); ``recognizers`` and ``table_recognizers`` replace its
+    value or table recognizers (tests use them).  A finding of an entity type
+    a pack classifies (``pi_class`` in a recognizer file) carries that class
+    in ``details["declared_pi_class"]`` for the catalogue.  Findings in each
+    list are sorted by score, strongest first.
     """
+    registry = registry or default_registry()
     metas = {c.name: c for c in (columns or [])}
     cols = [metas.get(f.name) or ColumnMeta(f.name, str(f.type)) for f in table.schema]
-    recs = tuple(recognizers) if recognizers is not None else value_recognizers()
-    trs = tuple(table_recognizers) if table_recognizers is not None else default_table_recognizers()
+    recs = tuple(recognizers) if recognizers is not None else registry.value_recognizers
+    trs = tuple(table_recognizers) if table_recognizers is not None else registry.table_recognizers
     ctx = TableContext(
         table=table,
         columns=cols,
@@ -140,14 +127,17 @@ def analyze_table(
         ctx.strings[meta.name] = values
         ctx.findings[meta.name] = _analyze_column(meta, values, recs)
     for tr in trs:
-        extra = tr.analyze_table(ctx)  # type: ignore[attr-defined]
-        for col, found in (extra or {}).items():
+        for col, found in tr.analyze_table(ctx).items():
             ctx.findings.setdefault(col, []).extend(found)
     for meta in cols:
         if not ctx.findings.get(meta.name) and meta.name not in ctx.strings:
             ctx.findings[meta.name] = _name_only(meta, table.column(meta.name))
+    declared = registry.declared_classes
     for col, found in ctx.findings.items():
         ctx.findings[col] = sorted(_dedupe(found), key=lambda f: (-f.score, f.type))
+        for f in ctx.findings[col]:
+            if f.type in declared:
+                f.details["declared_pi_class"] = declared[f.type]
     return ctx.findings
 
 
@@ -197,7 +187,7 @@ def screen_sample(values: pa.Array) -> pa.Array | None:
     return values.take(pa.array(np.linspace(0, n - 1, SCREEN_SAMPLE).astype(np.int64)))
 
 
-def _cannot_reach(rec: ValueRecognizer, sample: pa.Array, support: list[str]) -> bool:
+def _cannot_reach(rec: ValueRecognizerProtocol, sample: pa.Array, support: list[str]) -> bool:
     """True when the recognizer's valid share in the screening sample is under half the decision threshold.
 
     The decision needs ``ratio >= threshold`` (at least 0.2) over the whole column; a spread sample of 1,024
@@ -212,7 +202,9 @@ def _cannot_reach(rec: ValueRecognizer, sample: pa.Array, support: list[str]) ->
     return vm.match_ratio < threshold / 2
 
 
-def _analyze_column(meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizer]) -> list[EntityFinding]:
+def _analyze_column(
+    meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol]
+) -> list[EntityFinding]:
     text = is_free_text(values)
     sample = None if text else screen_sample(values)
     out: list[EntityFinding] = []

@@ -98,7 +98,7 @@ class DnaSequenceRecognizer(ValueRecognizer):
         return {"length": len(body), "alphabet": "RNA" if "U" in body else "DNA"}
 
     def find_spans(self, text: str) -> list[Span]:
-        if not text:
+        if not isinstance(text, str) or not text:
             return []
         out: list[Span] = []
         taken: list[tuple[int, int]] = []

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, context_hits
+from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.health_lexicon import read_tsv
@@ -123,6 +124,8 @@ class GeneSymbolRecognizer(ValueRecognizer):
                             details={"ambiguous_symbols": ambiguous})
 
     def find_spans(self, text: str) -> list[Span]:
+        if not isinstance(text, str) or not text:
+            return []
         out = []
         for m in _TOKEN.finditer(text or ""):
             tok = m.group(1)
@@ -141,10 +144,12 @@ class GeneSymbolRecognizer(ValueRecognizer):
 class GeneSymbolColumns:
     """GENE_SYMBOL for a column named like a gene column whose values are listed symbols, ambiguous ones included."""
 
+    entities: ClassVar[tuple[str, ...]] = ("GENE_SYMBOL",)
+
     def __init__(self) -> None:
         self.rec = GeneSymbolRecognizer()
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         out: dict[str, list[EntityFinding]] = {}
         for meta in ctx.columns:
             values = ctx.strings.get(meta.name)

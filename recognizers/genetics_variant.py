@@ -53,8 +53,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, mask_middle
+from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
+from recognizers.genetics_genes import is_gene_symbol
 
 _AA3 = "Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter|Xaa"
 _AA1 = "ACDEFGHIKLMNPQRSTVWYUOX"
@@ -134,12 +136,10 @@ class GeneticVariantRecognizer(ValueRecognizer):
         return {"kind": kind}
 
     def find_spans(self, text: str) -> list[Span]:
-        if not text:
+        if not isinstance(text, str) or not text:
             return []
         out = super().find_spans(text)
         taken = [(s.start, s.end) for s in out]
-        from recognizers.genetics_genes import is_gene_symbol
-
         for m in _GENE_EVENT.finditer(text):
             if is_gene_symbol(m.group(1)) and not any(a < m.end() and m.start() < b for a, b in taken):
                 out.append(Span(self.entity, m.start(), m.end(), m.group(0), 0.8, "gene symbol + protein change or exon event (medium)"))
@@ -187,7 +187,9 @@ _ALT_WORDS = ("alt", "alternate", "alt_allele", "变异碱基", "突变碱基", 
 class VcfColumns:
     """GENETIC_VARIANT for a table holding a VCF record in columns: chromosome, position, reference, alternate."""
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    entities: ClassVar[tuple[str, ...]] = ("GENETIC_VARIANT",)
+
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         roles: dict[str, str] = {}
         for role, words in (("chrom", _CHROM_WORDS), ("pos", _POS_WORDS), ("ref", _REF_WORDS), ("alt", _ALT_WORDS)):
             for meta in ctx.columns:

@@ -52,10 +52,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer
-from recognizers.geo_pairs import CoordinatePairs, CoordinatePrecision
+from recognizers.context import TableContext
+from recognizers.findings import EntityFinding
+from recognizers.geo_pairs import CoordinatePairs
 from recognizers.geo_precision import (
+    DATUM_NOTE,
     GEOHASH_RE,
     M_PER_DEGREE,
+    datum_hint,
     decimals_of,
     dms_step_deg,
     geohash_decode,
@@ -244,6 +248,8 @@ class GeohashRecognizer(ValueRecognizer):
         return re.fullmatch(f"{GEOHASH_RE}{{5,12}}", candidate) is not None and not candidate.isdigit()
 
     def describe(self, candidate: str) -> dict[str, object]:
+        if not self.validate(candidate):
+            return {}
         lat, lon, _, _ = geohash_decode(candidate)
         return {"lat": lat, "lon": lon, "length": len(candidate), "precision_m": geohash_precision_m(candidate)}
 
@@ -265,6 +271,52 @@ class GeohashRecognizer(ValueRecognizer):
 
     def find_spans(self, text: str) -> list[Span]:
         return []  # a base-32 word in text is no evidence
+
+
+class CoordinatePrecision:
+    """Copies the measured precision of string coordinates into ``EntityFinding.precision_m``.
+
+    The engine does not carry a value recognizer's measured precision into
+    :attr:`EntityFinding.precision_m`, so it is copied from the details here
+    (and measured from spans for free text), with the datum the names declare.
+    """
+
+    entities: tuple[str, ...] = ()  # completes GEO_COORDINATE findings, reports none of its own
+
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
+        metas = {m.name: m for m in ctx.columns}
+        for col, found in ctx.findings.items():
+            for f in found:
+                if f.type != "GEO_COORDINATE" or f.precision_m is not None:
+                    continue
+                if "precision_m" not in f.details and f.details.get("free_text"):
+                    f.details.update(_precision_from_text(ctx.strings.get(col)))
+                p = f.details.get("precision_m")
+                if p is None:
+                    continue
+                f.precision_m = float(p)
+                meta = metas.get(col)
+                datum = datum_hint([col, ctx.table_name or ""],
+                                   " ".join(filter(None, [meta.comment if meta else None, ctx.table_comment])))
+                f.details["datum"] = datum or "unknown"
+                if datum is None:
+                    f.details["datum_note"] = DATUM_NOTE
+                f.explanation += f"; coordinates resolve to {f.precision_m:.3g} m"
+        return {}
+
+
+def _precision_from_text(values: pa.Array | None) -> dict[str, object]:
+    """Column precision of the coordinates found in the spans of a free-text column (first 2,000 texts)."""
+    if values is None:
+        return {}
+    rec = CoordinateTextRecognizer()
+    parsed = []
+    for text in values.slice(0, 2000).to_pylist():
+        for sp in rec.find_spans(text):
+            p = parse_coordinate(sp.text)
+            if p:
+                parsed.append(p)
+    return summarize(parsed, [1] * len(parsed))
 
 
 VALUE_RECOGNIZERS = (CoordinateTextRecognizer, GeohashRecognizer)

@@ -1,4 +1,4 @@
-"""GEO_COORDINATE across columns: latitude/longitude column pairs, and the precision of coordinates in strings.
+"""GEO_COORDINATE across columns: latitude/longitude column pairs.
 
 A latitude and a longitude stored in two columns are one position only
 together, so pairs are found at table level (:class:`CoordinatePairs`):
@@ -19,21 +19,21 @@ Both columns receive the finding, with ``details["pair"] = {"lat": â€¦, "lon": â
 the decimals of each, the steps in metres, and the datum when the names or
 comments declare one (GCJ-02, BD-09, WGS-84).  Values cannot tell the datum.
 
-:class:`CoordinatePrecision` completes findings of the string recognizers of
-:mod:`recognizers.geo`: the engine does not carry a value recognizer's
-measured precision into :attr:`EntityFinding.precision_m`, so it is copied from
-the details here (and measured from spans for free text).
+The precision of coordinates written in strings is completed by
+:class:`recognizers.geo.CoordinatePrecision`, beside the string recognizers it reads.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from recognizers.context import ColumnMeta, TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.geo_precision import (
@@ -113,7 +113,9 @@ def _stem(name: str, words: tuple[str, ...]) -> str:
 class CoordinatePairs:
     """GEO_COORDINATE on latitude/longitude column pairs, with ``precision_m`` from the decimals present."""
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    entities: ClassVar[tuple[str, ...]] = ("GEO_COORDINATE",)
+
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         cols = [c for c in (self._column(ctx, i, meta) for i, meta in enumerate(ctx.columns)) if c is not None]
         lats = [c for c in cols if c.role == "lat"]
         lons = [c for c in cols if c.role == "lon"]
@@ -138,7 +140,7 @@ class CoordinatePairs:
         return out
 
     @staticmethod
-    def _column(ctx, index: int, meta) -> _Column | None:  # noqa: ANN001
+    def _column(ctx: TableContext, index: int, meta: ColumnMeta) -> _Column | None:
         got = _as_floats(ctx.table.column(meta.name))
         if got is None:
             return None
@@ -178,7 +180,9 @@ class CoordinatePairs:
         col.stem = _stem(meta.name, LAT_WORDS + LON_WORDS)
         return col
 
-    def _pair(self, ctx, lat: _Column, lon: _Column) -> tuple[list[EntityFinding], list[EntityFinding]] | None:  # noqa: ANN001
+    def _pair(
+        self, ctx: TableContext, lat: _Column, lon: _Column
+    ) -> tuple[list[EntityFinding], list[EntityFinding]] | None:
         named = sum(1 for c in (lat, lon) if (c.lat_named or c.lon_named) and not c.weak_name)
         both = np.isfinite(lat.values) & np.isfinite(lon.values)
         n_both = int(both.sum())
@@ -225,43 +229,3 @@ class CoordinatePairs:
                 precision_m=precision, recognizer=type(self).__name__, explanation=why, details=dict(details),
             )])
         return result[0], result[1]
-
-
-class CoordinatePrecision:
-    """Copies the measured precision of string coordinates into ``EntityFinding.precision_m`` (see module doc)."""
-
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
-        metas = {m.name: m for m in ctx.columns}
-        for col, found in ctx.findings.items():
-            for f in found:
-                if f.type != "GEO_COORDINATE" or f.precision_m is not None:
-                    continue
-                if "precision_m" not in f.details and f.details.get("free_text"):
-                    f.details.update(self._from_text(ctx.strings.get(col)))
-                p = f.details.get("precision_m")
-                if p is None:
-                    continue
-                f.precision_m = float(p)
-                meta = metas.get(col)
-                datum = datum_hint([col, ctx.table_name or ""],
-                                   " ".join(filter(None, [meta.comment if meta else None, ctx.table_comment])))
-                f.details["datum"] = datum or "unknown"
-                if datum is None:
-                    f.details["datum_note"] = DATUM_NOTE
-                f.explanation += f"; coordinates resolve to {f.precision_m:.3g} m"
-        return {}
-
-    @staticmethod
-    def _from_text(values: pa.Array | None) -> dict[str, object]:
-        from recognizers.geo import CoordinateTextRecognizer, parse_coordinate, summarize
-
-        if values is None:
-            return {}
-        rec = CoordinateTextRecognizer()
-        parsed = []
-        for text in values.slice(0, 2000).to_pylist():
-            for sp in rec.find_spans(text):
-                p = parse_coordinate(sp.text)
-                if p:
-                    parsed.append(p)
-        return summarize(parsed, [1] * len(parsed))

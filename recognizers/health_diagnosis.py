@@ -57,6 +57,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, mask_middle
+from recognizers.context import TableContext
 from recognizers.findings import EntityFinding
 from recognizers.health_icd import ICD_CODE, icd_codes, is_valid_icd10
 from recognizers.health_lexicon import DISEASE_HEADS, icd_terms, read_lines, trie_regex
@@ -227,7 +228,7 @@ class DiagnosisRecognizer(ValueRecognizer):
         return {"language": "en" if candidate.isascii() else "zh", "special": is_special_value(candidate)}
 
     def find_spans(self, text: str) -> list[Span]:
-        if not text:
+        if not isinstance(text, str) or not text:
             return []
         out = []
         for s, e in disease_matcher().spans(text):
@@ -344,6 +345,8 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
         return {"group": "HIV/AIDS" if hiv else "STD"}
 
     def find_spans(self, text: str) -> list[Span]:
+        if not isinstance(text, str) or not text:
+            return []
         out = []
         for s, e in special_matcher().spans(text or ""):
             near = self.context_near(text, s, e)
@@ -359,10 +362,12 @@ class SpecialDiseaseInDiagnosisColumns:
     inside a column already known to hold diagnoses the bar is one value.
     """
 
+    entities: ClassVar[tuple[str, ...]] = ("SPECIAL_DISEASE",)
+
     def __init__(self) -> None:
         self.rec = SpecialDiseaseRecognizer()
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         out: dict[str, list[EntityFinding]] = {}
         for col, found in ctx.findings.items():
             types = {f.type for f in found}

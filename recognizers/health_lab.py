@@ -41,6 +41,7 @@ from typing import ClassVar
 import pyarrow as pa
 
 from recognizers.base import Pattern, Span, ValueRecognizer
+from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.health_lexicon import read_tsv, trie_regex
@@ -150,6 +151,8 @@ class LabResultRecognizer(ValueRecognizer):
         return {"test": name.group(0) if name else None, "unit": unit.group(1) if unit else None}
 
     def find_spans(self, text: str) -> list[Span]:
+        if not isinstance(text, str) or not text:
+            return []
         out = []
         for s, e in lab_spans(text or ""):
             near = self.context_near(text, s, e)
@@ -169,7 +172,9 @@ TABLE_WORDS = ("检验", "化验", "lab", "laboratory", "检验报告", "化验�
 class LabResultColumns:
     """LAB_RESULT for numeric or qualitative columns that the table names as laboratory results."""
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    entities: ClassVar[tuple[str, ...]] = ("LAB_RESULT",)
+
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         out: dict[str, list[EntityFinding]] = {}
         name_cols = self._test_name_columns(ctx)
         table_words = metadata_words(TABLE_WORDS, ctx.table_name, ctx.table_comment)
@@ -197,7 +202,7 @@ class LabResultColumns:
         return out
 
     @staticmethod
-    def _test_name_columns(ctx) -> list[str]:  # noqa: ANN001
+    def _test_name_columns(ctx: TableContext) -> list[str]:
         plain, needs_unit = _lab_names()
         names = {n.lower() for n in plain + needs_unit}
         cols = []

@@ -46,6 +46,7 @@ from typing import ClassVar
 import pyarrow as pa
 
 from recognizers.base import Pattern, Span, ValueRecognizer, mask_middle
+from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.health_lexicon import read_lines, trie_regex
@@ -150,6 +151,8 @@ class MedicationRecognizer(ValueRecognizer):
         return {"language": "en" if candidate[:1].isascii() else "zh", "dosage_form": m.group(0) if m else None}
 
     def find_spans(self, text: str) -> list[Span]:
+        if not isinstance(text, str) or not text:
+            return []
         out = []
         for s, e in medication_spans(text or ""):
             near = self.context_near(text, s, e)
@@ -177,7 +180,9 @@ class MedicationProductContext:
     ``details["product_catalogue"]`` with the words that show it.
     """
 
-    def analyze_table(self, ctx) -> dict[str, list[EntityFinding]]:  # noqa: ANN001 - engine.TableContext
+    entities: ClassVar[tuple[str, ...]] = ()  # marks MEDICATION findings, reports none of its own
+
+    def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         meds = [f for found in ctx.findings.values() for f in found if f.type == "MEDICATION"]
         if not meds or any(f.type in PERSON_ENTITIES for found in ctx.findings.values() for f in found):
             return {}

@@ -659,6 +659,8 @@ class PinyinNameRecognizer(ValueRecognizer):
 
     def mask(self, value: str) -> str:
         tokens = value.split()
+        if not tokens:
+            return value  # blank: nothing to hide
         if len(tokens) >= 2 and tokens[0].lower() in surname_pinyin():
             return tokens[0] + " " + " ".join("*" * len(t) for t in tokens[1:])
         return " ".join("*" * len(t) for t in tokens[:-1]) + " " + tokens[-1]

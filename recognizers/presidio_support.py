@@ -41,7 +41,7 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
-from recognizers.base import ValueRecognizer
+from recognizers.protocols import ValueRecognizerProtocol
 from recognizers.registry import value_recognizers
 
 LANGUAGE = "zh"
@@ -128,7 +128,7 @@ class BlankChineseNlpEngine(BlankSpacyNlpEngine):
 class PresidioAdapter(EntityRecognizer):
     """One chujing value recognizer as a Presidio recognizer (same spans, same validators)."""
 
-    def __init__(self, recognizer: ValueRecognizer, language: str = LANGUAGE) -> None:
+    def __init__(self, recognizer: ValueRecognizerProtocol, language: str = LANGUAGE) -> None:
         self.recognizer = recognizer
         super().__init__(
             supported_entities=[recognizer.entity],
@@ -168,7 +168,9 @@ class PresidioAdapter(EntityRecognizer):
         return out
 
 
-def presidio_recognizers(recognizers: Sequence[ValueRecognizer] | None = None, language: str = LANGUAGE) -> list[PresidioAdapter]:
+def presidio_recognizers(
+    recognizers: Sequence[ValueRecognizerProtocol] | None = None, language: str = LANGUAGE
+) -> list[PresidioAdapter]:
     """Every built-in chujing recognizer wrapped for Presidio."""
     return [PresidioAdapter(r, language) for r in (recognizers if recognizers is not None else value_recognizers())]
 

@@ -21,9 +21,9 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from recognizers.base import ValueRecognizer
 from recognizers.evaluation.corpus import LabelledText
 from recognizers.evaluation.metrics import Counts, SpanKey, match_spans
+from recognizers.protocols import ValueRecognizerProtocol
 from recognizers.registry import value_recognizers
 
 SpanPrediction = tuple[int, int, tuple[str, ...]]
@@ -42,7 +42,7 @@ def presidio_path(text: str) -> list[SpanPrediction]:
     return [(r.start, r.end, (r.entity_type,)) for r in _chujing_analyzer().analyze(text, language="zh")]
 
 
-def find_spans_path(text: str, recognizers: Sequence[ValueRecognizer] | None = None) -> list[SpanPrediction]:
+def find_spans_path(text: str, recognizers: Sequence[ValueRecognizerProtocol] | None = None) -> list[SpanPrediction]:
     """Every value recognizer's ``find_spans`` on ``text``, duplicates removed."""
     out = set()
     for rec in recognizers if recognizers is not None else value_recognizers():

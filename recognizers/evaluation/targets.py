@@ -12,7 +12,7 @@ recognizer for it is registered.
 
 from __future__ import annotations
 
-from recognizers.registry import entity_types, table_recognizers
+from recognizers.registry import entity_types
 
 COLUMN_PRECISION = 0.98
 COLUMN_RECALL = 0.95
@@ -29,16 +29,8 @@ SPAN_TARGET_TYPES: tuple[str, ...] = (
 
 
 def implemented_types() -> set[str]:
-    """Entity types some built-in recognizer can report: value recognizers and declared table recognizers."""
-    out = set(entity_types())
-    for tr in table_recognizers():
-        for attr in ("entity", "entities"):
-            v = getattr(tr, attr, None)
-            if isinstance(v, str):
-                out.add(v)
-            elif isinstance(v, (tuple, list, set, frozenset)):
-                out.update(v)
-    return out
+    """Entity types some built-in recognizer can report: value recognizers and the types table recognizers declare."""
+    return set(entity_types())
 
 
 def column_status(precision: float | None, recall: float | None, support: int, implemented: bool) -> str:

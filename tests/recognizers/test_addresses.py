@@ -97,13 +97,6 @@ def test_free_text(text, expected):
     assert [s.text for s in AddressRecognizer().find_spans(text)] == expected
 
 
-def test_junk_input():
-    r = AddressRecognizer()
-    for junk in ("", "€", "⑱", "\x00", "路" * 500, "1号" * 300):
-        r.find_spans(junk)
-        r.validate(junk)
-
-
 _POSTAL = re.compile(r"\d+(?:号|室|栋|幢|单元)")
 
 

@@ -129,12 +129,3 @@ def test_biometric_binary_and_embedding_columns():
     assert _types(found, "blob")["BIOMETRIC"].details == {"content": "ISO 19794-2 finger minutiae"}
 
 
-def test_junk_input():
-    from recognizers.credentials import VALUE_RECOGNIZERS
-
-    for cls in VALUE_RECOGNIZERS:
-        rec = cls()
-        for junk in ("", "€", "⑱", "\x00", "$" * 200, "/9j/" + "!" * 50):
-            rec.find_spans(junk)
-            rec.validate(junk)
-            rec.mask(junk or "x")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
 
 from recognizers import genetics
@@ -17,8 +16,6 @@ from recognizers.genetics_variant import GeneticVariantRecognizer
 RECS = tuple(cls() for cls in genetics.VALUE_RECOGNIZERS)
 TABLE_RECS = tuple(cls() for cls in genetics.TABLE_RECOGNIZERS)
 GENETIC = {"DNA_SEQUENCE", "GENETIC_VARIANT", "GENE_SYMBOL"}
-JUNK = ["", " ", "€", "⑱", "ACGT" * 5000, "N" * 100, ">", ">\n", "@\n\n+\n", "@r\nACGT\n+\nII", "rs", "rs0", "c.", "p.",
-        "chr", "chr7:", "NM_:c.", "##fileformat=VCFv4", "\t\t\t", "x" * 10_000, "中文ACGT", "\x00", "0/", "|"]
 
 
 def analyze(columns: dict[str, list], metas: list[ColumnMeta] | None = None) -> dict[str, dict[str, object]]:
@@ -173,11 +170,3 @@ def test_gene_symbols_in_text_need_genetic_context():
 # -- robustness -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rec", RECS, ids=lambda r: type(r).__name__)
-def test_junk_never_raises(rec):
-    for junk in JUNK:
-        rec.validate(rec.normalize(junk))
-        rec.find_spans(junk)
-        rec.mask(junk)
-    rec.analyze_values(pa.array([j for j in JUNK if j.strip()]))
-    pc.match_substring_regex(pa.array(["ACGT", "rs1"]), rec._anchored)

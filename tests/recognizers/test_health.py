@@ -29,9 +29,6 @@ from recognizers.health_records import MedicalRecordNoRecognizer
 RECS = tuple(cls() for cls in health.VALUE_RECOGNIZERS)
 TABLE_RECS = tuple(cls() for cls in health.TABLE_RECOGNIZERS)
 HEALTH = {"ICD10_CODE", "DIAGNOSIS", "SPECIAL_DISEASE", "MEDICATION", "LAB_RESULT", "MEDICAL_RECORD_NO"}
-JUNK = ["", " ", "€", "⑱", "１２３", "x" * 10_000, "9" * 5000, "中文abc123", "\x00\x01", "\t\n", "E", "E1", "E11.",
-        "E11.900x", "+", "*", "A01.003+", "++G01*", "x" * 17, "%s%n", "'; DROP TABLE t;--", "病" * 500, "癌",
-        "mmol/L", "1e308 mmol/L", "住院号", "HIV", "rs", "ǅ", "ﬁ", "\u200b", "（）", "(" * 50]
 
 
 def analyze(columns: dict[str, list], metas: list[ColumnMeta] | None = None, table_name: str = "t",
@@ -243,15 +240,6 @@ def test_medical_record_numbers_need_context():
 
 
 # -- robustness and engine compatibility ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("rec", RECS, ids=lambda r: type(r).__name__)
-def test_junk_never_raises(rec):
-    for junk in JUNK:
-        rec.validate(rec.normalize(junk))
-        rec.find_spans(junk)
-        rec.mask(junk)
-    rec.analyze_values(pa.array([j for j in JUNK if j.strip()]))
 
 
 @pytest.mark.parametrize("rec", RECS, ids=lambda r: type(r).__name__)
