@@ -268,8 +268,20 @@ def table_signature(t: dict[str, Any]) -> Signature:
             elif e["type"] == MINOR:
                 sig.add(MINOR)
             else:
-                sig.add(e["type"] if element_class(e["type"]) is not None else f"{e['type']}:{pi}")
+                sig.add(f"{e['type']}:{pi}" if classed_by_scan(e["type"]) else e["type"])
     return frozenset(sig)
+
+
+def classed_by_scan(etype: str) -> bool:
+    """Whether a type's class is the scan's to state in its signature element (``TYPE:sensitive``): contextual
+    types (GENE_SYMBOL beside persons) and types the mapping does not know, which a user recognizer may declare
+    sensitive.
+
+    >>> classed_by_scan("GENE_SYMBOL"), classed_by_scan("PATIENT_CARD_NO"), classed_by_scan("CN_MOBILE")
+    (True, True, False)
+    """
+    rule = load_mapping().pi_class.get(etype)
+    return rule is None or rule.class_ not in ("sensitive", "general")
 
 
 def persons_from_report(report: dict[str, Any]) -> PersonCounts:

@@ -34,6 +34,7 @@ from catalog.models import (
     validate_document,
 )
 from catalog.vocabulary import VOCABULARY_FILE, Vocabulary, canonical_vocabulary, extension_conflicts
+from recognizers.recognizer_files import is_recognizer_document
 
 #: Files in ``catalog/data`` that are not catalogue documents.
 RESERVED_FILES = frozenset({VOCABULARY_FILE, "mapping.yaml"})
@@ -148,8 +149,14 @@ def _user_sources(dirs: Sequence[str | os.PathLike[str]], problems: list[str]) -
 
 
 def _read(src: _Source, problems: list[str]) -> LoadedDocument | None:
+    """The document of one file; ``None`` when it has problems (added to ``problems``) or is a recognizer file
+    (``recognizers:`` at the top: a catalogue directory may hold the recognizers its lists need, which
+    :func:`recognizers.load_registry` reads)."""
     try:
-        doc = validate_document(parse_yaml(src.data, src.name), src.name)
+        raw = parse_yaml(src.data, src.name)
+        if is_recognizer_document(raw):
+            return None
+        doc = validate_document(raw, src.name)
     except CatalogError as exc:
         problems.extend(exc.problems)
         return None

@@ -249,7 +249,7 @@ def entity_pi_class(entity: dict[str, Any], ctx: _TableContext, mapping: Mapping
                                  f"{mapping.geo.sensitive_basis}")
         return "general", f"GEO_COORDINATE resolves to {_fmt_m(p)} (coarser than {line:g} m): {mapping.geo.general_basis}"
     if rule is None:
-        return "general", f"{etype}: not classified in {MAPPING_FILE}; treated as general PI"
+        return declared_class(entity)
     if rule.class_ == "contextual":
         ctr = mapping.contextual.get(etype)
         others = ctx.pi_entities - {etype}
@@ -259,6 +259,23 @@ def entity_pi_class(entity: dict[str, Any], ctx: _TableContext, mapping: Mapping
     if rule.class_ == "none":
         return None, f"{etype}: {rule.basis}"
     return rule.class_, f"{etype}: {rule.basis}"
+
+
+def declared_class(entity: dict[str, Any]) -> tuple[PiClass, str]:
+    """The class of a type the mapping does not know (a user recognizer's): the class its recognizer file or
+    package declares (``details["declared_pi_class"]``), else general PI.
+
+    >>> declared_class({"type": "PATIENT_CARD_NO", "details": {"declared_pi_class": "sensitive"}})
+    ('sensitive', 'PATIENT_CARD_NO: not classified in mapping.yaml; sensitive PI as its recognizer declares')
+    >>> declared_class({"type": "EMPLOYEE_ID"})[0]
+    'general'
+    """
+    etype = entity["type"]
+    details = entity.get("details")
+    declared = details.get("declared_pi_class") if isinstance(details, dict) else None
+    if declared == "sensitive" or declared == "general":
+        return declared, f"{etype}: not classified in {MAPPING_FILE}; {declared} PI as its recognizer declares"
+    return "general", f"{etype}: not classified in {MAPPING_FILE}; treated as general PI"
 
 
 def _category_reason(entity: dict[str, Any], rule: CategoryRule, ctx: _TableContext,

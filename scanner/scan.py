@@ -51,6 +51,9 @@ class ScanOptions:
     #: a column scan cannot tell, and the AI-training-data items depend on it.
     modality: str | None = None
     catalog_dirs: Sequence[str] = ()
+    #: Recognizers to run: ``recognizers.load_registry(files=--recognizers, catalog_dirs=--catalog)``; None runs
+    #: the built-ins and installed packages.
+    registry: recognizers.Registry | None = None
     connector_options: dict[str, Any] = field(default_factory=dict)
     debug: bool = False
 
@@ -249,6 +252,7 @@ def _analyze(values: pa.Table, columns: list, info: TableInfo, options: ScanOpti
         table_name=info.name,
         table_comment=info.comment,
         scan_date=options.scan_date,
+        registry=options.registry,
     )
 
 
