@@ -7,6 +7,12 @@ key) is written as it is, after checking the seal still matches — a report
 changed after sealing is a bug, and writing it would produce a file that fails
 verification.
 
+A report whose ``schema`` names a contract (``chujing.report/1``,
+``chujing.check/1``) is validated against its model before it is returned
+(:mod:`reports.models`): the text written is what the contract describes, or
+:class:`~reports.models.ContractError` says which key breaks it.  Validation
+reads the rendered text and changes none of it.
+
 Top-level keys come in the contract's order (``schema`` and ``tool`` first,
 ``integrity`` last) whatever order the report was built in; keys below the top
 level keep their insertion order.  Neither order matters to the digest.
@@ -20,6 +26,7 @@ from typing import Any
 
 from connectors.textio import write_text
 from reports.integrity import is_current, sealed_copy
+from reports.models import validate_report_json
 
 #: Top-level keys in the order a reader meets them; others follow in their own order, ``integrity`` last.
 KEY_ORDER = ("schema", "tool", "started_at", "finished_at", "parameters", "route", "route_label", "items",
@@ -42,17 +49,21 @@ def ordered(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_json(report: dict[str, Any], *, seal_missing: bool = True) -> str:
-    """Pretty, stable JSON (non-ASCII kept readable), sealed.
+    """Pretty, stable JSON (non-ASCII kept readable), sealed and validated against its contract.
 
-    ``seal_missing=False`` writes the report exactly as given (for fixtures and
-    partial documents).
+    ``seal_missing=False`` writes the report exactly as given, neither sealed
+    nor validated (for fixtures and partial documents).  Raises
+    :class:`~reports.models.ContractError` when a report breaks its contract.
     """
     if seal_missing:
         if "integrity" not in report:
             report = sealed_copy(report)
         elif not is_current(report):
             raise ValueError("the report was changed after it was sealed: seal it again before writing")
-    return json.dumps(ordered(report), ensure_ascii=False, indent=2, default=str) + "\n"
+    text = json.dumps(ordered(report), ensure_ascii=False, indent=2, default=str) + "\n"
+    if seal_missing:
+        validate_report_json(text, report.get("schema"))
+    return text
 
 
 def write_json(report: dict[str, Any], path: str | os.PathLike[str]) -> None:

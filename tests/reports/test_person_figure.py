@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog.person_figure import ExactCount, person_figure
+from reports.models import ContractError
 from reports.renderers import render
 from reports.xlsx import SUMMARY_SHEET
 
@@ -25,8 +26,8 @@ from reports.xlsx import SUMMARY_SHEET
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory) -> dict:
     """The demo warehouse at a tenth of its size, scanned as ``chujing demo`` scans it."""
-    from scanner.demo.run import DEMO_LISTS, DEMO_REFERENCE_DATE
     from scanner.demo.data import build_demo_warehouse
+    from scanner.demo.run import DEMO_LISTS, DEMO_REFERENCE_DATE
     from scanner.scan import ScanOptions, scan
 
     wh = build_demo_warehouse(tmp_path_factory.mktemp("demo"), scale=0.1)
@@ -39,12 +40,13 @@ def _pi_rows(report: dict) -> list[int]:
     return [t["row_count"] for t in report["tables"] if any(c.get("pi_class") for c in t["columns"])]
 
 
-def _shown(report: dict) -> dict[str, object]:
+def _shown(report: dict, *, with_json: bool = True) -> dict[str, object]:
     """The person figure as each format shows it."""
     out: dict[str, object] = {}
-    doc = json.loads(render(report, "json"))
-    persons = doc.get("persons") or {}
-    out["json"] = persons["any"]["this_export"] if "scan" in doc else persons.get("count")
+    if with_json:
+        doc = json.loads(render(report, "json"))
+        persons = doc.get("persons") or {}
+        out["json"] = persons["any"]["this_export"] if "scan" in doc else persons.get("count")
     page = render(report, "html").decode("utf-8")
     card = re.search(r'<div class="num">([\d,?]+)</div><div class="lbl">涉及人数<br>Persons', page)
     out["html"] = card.group(1) if card else None
@@ -87,22 +89,44 @@ def test_every_format_shows_the_scans_one_figure(demo_report):
 
 
 def _check(report: dict, this_export: int, prior: int) -> dict:
-    """A ``chujing check`` decision in the shape it writes: its exact count on top, the scan inside."""
+    """A ``chujing check`` decision in the shape it writes (``chujing.check/1``): its exact count, the scan inside."""
     li = report["list_items"]
-    count = {"this_export": this_export, "prior_this_year": prior, "total": this_export + prior}
+    count = {"this_export": this_export, "prior_this_year": prior, "total": this_export + prior,
+             "already_exported_this_year": 0}
+    window = ["2026-01-01", "2026-06-30"]
+    counting = {f"{when}_{kind}": n for when, n in (("this", this_export), ("prior", prior), ("overlap", 0))
+                for kind in ("any", "sensitive", "general")}
     return {
         "schema": "chujing.check/1",
+        "tool": dict(report["tool"]),
+        "started_at": report["started_at"],
+        "finished_at": report["finished_at"],
         "route": li["route"],
         "route_label": li["route_label"],
-        "items": li["items"],
+        "exit_status": li["exit_status"],
+        "as_of": window[1],
+        "lists": li["lists"],
+        "scenario": None,
+        "subject": None,
+        "recipient": None,
+        "person_key": None,
+        "items": [{k: v for k, v in i.items() if k not in ("outcome", "counting_rule")} for i in li["items"]],
         "candidate_important_data": copy.deepcopy(report["candidate_important_data"]),
+        "manual_review": li["manual_review"],
+        "not_hit": li["not_hit"],
+        "notes": li["notes"],
         "persons": {
             "any": count,
             "sensitive": dict(count),
             "general": dict(count),
             "basis": "ledger",
-            "counting": {"this_unkeyed": 0},
+            "counting": {"as_of": window[1], **counting, "prior_exports": 1, "prior_unkeyed": 0, "this_unkeyed": 0,
+                         "window": window},
+            "tables": [],
         },
+        "ledger": {"location": "ledger.db", "exists": True, "key_fingerprint": "0" * 32, "window": window,
+                   "prior_exports": 1, "exempt_articles": [], "recorded": None},
+        "errors": [],
         "scan": copy.deepcopy(report),
     }
 
@@ -144,8 +168,10 @@ def test_an_important_data_item_is_a_candidate_in_scan_and_check(demo_report):
 def test_old_scan_reports_without_the_figure_still_show_one(demo_report):
     old = copy.deepcopy(demo_report)
     del old["persons"], old["candidate_important_data"]
-    shown, expected = _shown(old), _expect(demo_report["persons"]["count"])
-    assert shown.pop("json") is None and expected.pop("json")  # the JSON is the old contract, as written
+    with pytest.raises(ContractError, match="persons: Field required"):  # JSON is written to today's contract
+        render(old, "json")
+    shown, expected = _shown(old, with_json=False), _expect(demo_report["persons"]["count"])
+    expected.pop("json")
     assert shown == expected
     assert _card(render(old, "html").decode("utf-8"), "候选重要数据") == 1
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from reports.models import ContractError
 from reports.renderers import FORMATS, render
 from reports.view import field_rows, report_counts, split_report
 
@@ -71,7 +72,7 @@ def test_split_report(small):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_odd_reports_render(fmt, small):
-    """No list, no catalogue, no summary; failed sources and tables; empty reports: every format copes."""
+    """No list, no catalogue, no summary; failed sources and tables; empty reports: every human format copes."""
     failed = copy.deepcopy(small)
     failed["sources"].append({"uri": "postgresql://app:***@db/x", "kind": "sql", "status": "error",
                               "error": "db: connection refused; check the host"})
@@ -79,8 +80,12 @@ def test_odd_reports_render(fmt, small):
                              "sampled_rows": 0, "status": "error", "error": "t: permission denied", "columns": []})
     empty = {"schema": "chujing.report/1", "tool": {"name": "chujing", "version": "0"}, "sources": [], "tables": []}
     for r in (small, failed, empty):
-        data = render(r, fmt)
-        assert data
+        if fmt == "json":  # JSON is evidence: a document that breaks chujing.report/1 is refused
+            with pytest.raises(ContractError) as refused:
+                render(r, fmt)
+            assert "catalog: Field required" in refused.value.problems
+            continue
+        assert render(r, fmt)
     assert "connection refused" in render(failed, "html").decode()
     assert "permission denied" in render(failed, "csv").decode("utf-8-sig")
 
