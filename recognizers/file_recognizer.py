@@ -67,9 +67,11 @@ class FileRecognizer:
         self._min_ratio = min_ratio
         self.source = source
         self._compiled = tuple((p, re.compile(p.regex, flags)) for p in patterns)
-        self.__doc__ = (f"{entity} from {source or 'a recognizer file'}: "
-                        + ", ".join(p.name for p in patterns)
-                        + (f"; validator {validator_name}" if validator_name else ""))
+        self.__doc__ = (
+            f"{entity} from {source or 'a recognizer file'}: "
+            + ", ".join(p.name for p in patterns)
+            + (f"; validator {validator_name}" if validator_name else "")
+        )
 
     # -- the protocol's attributes ------------------------------------------------------------------------
     @property
@@ -141,10 +143,22 @@ class FileRecognizer:
                 start, end = m.span()
                 if start == end or (self._validator is not None and not self._validator(m.group(0))):
                     continue
-                near = context_hits(self._context, text[max(0, start - CONTEXT_WINDOW) : start] + " "
-                                    + text[end : end + CONTEXT_WINDOW]) if self._context else []
-                span = Span(self._entity, start, end, m.group(0), min(1.0, p.score + (CONTEXT_BOOST if near else 0.0)),
-                            p.name)
+                near = (
+                    context_hits(
+                        self._context,
+                        text[max(0, start - CONTEXT_WINDOW) : start] + " " + text[end : end + CONTEXT_WINDOW],
+                    )
+                    if self._context
+                    else []
+                )
+                span = Span(
+                    self._entity,
+                    start,
+                    end,
+                    m.group(0),
+                    min(1.0, p.score + (CONTEXT_BOOST if near else 0.0)),
+                    p.name,
+                )
                 if near:
                     span.details["context"] = near
                 found.append(span)

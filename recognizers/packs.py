@@ -66,12 +66,16 @@ class RecognizerPack:
         out = []
         for rec in self.value_recognizers:
             if not isinstance(rec, ValueRecognizerProtocol):
-                out.append(f"{self.source}: {type(rec).__name__} is not a value recognizer "
-                           "(see recognizers.protocols.ValueRecognizerProtocol)")
+                out.append(
+                    f"{self.source}: {type(rec).__name__} is not a value recognizer "
+                    "(see recognizers.protocols.ValueRecognizerProtocol)"
+                )
         for tr in self.table_recognizers:
             if not isinstance(tr, TableRecognizerProtocol):
-                out.append(f"{self.source}: {type(tr).__name__} is not a table recognizer "
-                           "(see recognizers.protocols.TableRecognizerProtocol)")
+                out.append(
+                    f"{self.source}: {type(tr).__name__} is not a table recognizer "
+                    "(see recognizers.protocols.TableRecognizerProtocol)"
+                )
         return out
 
     def reported_entities(self) -> list[str]:
@@ -133,5 +137,7 @@ def check_packs(packs: Sequence[RecognizerPack]) -> list[str]:
                 continue
             first = declared.setdefault(e.entity, (e.pi_class, p.source))
             if first[0] != e.pi_class:
-                out.append(f"{p.source}: {e.entity}: pi_class {e.pi_class} contradicts {first[0]} in {first[1]}")
+                out.append(
+                    f"{p.source}: {e.entity}: pi_class {e.pi_class} contradicts {first[0]} in {first[1]}"
+                )
     return out

@@ -234,8 +234,12 @@ def parse_recognizer_file(data: bytes, name: str) -> RecognizerFile:
     except yaml.YAMLError as exc:
         raise RecognizerError([f"{name}: not valid YAML: {exc}"]) from None
     if not isinstance(raw, dict):
-        raise RecognizerError([f"{name}: expected a mapping with 'recognizers:' at the top (Presidio's recognizer "
-                               f"file format), got {type(raw).__name__}"])
+        raise RecognizerError(
+            [
+                f"{name}: expected a mapping with 'recognizers:' at the top (Presidio's recognizer "
+                f"file format), got {type(raw).__name__}"
+            ]
+        )
     try:
         return RecognizerFile.model_validate(raw)
     except ValidationError as exc:
@@ -254,15 +258,23 @@ def pack_from_file(path: str | os.PathLike[str]) -> RecognizerPack:
     recs, skipped, classes = [], [], {}
     for entry in doc.recognizers:
         if not entry.runnable:
-            why = "disabled" if not entry.enabled else "a predefined Presidio recognizer (no patterns or deny list)"
+            why = (
+                "disabled"
+                if not entry.enabled
+                else "a predefined Presidio recognizer (no patterns or deny list)"
+            )
             skipped.append((entry.name, why))
             continue
         recs.append(_recognizer(entry, flags, name))
         if entry.pi_class is not None:
             first = classes.setdefault(str(entry.entity), (entry.pi_class, entry.name))
             if first[0] != entry.pi_class:
-                raise RecognizerError([f"{name}: recognizer '{entry.name}': pi_class: {entry.pi_class} contradicts "
-                                       f"{first[0]} given for {entry.entity} by '{first[1]}'"])
+                raise RecognizerError(
+                    [
+                        f"{name}: recognizer '{entry.name}': pi_class: {entry.pi_class} contradicts "
+                        f"{first[0]} given for {entry.entity} by '{first[1]}'"
+                    ]
+                )
     return RecognizerPack(
         name=Path(path).stem,
         value_recognizers=tuple(recs),

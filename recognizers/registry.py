@@ -45,13 +45,17 @@ def load_provider(ep: EntryPoint, source: str) -> RecognizerPack:
     except Exception as exc:  # an installed package may fail to import in any way
         raise RecognizerError([f"{source}: cannot be loaded: {type(exc).__name__}: {exc}"]) from None
     if not callable(provider):
-        raise RecognizerError([f"{source}: names a {type(provider).__name__}, not a function returning a RecognizerPack"])
+        raise RecognizerError(
+            [f"{source}: names a {type(provider).__name__}, not a function returning a RecognizerPack"]
+        )
     try:
         pack = provider()
     except Exception as exc:
         raise RecognizerError([f"{source}: failed: {type(exc).__name__}: {exc}"]) from None
     if not isinstance(pack, RecognizerPack):
-        raise RecognizerError([f"{source}: returned a {type(pack).__name__}, not a recognizers.packs.RecognizerPack"])
+        raise RecognizerError(
+            [f"{source}: returned a {type(pack).__name__}, not a recognizers.packs.RecognizerPack"]
+        )
     pack = dataclasses.replace(pack, source=source, builtin=False)  # only BUILTIN is chujing's own
     problems = pack.problems()
     if problems:
@@ -132,18 +136,42 @@ def list_recognizers(registry: Registry | None = None) -> list[dict[str, Any]]:
         for rec in pack.value_recognizers:
             rows.append(_value_row(rec, where, declared.get(rec.entity)))
         for tr in pack.table_recognizers:
-            rows.append({"name": type(tr).__name__, "kind": "table", "entities": list(tr.entities), **where,
-                         "pi_class": _one_class(tr.entities, declared), "summary": _summary(tr)})
+            rows.append(
+                {
+                    "name": type(tr).__name__,
+                    "kind": "table",
+                    "entities": list(tr.entities),
+                    **where,
+                    "pi_class": _one_class(tr.entities, declared),
+                    "summary": _summary(tr),
+                }
+            )
         for name, why in pack.skipped:
-            rows.append({"name": name, "kind": "skipped", "entities": [], **where, "pi_class": None,
-                         "summary": f"not run: {why}"})
+            rows.append(
+                {
+                    "name": name,
+                    "kind": "skipped",
+                    "entities": [],
+                    **where,
+                    "pi_class": None,
+                    "summary": f"not run: {why}",
+                }
+            )
     return rows
 
 
 def _value_row(rec: ValueRecognizerProtocol, where: dict[str, Any], pi_class: str | None) -> dict[str, Any]:
-    return {"name": rec.name, "kind": "value", "entities": [rec.entity], **where, "pi_class": pi_class,
-            "summary": _summary(rec), "requires_context": rec.requires_context, "min_ratio": rec.min_ratio,
-            "validator_strength": rec.validator_strength}
+    return {
+        "name": rec.name,
+        "kind": "value",
+        "entities": [rec.entity],
+        **where,
+        "pi_class": pi_class,
+        "summary": _summary(rec),
+        "requires_context": rec.requires_context,
+        "min_ratio": rec.min_ratio,
+        "validator_strength": rec.validator_strength,
+    }
 
 
 def _one_class(entities: Sequence[str], declared: dict[str, str]) -> str | None:

@@ -29,30 +29,50 @@ def test_every_builtin_entity_is_named_classified_and_has_column_words():
 
 
 def _report_table(found: dict) -> dict:
-    return {"table": "t", "schema": None, "columns": [
-        {"name": col, "entities": [f.to_dict() for f in fs]} for col, fs in found.items()]}
+    return {
+        "table": "t",
+        "schema": None,
+        "columns": [{"name": col, "entities": [f.to_dict() for f in fs]} for col, fs in found.items()],
+    }
 
 
 def test_the_types_of_a_recognizer_file_are_classed_as_it_declares(tmp_path):
     path = docs_examples.write_recognizer_file(tmp_path)
     extra = tmp_path / "undeclared.yaml"
-    extra.write_text("recognizers:\n  - {name: Staff, supported_entity: STAFF_NO, "
-                     "patterns: [{name: p, regex: 'S\\d{6}', score: 0.6}]}\n", encoding="utf-8")
+    extra.write_text(
+        "recognizers:\n  - {name: Staff, supported_entity: STAFF_NO, "
+        "patterns: [{name: p, regex: 'S\\d{6}', score: 0.6}]}\n",
+        encoding="utf-8",
+    )
     registry = load_registry(files=[path, extra], plugins=False)
     mapping, rule = load_mapping(), load_catalog().reference_rule("jiangsu-2025-reference-rule")
     user_types = set(registry.entity_types()) - set(builtin_registry().entity_types())
     assert user_types == {"EMPLOYEE_ID", "PATIENT_CARD_NO", "STAFF_NO"}
     assert not user_types & set(mapping.pi_class)  # unknown to the catalogue: the file decides
     cards = [(b := f"{n:011d}") + luhn.calc_check_digit(b) for n in range(41000, 41060)]
-    found = analyze_table(pa.table({"gonghao": [f"EMP-{n:06d}" for n in range(60)], "jzkh": cards,
-                                    "staff": [f"S{n:06d}" for n in range(60)]}), registry=registry)
+    found = analyze_table(
+        pa.table(
+            {
+                "gonghao": [f"EMP-{n:06d}" for n in range(60)],
+                "jzkh": cards,
+                "staff": [f"S{n:06d}" for n in range(60)],
+            }
+        ),
+        registry=registry,
+    )
     table = _report_table(found)
     annotate_table(table, rule, mapping)
     cols = {c["name"]: c for c in table["columns"]}
     assert cols["gonghao"]["pi_class"] == "general"
-    assert "EMPLOYEE_ID: not classified in mapping.yaml; general PI as its recognizer declares" in cols["gonghao"]["pi_basis"]
+    assert (
+        "EMPLOYEE_ID: not classified in mapping.yaml; general PI as its recognizer declares"
+        in cols["gonghao"]["pi_basis"]
+    )
     assert cols["jzkh"]["pi_class"] == "sensitive"
-    assert "PATIENT_CARD_NO: not classified in mapping.yaml; sensitive PI as its recognizer declares" in cols["jzkh"]["pi_basis"]
+    assert (
+        "PATIENT_CARD_NO: not classified in mapping.yaml; sensitive PI as its recognizer declares"
+        in cols["jzkh"]["pi_basis"]
+    )
     assert cols["staff"]["pi_class"] == "general"
     assert "STAFF_NO: not classified in mapping.yaml; treated as general PI" in cols["staff"]["pi_basis"]
     # persons: a type the file declares sensitive counts its persons as sensitive

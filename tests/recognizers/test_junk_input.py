@@ -39,6 +39,7 @@ from recognizers import (
 from recognizers.base import Span, ValueMatches
 from tests.recognizers import docs_examples
 
+# fmt: off
 JUNK = [
     "", " ", "€", "⑱", "１２３", "１３９１２３４５６７８", "٣٤٥٦٧٨٩٠١٢٣", "𝟏𝟑𝟗𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", "x" * 10_000, "9" * 5000, "中文abc123",
     "\x00\x01", "\t\n", "\r\n\r\n", "E", "E1", "E11.", "E11.900x", "A01.003+", "++G01*", "E١٢٣٤٥٦٧٨", "苏", "使", "·",
@@ -55,6 +56,7 @@ JUNK = [
 #: What no caller should pass but some will: a recognizer answers "nothing found".
 JUNK_OBJECTS: list[Any] = [None, float("nan"), float("inf"), b"13912345678", bytearray(b"\xff\xfe"), 13912345678, 1.5,
                 decimal.Decimal("1E+308"), ["13912345678"], {"a": 1}, object(), _dt.date(1, 1, 1)]
+# fmt: on
 
 
 def _registry() -> Registry:
@@ -101,12 +103,17 @@ def _junk_table(rows: int = 60) -> tuple[pa.Table, list[ColumnMeta]]:
     """Junk of every Arrow type, under names that make table recognizers look (coordinates, birth dates, VCF
     columns, lab results, drugs, biometrics)."""
     strings = [JUNK[i % len(JUNK)] for i in range(rows)]
-    floats = [[float("nan"), float("inf"), -float("inf"), 1e308, -0.0, None, 91.5, 181.25][i % 8] for i in range(rows)]
+    floats = [
+        [float("nan"), float("inf"), -float("inf"), 1e308, -0.0, None, 91.5, 181.25][i % 8]
+        for i in range(rows)
+    ]
     columns = {
         "junk": pa.array(strings),
         "lat": pa.array(floats, pa.float64()),
         "lng": pa.array(list(reversed(floats)), pa.float64()),
-        "csrq": pa.array([[_dt.date(1, 1, 1), _dt.date(9999, 12, 31), None][i % 3] for i in range(rows)], pa.date32()),
+        "csrq": pa.array(
+            [[_dt.date(1, 1, 1), _dt.date(9999, 12, 31), None][i % 3] for i in range(rows)], pa.date32()
+        ),
         "birth_ts": pa.array([None] * rows, pa.timestamp("us")),
         "chrom": pa.array(strings),
         "pos": pa.array([[0, -1, 2**62, None][i % 4] for i in range(rows)], pa.int64()),
@@ -115,7 +122,9 @@ def _junk_table(rows: int = 60) -> tuple[pa.Table, list[ColumnMeta]]:
         "检验结果": pa.array(floats, pa.float64()),
         "gene_symbol": pa.array(strings),
         "drug_name": pa.array(strings),
-        "face_feature": pa.array([[b"\xff\xd8\xff", b"", None, b"\x00" * 300][i % 4] for i in range(rows)], pa.binary()),
+        "face_feature": pa.array(
+            [[b"\xff\xd8\xff", b"", None, b"\x00" * 300][i % 4] for i in range(rows)], pa.binary()
+        ),
         "voice_embedding": pa.array([[1.0, float("nan")], None, []] * (rows // 3), pa.list_(pa.float32())),
         "nested": pa.array([{"a": 1}] * rows, pa.struct([("a", pa.int64())])),
         "amount": pa.array([decimal.Decimal("1E+30")] * rows, pa.decimal128(38, 2)),
@@ -130,7 +139,9 @@ def _junk_table(rows: int = 60) -> tuple[pa.Table, list[ColumnMeta]]:
 def test_table_recognizer_takes_junk_tables(tr: TableRecognizerProtocol):
     table, metas = _junk_table()
     for t in (table, table.slice(0, 0), table.slice(0, 1)):
-        found = analyze_table(t, metas, table_name="检验 vcf 药品 vehicle", registry=REGISTRY, table_recognizers=(tr,))
+        found = analyze_table(
+            t, metas, table_name="检验 vcf 药品 vehicle", registry=REGISTRY, table_recognizers=(tr,)
+        )
         assert set(found) == set(t.column_names)
         assert all(isinstance(f, EntityFinding) for fs in found.values() for f in fs)
 
@@ -142,11 +153,26 @@ def test_a_column_of_junk_is_nothing():
 
 @pytest.mark.parametrize(
     "func",
-    [identity.is_valid_resident_id, identity.is_valid_hmt_residence_permit, identity.is_valid_foreigner_pr,
-     identity.is_valid_uscc, finance.is_valid_bank_card, finance.is_valid_bank_account, telecom.is_valid_mobile,
-     telecom.is_valid_landline, telecom.is_valid_imei, telecom.is_valid_imsi, telecom.is_valid_iccid,
-     telecom.is_valid_msisdn, network.is_valid_email, network.is_valid_ip, network.is_valid_mac,
-     vehicle.is_valid_plate, vehicle.is_valid_vin, vehicle.is_valid_driver_file_no],
+    [
+        identity.is_valid_resident_id,
+        identity.is_valid_hmt_residence_permit,
+        identity.is_valid_foreigner_pr,
+        identity.is_valid_uscc,
+        finance.is_valid_bank_card,
+        finance.is_valid_bank_account,
+        telecom.is_valid_mobile,
+        telecom.is_valid_landline,
+        telecom.is_valid_imei,
+        telecom.is_valid_imsi,
+        telecom.is_valid_iccid,
+        telecom.is_valid_msisdn,
+        network.is_valid_email,
+        network.is_valid_ip,
+        network.is_valid_mac,
+        vehicle.is_valid_plate,
+        vehicle.is_valid_vin,
+        vehicle.is_valid_driver_file_no,
+    ],
     ids=lambda f: f.__name__,
 )
 def test_module_validators_never_raise_and_reject_junk(func):

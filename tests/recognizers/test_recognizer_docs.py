@@ -17,7 +17,9 @@ from tests.recognizers import docs_examples
 def test_the_example_file_recognizes_its_columns(tmp_path):
     registry = load_registry(files=[docs_examples.write_recognizer_file(tmp_path)], plugins=False)
     cards = [(b := f"{n:011d}") + luhn.calc_check_digit(b) for n in range(41000, 41060)]
-    found = analyze_table(pa.table({"ygh": [f"EMP{n:06d}" for n in range(60)], "jzkh": cards}), registry=registry)
+    found = analyze_table(
+        pa.table({"ygh": [f"EMP{n:06d}" for n in range(60)], "jzkh": cards}), registry=registry
+    )
     top = {col: found[col][0] for col in ("ygh", "jzkh")}  # the strongest finding of each column
     assert (top["ygh"].type, top["ygh"].details["declared_pi_class"]) == ("EMPLOYEE_ID", "general")
     assert (top["jzkh"].type, top["jzkh"].details["declared_pi_class"]) == ("PATIENT_CARD_NO", "sensitive")
@@ -28,8 +30,12 @@ def test_the_example_file_recognizes_its_columns(tmp_path):
 
 
 def test_the_error_lines_shown_are_the_loaders(tmp_path):
-    shown = [line.removeprefix("error: ") for b in docs_examples.fenced("text") for line in b.splitlines()
-             if line.startswith("error: team-recognizers.yaml")]
+    shown = [
+        line.removeprefix("error: ")
+        for b in docs_examples.fenced("text")
+        for line in b.splitlines()
+        if line.startswith("error: team-recognizers.yaml")
+    ]
     assert len(shown) == 2
     example = docs_examples.recognizer_file()
     broken = example.replace("score: 0.6", "score: 1.6").replace("pi_class: sensitive", "pi_clas: sensitive")
@@ -42,7 +48,7 @@ def test_the_error_lines_shown_are_the_loaders(tmp_path):
 
 def test_every_validator_and_every_key_is_documented():
     page = docs_examples.DOC.read_text(encoding="utf-8")
-    table = page[page.index("| `validator` | check |"):]
+    table = page[page.index("| `validator` | check |") :]
     documented = set(re.findall(r"`([a-z0-9-]+)`", table[: table.index("\n\n")]))
     assert set(VALIDATORS) <= documented
     keys = set(RecognizerEntry.model_fields) - {"predefined_options"}

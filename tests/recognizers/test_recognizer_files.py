@@ -40,8 +40,10 @@ def test_presidios_example_file_finds_what_presidio_finds():
     """conf/example_recognizers.yaml of the installed Presidio loads unchanged and finds Presidio's spans."""
     path = PRESIDIO_CONF / "example_recognizers.yaml"
     pack = pack_from_file(path)
-    assert [(r.name, r.entity) for r in pack.value_recognizers] == [("Zip code Recognizer", "ZIP"),
-                                                                   ("Titles recognizer", "TITLE")]
+    assert [(r.name, r.entity) for r in pack.value_recognizers] == [
+        ("Zip code Recognizer", "ZIP"),
+        ("Titles recognizer", "TITLE"),
+    ]
     theirs = RecognizerRegistry()
     theirs.add_recognizers_from_yaml(path)
     by_name = {r.name: r for r in theirs.recognizers}
@@ -52,7 +54,9 @@ def test_presidios_example_file_finds_what_presidio_finds():
             spans = ours.find_spans(text)
             assert {(s.start, s.end) for s in spans} == set(want), (ours.name, text)
             for s in spans:  # Presidio's raw pattern score; chujing adds its context boost itself
-                assert s.score == pytest.approx(want[(s.start, s.end)] + (CONTEXT_BOOST if "context" in s.details else 0))
+                assert s.score == pytest.approx(
+                    want[(s.start, s.end)] + (CONTEXT_BOOST if "context" in s.details else 0)
+                )
     assert any(pack.value_recognizers[1].find_spans(t) for t in TEXTS)
 
 
@@ -64,7 +68,9 @@ def test_presidios_registry_file_of_predefined_recognizers_loads_as_skipped():
 
 
 def test_chujing_keys_validator_class_and_column_words(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 recognizers:
   - name: Loyalty card
     supported_entity: LOYALTY_CARD
@@ -72,7 +78,8 @@ recognizers:
     validator: luhn
     pi_class: sensitive
     column_words: [hykh]
-""")
+""",
+    )
     registry = load_registry(files=[path], plugins=False)
     cards = ["4111111111111111", "5500005555555559", "6011000990139424"] * 10
     bad = ["4111111111111112", "5500005555555558", "6011000990139425"] * 10
@@ -86,7 +93,9 @@ recognizers:
 
 
 def test_deny_list_and_language_context(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 recognizers:
   - name: Project code names
     supported_entities: [PROJECT_NAME]
@@ -96,14 +105,20 @@ recognizers:
       - language: zh
         context: [项目]
       - language: en
-""")
+""",
+    )
     rec = pack_from_file(path).value_recognizers[0]
-    assert [s.text for s in rec.find_spans("项目 青龙计划 and blue whale, Blue Whales")] == ["青龙计划", "blue whale"]
+    assert [s.text for s in rec.find_spans("项目 青龙计划 and blue whale, Blue Whales")] == [
+        "青龙计划",
+        "blue whale",
+    ]
     assert rec.context == ("项目",)
 
 
 def test_errors_name_file_entry_and_field(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 recognizers:
   - name: Good
     supported_entity: GOOD
@@ -130,19 +145,30 @@ recognizers:
     patterns: [{name: p, regex: "x", score: 0.5}]
   - patterns: [{name: p, regex: "x", score: 0.5}]
     supported_entity: NONAME
-""")
+""",
+    )
     f = str(path)
     problems = _problems(path)
-    assert f"{f}: recognizer 'Bad score': patterns[0].score: Input should be less than or equal to 1" in problems
-    assert any(p.startswith(f"{f}: recognizer 'Bad regex': patterns[0].regex: not a valid regular expression")
-               for p in problems)
-    assert (f"{f}: recognizer 'Typo': pi_clas: unknown key (not a Presidio recognizer key nor one of chujing's: "
-            "pi_class, column_words, validator)") in problems
+    assert (
+        f"{f}: recognizer 'Bad score': patterns[0].score: Input should be less than or equal to 1" in problems
+    )
+    assert any(
+        p.startswith(f"{f}: recognizer 'Bad regex': patterns[0].regex: not a valid regular expression")
+        for p in problems
+    )
+    assert (
+        f"{f}: recognizer 'Typo': pi_clas: unknown key (not a Presidio recognizer key nor one of chujing's: "
+        "pi_class, column_words, validator)"
+    ) in problems
     assert f"{f}: recognizer 'No entity': supported_entity is required" in problems
-    assert any(p.startswith(f"{f}: recognizer 'Bad validator': validator: unknown validator 'iso7064'")
-               for p in problems)
-    assert any(p.startswith(f"{f}: recognizer 'Bad class': pi_class: Input should be 'general' or 'sensitive'")
-               for p in problems)
+    assert any(
+        p.startswith(f"{f}: recognizer 'Bad validator': validator: unknown validator 'iso7064'")
+        for p in problems
+    )
+    assert any(
+        p.startswith(f"{f}: recognizer 'Bad class': pi_class: Input should be 'general' or 'sensitive'")
+        for p in problems
+    )
     assert any(p.startswith(f"{f}: recognizer 8: name: Field required") for p in problems)
     assert not any("'Good'" in p for p in problems)
 
@@ -153,8 +179,10 @@ recognizers:
         ("recognizers: [", "not valid YAML (line 1)"),
         ("- a\n- b\n", "expected a mapping with 'recognizers:' at the top"),
         ("recognizers: []\n", "recognizers: List should have at least 1 item"),
-        ("recognizers:\n  - {name: a, supported_entity: A, patterns: [{name: p, regex: x, score: 0.5}]}\nextra: 1\n",
-         "extra: unknown key"),
+        (
+            "recognizers:\n  - {name: a, supported_entity: A, patterns: [{name: p, regex: x, score: 0.5}]}\nextra: 1\n",
+            "extra: unknown key",
+        ),
     ],
 )
 def test_file_level_errors(tmp_path, text, problem):
@@ -180,7 +208,9 @@ def _problems_of(*paths: Path) -> list[str]:
 
 def test_one_entity_classed_two_ways_is_an_error(tmp_path):
     entry = "  - {{name: {n}, supported_entity: STAFF_NO, pi_class: {c}, patterns: [{{name: p, regex: x, score: 0.5}}]}}\n"
-    same_file = _write(tmp_path, "recognizers:\n" + entry.format(n="a", c="general") + entry.format(n="b", c="sensitive"))
+    same_file = _write(
+        tmp_path, "recognizers:\n" + entry.format(n="a", c="general") + entry.format(n="b", c="sensitive")
+    )
     assert "contradicts general given for STAFF_NO by 'a'" in _problems(same_file)[0]
     one = _write(tmp_path, "recognizers:\n" + entry.format(n="a", c="general"), "one.yaml")
     two = _write(tmp_path, "recognizers:\n" + entry.format(n="b", c="sensitive"), "two.yaml")
@@ -190,13 +220,18 @@ def test_one_entity_classed_two_ways_is_an_error(tmp_path):
 
 def test_a_catalogue_directory_may_hold_recognizer_files(tmp_path):
     """A recognizer file beside a user's lists is read by the registry and left alone by the catalogue loader."""
-    rec = _write(tmp_path, "recognizers:\n  - {name: a, supported_entity: STAFF_NO, patterns: "
-                           "[{name: p, regex: 'S\\d{6}', score: 0.5}]}\n", "staff.yaml")
+    rec = _write(
+        tmp_path,
+        "recognizers:\n  - {name: a, supported_entity: STAFF_NO, patterns: "
+        "[{name: p, regex: 'S\\d{6}', score: 0.5}]}\n",
+        "staff.yaml",
+    )
     _write(tmp_path, "not: a recognizer file\n", "notes.yml")
     assert recognizer_files_in([tmp_path, tmp_path / "absent"]) == [rec]
     registry = load_registry(catalog_dirs=[tmp_path], plugins=False)
     assert "STAFF_NO" in registry.entity_types()
-    with pytest.raises(CatalogError) as exc:  # notes.yml is no catalogue document: the loader says so, not staff.yaml
+    # notes.yml is no catalogue document: the loader says so, and says nothing of staff.yaml
+    with pytest.raises(CatalogError) as exc:
         load_catalog([tmp_path])
     assert "notes.yml" in str(exc.value) and "staff.yaml" not in str(exc.value)
     (tmp_path / "notes.yml").unlink()

@@ -27,7 +27,7 @@ from recognizers.builtin import TABLE_RECOGNIZERS, VALUE_RECOGNIZERS
 from recognizers.registry import ENTRY_POINT_GROUP, builtin_registry, entry_point_packs, load_provider
 from tests.recognizers import docs_examples
 
-PROVIDERS = '''
+PROVIDERS = """
 from recognizers import EntitySpec, RecognizerPack
 from recognizers.identity import ResidentIdRecognizer
 
@@ -50,7 +50,7 @@ def wrong_members():
 
 
 CONSTANT = 3
-'''
+"""
 
 
 @pytest.fixture
@@ -70,8 +70,11 @@ def test_builtins_keep_the_family_order():
     reg = builtin_registry()
     assert [type(r) for r in reg.value_recognizers] == list(VALUE_RECOGNIZERS)
     assert [type(r) for r in reg.table_recognizers] == list(TABLE_RECOGNIZERS)
-    assert [r.name for r in reg.value_recognizers[:3]] == ["ResidentIdRecognizer", "HmtResidencePermitRecognizer",
-                                                          "HkMacaoPermitRecognizer"]
+    assert [r.name for r in reg.value_recognizers[:3]] == [
+        "ResidentIdRecognizer",
+        "HmtResidencePermitRecognizer",
+        "HkMacaoPermitRecognizer",
+    ]
     assert reg.packs[0].builtin and reg.packs[0].source == "built-in" and reg.user_packs() == ()
 
 
@@ -122,7 +125,9 @@ def acme_installed(tmp_path, monkeypatch):
     info = tmp_path / "acme_pii-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-pii\nVersion: 1.0\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\nacme = acme_pii:recognizers\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(
+        f"[{ENTRY_POINT_GROUP}]\nacme = acme_pii:recognizers\n", encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     default_registry.cache_clear()
     yield
@@ -136,14 +141,26 @@ def test_an_installed_package_is_found_through_its_entry_point(acme_installed):
     reg = default_registry()
     assert reg.packs[0].builtin and reg.packs[1].name == "acme-pii"
     members = [f"AM{body}{luhn.calc_check_digit(body)}" for body in ("12345678", "00000001", "55500012")] * 20
-    found = analyze_table(pa.table({"member_no": members}))  # the default registry: installed packages included
+    # the default registry: installed packages included
+    found = analyze_table(pa.table({"member_no": members}))
     acme = [f for f in found["member_no"] if f.type == "ACME_MEMBER_NO"]
     assert acme and acme[0].details["declared_pi_class"] == "general" and acme[0].evidence[0].startswith("AM")
     rows = [r for r in list_recognizers() if r["pack"] == "acme-pii"]
-    assert rows == [{"name": "MemberNumberRecognizer", "kind": "value", "entities": ["ACME_MEMBER_NO"], "pack": "acme-pii",
-                     "source": "entry point acme = acme_pii:recognizers", "builtin": False, "pi_class": "general",
-                     "summary": "ACME_MEMBER_NO (ACME membership number): AM + 9 digits, the last a Luhn check digit.",
-                     "requires_context": False, "min_ratio": 0.6, "validator_strength": 0.85}]
+    assert rows == [
+        {
+            "name": "MemberNumberRecognizer",
+            "kind": "value",
+            "entities": ["ACME_MEMBER_NO"],
+            "pack": "acme-pii",
+            "source": "entry point acme = acme_pii:recognizers",
+            "builtin": False,
+            "pi_class": "general",
+            "summary": "ACME_MEMBER_NO (ACME membership number): AM + 9 digits, the last a Luhn check digit.",
+            "requires_context": False,
+            "min_ratio": 0.6,
+            "validator_strength": 0.85,
+        }
+    ]
     assert load_registry(plugins=False).user_packs() == ()
 
 
@@ -166,7 +183,9 @@ def test_list_recognizers_describes_every_recognizer(tmp_path):
         ("Hospital patient card recognizer", "value", ["PATIENT_CARD_NO"], "sensitive"),
         ("CreditCardRecognizer", "skipped", [], None),
     ]
-    assert mine[1]["summary"].endswith("; validator luhn") and mine[2]["summary"].startswith("not run: a predefined")
+    assert mine[1]["summary"].endswith("; validator luhn") and mine[2]["summary"].startswith(
+        "not run: a predefined"
+    )
 
 
 def test_default_findings_carry_no_declared_class():
@@ -179,4 +198,7 @@ def test_the_docs_example_registry_is_what_from_python_shows(tmp_path):
     path = docs_examples.write_recognizer_file(tmp_path)
     registry = load_registry(files=[Path(path)])
     found = analyze_table(pa.table({"gonghao": ["EMP-004211", "EMP-120931"]}), registry=registry)
-    assert (found["gonghao"][0].type, found["gonghao"][0].details["declared_pi_class"]) == ("EMPLOYEE_ID", "general")
+    assert (found["gonghao"][0].type, found["gonghao"][0].details["declared_pi_class"]) == (
+        "EMPLOYEE_ID",
+        "general",
+    )
