@@ -125,8 +125,8 @@ CHILD = textwrap.dedent(
             report = scan([source], ScanOptions(lists=["jiangsu-2025-biopharma"]))
             result = report["tables"][0]["row_count"]
         else:
-            opts = CheckOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial",
-                                subject="trial-subject", as_of=dt.date(2025, 6, 1))
+            opts = CheckOptions(ScanOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial",
+                                            subject="trial-subject"), as_of=dt.date(2025, 6, 1))
             with Ledger.open(extra, load_key(), create=False) as ledger:
                 a = assess([source], opts, ledger)
             result = {"persons": a.year.this_any, "already_exported": a.year.overlap_any,
@@ -191,9 +191,10 @@ def record_prior(export: Path, ledger: Path) -> None:
     code = textwrap.dedent(f"""
         import datetime as dt
         from scanner.export.check import CheckOptions, assess
+        from scanner.scan import ScanOptions
         from scanner.export.ledger import ExportRecord, Ledger
-        opts = CheckOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial",
-                            subject="trial-subject")
+        opts = CheckOptions(ScanOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial",
+                                        subject="trial-subject"))
         with Ledger.open("{ledger}", {LEDGER_KEY.encode()!r}, create=True) as led:
             assess(["sqlite:///{export}"], opts, led, record=ExportRecord(dt.date(2025, 3, 1)))
     """)

@@ -10,7 +10,7 @@ modules, in the order data flows through them:
 * :mod:`catalog.findings` — a scan report summarised as findings, and person counts;
 * :mod:`catalog.evaluator` — findings + person counts + scenario → list items hit and the route;
 * :mod:`catalog.identification` — the unified important-data identification rule;
-* :mod:`catalog.cli` — ``chujing catalog list | show | validate``.
+* :mod:`catalog.describe` — what ``chujing catalog list | show | validate`` print.
 
 :func:`annotate_report` is what the scanner calls after recognition.
 """
@@ -22,11 +22,12 @@ from collections.abc import Sequence
 from catalog.evaluator import ROUTE_RANK, Evaluation, evaluate
 from catalog.findings import Count, Findings, PersonCounts, findings_from_report, persons_from_report
 from catalog.identification import identify
-from catalog.loader import Catalog, LoadedDocument, load_catalog, validate_files
+from catalog.loader import DEFAULT_REFERENCE_RULE, Catalog, LoadedDocument, load_catalog, validate_files
 from catalog.mapping import annotate_table, load_mapping
 from catalog.models import CatalogError
 
 __all__ = [
+    "DEFAULT_REFERENCE_RULE",
     "ROUTE_RANK",
     "Catalog",
     "CatalogError",
@@ -49,7 +50,7 @@ def annotate_report(
     report: dict,
     *,
     catalog: Catalog | None = None,
-    reference_rule: str = "jiangsu-2025-reference-rule",
+    reference_rule: str = DEFAULT_REFERENCE_RULE,
     lists: Sequence[str] = (),
     scenario: str | None = None,
     subject: str | None = None,

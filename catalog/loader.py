@@ -38,8 +38,9 @@ from recognizers.recognizer_files import is_recognizer_document
 
 #: Files in ``catalog/data`` that are not catalogue documents.
 RESERVED_FILES = frozenset({VOCABULARY_FILE, "mapping.yaml"})
-#: The reference rule whose sub-category codes negative lists cite in ``evidence.categories``.
-LIST_CATEGORY_RULE = "jiangsu-2025-reference-rule"
+#: The reference rule whose sub-category codes negative lists cite in ``evidence.categories``; also the one
+#: columns are classified by when no other is named (``--reference-rule``).
+LIST_CATEGORY_RULE = DEFAULT_REFERENCE_RULE = "jiangsu-2025-reference-rule"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from connectors.textio import write_bytes
+from reports.check_table import render_check_table
+from reports.table import render_table
+from reports.view import split_report
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,15 @@ def _csv(report: dict[str, Any]) -> bytes:
 
 
 def _table(report: dict[str, Any]) -> bytes:
-    from reports.table import render_table
+    return render_summary(report).encode("utf-8")
 
-    return render_table(report).encode("utf-8")
+
+def render_summary(report: dict[str, Any], *, max_width: int | None = None) -> str:
+    """The ``table`` format: a check decision's table or a scan's summary, cut to ``max_width`` when given."""
+    check, _scan = split_report(report)
+    if check is not None:
+        return render_check_table(report, max_width=max_width)
+    return render_table(report, max_width=max_width)
 
 
 RENDERERS: dict[str, Renderer] = {

@@ -38,29 +38,18 @@ def _categories(col: dict[str, Any]) -> str:
     return "; ".join(f"{c['code']} {c['name']} ({c.get('name_en', '')})" for c in col.get("categories", []))
 
 
-def render_table(
-    report: dict[str, Any], *, max_width: int | None = None, persons: bool = True, route: bool = True
-) -> str:
-    """Render the report as text for a terminal (cut to ``max_width`` columns; ``None``: nothing cut).
+def render_table(report: dict[str, Any], *, max_width: int | None = None) -> str:
+    """Render the scan report as text for a terminal (cut to ``max_width`` columns; ``None``: nothing cut).
 
-    A ``chujing check`` decision (a dict holding the scan under ``"scan"``) is
-    shown as its route, persons and items, then the scan below it.
-    ``persons=False`` leaves out the scan's person figure and ``route=False`` its
-    route line (a check shows its own).
+    A ``chujing check`` decision has its own table (:mod:`reports.check_table`).
     """
-    inner = report.get("scan")
-    if isinstance(inner, dict) and "tables" in inner:
-        return _check_lines(report, max_width) + render_table(
-            inner, max_width=max_width, persons=False, route=False
-        )
     s = report.get("summary", {})
     lines = [
         f"chujing {report['tool']['version']} — {s.get('sources', 0)} source(s), {s.get('tables', 0)} table(s)"
         f" ({s.get('tables_failed', 0)} failed), {s.get('columns_with_findings', 0)} of {s.get('columns', 0)}"
         " column(s) with findings",
     ]
-    if persons:
-        lines.append(_persons_line(report))
+    lines.append(_persons_line(report))
     by_source: dict[str, list[dict[str, Any]]] = {}
     for t in report["tables"]:
         by_source.setdefault(t["source"], []).append(t)
@@ -79,7 +68,7 @@ def render_table(
         lines.append("Negative-list items (出境负面清单条目):")
         for h in hits:
             lines.append(f"  {h['list']} item {h['item']}: {h['route']} — {truncate(h.get('reason', ''), _less(max_width, 30))}")
-    if route and isinstance(lists, dict) and lists.get("route"):
+    if isinstance(lists, dict) and lists.get("route"):
         lines += ["", *_route_lines(lists)]
     return "\n".join(lines) + "\n"
 
@@ -140,20 +129,3 @@ def _persons_line(report: dict[str, Any]) -> str:
     from reports.view import persons_shown
 
     return f"Persons 涉及人数: {persons_shown(report).sentence()}"
-
-
-def _check_lines(check: dict[str, Any], max_width: int | None) -> str:
-    from reports.view import important_data_candidates, route_label
-
-    items = [i for i in check.get("items") or [] if isinstance(i, dict)]
-    lines = [f"Route 出境路径: {route_label(check.get('route'))}", _persons_line(check)]
-    for h in items:
-        lines.append(f"  {h.get('list')} item {h.get('item')}: {h.get('route')} — "
-                     f"{truncate(str(h.get('reason', '')), _less(max_width, 40))}")
-    entries = important_data_candidates(check)
-    if entries:
-        lines.append(f"Candidate important data 候选重要数据: {len(entries)}")
-        for c in entries:
-            text = c.get("reason") or c.get("name") or str(c) if isinstance(c, dict) else str(c)
-            lines.append(f"  {truncate(str(text), _less(max_width, 4))}")
-    return "\n".join(lines) + "\n\n"

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 import recognizers
-from catalog import Catalog, annotate_report, load_catalog
+from catalog import DEFAULT_REFERENCE_RULE, Catalog, annotate_report, load_catalog
 from catalog.candidates import candidate_important_data
 from catalog.person_figure import person_figure
 from catalog.requests import validate_request
@@ -43,7 +43,7 @@ class ScanOptions:
     schema: str | None = None
     include_views: bool = False
     scan_date: _dt.date | None = None
-    reference_rule: str = "jiangsu-2025-reference-rule"
+    reference_rule: str = DEFAULT_REFERENCE_RULE
     lists: Sequence[str] = ()
     scenario: str | None = None
     subject: str | None = None
@@ -56,6 +56,15 @@ class ScanOptions:
     registry: recognizers.Registry | None = None
     connector_options: dict[str, Any] = field(default_factory=dict)
     debug: bool = False
+
+    def open_options(self) -> dict[str, Any]:
+        """What :func:`connectors.open_source` gets: the connector options, schema, views and seed."""
+        opts = dict(self.connector_options)
+        if self.schema is not None:
+            opts.setdefault("schema", self.schema)
+        opts.setdefault("include_views", self.include_views)
+        opts.setdefault("seed", self.seed)
+        return opts
 
     def as_parameters(self) -> dict[str, Any]:
         """Sampling parameters recorded in the report as evidence."""
@@ -98,11 +107,22 @@ class _Silent:
         pass
 
 
-def scan(sources: Sequence[str], options: ScanOptions | None = None, observer: ScanObserver | None = None) -> dict:
-    """Scan every source and return the report dict."""
+def scan(
+    sources: Sequence[str],
+    options: ScanOptions | None = None,
+    observer: ScanObserver | None = None,
+    *,
+    catalog: Catalog | None = None,
+) -> dict:
+    """Scan every source and return the report dict.
+
+    ``catalog``: a catalogue the caller already loaded and checked the options
+    against (``chujing check`` does, with its own lists); otherwise it is
+    loaded and checked here, before anything is scanned.
+    """
     options = options or ScanOptions()
     observer = observer or _Silent()
-    catalog = check_catalog_options(options)
+    catalog = catalog or check_catalog_options(options)
     report = ScanReport(tool_version=__version__, started_at=utc_now(), parameters=options.as_parameters())
     for source in sources:
         _scan_source(source, options, observer, report)
@@ -137,15 +157,6 @@ def check_catalog_options(options: ScanOptions) -> Catalog:
     return catalog
 
 
-def _connector_options(options: ScanOptions) -> dict[str, Any]:
-    opts = dict(options.connector_options)
-    if options.schema is not None:
-        opts.setdefault("schema", options.schema)
-    opts.setdefault("include_views", options.include_views)
-    opts.setdefault("seed", options.seed)
-    return opts
-
-
 def _describe_unexpected(exc: BaseException, source: str, where: str) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return scrub(f"{mask_uri(source)}{where}: unexpected {type(exc).__name__}: {text} (rerun with --debug for details)", source)
@@ -155,7 +166,7 @@ def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, repo
     result = SourceResult(uri=mask_uri(source), kind=source_kind(source))
     report.sources.append(result)
     try:
-        connector = open_source(source, **_connector_options(options))
+        connector = open_source(source, **options.open_options())
         result.uri = connector.display_uri
         with connector:
             try:

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 from scanner.cli import main
-from scanner.clidoc import _commands, render
+from scanner.cli.clidoc import _commands, render
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_cli_reference_is_generated_from_the_code():
     committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert committed == render(), "docs/cli.md is stale: run `python -m scanner.clidoc > docs/cli.md`"
+    assert committed == render(), "docs/cli.md is stale: run `python -m scanner.cli.clidoc > docs/cli.md`"
 
 
 def test_cli_reference_does_not_use_clicks_formatter(monkeypatch):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from catalog import findings_from_report, identify, load_catalog
@@ -39,13 +39,20 @@ from catalog.scope import scope_reviews
 from connectors import Connector, SourceError, TableInfo, open_source
 from connectors.errors import ChujingError
 from connectors.uri import scrub
+from reports.models import CHECK_SCHEMA
 from scanner import __version__
 from scanner.export.ledger import EXEMPTIONS, ExportRecord, Histograms, Ledger, LedgerSession, YearTally
-from scanner.export.persons import PersonTally, count_persons, iter_person_keys, plan_person_key
+from scanner.export.persons import (
+    PersonTally,
+    count_persons,
+    has_columns,
+    iter_person_keys,
+    person_key_for,
+    plan_person_key,
+)
 from scanner.models import utc_now
 from scanner.scan import ScanObserver, ScanOptions, scan
 
-CHECK_SCHEMA = "chujing.check/1"
 EXIT_ERROR = 2
 #: Nothing routes the export, but a person must judge something first (an item's scale or modality, data a
 #: list may not cover): never 0, which would let the export go unexamined.
@@ -58,57 +65,21 @@ class CheckError(ChujingError):
 
 @dataclass
 class CheckOptions:
-    """What to check and how; defaults are the CLI's."""
+    """What to check and how: the scan's options (lists, scenario, subject, sampling, sources) and the gate's."""
 
-    lists: Sequence[str]
-    scenario: str | None = None
-    subject: str | None = None
-    modality: str | None = None  # declared content type (AI training data items); see ScanOptions
-    #: the exporter is a critical-information-infrastructure operator (the identification rule's CIIO clause)
-    ciio: bool = False
+    #: The lists, scenario, subject and modality, the reference rule and catalogue, and how to read the sources.
+    scan: ScanOptions
     #: ``--person-key`` values: each one column or a composite of several; per table the first whose
     #: columns the table has keys its persons (all of kind ``person_key``, so they are unioned across tables).
     person_keys: Sequence[Sequence[str]] = ()
     recipient: str | None = None
+    #: the exporter is a critical-information-infrastructure operator (the identification rule's CIIO clause)
+    ciio: bool = False
     as_of: _dt.date | None = None
-    sample_rows: int = 1000
-    include: Sequence[str] = ()
-    exclude: Sequence[str] = ()
-    schema: str | None = None
-    include_views: bool = False
-    seed: int = 0
-    reference_rule: str = "jiangsu-2025-reference-rule"
-    catalog_dirs: Sequence[str] = ()
-    connector_options: dict[str, Any] = field(default_factory=dict)  # e.g. S3 profile / endpoint_url
-    debug: bool = False
 
     def scan_options(self) -> ScanOptions:
-        # No lists here: the scan would evaluate them with row counts; assess() evaluates with persons.
-        return ScanOptions(
-            sample_rows=self.sample_rows,
-            include=self.include,
-            exclude=self.exclude,
-            seed=self.seed,
-            schema=self.schema,
-            include_views=self.include_views,
-            scan_date=self.as_of,
-            reference_rule=self.reference_rule,
-            modality=self.modality,
-            catalog_dirs=self.catalog_dirs,
-            debug=self.debug,
-            connector_options=dict(self.connector_options),
-        )
-
-    def open_options(self) -> dict[str, Any]:
-        """What :func:`connectors.open_source` gets when the tables are opened again to count persons."""
-        out: dict[str, Any] = {
-            **self.connector_options,
-            "include_views": self.include_views,
-            "seed": self.seed,
-        }
-        if self.schema is not None:
-            out["schema"] = self.schema
-        return out
+        """The scan's options without the lists: the scan would evaluate them with row counts, the gate with persons."""
+        return replace(self.scan, lists=(), scenario=None, subject=None, scan_date=self.as_of)
 
 
 @dataclass
@@ -152,8 +123,8 @@ class Assessment:
             "exit_status": self.exit_status,
             "as_of": self.as_of.isoformat(),
             "lists": ev["lists"],
-            "scenario": self.options.scenario,
-            "subject": self.options.subject,
+            "scenario": self.options.scan.scenario,
+            "subject": self.options.scan.subject,
             "recipient": self.options.recipient,
             "person_key": [list(k) for k in self.options.person_keys] or None,
             "items": [_item(i) for i in ev["items"]],
@@ -228,12 +199,13 @@ def validate_request(options: CheckOptions) -> Catalog:
 
     The checks are :func:`catalog.requests.validate_request`, the ones ``chujing scan`` makes too.
     """
-    if not options.lists:
+    asked = options.scan
+    if not asked.lists:
         raise CheckError("give at least one negative list with --list ID (chujing catalog list shows them)")
     try:
-        catalog = load_catalog(options.catalog_dirs)
+        catalog = load_catalog(asked.catalog_dirs)
         validate_catalog_request(
-            catalog, options.lists, options.scenario, options.subject, reference_rule=options.reference_rule
+            catalog, asked.lists, asked.scenario, asked.subject, reference_rule=asked.reference_rule
         )
     except CatalogError as exc:
         raise CheckError("; ".join(exc.problems)) from None
@@ -257,17 +229,17 @@ def assess(
     catalog = validate_request(options)
     started = utc_now()
     as_of = record.exported_at if record else (options.as_of or _dt.date.today())
-    report = scan(sources, options.scan_options(), observer)
+    report = scan(sources, options.scan_options(), observer, catalog=catalog)
     errors = [s["error"] for s in report["sources"] if s["status"] != "ok"]
     errors += [t["error"] for t in report["tables"] if t["status"] != "ok"]
-    unread = unread_sources(report, options)
+    unread = unread_sources(report, options.scan)
     errors += unread
     if observer is not None:
         for message in unread:
             observer.error(message)
     plans = {id(t): plan_person_key(t, person_key_for(t, options.person_keys)) for t in report["tables"]}
     if options.person_keys and not any(
-        _has_columns(t, k) for t in report["tables"] for k in options.person_keys
+        has_columns(t, k) for t in report["tables"] for k in options.person_keys
     ):
         shown = " / ".join(",".join(k) for k in options.person_keys)
         raise CheckError(f"--person-key {shown}: no scanned table has the column(s) — check the names")
@@ -354,11 +326,11 @@ def assess(
     )
 
 
-def unread_sources(report: dict[str, Any], options: CheckOptions) -> list[str]:
+def unread_sources(report: dict[str, Any], options: ScanOptions) -> list[str]:
     """One error per source that opened but gave no table to check: data not read is never "outside the list".
 
     >>> print(unread_sources({"sources": [{"uri": "sqlite:///a.db", "status": "ok"}], "tables": []},
-    ...                      CheckOptions(lists=["x"], include=["ods_*"]))[0].split(";")[0])
+    ...                      ScanOptions(include=["ods_*"]))[0].split(";")[0])
     sqlite:///a.db: no table to check — --tables ods_* matched none
     """
     out = []
@@ -390,26 +362,6 @@ def _merge_groups(groups: Iterable[dict[Signature, int]]) -> dict[Signature, int
     return out
 
 
-def _has_columns(t: dict[str, Any], key: Sequence[str]) -> bool:
-    return {c["name"].lower() for c in t.get("columns", [])} >= {k.lower() for k in key}
-
-
-def person_key_for(t: dict[str, Any], person_keys: Sequence[Sequence[str]]) -> tuple[str, ...] | None:
-    """The ``--person-key`` alternative a scanned table uses: the first whose columns it has.
-
-    When it has none of them the first is returned, so that the table is keyed
-    by its findings with a note saying why.
-
-    >>> t = {"columns": [{"name": "Sample_ID"}, {"name": "gene"}]}
-    >>> person_key_for(t, [("subject_id",), ("sample_id",)]), person_key_for(t, [])
-    (('sample_id',), None)
-    """
-    for key in person_keys:
-        if _has_columns(t, key):
-            return tuple(key)
-    return tuple(person_keys[0]) if person_keys else None
-
-
 def _qualified(t: dict[str, Any]) -> str:
     return f"{t['schema']}.{t['table']}" if t.get("schema") else str(t.get("table"))
 
@@ -427,7 +379,7 @@ def _count_sources(
     seen: set[int] = set()
     for source in sources:
         try:
-            connector = open_source(source, **options.open_options())
+            connector = open_source(source, **options.scan.open_options())
         except SourceError as exc:
             errors.append(scrub(exc.message, source))
             continue
@@ -498,31 +450,32 @@ def _decide(
         ev = evaluate(
             findings,
             catalog=catalog,
-            lists=list(options.lists),
-            scenario=options.scenario,
-            subject=options.subject,
+            lists=list(options.scan.lists),
+            scenario=options.scan.scenario,
+            subject=options.scan.subject,
             persons=persons,
-            modality=options.modality,
+            modality=options.scan.modality,
         )
     except CatalogError as exc:
         raise CheckError("; ".join(exc.problems)) from None
-    rule_doc = catalog.get(options.reference_rule)
+    rule_doc = catalog.get(options.scan.reference_rule)
     identification = identify(
         findings,
         persons,
-        rule=catalog.reference_rule(options.reference_rule),
+        rule=catalog.reference_rule(options.scan.reference_rule),
         rule_evidence=rule_doc.evidence(),
         ciio=options.ciio,
         accounts_or_diagnosis_entities=load_mapping().accounts_or_diagnosis_entities,
     )
-    ev.manual_review += scope_reviews(catalog, options.lists, scenario=options.scenario, modality=options.modality)
+    asked = options.scan
+    ev.manual_review += scope_reviews(catalog, asked.lists, scenario=asked.scenario, modality=asked.modality)
     report["list_items"] = ev.to_dict()
     report["important_data"] = identification
     report["candidate_important_data"] = candidate_important_data(report["list_items"], identification)
     report["persons"] = person_figure(
         report, exact=ExactCount(year.this_any, year.this_sensitive, year.this_general, "counted by chujing check")
     )
-    report.setdefault("catalog", {})["lists"] = [catalog.get(i).evidence() for i in options.lists]
+    report.setdefault("catalog", {})["lists"] = [catalog.get(i).evidence() for i in options.scan.lists]
     return ev, identification
 
 

@@ -124,6 +124,11 @@ def load_key(
     return key
 
 
+def open_ledger(url: str | None, key_file: str | os.PathLike[str] | None, *, create: bool) -> Ledger:
+    """The ledger at ``url`` (default: the SQLite file), under the key from ``key_file`` or the environment."""
+    return Ledger.open(url, load_key(key_file), create=create)
+
+
 def key_fingerprint(key: bytes) -> str:
     """What the ledger stores about its key: an HMAC of a fixed label (reveals nothing of the key).
 

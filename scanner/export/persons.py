@@ -329,6 +329,27 @@ def parse_person_key(text: str | Sequence[str] | None) -> tuple[str, ...] | None
     return cols or None
 
 
+def has_columns(t: dict[str, Any], key: Sequence[str]) -> bool:
+    """Whether a scanned table has every column of ``key`` (case-insensitively)."""
+    return {c["name"].lower() for c in t.get("columns", [])} >= {k.lower() for k in key}
+
+
+def person_key_for(t: dict[str, Any], person_keys: Sequence[Sequence[str]]) -> tuple[str, ...] | None:
+    """The ``--person-key`` alternative a scanned table uses: the first whose columns it has.
+
+    When it has none of them the first is returned, so that the table is keyed
+    by its findings with a note saying why.
+
+    >>> t = {"columns": [{"name": "Sample_ID"}, {"name": "gene"}]}
+    >>> person_key_for(t, [("subject_id",), ("sample_id",)]), person_key_for(t, [])
+    (('sample_id',), None)
+    """
+    for key in person_keys:
+        if has_columns(t, key):
+            return tuple(key)
+    return tuple(person_keys[0]) if person_keys else None
+
+
 def table_has_pi(report_table: dict[str, Any]) -> bool:
     return any(c.get("pi_class") for c in report_table.get("columns", []))
 
@@ -750,6 +771,8 @@ __all__ = [
     "iter_person_keys",
     "key_spec",
     "normalize",
+    "has_columns",
     "parse_person_key",
+    "person_key_for",
     "plan_person_key",
 ]

@@ -24,7 +24,7 @@ from connectors import Connector, SourceError, TableInfo, open_source
 from reports.filing import Filing
 from reports.spotcheck import PersonFigures, SpotcheckResult, compare, persons_from_rows
 from reports.view import table_name
-from scanner.export.persons import PersonTally, count_persons, iter_person_keys
+from scanner.export.persons import PersonTally, count_persons, iter_person_keys, person_key_for
 from scanner.scan import ScanObserver, ScanOptions, scan
 
 SENSITIVE = PersonQuery("sensitive")
@@ -37,7 +37,7 @@ def run_spotcheck(
     sources: Sequence[str],
     options: ScanOptions | None = None,
     *,
-    person_key: Sequence[str] | None = None,
+    person_keys: Sequence[Sequence[str]] = (),
     count_persons: bool = True,
     observer: ScanObserver | None = None,
 ) -> SpotcheckResult:
@@ -49,11 +49,9 @@ def run_spotcheck(
     report = scan(list(sources), options, observer)
     if not count_persons:
         return compare(filing, report, persons_from_rows(report))
-    conn_opts = dict(options.connector_options)
-    if options.schema is not None:
-        conn_opts.setdefault("schema", options.schema)
-    conn_opts.setdefault("include_views", options.include_views)
-    persons = count_export_persons(sources, report, connector_options=conn_opts, person_key=person_key)
+    persons = count_export_persons(
+        sources, report, connector_options=options.open_options(), person_keys=person_keys
+    )
     return compare(filing, report, persons)
 
 
@@ -91,7 +89,7 @@ def count_export_persons(
     scan: dict[str, Any],
     *,
     connector_options: dict[str, Any],
-    person_key: Sequence[str] | None = None,
+    person_keys: Sequence[Sequence[str]] = (),
 ) -> PersonFigures:
     """Distinct persons across the scanned tables, counted in the engines (see the module docstring)."""
     fig = PersonFigures(basis="distinct_key")
@@ -99,14 +97,18 @@ def count_export_persons(
     bound = persons_from_rows(scan)
     for source in sources:
         try:
-            _count_source(source, scan, connector_options, person_key, fig, union)
+            _count_source(source, scan, connector_options, person_keys, fig, union)
         except SourceError as exc:
-            fig.notes.append(f"persons could not be counted in {exc.message}; row counts used there (upper bound)")
+            fig.notes.append(
+                f"persons could not be counted in {exc.message}; row counts used there (upper bound)"
+            )
             for name, entry in bound.by_table.items():
                 fig.by_table.setdefault(name, entry)
             return _fallback(fig, bound)
     if union.over_limit:
-        fig.notes.append(f"more than {UNION_LIMIT:,} distinct keys: tables summed instead of merged (upper bound)")
+        fig.notes.append(
+            f"more than {UNION_LIMIT:,} distinct keys: tables summed instead of merged (upper bound)"
+        )
         return _fallback(fig, bound, summed=True)
     fig.persons = len(union.keys) + union.unkeyed
     fig.persons_sensitive = len(union.keys_sensitive) + union.unkeyed_sensitive
@@ -123,7 +125,7 @@ def _count_source(
     source: str,
     scan: dict[str, Any],
     connector_options: dict[str, Any],
-    person_key: Sequence[str] | None,
+    person_keys: Sequence[Sequence[str]],
     fig: PersonFigures,
     union: _KeyUnion,
 ) -> None:
@@ -144,7 +146,7 @@ def _count_source(
             info = infos.get((t.get("schema") or "", t.get("table")))
             if info is None:
                 raise SourceError(f"{table_name(t)}: not found again for counting", source=conn.display_uri)
-            tally = count_persons(conn, info, t, person_key=person_key)
+            tally = count_persons(conn, info, t, person_key=person_key_for(t, person_keys))
             fig.by_table[table_name(t)] = _entry(tally)
             union.add_tally(tally)
             union.add_keys(conn, info, tally)
@@ -171,7 +173,9 @@ def _keyed_sensitive(tally: PersonTally) -> int:
 def _fallback(fig: PersonFigures, bound: PersonFigures, *, summed: bool = False) -> PersonFigures:
     if summed:
         fig.persons = sum(int(e.get("persons") or 0) for e in fig.by_table.values())
-        fig.persons_sensitive = sum(int(e.get("persons") or 0) for e in fig.by_table.values() if e.get("sensitive"))
+        fig.persons_sensitive = sum(
+            int(e.get("persons") or 0) for e in fig.by_table.values() if e.get("sensitive")
+        )
         fig.basis = "distinct_key_with_unkeyed_rows"
     else:
         fig.persons, fig.persons_sensitive, fig.basis = bound.persons, bound.persons_sensitive, bound.basis

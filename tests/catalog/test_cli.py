@@ -1,4 +1,4 @@
-"""``chujing catalog list | show | validate`` through click's CliRunner."""
+"""``chujing catalog list | show | validate`` through click's CliRunner (words from catalog.describe)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import yaml
 from click.testing import CliRunner
 
-from catalog.cli import catalog_group
+from scanner.cli import main
 from tests.catalog.builders import FIXTURES
 
 MINI = FIXTURES / "mini"
@@ -16,7 +16,7 @@ MINI = FIXTURES / "mini"
 
 def _run(*args: str):
     # A fixed terminal width: the table layout wraps to it, and CI has no terminal.
-    return CliRunner(env={"COLUMNS": "160"}).invoke(catalog_group, list(args), catch_exceptions=False)
+    return CliRunner(env={"COLUMNS": "160"}).invoke(main, ["catalog", *args], catch_exceptions=False)
 
 
 def test_list_table_shows_every_document_with_chinese_and_english(real_catalog):

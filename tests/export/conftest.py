@@ -20,8 +20,9 @@ from click.testing import CliRunner
 
 from recognizers.identity import check_char
 from scanner.cli import main
+from scanner.cli.check import check_command
+from scanner.cli.ledger import ledger_group
 from scanner.demo.identities import vin_complete
-from scanner.export_cli import check_command, ledger_group
 
 LEDGER_KEY = "test-ledger-key-9f1c2e7a5b3d4c6e"
 DIVISIONS = ("320505", "320506", "320507", "320508", "320583", "320585", "110105", "310104")

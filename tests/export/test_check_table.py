@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.export_cli import render_check_table
+from reports.check_table import render_check_table
 from tests.export.conftest import TRIAL_COLUMNS, trial_rows, write_sqlite
 
 TRIAL = ("--list", "jiangsu-2025-biopharma", "--scenario", "clinical-trial", "--subject", "trial-subject")

@@ -21,9 +21,12 @@ import sqlalchemy as sa
 
 from scanner.export.check import CheckOptions, assess
 from scanner.export.ledger import ExportRecord, Ledger, LedgerError, load_key
+from scanner.scan import ScanOptions
 from tests.export import ledger_writer
 from tests.export.conftest import LEDGER_KEY, legacy_id, mobile, resident_id, write_sqlite
 from tests.export.ledger_writer import EXPORTS_EACH, PERSONS_EACH, WRITERS
+
+TRIAL_EXPORT = ScanOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial", subject="trial-subject")
 
 KEY = LEDGER_KEY.encode()
 D = _dt.date
@@ -144,12 +147,7 @@ def test_check_and_record_share_one_count(tmp_path: Path, ledger_key: str) -> No
         ("id_no", "mobile"),
         [(resident_id(i), mobile(i)) for i in range(2_000)],
     )
-    options = CheckOptions(
-        lists=["jiangsu-2025-biopharma"],
-        scenario="clinical-trial",
-        subject="trial-subject",
-        as_of=D(2025, 9, 1),
-    )
+    options = CheckOptions(TRIAL_EXPORT, as_of=D(2025, 9, 1))
     with Ledger.open(str(tmp_path / "l.db"), KEY, create=True) as ledger:
         before = assess([src], options, ledger)
         rec = assess(
@@ -175,9 +173,7 @@ def test_the_ledger_file_and_its_wal_hold_no_raw_identifier(tmp_path: Path, ledg
         [(resident_id(i), mobile(i), legacy_id(i)) for i in persons],
     )
     path = tmp_path / "ledger.db"
-    options = CheckOptions(
-        lists=["jiangsu-2025-biopharma"], scenario="clinical-trial", subject="trial-subject"
-    )
+    options = CheckOptions(TRIAL_EXPORT)
     ledger = Ledger.open(str(path), KEY, create=True)
     assess([src], options, ledger, record=ExportRecord(D(2025, 3, 1)))
     wal = Path(str(path) + "-wal")

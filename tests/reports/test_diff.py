@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reports.cli import diff_command
 from reports.diff import DiffError, diff_reports, render_diff
 from reports.json_report import render_json
+from scanner.cli import main
 from tests.reports.conftest import build_warehouse, scan_warehouse
 
 GOLDEN = Path(__file__).parent / "golden" / "report_small.json"
@@ -189,7 +189,7 @@ def test_not_a_report():
 
 
 def _run(*args: str):
-    return CliRunner().invoke(diff_command, list(args))
+    return CliRunner().invoke(main, ["diff", *args])
 
 
 def test_cli_on_two_scans(tmp_path):

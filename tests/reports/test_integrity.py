@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reports.cli import verify_report_command
 from reports.integrity import (
     CANONICALIZATION,
     IntegrityError,
@@ -21,6 +20,7 @@ from reports.integrity import (
     verify,
 )
 from reports.json_report import render_json
+from scanner.cli import main
 
 GOLDEN = Path(__file__).parent / "golden"
 #: SHA-256 of golden/report_small.json in chujing-c14n/1.  Changing it breaks every sealed report ever written.
@@ -130,7 +130,7 @@ def _write(tmp_path: Path, report: dict, name: str = "report.json") -> Path:
 
 
 def _invoke(*args: str, env: dict | None = None):
-    return CliRunner().invoke(verify_report_command, list(args), env=env or {"CHUJING_SIGN_KEY": None})
+    return CliRunner().invoke(main, ["verify-report", *args], env=env or {"CHUJING_SIGN_KEY": None})
 
 
 def test_verify_report_cli_intact_and_tampered(tmp_path, report):

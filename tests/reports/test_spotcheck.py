@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from reports.cli import spotcheck_command
 from reports.filing import load_filing
 from reports.integrity import verify
 from reports.spotcheck import compare, persons_from_rows
 from reports.xlsx import CATALOGUE_SHEET, render_xlsx
+from scanner.cli import main
 from scanner.export.spotcheck import count_export_persons
 from tests.reports.conftest import SCAN_DATE, build_warehouse, scan_warehouse
 
@@ -140,7 +140,7 @@ def _write(tmp_path, text: str):
 
 
 def _run(*args: str):
-    return CliRunner().invoke(spotcheck_command, [*args, "--scan-date", SCAN_DATE.isoformat()],
+    return CliRunner().invoke(main, ["spotcheck", *args, "--scan-date", SCAN_DATE.isoformat()],
                               env={"CHUJING_SIGN_KEY": None})
 
 

@@ -1,0 +1,61 @@
+"""``chujing scan SOURCE...``: scan SQL databases, local files and S3 for PI and important data.
+
+Exit status: 0 when everything was scanned, 2 when any source or table failed
+(the report says which; each failure was one line on stderr as it happened).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from reports.integrity import load_sign_key
+from reports.renderers import FORMATS
+from scanner.cli.observer import CliObserver
+from scanner.cli.options import output_options, quiet_option, scan_options, sign_key_option
+from scanner.cli.output import EXIT_ERROR, EXIT_OK, emit_report, refuse_binary_to_terminal
+from scanner.scan import ScanOptions, scan
+
+REPORT_FORMAT_HELP = (
+    "Report format: table (terminal), json (the versioned contract), html (self-contained page), "
+    "xlsx (export data catalogue, needs -o), csv (flat findings)."
+)
+
+
+@click.command("scan")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@scan_options(lists="optional")
+@output_options(("table", *(f for f in FORMATS if f != "table")), help=REPORT_FORMAT_HELP)
+@sign_key_option()
+@quiet_option()
+def scan_command(
+    sources: Sequence[str],
+    scan_opts: ScanOptions,
+    fmt: str,
+    output: str | None,
+    sign_key_file: str | None,
+    quiet: bool,
+) -> None:
+    """Scan SOURCE... for personal information and important data.
+
+    SOURCE is a SQLAlchemy URL (sqlite:///wh.db, postgresql+psycopg://user@host/db,
+    mysql+pymysql://user@host/db), a local path (a Parquet, CSV, JSON or Excel file, a
+    directory of files, a hive-partitioned dataset) or s3://bucket/prefix.
+    """
+    refuse_binary_to_terminal(fmt, output)
+    sign_key = load_sign_key(sign_key_file)
+    observer = CliObserver(quiet=quiet)
+    try:
+        report = scan(sources, scan_opts, observer)
+    finally:
+        observer.close()
+    emit_report(report, fmt, output, quiet=quiet, sign_key=sign_key)
+    sys.exit(exit_status(report))
+
+
+def exit_status(report: dict) -> int:
+    """2 when any source or table could not be scanned (the report says which), else 0."""
+    summary = report["summary"]
+    return EXIT_ERROR if summary["sources_failed"] or summary["tables_failed"] else EXIT_OK
