@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from connectors.errors import ChujingError
 from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
 
 PiClass = Literal["general", "sensitive"]
 
 
-class RecognizerError(Exception):
+class RecognizerError(ChujingError):
     """Recognizers that cannot be loaded: one line per problem, naming the file (or package), entry and field."""
 
     def __init__(self, problems: Sequence[str]) -> None:

@@ -12,15 +12,22 @@ from pathlib import Path
 
 import click
 
-from reports.diff import diff_reports, load, render_diff, render_diff_text
+from reports.diff import DiffError, diff_reports, load, render_diff, render_diff_text
 from reports.integrity import IntegrityError, load_sign_key, verify
 from scanner.cli.options import output_options, quiet_option, sign_key_option
-from scanner.cli.output import EXIT_FOUND, EXIT_OK, emit
+from scanner.cli.output import EXIT_FOUND, EXIT_OK, emit, emit_text
+from scanner.cli.store import store_changes, store_option
 
 
 @click.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old", type=click.Path(dir_okay=False), required=False)
+@click.argument("new", type=click.Path(dir_okay=False), required=False)
+@click.option(
+    "--since-last",
+    is_flag=True,
+    help="Compare the latest two successful runs in the scan store (--store) instead of two report files.",
+)
+@store_option(required=False)
 @output_options(
     ("table", "json", "html"),
     help="Output format: a terminal table, JSON for machines, or a self-contained HTML page.",
@@ -33,15 +40,34 @@ from scanner.cli.output import EXIT_FOUND, EXIT_OK, emit
     help="Score and match-ratio moves up to this much are not reported.",
 )
 @quiet_option("Only the exit status and errors (and JSON, when asked for).")
-def diff_command(old: str, new: str, fmt: str, output: str | None, tolerance: float, quiet: bool) -> None:
-    """What changed between two scan reports OLD.json and NEW.json.
+def diff_command(
+    old: str | None,
+    new: str | None,
+    since_last: bool,
+    store_url: str | None,
+    fmt: str,
+    output: str | None,
+    tolerance: float,
+    quiet: bool,
+) -> None:
+    """What changed between two scan reports OLD.json and NEW.json, or (``--since-last``) the store's last two runs.
 
     Tables are matched by source, schema and name, columns by name.  Exit
     status 1 when new sensitive findings appeared (a new entity on a sensitive
     column, a column that became sensitive, a new table with sensitive columns,
     a stricter route, candidate important data), 0 otherwise, 2 when a report
-    cannot be read.  A scheduled scan alerts on this.
+    cannot be read.  A scheduled scan alerts on this.  With ``--since-last``
+    the store's findings are compared: NEW, REMOVED, CLASS_CHANGED,
+    ROUTE_CHANGED, ERROR per source, table, column and entity.
     """
+    if since_last:
+        if old or new:
+            raise DiffError("give either OLD NEW report files or --since-last, not both")
+        changes = store_changes(store_url)
+        emit_text(changes.text(fmt), output)
+        sys.exit(EXIT_FOUND if changes.alert else EXIT_OK)
+    if not (old and new):
+        raise DiffError("give two reports OLD.json NEW.json, or --since-last --store URL")
     d = diff_reports(load(old), load(new), tolerance=tolerance)
     emit(lambda f: render_diff(d, f), lambda _width: render_diff_text(d), fmt, output, quiet=quiet)
     sys.exit(d.exit_status)

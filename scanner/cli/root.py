@@ -21,9 +21,12 @@ from scanner.cli.demo import demo_command
 from scanner.cli.ledger import ledger_group
 from scanner.cli.logs import configure_logging
 from scanner.cli.output import EXIT_ERROR
+from scanner.cli.recognizers import recognizers_group
 from scanner.cli.reports import diff_command, verify_report_command
 from scanner.cli.scan import scan_command
+from scanner.cli.schema import schema_command
 from scanner.cli.spotcheck import spotcheck_command
+from scanner.cli.store import history_command, review_command
 
 #: Every command, in the order ``chujing --help`` lists them (click sorts them by name).  A new command (such
 #: as ``chujing recognizers list``) is a module in this package and one entry here.
@@ -35,7 +38,11 @@ COMMANDS: tuple[click.Command, ...] = (
     spotcheck_command,
     diff_command,
     verify_report_command,
+    history_command,
+    review_command,
     catalog_group,
+    recognizers_group,
+    schema_command,
 )
 
 
