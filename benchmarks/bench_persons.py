@@ -115,7 +115,8 @@ CHILD = textwrap.dedent(
     elif mode in ("scan", "check"):
         import datetime as dt, os
         from scanner.scan import ScanOptions, scan
-        from scanner.export.check import CheckOptions, assess
+        from scanner.export.check import assess
+        from scanner.export.request import CheckOptions
         from scanner.export.ledger import Ledger, load_key
         import recognizers, catalog
         from catalog import load_catalog
@@ -190,7 +191,8 @@ def record_prior(export: Path, ledger: Path) -> None:
     """Record the export once (dated 2025-03-01) so that the next check must count the overlap."""
     code = textwrap.dedent(f"""
         import datetime as dt
-        from scanner.export.check import CheckOptions, assess
+        from scanner.export.check import assess
+        from scanner.export.request import CheckOptions
         from scanner.scan import ScanOptions
         from scanner.export.ledger import ExportRecord, Ledger
         opts = CheckOptions(ScanOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial",

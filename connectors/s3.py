@@ -55,7 +55,7 @@ import contextlib
 import posixpath
 import random
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -145,6 +145,9 @@ class S3Connector(Connector):
         DuckDB memory limit for distinct counts and person keys (``"256MB"``; spills beyond).
     ``client``
         A ready boto3 S3 client (then the options above that build one are unused).
+    ``on_listed``
+        Called with the number of objects of each listing page as it arrives (a
+        progress bar: a prefix of a million objects takes a thousand requests).
     """
 
     kind = "s3"
@@ -169,6 +172,7 @@ class S3Connector(Connector):
         head_bytes: int = HEAD_BYTES,
         distinct_memory_limit: str = DISTINCT_MEMORY_LIMIT,
         client=None,
+        on_listed: Callable[[int], None] | None = None,
         **_ignored: object,
     ) -> None:
         super().__init__(uri)
@@ -195,6 +199,7 @@ class S3Connector(Connector):
         self.connect_timeout, self.read_timeout = float(connect_timeout), float(read_timeout)
         self.head_bytes = int(head_bytes)
         self.distinct_memory_limit = distinct_memory_limit
+        self.on_listed = on_listed
         #: Objects that are not tables, with why: ``[{"key", "bytes", "reason"}]`` (set by listing).
         self.skipped: list[dict[str, object]] = []
         #: Summary of the listing: counts, cap, sampling strategy, skipped by reason.
@@ -261,7 +266,7 @@ class S3Connector(Connector):
         bucket, prefix = self.location.bucket, self.location.prefix
         base = prefix
         try:
-            objects, truncated = list_objects(self.client, bucket, prefix)
+            objects, truncated = list_objects(self.client, bucket, prefix, on_page=self.on_listed)
             if prefix and not prefix.endswith("/"):
                 # "s3://b/exports" means the folder exports/, or the one object named exports.
                 base = prefix + "/"

@@ -121,12 +121,20 @@ class Listing:
     summary: dict[str, object]
 
 
-def list_objects(client, bucket: str, prefix: str, *, page_size: int = 1000) -> tuple[list[S3Object], bool]:
-    """Every object under ``prefix`` (ListObjectsV2, paginated), and whether :data:`MAX_LISTED` cut the list."""
+def list_objects(
+    client, bucket: str, prefix: str, *, page_size: int = 1000, on_page: Callable[[int], None] | None = None
+) -> tuple[list[S3Object], bool]:
+    """Every object under ``prefix`` (ListObjectsV2, paginated), and whether :data:`MAX_LISTED` cut the list.
+
+    ``on_page`` hears the number of objects of each page as it arrives (progress).
+    """
     paginator = client.get_paginator("list_objects_v2")
     out: list[S3Object] = []
     for page in paginator.paginate(Bucket=bucket, Prefix=prefix, PaginationConfig={"PageSize": page_size}):
-        for item in page.get("Contents", ()):
+        contents = page.get("Contents", ())
+        if on_page is not None:
+            on_page(len(contents))
+        for item in contents:
             out.append(
                 S3Object(
                     item["Key"],

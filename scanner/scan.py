@@ -15,7 +15,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import pyarrow as pa
 
@@ -28,6 +28,7 @@ from connectors import Connector, SourceError, TableInfo, mask_uri, open_source,
 from connectors.uri import scrub
 from scanner import __version__
 from scanner.models import ColumnResult, ScanReport, SourceResult, TableResult, summarize, utc_now
+from scanner.observer import SILENT, ScanObserver
 from scanner.sparse import complete_sparse_columns
 from scanner.trajectory import profile_table
 
@@ -86,27 +87,6 @@ class ScanOptions:
         return params
 
 
-class ScanObserver(Protocol):
-    """Receives progress and errors (the CLI draws progress bars and prints errors)."""
-
-    def source_started(self, uri: str, tables: int) -> None: ...
-
-    def table_done(self, result: TableResult) -> None: ...
-
-    def error(self, message: str) -> None: ...
-
-
-class _Silent:
-    def source_started(self, uri: str, tables: int) -> None:
-        pass
-
-    def table_done(self, result: TableResult) -> None:
-        pass
-
-    def error(self, message: str) -> None:
-        pass
-
-
 def scan(
     sources: Sequence[str],
     options: ScanOptions | None = None,
@@ -121,7 +101,7 @@ def scan(
     loaded and checked here, before anything is scanned.
     """
     options = options or ScanOptions()
-    observer = observer or _Silent()
+    observer = observer or SILENT
     catalog = catalog or check_catalog_options(options)
     report = ScanReport(tool_version=__version__, started_at=utc_now(), parameters=options.as_parameters())
     for source in sources:
@@ -165,13 +145,15 @@ def _describe_unexpected(exc: BaseException, source: str, where: str) -> str:
 def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, report: ScanReport) -> None:
     result = SourceResult(uri=mask_uri(source), kind=source_kind(source))
     report.sources.append(result)
+    listing = observer.progress(f"listing {result.uri}", unit="object")  # object stores list page by page
     try:
-        connector = open_source(source, **options.open_options())
+        connector = open_source(source, **options.open_options(), on_listed=listing.update)
         result.uri = connector.display_uri
         with connector:
             try:
                 tables = connector.list_tables()
             finally:
+                listing.close()
                 _record_listing(connector, result)
             result.tables_found = len(tables)
             selected = select_tables(tables, options.include, options.exclude)
@@ -189,6 +171,8 @@ def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, repo
             raise
         result.status, result.error = "error", _describe_unexpected(exc, source, "")
         observer.error(result.error)
+    finally:
+        listing.close()
 
 
 def schema_digest(columns: Sequence[ColumnResult]) -> str:

@@ -25,8 +25,9 @@ from reports.renderers import FORMATS
 from scanner.cli.observer import CliObserver
 from scanner.cli.options import export_options, output_options, parse_date, quiet_option, sign_key_option
 from scanner.cli.output import emit_report, refuse_binary_to_terminal
-from scanner.export.check import CheckOptions, assess
+from scanner.export.check import assess
 from scanner.export.ledger import open_ledger
+from scanner.export.request import CheckOptions
 from scanner.scan import ScanOptions
 
 CHECK_FORMAT_HELP = (

@@ -32,8 +32,9 @@ from scanner.cli.options import (
     sign_key_option,
 )
 from scanner.cli.output import EXIT_OK, emit_report, emit_text
-from scanner.export.check import CheckOptions, assess
+from scanner.export.check import assess
 from scanner.export.ledger import EXEMPTIONS, ExportRecord, open_ledger
+from scanner.export.request import CheckOptions
 from scanner.scan import ScanOptions
 
 

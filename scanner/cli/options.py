@@ -25,7 +25,7 @@ import click
 
 from scanner.cli.logs import debug_option
 from scanner.export.ledger import LEDGER_ENV
-from scanner.export.persons import parse_person_key
+from scanner.export.person_plan import parse_person_key
 from scanner.scan import ScanOptions
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from reports.integrity import seal
 from reports.renderers import write_report
-from scanner.scan import ScanObserver, ScanOptions, scan
+from scanner.observer import ScanObserver
+from scanner.scan import ScanOptions, scan
 
 #: The date the demo data is generated relative to, and scanned as of.
 DEMO_REFERENCE_DATE = _dt.date(2026, 6, 30)

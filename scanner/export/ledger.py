@@ -44,16 +44,29 @@ import json
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
-from catalog.findings import Count, ExportScope, PersonCounts, PersonQuery, Signature, signature_matches
+from catalog.findings import ExportScope, PersonCounts, PersonQuery, Signature, signature_matches
 from connectors.errors import ChujingError
 from connectors.uri import mask_uri, scrub
+from scanner.export.ledger_counts import (
+    Histogram,
+    Histograms,
+    Joint,
+    YearTally,
+    add_persons,
+    count_of,
+    decode_signature,
+    encode_signature,
+    histogram_from_json,
+    histogram_json,
+    year_window,
+)
 from scanner.export.ledger_schema import (
     MIGRATIONS_2,
     SCHEMA_VERSION,
@@ -148,200 +161,6 @@ class PersonHasher:
     def hash_many(self, keys: Iterable[str]) -> list[bytes]:
         key = self._key
         return [hmac.digest(key, k.encode("utf-8"), "sha256") for k in keys]
-
-
-# --- counts ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonCount(Count):
-    """A :class:`~catalog.findings.Count` whose ``prior_this_year`` excludes this export's persons.
-
-    ``already_exported`` of this export's persons were in earlier exports this
-    year too; they are counted once, in ``this_export``, so ``total`` is the
-    de-duplicated union.
-    """
-
-    already_exported: int = 0
-
-    def to_dict(self) -> dict[str, int]:
-        return {**super().to_dict(), "already_exported_this_year": self.already_exported}
-
-
-Histogram = dict[Signature, int]
-
-
-def _add(into: Histogram, sig: Signature, n: int = 1) -> None:
-    into[sig] = into.get(sig, 0) + n
-
-
-def _merged(*hs: Histogram) -> Histogram:
-    out: Histogram = {}
-    for h in hs:
-        for sig, n in h.items():
-            _add(out, sig, n)
-    return out
-
-
-def _n(h: Histogram, kind: str) -> int:
-    q = PersonQuery(kind)
-    return sum(n for sig, n in h.items() if signature_matches(sig, q))
-
-
-@dataclass
-class Histograms:
-    """Persons per signature: this export, earlier exports of the year (in a scope), and their union.
-
-    A person in both carries, in ``total``, the union of their elements: an ID
-    number that left in March and an e-mail that leaves now are one person with
-    sensitive and general PI.  ``overlap`` counts the persons in both.
-    """
-
-    current: Histogram = field(default_factory=dict)
-    prior: Histogram = field(default_factory=dict)
-    total: Histogram = field(default_factory=dict)
-    overlap: int = 0
-    overlap_hist: Histogram = field(default_factory=dict)
-
-
-_PriorPart = tuple[tuple[str | None, str | None, Signature], ...]
-
-
-@dataclass
-class Joint:
-    """Persons grouped by their signature in this export (``None``: not in it) and the signatures earlier
-    exports of the year gave them, per the scenario and subject those exports declared."""
-
-    persons: dict[tuple[Signature | None, _PriorPart], int] = field(default_factory=dict)
-    unkeyed: Histogram = field(default_factory=dict)
-    prior_unkeyed: list[tuple[str | None, str | None, Histogram]] = field(default_factory=list)
-
-    def histograms(self, scope: ExportScope | None) -> Histograms:
-        """This export against the earlier exports that accumulate toward ``scope`` (``None``: all)."""
-        h = Histograms()
-        for (cur, prior), n in self.persons.items():
-            admitted = [sig for sc, sb, sig in prior if scope is None or scope.admits(sc, sb)]
-            if cur is None and not admitted:
-                continue
-            earlier = frozenset().union(*admitted) if admitted else frozenset()
-            union = (cur or frozenset()) | earlier
-            if cur is not None:
-                _add(h.current, cur, n)
-            if admitted:
-                _add(h.prior, earlier, n)
-            _add(h.total, union, n)
-            if cur is not None and admitted:
-                h.overlap += n
-                _add(h.overlap_hist, union, n)
-        prior_unkeyed = _merged(
-            *(g for sc, sb, g in self.prior_unkeyed if scope is None or scope.admits(sc, sb))
-        )
-        h.current = _merged(h.current, self.unkeyed)
-        h.prior = _merged(h.prior, prior_unkeyed)
-        h.total = _merged(h.total, self.unkeyed, prior_unkeyed)
-        return h
-
-
-@dataclass
-class YearTally:
-    """Persons of this export and of earlier exports in the year, per kind of PI (all scopes).
-
-    ``this_*``: this export.  ``prior_*``: persons of earlier exports this year
-    who are not in this export (so ``this + prior`` is the de-duplicated total).
-    ``sensitive``: persons with sensitive PI; ``general``: persons whose general
-    PI left (a person can be both).  ``*_unkeyed`` parts (rows no key
-    identified, and earlier exports' unkeyed counts) are included and cannot be
-    de-duplicated.  ``counts`` answers any band's query (per scope, per element).
-    """
-
-    as_of: _dt.date
-    this_any: int = 0
-    this_sensitive: int = 0
-    this_general: int = 0
-    prior_any: int = 0
-    prior_sensitive: int = 0
-    prior_general: int = 0
-    overlap_any: int = 0
-    overlap_sensitive: int = 0
-    overlap_general: int = 0
-    prior_exports: int = 0
-    prior_unkeyed: int = 0
-    this_unkeyed: int = 0
-    counts: PersonCounts | None = None
-
-    @classmethod
-    def of(cls, as_of: _dt.date, h: Histograms, counts: PersonCounts | None = None) -> YearTally:
-        t = cls(as_of, counts=counts)
-        for kind in ("any", "sensitive", "general"):
-            this, total = _n(h.current, kind), _n(h.total, kind)
-            setattr(t, f"this_{kind}", this)
-            setattr(t, f"prior_{kind}", total - this)
-            setattr(t, f"overlap_{kind}", _n(h.overlap_hist, kind))
-        return t
-
-    def person_counts(self, basis: str = "ledger") -> PersonCounts:
-        if self.counts is not None:
-            self.counts.basis = basis
-            return self.counts
-        return PersonCounts.of(
-            self.this_any,
-            self.this_sensitive,
-            self.this_any - self.this_sensitive,
-            prior_any=self.prior_any,
-            prior_sensitive=self.prior_sensitive,
-            prior_general=self.prior_any - self.prior_sensitive,
-            basis=basis,
-        )
-
-    def persons(self) -> dict[str, dict[str, int]]:
-        """Per kind: this export, earlier this year (not in this export), total, already exported this year."""
-        return {
-            kind: PersonCount(
-                getattr(self, f"this_{kind}"),
-                getattr(self, f"prior_{kind}"),
-                getattr(self, f"overlap_{kind}"),
-            ).to_dict()
-            for kind in ("any", "sensitive", "general")
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items() if k != "counts"}
-        out["as_of"] = self.as_of.isoformat()
-        out["window"] = [_dt.date(self.as_of.year, 1, 1).isoformat(), self.as_of.isoformat()]
-        return out
-
-
-def encode_signature(sig: Signature) -> str:
-    """``CN_MOBILE,CN_RESIDENT_ID``: a signature as stored in the ledger (sorted, comma-separated).
-
-    >>> encode_signature(frozenset({"CN_RESIDENT_ID", "CN_MOBILE"}))
-    'CN_MOBILE,CN_RESIDENT_ID'
-    >>> sorted(decode_signature("CN_MOBILE,CN_RESIDENT_ID")), sorted(decode_signature(None, sensitive=1))
-    (['CN_MOBILE', 'CN_RESIDENT_ID'], ['PI:sensitive'])
-    """
-    return ",".join(sorted(sig))
-
-
-def decode_signature(text: str | None, sensitive: int | None = None) -> Signature:
-    """A stored signature; schema-1 rows (no elements) stand for "some sensitive / general PI"."""
-    if text is None:
-        return frozenset({"PI:sensitive" if sensitive else "PI:general"})
-    return frozenset(e for e in text.split(",") if e)
-
-
-def _histogram_json(h: Histogram) -> str:
-    return json.dumps([[sorted(sig), n] for sig, n in sorted(h.items(), key=lambda kv: sorted(kv[0]))])
-
-
-def _histogram_from_json(text: str | None, unkeyed_any: int, unkeyed_sensitive: int) -> Histogram:
-    if text:
-        return {frozenset(els): int(n) for els, n in json.loads(text)}
-    out: Histogram = {}
-    if unkeyed_sensitive:
-        out[frozenset({"PI:sensitive"})] = unkeyed_sensitive
-    if unkeyed_any - unkeyed_sensitive:
-        out[frozenset({"PI:general"})] = unkeyed_any - unkeyed_sensitive
-    return out
 
 
 @dataclass
@@ -654,7 +473,7 @@ class LedgerSession:
     def add_unkeyed(self, groups: Histogram) -> None:
         """Persons counted without a key (each row a person): counted, never de-duplicated."""
         for sig, n in groups.items():
-            _add(self.unkeyed, sig, n)
+            add_persons(self.unkeyed, sig, n)
         self._joint.clear()
 
     # -- counting -------------------------------------------------------------------------------
@@ -744,7 +563,7 @@ class LedgerSession:
                 e.c.scenario, e.c.subject, e.c.unkeyed_signatures, e.c.unkeyed_any, e.c.unkeyed_sensitive
             ).where(*_window(as_of))
         ).all()
-        return [(sc, sb, _histogram_from_json(t, int(a or 0), int(s or 0))) for sc, sb, t, a, s in rows]
+        return [(sc, sb, histogram_from_json(t, int(a or 0), int(s or 0))) for sc, sb, t, a, s in rows]
 
     def person_counts(self, as_of: _dt.date, basis: str = "ledger") -> PersonCounts:
         """Counts for the evaluator: any band's query, accumulated within its scope."""
@@ -820,10 +639,10 @@ class LedgerSession:
                     persons_sensitive=t.this_sensitive,
                     persons_general=t.this_general,
                     unkeyed_any=unkeyed,
-                    unkeyed_sensitive=_n(rec.unkeyed_signatures, "sensitive")
+                    unkeyed_sensitive=count_of(rec.unkeyed_signatures, "sensitive")
                     if rec.unkeyed_signatures
                     else rec.unkeyed_sensitive,
-                    unkeyed_signatures=_histogram_json(rec.unkeyed_signatures),
+                    unkeyed_signatures=histogram_json(rec.unkeyed_signatures),
                     cumulative=json.dumps(t.to_dict()),
                     tool_version=rec.tool_version,
                 )
@@ -892,7 +711,8 @@ def _in_scope(scope: ExportScope | None) -> list[Any]:
 def _window(as_of: _dt.date) -> list[Any]:
     """Exports counted as of ``as_of``: from 1 January of its year up to and including it, not exempt."""
     e = exports
-    return [e.c.exported_at >= _dt.date(as_of.year, 1, 1), e.c.exported_at <= as_of, e.c.exempt.is_(None)]
+    first, last = year_window(as_of)
+    return [e.c.exported_at >= first, e.c.exported_at <= last, e.c.exempt.is_(None)]
 
 
 def _export_dict(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -93,4 +93,7 @@ tmp_keys = sa.Table(
 )
 
 #: Columns added by schema 2 to tables of schema 1: (table, column, SQL type).
-MIGRATIONS_2 = (("chujing_export_persons", "elements", "TEXT"), ("chujing_exports", "unkeyed_signatures", "TEXT"))
+MIGRATIONS_2 = (
+    ("chujing_export_persons", "elements", "TEXT"),
+    ("chujing_exports", "unkeyed_signatures", "TEXT"),
+)

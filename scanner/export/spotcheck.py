@@ -24,8 +24,10 @@ from connectors import Connector, SourceError, TableInfo, open_source
 from reports.filing import Filing
 from reports.spotcheck import PersonFigures, SpotcheckResult, compare, persons_from_rows
 from reports.view import table_name
-from scanner.export.persons import PersonTally, count_persons, iter_person_keys, person_key_for
-from scanner.scan import ScanObserver, ScanOptions, scan
+from scanner.export.person_plan import person_key_for
+from scanner.export.persons import PersonTally, count_persons, iter_person_keys
+from scanner.observer import SILENT, Progress, ScanObserver
+from scanner.scan import ScanOptions, scan
 
 SENSITIVE = PersonQuery("sensitive")
 #: Distinct keys merged in memory across tables (as 16-byte hashes) before falling back to bounds.
@@ -46,13 +48,22 @@ def run_spotcheck(
     ``count_persons=False`` takes row counts instead of counting distinct persons in the engines.
     """
     options = options or ScanOptions()
+    observer = observer or SILENT
     report = scan(list(sources), options, observer)
     if not count_persons:
         return compare(filing, report, persons_from_rows(report))
     persons = count_export_persons(
-        sources, report, connector_options=options.open_options(), person_keys=person_keys
+        sources, report, connector_options=options.open_options(), person_keys=person_keys, observer=observer
     )
     return compare(filing, report, persons)
+
+
+@dataclass
+class _Steps:
+    """The progress of counting: tables counted, keys hashed."""
+
+    counted: Progress
+    hashed: Progress
 
 
 @dataclass
@@ -69,11 +80,12 @@ class _KeyUnion:
         self.unkeyed += tally.unkeyed
         self.unkeyed_sensitive += tally.persons_sensitive - _keyed_sensitive(tally)
 
-    def add_keys(self, connector: Connector, info: TableInfo, tally: PersonTally) -> None:
+    def add_keys(self, connector: Connector, info: TableInfo, tally: PersonTally, progress: Progress) -> None:
         """Stream the table's keys in, hashed at once; stop at :data:`UNION_LIMIT`."""
         if not tally.keyed or self.over_limit:
             return
         for batch in iter_person_keys(connector, info, tally):
+            progress.update(len(batch))
             for k, sig in batch:
                 hashed = hashlib.blake2b(k.encode("utf-8"), digest_size=16).digest()
                 self.keys.add(hashed)
@@ -90,21 +102,29 @@ def count_export_persons(
     *,
     connector_options: dict[str, Any],
     person_keys: Sequence[Sequence[str]] = (),
+    observer: ScanObserver = SILENT,
 ) -> PersonFigures:
     """Distinct persons across the scanned tables, counted in the engines (see the module docstring)."""
     fig = PersonFigures(basis="distinct_key")
     union = _KeyUnion()
     bound = persons_from_rows(scan)
-    for source in sources:
-        try:
-            _count_source(source, scan, connector_options, person_keys, fig, union)
-        except SourceError as exc:
-            fig.notes.append(
-                f"persons could not be counted in {exc.message}; row counts used there (upper bound)"
-            )
-            for name, entry in bound.by_table.items():
-                fig.by_table.setdefault(name, entry)
-            return _fallback(fig, bound)
+    steps = _Steps(
+        counted=observer.progress("counting persons", unit="table", total=len(bound.by_table)),
+        hashed=observer.progress("hashing person keys", unit="key"),
+    )
+    try:
+        for source in sources:
+            _count_source(source, scan, connector_options, person_keys, fig, union, steps)
+    except SourceError as exc:
+        fig.notes.append(
+            f"persons could not be counted in {exc.message}; row counts used there (upper bound)"
+        )
+        for name, entry in bound.by_table.items():
+            fig.by_table.setdefault(name, entry)
+        return _fallback(fig, bound)
+    finally:
+        steps.counted.close()
+        steps.hashed.close()
     if union.over_limit:
         fig.notes.append(
             f"more than {UNION_LIMIT:,} distinct keys: tables summed instead of merged (upper bound)"
@@ -128,6 +148,7 @@ def _count_source(
     person_keys: Sequence[Sequence[str]],
     fig: PersonFigures,
     union: _KeyUnion,
+    steps: _Steps,
 ) -> None:
     """Count the persons of one source's tables holding PI into ``fig`` and ``union``."""
     conn = open_source(source, **connector_options)
@@ -149,7 +170,8 @@ def _count_source(
             tally = count_persons(conn, info, t, person_key=person_key_for(t, person_keys))
             fig.by_table[table_name(t)] = _entry(tally)
             union.add_tally(tally)
-            union.add_keys(conn, info, tally)
+            union.add_keys(conn, info, tally, steps.hashed)
+            steps.counted.update(1)
 
 
 def _entry(tally: PersonTally) -> dict[str, Any]:

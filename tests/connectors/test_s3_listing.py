@@ -142,6 +142,14 @@ def test_listing_follows_pagination_beyond_1000_keys(s3_endpoint, s3_env, many) 
     assert con.listing["objects_listed"] == 1055 and con.listing["objects_not_sampled"] == 0
 
 
+def test_a_long_listing_reports_each_page_as_it_arrives(s3_endpoint, s3_env, many) -> None:
+    """The progress of a listing (a bar at the terminal): ``on_listed`` hears every page's objects."""
+    bucket, bulk, fresh = many
+    heard: list[int] = []
+    S3Connector(f"s3://{bucket}/bulk/", endpoint_url=s3_endpoint, on_listed=heard.append).list_tables()
+    assert len(heard) >= 2 and sum(heard) == len(bulk) + len(fresh)
+
+
 def test_newest_objects_are_kept_by_default(s3_endpoint, s3_env, many) -> None:
     bucket, bulk, fresh = many
     con, names, _ = listed(s3_endpoint, bucket, max_objects=5)

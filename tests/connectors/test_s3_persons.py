@@ -25,7 +25,8 @@ import zstandard
 
 from connectors.base import KeySpec, SourceError, TableInfo
 from connectors.s3 import S3Connector
-from scanner.export.persons import PersonTally, count_persons, iter_person_keys, key_spec, plan_person_key
+from scanner.export.person_plan import key_spec, plan_person_key
+from scanner.export.persons import PersonTally, count_persons, iter_person_keys
 from tests import s3server
 from tests.export import conftest as export
 from tests.export.conftest import DIAGNOSES, TRIAL_COLUMNS, resident_id, trial_rows

@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 
 from connectors.base import TableInfo
 from connectors.sql import SQLConnector
-from scanner.export.persons import plan_person_key
+from scanner.export.person_plan import plan_person_key
 from scanner.models import ColumnResult, TableResult
 from scanner.scan import ScanOptions, scan
 from scanner.sparse import complete_sparse_columns

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scanner.export.check import CheckOptions, assess
+from scanner.export.check import assess
 from scanner.export.ledger import ExportRecord, Ledger, LedgerError, load_key
+from scanner.export.request import CheckOptions
 from scanner.scan import ScanOptions
 from tests.export import ledger_writer
 from tests.export.conftest import LEDGER_KEY, legacy_id, mobile, resident_id, write_sqlite

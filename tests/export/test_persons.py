@@ -1,6 +1,6 @@
 """Person counting in the engines: which column keys a person, and one normalisation on every engine.
 
-The SQL normalisation must give exactly what :func:`scanner.export.persons.normalize`
+The SQL normalisation must give exactly what :func:`scanner.export.person_keys.normalize`
 gives, on SQLite, DuckDB (Parquet) and PostgreSQL alike, or the same person
 would count once in one source and twice in another.
 """
@@ -20,13 +20,9 @@ import sqlalchemy as sa
 from connectors.base import ColumnInfo, Connector, TableInfo
 from connectors.parquet import ParquetConnector
 from connectors.sql import SQLConnector
-from scanner.export.persons import (
-    PersonTally,
-    count_persons,
-    iter_person_keys,
-    normalize,
-    plan_person_key,
-)
+from scanner.export.person_keys import normalize
+from scanner.export.person_plan import plan_person_key
+from scanner.export.persons import PersonTally, count_persons, iter_person_keys
 from tests.export.conftest import fullwidth, legacy_id, mobile, resident_id, variant_id
 from tests.servers import admin_engine
 
@@ -216,9 +212,7 @@ def test_the_same_person_written_five_ways_counts_once(tmp_path: Path) -> None:
             c, TableInfo("subjects"), report_table("subjects", {"id_no": "CN_RESIDENT_ID"}, pi="sensitive")
         )
     assert (tally.persons, tally.distinct_keys, tally.rows_without_key) == (300, 300, 0)
-    assert (
-        tally.persons_sensitive == 300 and tally.persons_general == 0 and tally.key_kind == "resident_id"
-    )
+    assert tally.persons_sensitive == 300 and tally.persons_general == 0 and tally.key_kind == "resident_id"
 
 
 def test_key_choice_follows_the_identifier_ranking() -> None:

@@ -20,8 +20,8 @@ from reports.filing import FilingError
 from reports.integrity import IntegrityError
 from scanner.cli import main
 from scanner.cli.root import COMMANDS
-from scanner.export.check import CheckError
 from scanner.export.ledger import LedgerError
+from scanner.export.request import CheckError
 
 
 @pytest.mark.parametrize(

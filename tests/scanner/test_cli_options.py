@@ -17,7 +17,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-import scanner.export.check
+import scanner.export.request
+import scanner.scan
 from catalog import DEFAULT_REFERENCE_RULE
 from scanner.cli import main
 from scanner.scan import ScanOptions
@@ -92,8 +93,9 @@ def test_check_signs_its_decision_and_loads_the_catalogue_once(
     export: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loads: list[object] = []
-    real_load = scanner.export.check.load_catalog
-    monkeypatch.setattr(scanner.export.check, "load_catalog", lambda *a: loads.append(a) or real_load(*a))
+    real_load = scanner.scan.load_catalog
+    for module in (scanner.export.request, scanner.scan):  # every place a check could load it from
+        monkeypatch.setattr(module, "load_catalog", lambda *a: loads.append(a) or real_load(*a))
     monkeypatch.setenv("CHUJING_LEDGER_KEY", "0" * 64)
     key = tmp_path / "sign.key"
     key.write_text("a signing key of some length\n")
