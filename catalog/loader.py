@@ -112,9 +112,6 @@ class Catalog:
     def lists(self) -> list[LoadedDocument]:
         return [d for d in self if d.kind == "negative_list"]
 
-    def reference_rules(self) -> list[LoadedDocument]:
-        return [d for d in self if d.kind == "reference_rule"]
-
 
 # --- reading files ------------------------------------------------------------------------------------
 

@@ -11,9 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base import ColumnInfo, Connector, SourceError, TableInfo, select_tables
+from connectors.local_files import LocalFilesConnector
+from connectors.parquet import ParquetConnector
+from connectors.s3 import S3Connector
+from connectors.sql import SQLConnector
 from connectors.uri import mask_uri, source_kind
 
+#: The connector of each kind of source (:func:`connectors.uri.source_kind`); any other local path is
+#: read as local files (CSV, JSON, Excel, text, Parquet, mixed in a directory).
+CONNECTORS: dict[str, type[Connector]] = {"sql": SQLConnector, "s3": S3Connector, "parquet": ParquetConnector}
+
 __all__ = [
+    "CONNECTORS",
     "ColumnInfo",
     "Connector",
     "SourceError",
@@ -32,19 +41,4 @@ def open_source(source: str, **options: Any) -> Connector:
     ``statement_timeout_s`` for SQL; ``profile``, ``endpoint_url`` for S3) and
     ignored by connectors that do not know them.
     """
-    kind = source_kind(source)
-    if kind == "sql":
-        from connectors.sql import SQLConnector
-
-        return SQLConnector(source, **options)
-    if kind == "s3":
-        from connectors.s3 import S3Connector
-
-        return S3Connector(source, **options)
-    if kind == "parquet":
-        from connectors.parquet import ParquetConnector
-
-        return ParquetConnector(source, **options)
-    from connectors.local_files import LocalFilesConnector
-
-    return LocalFilesConnector(source, **options)
+    return CONNECTORS.get(source_kind(source), LocalFilesConnector)(source, **options)

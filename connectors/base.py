@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import sqlalchemy as sa
+from sqlalchemy.sql import visitors
 
 from connectors.errors import ChujingError
 
@@ -110,7 +112,6 @@ def key_select(spec: KeySpec, source: Any, *, fence: bool = True) -> Any:
     stages and evaluate a folded column again wherever the key reads it
     (3x slower on SQLite).
     """
-    import sqlalchemy as sa
 
     current = source
     for i, stage in enumerate(spec.stages):
@@ -128,7 +129,6 @@ def signature_counts_select(spec: KeySpec, keys: Any) -> Any:
     (the cautious reading), grouped with the keyless rows that carry the same
     flags.  Portable SQL (CASE, MAX, COUNT, SUM) for every engine.
     """
-    import sqlalchemy as sa
 
     names = [name for name, _ in spec.flags]
     no_key = keys.c.k.is_(None)
@@ -150,14 +150,11 @@ def signature_counts_select(spec: KeySpec, keys: Any) -> Any:
 
 def signature_keys_select(spec: KeySpec, keys: Any) -> Any:
     """``SELECT k, MAX(flag)… GROUP BY k``: each distinct key with its flags (the NULL group is dropped by the caller)."""
-    import sqlalchemy as sa
 
     return sa.select(keys.c.k, *(sa.func.max(keys.c[n]).label(n) for n, _ in spec.flags)).group_by(keys.c.k)
 
 
 def _column_names(expr: Any) -> list[str]:
-    from sqlalchemy.sql import visitors
-
     return [
         c.name
         for c in visitors.iterate(expr)

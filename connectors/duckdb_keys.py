@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
 from connectors.base import (
     KeyCount,
     KeySpec,
@@ -30,15 +33,12 @@ SOURCE = "chujing_src"
 
 
 def _compile(stmt: object) -> str:
-    from sqlalchemy.dialects import postgresql
-
     dialect = postgresql.dialect(paramstyle="named")
     return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
 
 
 def count_signatures(con: duckdb.DuckDBPyConnection, spec: KeySpec) -> list[SignatureGroup]:
     """Persons per combination of ``spec.flags`` (see :func:`connectors.base.signature_counts_select`)."""
-    import sqlalchemy as sa
 
     keys = key_select(spec, sa.table(SOURCE), fence=False)
     rows = con.execute(_compile(signature_counts_select(spec, keys))).fetchall()
@@ -49,7 +49,6 @@ def iter_signatures(
     con: duckdb.DuckDBPyConnection, spec: KeySpec, batch_rows: int
 ) -> Iterator[list[tuple[str, tuple[int, ...]]]]:
     """Each distinct non-null key with its flags' maxima, ``batch_rows`` at a time."""
-    import sqlalchemy as sa
 
     keys = key_select(spec, sa.table(SOURCE), fence=False)
     reader = con.sql(_compile(signature_keys_select(spec, keys))).to_arrow_reader(batch_rows)
@@ -67,8 +66,6 @@ def key_sql(spec: KeySpec) -> str:
     SQL DuckDB speaks for the functions keys use (CAST, REPLACE, SUBSTR, ||, CASE).
     No optimisation fence: DuckDB eliminates the common subexpressions itself.
     """
-    import sqlalchemy as sa
-    from sqlalchemy.dialects import postgresql
 
     keys = key_select(spec, sa.table(SOURCE), fence=False)
     stmt = sa.select(keys.c.k)

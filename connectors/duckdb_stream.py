@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from connectors import duckdb_session
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -43,7 +45,6 @@ def streamed(
     wrapping it.  Whatever the body raises after that, the generator's exception
     is re-raised as itself, so that the caller can describe it.
     """
-    from connectors import duckdb_session
 
     failure: list[BaseException] = []
 

@@ -36,6 +36,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import charset_normalizer
+import zstandard
+
 PARQUET = "parquet"
 CSV = "csv"
 TSV = "tsv"
@@ -154,8 +157,6 @@ def decompressing(raw: io.RawIOBase | io.BufferedIOBase, compression: str | None
     if compression == "bz2":
         return bz2.BZ2File(raw, mode="rb")
     if compression == "zstd":
-        import zstandard
-
         return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True))
     raise ValueError(f"unknown compression {compression!r}")
 
@@ -228,7 +229,6 @@ def detect_encoding(head: bytes) -> str:
     cut = sample.rfind(b"\n")
     if cut > 0:
         sample = sample[: cut + 1]
-    import charset_normalizer
 
     best = charset_normalizer.from_bytes(sample).best()
     name = (best.encoding if best else "").lower().replace("-", "_")

@@ -51,6 +51,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.fs as pafs
 
@@ -378,7 +379,6 @@ class LocalFilesConnector(Connector):
             )
         else:
             batches = self._sheet_batches(t, loaded.layout, schema)
-        import duckdb
 
         try:
             with streamed(schema, batches, self.distinct_memory_limit, name=name) as con:

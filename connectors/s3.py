@@ -57,8 +57,8 @@ import random
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import duckdb
 import pyarrow as pa
 
 from connectors import duckdb_keys, duckdb_trajectory, parquet_nulls
@@ -100,9 +100,6 @@ from connectors.s3_parquet import (
 from connectors.s3_ranged import FetchStats, RangedS3File
 from connectors.s3_text import TextReader, TextTable
 from connectors.uri import mask_uri
-
-if TYPE_CHECKING:
-    import duckdb
 
 HEAD_BYTES = 8 * 1024 * 1024
 #: Footers are kept for this many tables (the scanner works through tables one at a time).
@@ -492,7 +489,6 @@ class S3Connector(Connector):
         else:
             schema = pa.schema([pa.field(c, pa.string()) for c in columns])
             batches = self._texts.stream(t, text.layouts, schema, lambda obj: self._reading(t, obj))
-        import duckdb
 
         with self._reading(t):
             try:

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from connectors.formats import SQLITE_SUFFIXES, detect_format
+
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _QUERY_SECRET = re.compile(
     r"(?i)([?&](?:password|passwd|pwd|secret|token|access_key|secret_key|aws_secret_access_key|"
@@ -98,8 +100,6 @@ def is_local_kind(kind: str) -> bool:
 
 
 def _local_kind(path: str) -> str:
-    from connectors.formats import SQLITE_SUFFIXES, detect_format
-
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if name.lower().endswith(SQLITE_SUFFIXES):
         return "sqlite-file"

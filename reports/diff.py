@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from connectors.errors import ChujingError
+from reports.html import badge, card, esc, grid, masthead, page, section
 from reports.integrity import digest
 from reports.view import (
     category_key,
@@ -317,8 +318,6 @@ def render_diff_json(d: ReportDiff) -> str:
 
 
 def render_diff_html(d: ReportDiff) -> str:
-    from reports.html import badge, card, esc, grid, masthead, page, section
-
     n_alert = sum(c.alert for c in d.changes)
     cards = "".join([card(len(d.changes), "变化", "Changes"),
                      card(n_alert, "新增敏感发现", "New sensitive findings", cls="sens" if n_alert else ""),

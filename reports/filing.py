@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from connectors.errors import ChujingError
 from connectors.uri import mask_uri, source_identity
 
@@ -441,7 +443,6 @@ def _parse(text: str, fmt: str) -> Any:
     """JSON or YAML text to data; ValueError (one line) when it is not valid."""
     if fmt == "json":
         return json.loads(text)
-    import yaml
 
     try:
         return yaml.safe_load(text)

@@ -21,10 +21,8 @@ level keep their insertion order.  Neither order matters to the digest.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
-from connectors.textio import write_text
 from reports.integrity import is_current, sealed_copy
 from reports.models import validate_report_json
 
@@ -65,7 +63,3 @@ def render_json(report: dict[str, Any], *, seal_missing: bool = True) -> str:
         validate_report_json(text, report.get("schema"))
     return text
 
-
-def write_json(report: dict[str, Any], path: str | os.PathLike[str]) -> None:
-    """Write the report atomically."""
-    write_text(path, render_json(report))

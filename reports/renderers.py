@@ -29,8 +29,12 @@ from typing import Any
 
 from connectors.textio import write_bytes
 from reports.check_table import render_check_table
+from reports.csv_report import render_csv
+from reports.html import render_html
+from reports.json_report import render_json
 from reports.table import render_table
 from reports.view import split_report
+from reports.xlsx import render_xlsx
 
 
 @dataclass(frozen=True)
@@ -49,26 +53,18 @@ class Renderer:
 
 
 def _json(report: dict[str, Any]) -> bytes:
-    from reports.json_report import render_json
-
     return render_json(report).encode("utf-8")
 
 
 def _html(report: dict[str, Any]) -> bytes:
-    from reports.html import render_html
-
     return render_html(report).encode("utf-8")
 
 
 def _xlsx(report: dict[str, Any]) -> bytes:
-    from reports.xlsx import render_xlsx
-
     return render_xlsx(report)
 
 
 def _csv(report: dict[str, Any]) -> bytes:
-    from reports.csv_report import render_csv
-
     return render_csv(report)
 
 

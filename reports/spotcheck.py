@@ -37,6 +37,8 @@ from typing import Any
 
 from connectors.uri import mask_uri, source_identity
 from reports.filing import DeclaredField, Filing, norm
+from reports.html import badge, card, esc, grid, integrity_footer, masthead, page, pi_badge, section
+from reports.integrity import seal
 from reports.view import PI_CLASS_RANK, category_label, pi_class_label, table_name
 
 SPOTCHECK_SCHEMA = "chujing.spotcheck/1"
@@ -329,8 +331,6 @@ def render_spotcheck_text(res: SpotcheckResult) -> str:
 
 
 def render_spotcheck_html(res: SpotcheckResult, digest_of: dict[str, Any]) -> str:
-    from reports.html import badge, card, esc, grid, integrity_footer, masthead, page, pi_badge, section
-
     f = res.filing
     cards = "".join([
         card(len(res.divergences), "不一致项", "Divergences", cls="sens" if res.divergences else ""),
@@ -364,7 +364,6 @@ def render_spotcheck_html(res: SpotcheckResult, digest_of: dict[str, Any]) -> st
 
 def render_spotcheck(res: SpotcheckResult, fmt: str, *, sign_key: bytes | None = None) -> bytes:
     """``table``, ``json`` (sealed, signed with ``sign_key``) or ``html`` bytes."""
-    from reports.integrity import seal
 
     if fmt == "table":
         return render_spotcheck_text(res).encode("utf-8")

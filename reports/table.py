@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.textio import pad, truncate, width
+from reports.view import persons_shown, route_label
 
 PI_CLASS_LABELS = {"sensitive": "敏感个人信息 (sensitive PI)", "general": "一般个人信息 (general PI)"}
 
@@ -85,7 +86,6 @@ def _route_lines(evaluation: dict[str, Any]) -> list[str]:
     of earlier exports; ``chujing check`` counts distinct persons and adds the
     ledger's, so its route can differ either way.
     """
-    from reports.view import route_label
 
     lines = [f"Route 出境路径: {route_label(evaluation['route'])} — exit {evaluation.get('exit_status')} "
              "(chujing check's status for this route)"]
@@ -126,6 +126,5 @@ def _table_lines(t: dict[str, Any], max_width: int | None) -> list[str]:
 
 def _persons_line(report: dict[str, Any]) -> str:
     """The report's one person figure with how it was derived (never shortened: a bound must say it is one)."""
-    from reports.view import persons_shown
 
     return f"Persons 涉及人数: {persons_shown(report).sentence()}"

@@ -31,6 +31,8 @@ from typing import Any
 import pyarrow as pa
 
 from connectors.base import Connector, FixQuery, SourceError, TableInfo
+from recognizers.geo import parse_coordinate
+from recognizers.geo_precision import geohash_decode
 from scanner.trajectory_profile import build_profile, epoch_seconds
 
 #: Devices whose fixes are read to measure the reporting interval, and fixes read per device.
@@ -182,8 +184,6 @@ def positions(table: pa.Table, coords: Coordinates) -> list[tuple[float, float]]
             except (TypeError, ValueError):
                 continue
         return out
-    from recognizers.geo import parse_coordinate
-    from recognizers.geo_precision import geohash_decode
 
     out = []
     for v in table.column(coords.columns[0]).to_pylist():

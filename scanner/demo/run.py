@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reports.integrity import seal
 from reports.renderers import write_report
+from scanner.demo.data import build_demo_warehouse
 from scanner.observer import ScanObserver
 from scanner.scan import ScanOptions, scan
 
@@ -34,7 +35,6 @@ class DemoResult:
 
 def run_demo(target: Path, *, seed: int = 20250101, observer: ScanObserver | None = None, debug: bool = False) -> DemoResult:
     """Build, scan, and write ``report.json``, ``report.html``, ``report.xlsx`` and ``report.csv``."""
-    from scanner.demo.data import build_demo_warehouse
 
     target = Path(target)
     warehouse = build_demo_warehouse(target / "warehouse", seed=seed)

@@ -1,9 +1,13 @@
-"""Synthetic scan reports in the ``chujing.report/1`` shape, for the catalogue tests."""
+"""Synthetic scan reports in the ``chujing.report/1`` shape and user catalogues, for the catalogue tests."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from catalog import evaluate, findings_from_report
 from catalog.findings import ExportScope, PersonCounts, table_signature
@@ -59,3 +63,19 @@ def evaluate_export(catalog: Any, lst: str, entities: list[str] | tuple[str, ...
     annotate_table(t, catalog.reference_rule("jiangsu-2025-reference-rule"))
     return evaluate(findings_from_report(report(t)), catalog=catalog, lists=[lst], scenario=scenario,
                     subject=subject, persons=persons if persons is not None else persons_of(t, n), modality=modality)
+
+
+def user_catalog(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """The mini fixtures copied to ``tmp_path`` with ``edit`` applied to mini-list.yaml's parsed YAML."""
+    for f in (FIXTURES / "mini").iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    p = tmp_path / "mini-list.yaml"
+    doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    edit(doc)
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+def first_thresholded(doc: dict[str, Any]) -> dict[str, Any]:
+    """The first item of a parsed list document that has thresholds."""
+    return next(it for it in doc["items"] if it.get("thresholds"))

@@ -15,8 +15,7 @@ import pytest
 
 from catalog import CatalogError, PersonCounts, load_catalog
 from catalog.findings import MINOR
-from tests.catalog.builders import evaluate_export
-from tests.catalog.test_followups import _first_thresholded, _user_catalog
+from tests.catalog.builders import evaluate_export, first_thresholded, user_catalog
 
 JS, PHARMA = "jiangsu-2025-biopharma", "multisector-2025-pharma"
 SA, SCC, OUT = "security_assessment", "standard_contract_or_certification", "outside"
@@ -200,5 +199,5 @@ def test_requirements_are_recorded_beside_the_words(real_catalog):
 def test_the_loader_checks_requirements_and_exclusions(tmp_path, edit, message):
     with pytest.raises(CatalogError, match=re.escape(message)):
         load_catalog(
-            [_user_catalog(tmp_path, lambda doc: edit(_first_thresholded(doc)))], include_builtin=False
+            [user_catalog(tmp_path, lambda doc: edit(first_thresholded(doc)))], include_builtin=False
         )

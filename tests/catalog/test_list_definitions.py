@@ -13,8 +13,7 @@ import re
 import pytest
 
 from catalog import CatalogError, load_catalog
-from tests.catalog.builders import evaluate_export
-from tests.catalog.test_followups import _first_thresholded, _user_catalog
+from tests.catalog.builders import evaluate_export, first_thresholded, user_catalog
 
 RETAIL, AI = "multisector-2025-retail-services", "multisector-2025-ai-training-data"
 SA, SCC, OUT = "security_assessment", "standard_contract_or_certification", "outside"
@@ -138,7 +137,7 @@ def test_definitions_are_recorded_beside_the_words(real_catalog):
             "99 is not an item of this list",
         ),
         (
-            lambda doc: _first_thresholded(doc).update(
+            lambda doc: first_thresholded(doc).update(
                 sensitive_elements=[{"entities": ["MAC_ADDRESS"], "source_text": "x", "items": [1]}]
             ),
             "sensitive_elements on an item are for that item",
@@ -155,4 +154,4 @@ def test_definitions_are_recorded_beside_the_words(real_catalog):
 )
 def test_the_loader_checks_definitions(tmp_path, edit, message):
     with pytest.raises(CatalogError, match=re.escape(message)):
-        load_catalog([_user_catalog(tmp_path, edit)], include_builtin=False)
+        load_catalog([user_catalog(tmp_path, edit)], include_builtin=False)

@@ -1,19 +1,18 @@
 """Scoped thresholds, per-item counting rules, interpretations and product-catalogue medication.
 
-Each test checks one of the catalogue issue's follow-ups against the seed wording it comes from.
+Each test checks the catalogue against the seed wording it comes from: the numbers of every band, the
+counting rule an item states, the readings recorded for counsel, and medication that is not health data.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-import yaml
 
 from catalog import CatalogError, PersonCounts, evaluate, findings_from_report, load_catalog
 from catalog.mapping import annotate_table
-from tests.catalog.builders import FIXTURES, column, entity, report, table
+from tests.catalog.builders import column, entity, first_thresholded, report, table, user_catalog
 
 BANK = "multisector-2025-banking"
 
@@ -79,27 +78,12 @@ def test_evaluator_uses_the_items_counting_rule(real_catalog):
     assert h["counting_rule"]["origin"] == "list" and "counted by the list's counting rule" in h["reason"]
 
 
-def _user_catalog(tmp_path, edit):
-    """The mini fixtures copied to ``tmp_path`` with ``edit`` applied to mini-list.yaml's parsed YAML."""
-    for f in (FIXTURES / "mini").iterdir():
-        shutil.copy(f, tmp_path / f.name)
-    p = tmp_path / "mini-list.yaml"
-    doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    edit(doc)
-    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return tmp_path
-
-
-def _first_thresholded(doc):
-    return next(it for it in doc["items"] if it.get("thresholds"))
-
-
 def test_counting_unit_other_than_persons_needs_review(tmp_path):
     def edit(doc):
-        it = _first_thresholded(doc)
+        it = first_thresholded(doc)
         it["counting"] = "cumulative_calendar_year"
         it["counting_rule"] = {"cumulative_from": "01-01", "unit": "account", "source_text": it["source_text"][:10]}
-    cat = load_catalog([_user_catalog(tmp_path, edit)], include_builtin=False)
+    cat = load_catalog([user_catalog(tmp_path, edit)], include_builtin=False)
     nl = cat.negative_list("mini-list")
     it = next(i for i in nl.items if i.counting_rule is not None)
     t = table("t", *(column(e.lower(), entity(e)) for e in it.evidence.entities or ["CN_RESIDENT_ID"]), rows=10**7)
@@ -124,11 +108,11 @@ def test_counting_unit_other_than_persons_needs_review(tmp_path):
 ])
 def test_loader_checks_scopes_rules_and_interpretations(tmp_path, edit, message):
     def apply(doc):
-        it = _first_thresholded(doc)
+        it = first_thresholded(doc)
         it.setdefault("evidence", {}).setdefault("entities", ["DIAGNOSIS"])
         edit(it)
     with pytest.raises(CatalogError, match=re.escape(message)):
-        load_catalog([_user_catalog(tmp_path, apply)], include_builtin=False)
+        load_catalog([user_catalog(tmp_path, apply)], include_builtin=False)
 
 
 def test_trajectory_interpretation_is_recorded_for_counsel(real_catalog):
