@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.mapping import load_mapping, not_personal_reason
+from catalog.mapping import is_dismissed, load_mapping, not_personal_reason
 from catalog.trajectories import Trajectory, trajectories_from_report
 
 #: Technology-catalogue codes (《中国禁止出口限制出口技术目录》): six digits, J (prohibited) or X (restricted).
@@ -260,7 +260,7 @@ def table_signature(t: dict[str, Any]) -> Signature:
     for c in t.get("columns", []):
         for e in c.get("entities", []):
             pi = e.get("pi_class", c.get("pi_class"))
-            if not pi or not_personal_reason(e) is not None:
+            if not pi or not_personal_reason(e) is not None or is_dismissed(e):
                 continue
             if e["type"] == "GEO_COORDINATE":
                 p = e.get("precision_m")
@@ -414,7 +414,9 @@ def findings_from_report(report: dict[str, Any]) -> Findings:
             for e in c.get("entities", []):
                 pi = e.get("pi_class", c.get("pi_class"))
                 # a finding that describes products (a drug catalogue) is evidence for no item at all
-                support = (e["type"] in contextual and pi is None) or not_personal_reason(e) is not None
+                support = (
+                    (e["type"] in contextual and pi is None) or not_personal_reason(e) is not None or is_dismissed(e)
+                )
                 hits.append(
                     EntityHit(
                         e["type"],

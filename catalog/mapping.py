@@ -222,7 +222,7 @@ def not_personal_reason(entity: dict[str, Any], mapping: Mapping | None = None) 
 
 def _table_context(table: dict[str, Any], mapping: Mapping) -> _TableContext:
     ents = {e["type"] for c in table.get("columns", []) for e in c.get("entities", [])
-            if not_personal_reason(e, mapping) is None}
+            if not_personal_reason(e, mapping) is None and not is_dismissed(e)}
     pi = {t for t in ents if mapping.pi_class.get(t) is None or mapping.pi_class[t].class_ in ("sensitive", "general")
           or t == "GEO_COORDINATE"}
     profile = table.get("trajectory")
@@ -312,6 +312,17 @@ def _candidate_words(entity: dict[str, Any], ctx: _TableContext) -> str:
             "trajectory profile: vehicles and area not measured)")
 
 
+def is_dismissed(entity: dict[str, Any]) -> bool:
+    """Whether a person dismissed this finding (``chujing review --dismiss``): it stays in the report as
+    evidence, but sets no PI class, belongs to no category and counts toward no route.
+
+    >>> is_dismissed({"type": "CN_MOBILE", "review": {"decision": "dismiss"}}), is_dismissed({"type": "CN_MOBILE"})
+    (True, False)
+    """
+    review = entity.get("review")
+    return isinstance(review, dict) and review.get("decision") == "dismiss"
+
+
 def annotate_table(table: dict[str, Any], rule: ReferenceRule, mapping: Mapping | None = None) -> None:
     """Fill ``pi_class``, ``pi_basis`` and ``categories`` of every column of one report table, in place."""
     mapping = mapping or load_mapping()
@@ -324,11 +335,13 @@ def annotate_table(table: dict[str, Any], rule: ReferenceRule, mapping: Mapping 
             if cls is not None and ctx.minors and cls != "sensitive":
                 cls, basis = "sensitive", f"{basis}; {mapping.minors.basis}"
             e["pi_class"] = cls
-            classes.append((cls, basis))
+            if not is_dismissed(e):
+                classes.append((cls, basis))
         found = [c for c, _ in classes if c is not None]
         col["pi_class"] = "sensitive" if "sensitive" in found else ("general" if found else None)
         col["pi_basis"] = "; ".join(b for c, b in classes if c == col["pi_class"]) if found else None
-        col["categories"] = _column_categories(col, ctx, rule, resolved, mapping) if col.get("entities") else []
+        live = {**col, "entities": [e for e in col.get("entities", []) if not is_dismissed(e)]}
+        col["categories"] = _column_categories(live, ctx, rule, resolved, mapping) if live["entities"] else []
 
 
 def _column_categories(col: dict[str, Any], ctx: _TableContext, rule: ReferenceRule,

@@ -84,8 +84,14 @@ class TableResult:
     seconds: float = 0.0
     #: A table with coordinates: devices, fixes, reporting interval, time span, area (scanner.trajectory).
     trajectory: dict[str, Any] | None = None
+    #: With a scan store: the run that scanned the table (this one, or an earlier one it was carried from).
+    scanned_in_run: str | None = None
+    #: With a scan store: the earlier result carried over instead of scanning (the report's table as it was).
+    carried: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        if self.carried is not None:
+            return dict(self.carried)
         out: dict[str, Any] = {
             "source": self.source,
             "table": self.table,
@@ -101,6 +107,8 @@ class TableResult:
             out["schema"] = self.schema
         if self.trajectory is not None:
             out["trajectory"] = self.trajectory
+        if self.scanned_in_run is not None:
+            out["scanned_in_run"] = self.scanned_in_run
         return out
 
 

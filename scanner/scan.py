@@ -22,6 +22,8 @@ import pyarrow as pa
 import recognizers
 from catalog import DEFAULT_REFERENCE_RULE, Catalog, annotate_report, load_catalog
 from catalog.candidates import candidate_important_data
+from catalog.mapping import annotate_table, load_mapping
+from catalog.models import ReferenceRule
 from catalog.person_figure import person_figure
 from catalog.requests import validate_request
 from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
@@ -30,6 +32,7 @@ from scanner import __version__
 from scanner.models import ColumnResult, ScanReport, SourceResult, TableResult, summarize, utc_now
 from scanner.observer import SILENT, ScanObserver
 from scanner.sparse import complete_sparse_columns
+from scanner.store.runner import StoreRun, table_fingerprint
 from scanner.trajectory import profile_table
 
 
@@ -93,19 +96,24 @@ def scan(
     observer: ScanObserver | None = None,
     *,
     catalog: Catalog | None = None,
+    run: StoreRun | None = None,
 ) -> dict:
     """Scan every source and return the report dict.
 
     ``catalog``: a catalogue the caller already loaded and checked the options
     against (``chujing check`` does, with its own lists); otherwise it is
-    loaded and checked here, before anything is scanned.
+    loaded and checked here, before anything is scanned.  ``run``: a scan-store
+    run (``--store``): each table's result goes to the store as soon as it is
+    scanned, tables a resumed or incremental run already has are taken from it,
+    and the store's reviews are applied to the findings.
     """
     options = options or ScanOptions()
     observer = observer or SILENT
     catalog = catalog or check_catalog_options(options)
     report = ScanReport(tool_version=__version__, started_at=utc_now(), parameters=options.as_parameters())
+    keeper = None if run is None else _Keeper(run, catalog.reference_rule(options.reference_rule))
     for source in sources:
-        _scan_source(source, options, observer, report)
+        _scan_source(source, options, observer, report, keeper)
     report.finished_at = utc_now()
     out = report.to_dict()
     annotate_report(
@@ -118,8 +126,12 @@ def scan(
         modality=options.modality,
     )
     out["persons"] = person_figure(out)  # the one person figure every format shows
-    out["candidate_important_data"] = candidate_important_data(out.get("list_items"), out.get("important_data"))
+    out["candidate_important_data"] = candidate_important_data(
+        out.get("list_items"), out.get("important_data")
+    )
     out["summary"] = summarize(out)
+    if run is not None:
+        out["run"] = run.to_dict()
     return out
 
 
@@ -139,10 +151,72 @@ def check_catalog_options(options: ScanOptions) -> Catalog:
 
 def _describe_unexpected(exc: BaseException, source: str, where: str) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
-    return scrub(f"{mask_uri(source)}{where}: unexpected {type(exc).__name__}: {text} (rerun with --debug for details)", source)
+    return scrub(
+        f"{mask_uri(source)}{where}: unexpected {type(exc).__name__}: {text} (rerun with --debug for details)",
+        source,
+    )
 
 
-def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, report: ScanReport) -> None:
+class _Keeper:
+    """Consults and feeds the scan store table by table (see :mod:`scanner.store.runner`)."""
+
+    def __init__(self, run: StoreRun, rule: ReferenceRule) -> None:
+        self.run, self.rule, self.mapping = run, rule, load_mapping()
+
+    def fingerprint(self, connector: Connector, info: TableInfo) -> dict[str, Any] | None:
+        """The table's cheap fingerprint (listing, columns, row count), or None when it cannot be had."""
+        try:
+            columns = [(c.name, c.type) for c in connector.columns(info)]
+            return table_fingerprint(info.fingerprint, columns, connector.row_count(info))
+        except SourceError:
+            return None  # the scan of the table reports the failure
+
+    def reuse(
+        self, source: str, connector: Connector, info: TableInfo, fingerprint: dict[str, Any] | None
+    ) -> TableResult | None:
+        if fingerprint is None:
+            return None
+        hit = self.run.reuse(source, {"schema": info.schema, "table": info.name}, fingerprint)
+        if hit is None:
+            return None
+        hit["source"] = connector.display_uri  # the source as spelled in this run
+        return TableResult(
+            source=connector.display_uri,
+            table=info.name,
+            schema=info.schema,
+            kind=info.kind,
+            status=hit.get("status", "ok"),
+            scanned_in_run=hit["scanned_in_run"],
+            carried=self._reviewed(source, hit),
+        )
+
+    def keep(self, source: str, result: TableResult, fingerprint: dict[str, Any] | None) -> None:
+        if result.carried is None:
+            result.scanned_in_run = self.run.run_id
+            result.carried = self._reviewed(source, result.to_dict())
+        if fingerprint is not None:
+            self.run.done(source, dict(result.carried), fingerprint)
+
+    def _reviewed(self, source: str, table: dict[str, Any]) -> dict[str, Any]:
+        """The table with the store's reviews on its findings, annotated as the catalogue reads it."""
+        for c in table.get("columns", []):
+            for e in c.get("entities", []):
+                review = self.run.review_of(source, table, c["name"], e["type"])
+                if review is not None:
+                    e["review"] = review.to_dict()
+                else:
+                    e.pop("review", None)
+        annotate_table(table, self.rule, self.mapping)
+        return table
+
+
+def _scan_source(
+    source: str,
+    options: ScanOptions,
+    observer: ScanObserver,
+    report: ScanReport,
+    keeper: _Keeper | None = None,
+) -> None:
     result = SourceResult(uri=mask_uri(source), kind=source_kind(source))
     report.sources.append(result)
     listing = observer.progress(f"listing {result.uri}", unit="object")  # object stores list page by page
@@ -160,7 +234,12 @@ def _scan_source(source: str, options: ScanOptions, observer: ScanObserver, repo
             result.tables_selected = len(selected)
             observer.source_started(result.uri, len(selected))
             for info in selected:
-                t = _scan_table(connector, info, options, observer, source)
+                fingerprint = keeper.fingerprint(connector, info) if keeper else None
+                t = keeper.reuse(source, connector, info, fingerprint) if keeper else None
+                if t is None:
+                    t = _scan_table(connector, info, options, observer, source)
+                if keeper is not None:
+                    keeper.keep(source, t, fingerprint)
                 report.tables.append(t)
                 observer.table_done(t)
     except SourceError as exc:
@@ -218,7 +297,12 @@ def _scan_table(
             analyze=lambda values: _analyze(values, columns, info, options),
         )
         result.trajectory = profile_table(  # devices, interval, area of a table with coordinates
-            connector, info, sample, result.columns, row_count=result.row_count, seed=options.seed,
+            connector,
+            info,
+            sample,
+            result.columns,
+            row_count=result.row_count,
+            seed=options.seed,
             clean=lambda text: scrub(text, source),
         )
     except SourceError as exc:
@@ -230,7 +314,9 @@ def _scan_table(
         result.status = "error"
         result.error = _describe_unexpected(exc, source, f": table {info.qualified_name}")
         observer.error(result.error)
-    result.fingerprint = dict(info.fingerprint)  # connectors complete it while reading (schema hash, row groups)
+    result.fingerprint = dict(
+        info.fingerprint
+    )  # connectors complete it while reading (schema hash, row groups)
     if result.columns:
         result.fingerprint.setdefault("schema_sha256", schema_digest(result.columns))
     if result.row_count is not None:
@@ -251,7 +337,9 @@ def _analyze(values: pa.Table, columns: list, info: TableInfo, options: ScanOpti
     )
 
 
-def _recognize(sample: pa.Table, columns: list, info: TableInfo, options: ScanOptions, result: TableResult) -> None:
+def _recognize(
+    sample: pa.Table, columns: list, info: TableInfo, options: ScanOptions, result: TableResult
+) -> None:
     found = _analyze(sample, columns, info, options)
     by_name = {c.name: c for c in result.columns}
     for name in sample.column_names:

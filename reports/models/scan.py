@@ -59,6 +59,14 @@ class Summary(Contract):
     entity_columns: dict[str, int] = Field(description="Columns per entity type found.")
 
 
+class Run(Contract):
+    """The scan store's run this report is (see docs/scheduling.md)."""
+
+    id: str = Field(description="The run's id in the store.")
+    incremental: bool = Field(description="Whether unchanged tables were carried over from the last successful run.")
+    resumed_from: str | None = Field(description="The unfinished run this one continued (`--resume`), or null.")
+
+
 class ScanReport(Contract):
     """A scan report (`chujing.report/1`): what was scanned, what was found, and what the regulations make of it.
 
@@ -83,6 +91,9 @@ class ScanReport(Contract):
         "then the identification rule's tests met."
     )
     summary: Summary
+    run: Run | None = Field(
+        default=None, description="With a scan store (`--store`): which run this report is; absent without one."
+    )
     integrity: Integrity | None = Field(
         default=None, description="The seal; absent only before the report is written."
     )

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from reports.models.common import Contract, Day, EntityType, Number, PiClass, Ratio, Sha256
+from reports.models.common import Contract, Day, EntityType, Number, PiClass, Ratio, Sha256, Timestamp
 from reports.models.persons import PersonTally
 
 #: How a table was read: a database table or view, a file, a dataset of files or objects, an object, a worksheet.
@@ -56,6 +56,20 @@ class Entity(Contract):
         description="This finding's PI class under catalog/data/mapping.yaml in the table's context; null when it "
         "is not personal information (a product code, a gene symbol with no person beside it)."
     )
+    review: Review | None = Field(
+        default=None,
+        description="A person's decision about this finding, from the scan store (`chujing review`); a dismissed "
+        "finding stays in the report but sets no PI class and counts toward no route.  Absent when none.",
+    )
+
+
+class Review(Contract):
+    """A person's decision about a finding, kept in the scan store across runs (audit evidence, never deleted)."""
+
+    decision: Literal["confirm", "dismiss"] = Field(description="Confirmed as this data, or dismissed as not it.")
+    note: str = Field(description="Why, in the reviewer's words.")
+    by: str = Field(description="Who decided.")
+    at: Timestamp = Field(description="When (UTC).")
 
 
 class Category(Contract):
@@ -253,6 +267,11 @@ class Table(Contract):
     persons: PersonTally | None = Field(
         default=None,
         description="In a `chujing check` report's scan only: the table's persons as the check counted them.",
+    )
+    scanned_in_run: str | None = Field(
+        default=None,
+        description="With a scan store: the run that scanned this table — this report's `run.id`, or an earlier "
+        "run whose result was carried over because the table and the rules were unchanged.  Absent without a store.",
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import click
 
+import recognizers
 from scanner.cli.logs import debug_option
 from scanner.export.ledger import LEDGER_ENV
 from scanner.export.person_plan import parse_person_key
@@ -199,7 +200,17 @@ def _scan_declarations(lists: str | None, scan_date: bool) -> list[Decorator]:
             "catalog_dirs",
             multiple=True,
             type=click.Path(file_okay=False),
-            help="Directory with your own catalogue YAML files (another FTZ's list); repeatable.",
+            help="Directory with your own catalogue YAML files (another FTZ's list) and recognizer files; "
+            "repeatable.",
+        ),
+        click.option(
+            "--recognizers",
+            "recognizer_files",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Also run the recognizers in FILE (Presidio's YAML format, with chujing's optional keys "
+            "pi_class, column_words, validator; see docs/recognizers.md); repeatable.",
         ),
         *_s3_declarations(),
         debug_option,
@@ -218,7 +229,12 @@ def build_scan_options(values: dict[str, Any]) -> ScanOptions:
     (50, ('ods_*',), {'region': 'cn-north-1'}, {'fmt': 'json'})
     """
     s3 = {k: values.pop(k) for k in S3_OPTION_NAMES if k in values}
+    files = tuple(values.pop("recognizer_files", ()) or ())
+    catalog_dirs = values["catalog_dirs"]
+    registry = recognizers.load_registry(files=list(files), catalog_dirs=list(catalog_dirs)) if (
+        files or catalog_dirs) else None
     return ScanOptions(
+        registry=registry,
         sample_rows=values.pop("sample_rows"),
         include=values.pop("include"),
         exclude=values.pop("exclude"),

@@ -6,17 +6,23 @@ Exit status: 0 when everything was scanned, 2 when any source or table failed
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 
 import click
 
+from catalog import Catalog
 from reports.integrity import load_sign_key
 from reports.renderers import FORMATS
+from scanner import __version__
 from scanner.cli.observer import CliObserver
 from scanner.cli.options import output_options, quiet_option, scan_options, sign_key_option
 from scanner.cli.output import EXIT_ERROR, EXIT_OK, emit_report, refuse_binary_to_terminal
-from scanner.scan import ScanOptions, scan
+from scanner.cli.store import open_store, store_option
+from scanner.scan import ScanOptions, check_catalog_options, scan
+from scanner.store import StoreError
+from scanner.store.runner import StoreRun, run_versions
 
 REPORT_FORMAT_HELP = (
     "Report format: table (terminal), json (the versioned contract), html (self-contained page), "
@@ -30,6 +36,18 @@ REPORT_FORMAT_HELP = (
 @output_options(("table", *(f for f in FORMATS if f != "table")), help=REPORT_FORMAT_HELP)
 @sign_key_option()
 @quiet_option()
+@store_option(required=False)
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="With --store: rescan only tables whose fingerprint or rules changed; carry the others over from "
+    "the last successful run.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="With --store: continue the latest unfinished run of the same sources and options (scan what is left).",
+)
 def scan_command(
     sources: Sequence[str],
     scan_opts: ScanOptions,
@@ -37,6 +55,9 @@ def scan_command(
     output: str | None,
     sign_key_file: str | None,
     quiet: bool,
+    store_url: str | None,
+    incremental: bool,
+    resume: bool,
 ) -> None:
     """Scan SOURCE... for personal information and important data.
 
@@ -46,13 +67,45 @@ def scan_command(
     """
     refuse_binary_to_terminal(fmt, output)
     sign_key = load_sign_key(sign_key_file)
+    if (incremental or resume) and not store_url:
+        raise StoreError(
+            "--incremental and --resume need a scan store: give --store URL or set $CHUJING_STORE"
+        )
+    catalog = check_catalog_options(scan_opts)
     observer = CliObserver(quiet=quiet)
-    try:
-        report = scan(sources, scan_opts, observer)
-    finally:
-        observer.close()
+    with contextlib.ExitStack() as stack:
+        run = None
+        if store_url:
+            store = stack.enter_context(open_store(store_url))
+            run = StoreRun.start(
+                store,
+                sources,
+                _run_options(scan_opts),
+                _versions(catalog, scan_opts),
+                incremental=incremental,
+                resume=resume,
+            )
+        try:
+            report = scan(sources, scan_opts, observer, catalog=catalog, run=run)
+        finally:
+            observer.close()
+        status = exit_status(report)
+        if run is not None:
+            run.finish(status, route=(report.get("list_items") or {}).get("route"))
     emit_report(report, fmt, output, quiet=quiet, sign_key=sign_key)
-    sys.exit(exit_status(report))
+    sys.exit(status)
+
+
+def _run_options(opts: ScanOptions) -> dict:
+    """What makes two runs the same run (``--resume``): the sampling parameters, whatever day they run."""
+    params = opts.as_parameters()
+    params.pop("scan_date", None)
+    return params
+
+
+def _versions(catalog: Catalog, opts: ScanOptions) -> dict:
+    packs = opts.registry.evidence() if opts.registry is not None else []
+    return run_versions(__version__, {d.id: d.sha256 for d in catalog}, packs)
 
 
 def exit_status(report: dict) -> int:

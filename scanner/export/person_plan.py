@@ -19,8 +19,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from catalog.findings import GEO_COARSE, GEO_FINE, MINOR, element_class
-from catalog.mapping import not_personal_reason
+from catalog.findings import GEO_COARSE, GEO_FINE, MINOR, classed_by_scan
+from catalog.mapping import is_dismissed, not_personal_reason
 from connectors.base import KeySpec
 from scanner.export.person_keys import (
     CUSTOM_KIND,
@@ -179,6 +179,8 @@ def element_flags(report_table: dict[str, Any], as_of: _dt.date) -> tuple[Elemen
         for e in c.get("entities", []):
             etype = e.get("type")
             pi = e.get("pi_class", c.get("pi_class"))
+            if is_dismissed(e):  # a person said this is not that data (chujing review --dismiss)
+                continue
             if etype == MINOR:
                 minor_found = True
                 continue
@@ -207,7 +209,7 @@ def _element(e: dict[str, Any], pi_class: str) -> str:
     if e["type"] == "GEO_COORDINATE":
         p = e.get("precision_m")
         return GEO_COARSE if p is not None and p > 10 else GEO_FINE
-    if element_class(e["type"]) is None:
+    if classed_by_scan(e["type"]):  # contextual types, and user types the catalogue does not know
         return f"{e['type']}:{pi_class}"
     return str(e["type"])
 

@@ -29,6 +29,19 @@ from scanner.store.store import FAILED, SUCCEEDED, Review, Store, TableKey, fing
 Reviews = Mapping[tuple[str, str, str, str, str], Review]
 
 
+def run_versions(
+    tool: str, catalog_docs: Mapping[str, str], recognizer_packs: Sequence[Mapping[str, Any]]
+) -> dict:
+    """What a table's earlier result depends on besides the table: the tool, the catalogue documents (id →
+    SHA-256) and the recognizers (chujing's own come with the tool; user packs by their file's SHA-256).
+    A change in any of them rescans every table of an incremental run."""
+    return {
+        "tool": tool,
+        "catalog": dict(sorted(catalog_docs.items())),
+        "recognizers": list(recognizer_packs),
+    }
+
+
 def table_fingerprint(
     listed: Mapping[str, Any], columns: Sequence[tuple[str, str]], row_count: int | None
 ) -> dict:
@@ -112,9 +125,13 @@ class StoreRun:
             fingerprint=fingerprint,
         )
 
-    def finish(self, exit_status: int) -> dict[str, Any]:
+    def finish(self, exit_status: int, *, route: str | None = None) -> dict[str, Any]:
+        """Close the run: succeeded unless something could not be read (exit 2), when it failed."""
         return self.store.finish_run(
-            self.run_id, status=SUCCEEDED if exit_status != 2 else FAILED, exit_status=exit_status
+            self.run_id,
+            status=SUCCEEDED if exit_status != 2 else FAILED,
+            exit_status=exit_status,
+            route=route,
         )
 
     def review_of(self, source: str, table: Mapping[str, Any], column: str, entity: str) -> Review | None:
