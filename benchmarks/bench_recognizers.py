@@ -51,8 +51,12 @@ sys.path.insert(0, str(ROOT))
 
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _ID_CHECK = np.array(list("10X98765432"))
-_DIVISIONS = np.array(["320505", "320506", "320508", "110105", "110108", "310115", "440305", "330106", "510107", "420111"])
-_MOBILE_PREFIXES = np.array(["139", "138", "137", "150", "151", "186", "188", "177", "199", "133", "166", "181"])
+_DIVISIONS = np.array(
+    ["320505", "320506", "320508", "110105", "110108", "310115", "440305", "330106", "510107", "420111"]
+)
+_MOBILE_PREFIXES = np.array(
+    ["139", "138", "137", "150", "151", "186", "188", "177", "199", "133", "166", "181"]
+)
 _BINS = np.array(["622848", "622202", "621700", "622588", "622262", "621661"])
 _PROVINCES = np.array(list("京津沪渝冀豫云辽黑湘皖鲁苏浙赣鄂桂甘晋陕吉闽贵粤川"))
 _PLATE_CHARS = np.array(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"))
@@ -93,35 +97,48 @@ def identifier_table(rows: int, seed: int = 7) -> pa.Table:
     days = rng.integers(1, 29, rows)
     first17 = np.char.add(
         np.char.add(_DIVISIONS[rng.integers(0, len(_DIVISIONS), rows)], years.astype(str)),
-        np.char.add(np.char.add(np.char.zfill(months.astype(str), 2), np.char.zfill(days.astype(str), 2)),
-                    np.char.zfill(rng.integers(0, 1000, rows).astype(str), 3)),
+        np.char.add(
+            np.char.add(np.char.zfill(months.astype(str), 2), np.char.zfill(days.astype(str), 2)),
+            np.char.zfill(rng.integers(0, 1000, rows).astype(str), 3),
+        ),
     )
     digits = np.frombuffer(first17.astype("S17").tobytes(), dtype=np.uint8).reshape(rows, 17) - ord("0")
     ids = np.char.add(first17, _ID_CHECK[(digits * _ID_WEIGHTS).sum(axis=1) % 11])
-    mobiles = np.char.add(_MOBILE_PREFIXES[rng.integers(0, len(_MOBILE_PREFIXES), rows)], _join_digits(_digits(rng, rows, 8)))
+    mobiles = np.char.add(
+        _MOBILE_PREFIXES[rng.integers(0, len(_MOBILE_PREFIXES), rows)], _join_digits(_digits(rng, rows, 8))
+    )
     bins = _BINS[rng.integers(0, len(_BINS), rows)]
     bin_digits = np.frombuffer(bins.astype("S6").tobytes(), dtype=np.uint8).reshape(rows, 6) - ord("0")
     cards = _join_digits(_luhn_complete(np.hstack([bin_digits, _digits(rng, rows, 12)])))
-    emails = np.char.add(np.char.add("user", np.arange(rows).astype(str)),
-                         np.array(["@qq.com", "@163.com", "@example.com.cn"])[rng.integers(0, 3, rows)])
+    emails = np.char.add(
+        np.char.add("user", np.arange(rows).astype(str)),
+        np.array(["@qq.com", "@163.com", "@example.com.cn"])[rng.integers(0, 3, rows)],
+    )
     plate_tail = _PLATE_CHARS[rng.integers(24, len(_PLATE_CHARS), (rows, 5))]
     letters = rng.random((rows, 5)) < 0.15
     plate_tail[letters] = _PLATE_CHARS[rng.integers(0, 24, int(letters.sum()))]
-    plates = np.char.add(np.char.add(_PROVINCES[rng.integers(0, len(_PROVINCES), rows)],
-                                     _PLATE_CHARS[rng.integers(0, 12, rows)]),
-                         np.array(["".join(r) for r in plate_tail]))
+    plates = np.char.add(
+        np.char.add(
+            _PROVINCES[rng.integers(0, len(_PROVINCES), rows)], _PLATE_CHARS[rng.integers(0, 12, rows)]
+        ),
+        np.array(["".join(r) for r in plate_tail]),
+    )
     ids, mobiles, cards = ids.tolist(), mobiles.tolist(), cards.tolist()
     for i in rng.choice(rows, rows // 30, replace=False):  # formatting variants people type
         ids[i] = ids[i].lower() if i % 2 else ids[i].translate(_FULLWIDTH)
         mobiles[i] = f"{mobiles[i][:3]}-{mobiles[i][3:7]}-{mobiles[i][7:]}" if i % 2 else "+86" + mobiles[i]
         cards[i] = " ".join(cards[i][k : k + 4] for k in range(0, len(cards[i]), 4))
-    return pa.table({"sfzh": ids, "sjhm": mobiles, "yhkh": cards, "email": emails.tolist(), "hphm": plates.tolist()})
+    return pa.table(
+        {"sfzh": ids, "sjhm": mobiles, "yhkh": cards, "email": emails.tolist(), "hphm": plates.tolist()}
+    )
 
 
 def text_table(rows: int) -> pa.Table:
     """Chinese sentences with personal information: the evaluation corpus's sentences, repeated."""
     path = ROOT / "tests" / "eval" / "text.jsonl"
-    sentences = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sentences = [
+        json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     with_pi = [s for s in sentences if any(ch.isdigit() for ch in s)] or sentences
     return pa.table({"content": [with_pi[i % len(with_pi)] for i in range(rows)]})
 
@@ -142,10 +159,14 @@ def presidio_seconds_per_cell(table: pa.Table, rows: int, seed: int = 7) -> tupl
     from recognizers.presidio_support import build_analyzer
 
     engine = BatchAnalyzerEngine(analyzer_engine=build_analyzer())
-    idx = np.sort(np.random.default_rng(seed).choice(table.num_rows, min(rows, table.num_rows), replace=False))
+    idx = np.sort(
+        np.random.default_rng(seed).choice(table.num_rows, min(rows, table.num_rows), replace=False)
+    )
     sample = table.take(pa.array(idx))
     data = {name: sample.column(name).to_pylist() for name in sample.column_names}
-    engine.analyze_dict({k: v[:20] for k, v in data.items()}, language="zh")  # warm-up: NLP pipeline, jieba dictionary
+    engine.analyze_dict(
+        {k: v[:20] for k, v in data.items()}, language="zh"
+    )  # warm-up: NLP pipeline, jieba dictionary
     t0 = time.perf_counter()
     results = list(engine.analyze_dict(data, language="zh"))
     for r in results:
@@ -188,7 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--text-rows", type=int, default=20_000, help="sentences for the free-text measurements")
     ap.add_argument("--presidio-rows", type=int, default=2_000, help="rows timed through Presidio (sampled)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
-    ap.add_argument("--profile", action="store_true", help="print a cProfile of the structured path and per-recognizer time")
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="print a cProfile of the structured path and per-recognizer time",
+    )
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
 
@@ -214,29 +239,69 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "environment": where,
         "recognizers": len(recs),
-        "structured": {"cells": cells, "seconds": round(t_struct, 3), "cells_per_s": round(cells / t_struct),
-                       "presidio_cells": p_cells, "presidio_cells_per_s": round(1 / p_struct, 1),
-                       "ratio": round((cells / t_struct) * p_struct, 1)},
-        "free_text_table": {"cells": text.num_rows, "seconds": round(t_text_table, 3),
-                            "cells_per_s": round(text.num_rows / t_text_table)},
-        "free_text_find_spans": {"cells": n_spans, "seconds": round(t_spans, 3), "cells_per_s": round(n_spans / t_spans)},
+        "structured": {
+            "cells": cells,
+            "seconds": round(t_struct, 3),
+            "cells_per_s": round(cells / t_struct),
+            "presidio_cells": p_cells,
+            "presidio_cells_per_s": round(1 / p_struct, 1),
+            "ratio": round((cells / t_struct) * p_struct, 1),
+        },
+        "free_text_table": {
+            "cells": text.num_rows,
+            "seconds": round(t_text_table, 3),
+            "cells_per_s": round(text.num_rows / t_text_table),
+        },
+        "free_text_find_spans": {
+            "cells": n_spans,
+            "seconds": round(t_spans, 3),
+            "cells_per_s": round(n_spans / t_spans),
+        },
         "free_text_presidio": {"cells": p_text_cells, "cells_per_s": round(1 / p_text, 1)},
     }
     figures["free_text_table"]["ratio"] = round(figures["free_text_table"]["cells_per_s"] * p_text, 1)
-    figures["free_text_find_spans"]["ratio"] = round(figures["free_text_find_spans"]["cells_per_s"] * p_text, 1)
+    figures["free_text_find_spans"]["ratio"] = round(
+        figures["free_text_find_spans"]["cells_per_s"] * p_text, 1
+    )
 
     if args.json:
         print(json.dumps(figures, indent=1))
     else:
-        s, ft, fs, fp = (figures[k] for k in ("structured", "free_text_table", "free_text_find_spans", "free_text_presidio"))
+        s, ft, fs, fp = (
+            figures[k]
+            for k in ("structured", "free_text_table", "free_text_find_spans", "free_text_presidio")
+        )
         print(f"chujing recognizers: {len(recs)} value recognizers; {where}")
         print(f"{'measurement':58} {'cells':>10} {'cells/s':>12} {'x Presidio':>11} {'target':>22}")
         rows = [
-            ("structured: analyze_table, 5 identifier columns", s["cells"], s["cells_per_s"], s["ratio"],
-             ">= 1,000,000; >= 50x"),
-            ("  Presidio BatchAnalyzerEngine, same recognizers", s["presidio_cells"], s["presidio_cells_per_s"], 1.0, ""),
-            ("free text: analyze_table on a sentence column", ft["cells"], ft["cells_per_s"], ft["ratio"], ""),
-            ("free text: find_spans of every recognizer, per sentence", fs["cells"], fs["cells_per_s"], fs["ratio"], ""),
+            (
+                "structured: analyze_table, 5 identifier columns",
+                s["cells"],
+                s["cells_per_s"],
+                s["ratio"],
+                ">= 1,000,000; >= 50x",
+            ),
+            (
+                "  Presidio BatchAnalyzerEngine, same recognizers",
+                s["presidio_cells"],
+                s["presidio_cells_per_s"],
+                1.0,
+                "",
+            ),
+            (
+                "free text: analyze_table on a sentence column",
+                ft["cells"],
+                ft["cells_per_s"],
+                ft["ratio"],
+                "",
+            ),
+            (
+                "free text: find_spans of every recognizer, per sentence",
+                fs["cells"],
+                fs["cells_per_s"],
+                fs["ratio"],
+                "",
+            ),
             ("  Presidio BatchAnalyzerEngine, same recognizers", fp["cells"], fp["cells_per_s"], 1.0, ""),
         ]
         for label, n, rate, ratio, target in rows:

@@ -55,40 +55,50 @@ def build_table(rows: int, seed: int = 42) -> pa.Table:
     seq = rng.integers(0, 1000, rows)
     first17 = np.char.add(
         np.char.add(divisions[rng.integers(0, len(divisions), rows)], years.astype(str)),
-        np.char.add(np.char.add(np.char.zfill(months.astype(str), 2), np.char.zfill(days.astype(str), 2)),
-                    np.char.zfill(seq.astype(str), 3)),
+        np.char.add(
+            np.char.add(np.char.zfill(months.astype(str), 2), np.char.zfill(days.astype(str), 2)),
+            np.char.zfill(seq.astype(str), 3),
+        ),
     )
     digits = np.frombuffer(first17.astype("S17").tobytes(), dtype=np.uint8).reshape(rows, 17) - ord("0")
     check = _CHECK[(digits * _WEIGHTS).sum(axis=1) % 11]
     ids = np.char.add(first17, check)
-    mobiles = np.char.add(np.array(["139", "138", "186", "150", "177"])[rng.integers(0, 5, rows)],
-                          np.char.zfill(rng.integers(0, 10**8, rows).astype(str), 8))
+    mobiles = np.char.add(
+        np.array(["139", "138", "186", "150", "177"])[rng.integers(0, 5, rows)],
+        np.char.zfill(rng.integers(0, 10**8, rows).astype(str), 8),
+    )
     surnames = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"))
-    given = np.array(["伟", "芳", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"])
-    names = np.char.add(surnames[rng.integers(0, len(surnames), rows)], given[rng.integers(0, len(given), rows)])
+    given = np.array(
+        ["伟", "芳", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"]
+    )
+    names = np.char.add(
+        surnames[rng.integers(0, len(surnames), rows)], given[rng.integers(0, len(given), rows)]
+    )
     idx = np.arange(rows)
-    table = pa.table({
-        "id": idx,
-        "sfzh": ids,
-        "sjhm": mobiles,
-        "email": np.char.add(np.char.add("user", idx.astype(str)), "@example.com.cn"),
-        "xm": names,
-        "order_no": np.char.add("20260315", np.char.zfill((idx % 10**10).astype(str), 10)),
-        "amount": np.round(rng.random(rows) * 1000, 2),
-        "created_ms": 1_760_000_000_000 + idx * 1000,
-        "sku": np.char.add("SKU-", np.char.zfill((idx % 99999).astype(str), 5)),
-        "status": np.array(["paid", "shipped", "refunded", "open"])[rng.integers(0, 4, rows)],
-        "lat": np.round(31.2 + rng.random(rows) * 0.25, 6),
-        "lng": np.round(120.5 + rng.random(rows) * 0.3, 6),
-        "gender": np.array(["男", "女"])[rng.integers(0, 2, rows)],
-        "age": rng.integers(1, 95, rows),
-        "dept": np.array(["内分泌科", "心内科", "肿瘤科", "儿科"])[rng.integers(0, 4, rows)],
-        "hash": np.array([f"{x:032x}" for x in rng.integers(0, 2**62, rows, dtype=np.int64)]),
-        "qty": rng.integers(0, 500, rows),
-        "warehouse": np.array(["SZ-01", "SZ-02", "NJ-01"])[rng.integers(0, 3, rows)],
-        "note": np.array(["正常", "加急", "客户要求周末配送", ""])[rng.integers(0, 4, rows)],
-        "version": np.array(["1.2.3", "2.0.1", "3.4.5"])[rng.integers(0, 3, rows)],
-    })
+    table = pa.table(
+        {
+            "id": idx,
+            "sfzh": ids,
+            "sjhm": mobiles,
+            "email": np.char.add(np.char.add("user", idx.astype(str)), "@example.com.cn"),
+            "xm": names,
+            "order_no": np.char.add("20260315", np.char.zfill((idx % 10**10).astype(str), 10)),
+            "amount": np.round(rng.random(rows) * 1000, 2),
+            "created_ms": 1_760_000_000_000 + idx * 1000,
+            "sku": np.char.add("SKU-", np.char.zfill((idx % 99999).astype(str), 5)),
+            "status": np.array(["paid", "shipped", "refunded", "open"])[rng.integers(0, 4, rows)],
+            "lat": np.round(31.2 + rng.random(rows) * 0.25, 6),
+            "lng": np.round(120.5 + rng.random(rows) * 0.3, 6),
+            "gender": np.array(["男", "女"])[rng.integers(0, 2, rows)],
+            "age": rng.integers(1, 95, rows),
+            "dept": np.array(["内分泌科", "心内科", "肿瘤科", "儿科"])[rng.integers(0, 4, rows)],
+            "hash": np.array([f"{x:032x}" for x in rng.integers(0, 2**62, rows, dtype=np.int64)]),
+            "qty": rng.integers(0, 500, rows),
+            "warehouse": np.array(["SZ-01", "SZ-02", "NJ-01"])[rng.integers(0, 3, rows)],
+            "note": np.array(["正常", "加急", "客户要求周末配送", ""])[rng.integers(0, 4, rows)],
+            "version": np.array(["1.2.3", "2.0.1", "3.4.5"])[rng.integers(0, 3, rows)],
+        }
+    )
     assert table.num_columns == N_COLUMNS
     return table
 
@@ -110,7 +120,9 @@ def prepare(rows: int, data_dir: Path) -> tuple[Path, Path]:
     con.execute(f"CREATE TABLE wide ({cols}, PRIMARY KEY (id))")
     marks = ", ".join("?" * N_COLUMNS)
     for batch in table.to_batches(max_chunksize=50_000):
-        con.executemany(f"INSERT INTO wide VALUES ({marks})", zip(*(c.to_pylist() for c in batch.columns), strict=True))
+        con.executemany(
+            f"INSERT INTO wide VALUES ({marks})", zip(*(c.to_pylist() for c in batch.columns), strict=True)
+        )
     con.commit()
     con.close()
     tmp_db.replace(sqlite)
@@ -153,8 +165,13 @@ CHILD = textwrap.dedent(
 
 
 def measure(mode: str, source: str, n: int = 0) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, source, str(n)], cwd=ROOT, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, source, str(n)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -167,16 +184,27 @@ def main() -> None:
     args = ap.parse_args()
     parquet, sqlite = prepare(args.rows, args.data_dir)
     base = measure("import", "")
-    print(f"table: {args.rows:,} rows × {N_COLUMNS} columns; baseline interpreter + chujing imports: {base['rss_mb']:.0f} MB RSS")
-    print(f"{'source':8} {'run':24} {'seconds':>8} {'cells/s':>12} {'peak RSS MB':>12} {'RSS / import':>13} {'RSS / full read':>16}")
-    for label, source, full_mode in (("parquet", str(parquet), "full-parquet"), ("sqlite", f"sqlite:///{sqlite}", "full-sqlite")):
+    print(
+        f"table: {args.rows:,} rows × {N_COLUMNS} columns; baseline interpreter + chujing imports: {base['rss_mb']:.0f} MB RSS"
+    )
+    print(
+        f"{'source':8} {'run':24} {'seconds':>8} {'cells/s':>12} {'peak RSS MB':>12} {'RSS / import':>13} {'RSS / full read':>16}"
+    )
+    for label, source, full_mode in (
+        ("parquet", str(parquet), "full-parquet"),
+        ("sqlite", f"sqlite:///{sqlite}", "full-sqlite"),
+    ):
         full = measure(full_mode, str(parquet) if label == "parquet" else str(sqlite))
         for n in (args.sample_rows, args.large_sample):
             r = measure("scan", source, n)
-            print(f"{label:8} {'scan, sample ' + format(n, ','):24} {r['seconds']:8.2f} {r['cells'] / r['seconds']:12,.0f} "
-                  f"{r['rss_mb']:12.0f} {r['rss_mb'] / base['rss_mb']:13.2f} {r['rss_mb'] / full['rss_mb']:16.2f}")
-        print(f"{label:8} {'full read (baseline)':24} {full['seconds']:8.2f} {full['cells'] / full['seconds']:12,.0f} "
-              f"{full['rss_mb']:12.0f} {full['rss_mb'] / base['rss_mb']:13.2f} {1.0:16.2f}")
+            print(
+                f"{label:8} {'scan, sample ' + format(n, ','):24} {r['seconds']:8.2f} {r['cells'] / r['seconds']:12,.0f} "
+                f"{r['rss_mb']:12.0f} {r['rss_mb'] / base['rss_mb']:13.2f} {r['rss_mb'] / full['rss_mb']:16.2f}"
+            )
+        print(
+            f"{label:8} {'full read (baseline)':24} {full['seconds']:8.2f} {full['cells'] / full['seconds']:12,.0f} "
+            f"{full['rss_mb']:12.0f} {full['rss_mb'] / base['rss_mb']:13.2f} {1.0:16.2f}"
+        )
 
 
 if __name__ == "__main__":

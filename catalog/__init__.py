@@ -96,7 +96,11 @@ def annotate_report(
     else:
         report.pop("list_items", None)
     report["important_data"] = identify(
-        findings, persons, rule=rule, rule_evidence=loaded_rule.evidence(), ciio=ciio,
+        findings,
+        persons,
+        rule=rule,
+        rule_evidence=loaded_rule.evidence(),
+        ciio=ciio,
         accounts_or_diagnosis_entities=mapping.accounts_or_diagnosis_entities,
     )
     return report

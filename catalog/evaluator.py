@@ -116,8 +116,11 @@ EXPORT_CONTROL_CATEGORIES = ("禁止出口限制出口技术", "属于出口管�
 #: "A certain scale" without a number: the scan can show the data, not that it reaches the scale.
 UNDEFINED_SCALE = re.compile(r"一定[^，。；]{0,8}?规模")
 #: What an item counts when its text is silent: 自当年1月1日起累计, de-duplicated per natural person (CBDF Provisions).
-DEFAULT_COUNTING_RULE = CountingRule(cumulative_from="01-01", unit="natural_person",
-                                     source_text="（默认）自当年1月1日起累计，以自然人为单位去重")
+DEFAULT_COUNTING_RULE = CountingRule(
+    cumulative_from="01-01",
+    unit="natural_person",
+    source_text="（默认）自当年1月1日起累计，以自然人为单位去重",
+)
 #: The unit chujing's person counts measure; an item counted in another unit needs a person to count.
 COUNTED_UNIT = "natural_person"
 
@@ -216,11 +219,15 @@ def evaluate(
 def _art17_note(catalog: Catalog) -> str:
     text = ""
     if LIST_CATEGORY_RULE in catalog:
-        art = catalog.reference_rule(LIST_CATEGORY_RULE).article_on("important_data_declaration", "告知或者公开发布")
+        art = catalog.reference_rule(LIST_CATEGORY_RULE).article_on(
+            "important_data_declaration", "告知或者公开发布"
+        )
         if art is not None:
             text = f" Jiangsu Art. {art.article}: 「{art.source_text}」"
-    return ("Important-data items are candidates only: data must be declared as important data when the "
-            "authorities have notified or published it as such." + text)
+    return (
+        "Important-data items are candidates only: data must be declared as important data when the "
+        "authorities have notified or published it as such." + text
+    )
 
 
 @dataclass
@@ -267,8 +274,16 @@ class _LeftOut:
 class _ListEvaluation:
     """One list applied to one export (the per-item decisions, with reasons in words)."""
 
-    def __init__(self, nl: NegativeList, findings: Findings, scenario: str | None, subject: str | None,
-                 persons: PersonCounts, catalog: Catalog, modality: str | None = None):
+    def __init__(
+        self,
+        nl: NegativeList,
+        findings: Findings,
+        scenario: str | None,
+        subject: str | None,
+        persons: PersonCounts,
+        catalog: Catalog,
+        modality: str | None = None,
+    ):
         self.nl, self.f, self.scenario, self.subject, self.persons = nl, findings, scenario, subject, persons
         self.modality = modality
         self.vocab = catalog.vocabulary
@@ -285,11 +300,21 @@ class _ListEvaluation:
             if v.hit:
                 hits.append(self._hit(it, v))
             elif v.review:
-                review.append({"list": self.nl.id, "item": it.item, "outcome": "needs_review",
-                               "review": v.review_kind, "route": it.route, "reason": v.reason,
-                               "source_text": it.source_text})
+                review.append(
+                    {
+                        "list": self.nl.id,
+                        "item": it.item,
+                        "outcome": "needs_review",
+                        "review": v.review_kind,
+                        "route": it.route,
+                        "reason": v.reason,
+                        "source_text": it.source_text,
+                    }
+                )
             elif v.reason:
-                not_hit.append({"list": self.nl.id, "item": it.item, "outcome": "not_hit", "reason": v.reason})
+                not_hit.append(
+                    {"list": self.nl.id, "item": it.item, "outcome": "not_hit", "reason": v.reason}
+                )
         return hits, not_hit, review
 
     def decide(self, it: Item) -> _Verdict:
@@ -309,31 +334,44 @@ class _ListEvaluation:
         excluded = [] if personal else self._excluded_present(it)
         item_modalities = self._item_modalities(it)
         if self.modality is not None and item_modalities and self.modality not in item_modalities:
-            return _Verdict(reason=f"item {it.item} is for {'/'.join(item_modalities)} data; this export is declared "
-                                   f"{self.modality} data")
+            return _Verdict(
+                reason=f"item {it.item} is for {'/'.join(item_modalities)} data; this export is declared "
+                f"{self.modality} data"
+            )
         ev = self._evidence(it)
         if not ev.present:
             return _Verdict(review=ev.review, reason=ev.words)
-        words = [f"item {it.item} ({self.nl.id}, tier {it.tier}): {it.name}", why, subj_why, ev.words,
-                 self._definition_words(it)]
+        words = [
+            f"item {it.item} ({self.nl.id}, tier {it.tier}): {it.name}",
+            why,
+            subj_why,
+            ev.words,
+            self._definition_words(it),
+        ]
         if excluded:
             words.append(_narrowing_words(excluded))
         band = self._thresholds(it)
         words.append(band.words)
         if band.basis == "review":
-            return _Verdict(review=True, reason="; ".join(w for w in words if w), review_kind=band.review_kind)
+            return _Verdict(
+                review=True, reason="; ".join(w for w in words if w), review_kind=band.review_kind
+            )
         if not band.met:
             return _Verdict(reason="; ".join(w for w in words if w))
         if not personal and band.basis == "none" and not ev.decisive:
-            words.append("the scan found data of the kind this item describes, not that it is this item's data: "
-                         "a person must judge")
+            words.append(
+                "the scan found data of the kind this item describes, not that it is this item's data: "
+                "a person must judge"
+            )
             return _Verdict(review=True, reason="; ".join(w for w in words if w), review_kind="judgement")
         modalities = band.modalities or item_modalities
         if modalities and self.modality is None:
             # 音频 / 图像 / 文本: the item (or the band met) is for content types a column scan cannot tell apart
-            words.append(f"needs review: the item is for {'/'.join(modalities)} data and a column scan cannot tell "
-                         "whether the exported data is audio, image or text (the list leaves out video and other "
-                         "modalities); declare the modality or review it by hand")
+            words.append(
+                f"needs review: the item is for {'/'.join(modalities)} data and a column scan cannot tell "
+                "whether the exported data is audio, image or text (the list leaves out video and other "
+                "modalities); declare the modality or review it by hand"
+            )
             return _Verdict(review=True, reason="; ".join(w for w in words if w), review_kind="modality")
         if modalities:
             words.append(f"declared modality: {self.modality}")
@@ -341,7 +379,9 @@ class _ListEvaluation:
             words.append(f"carve-out a scan cannot check: 「{cond}」")
         if not personal:
             words.append("candidate important data (see the Art. 17 note)")
-        return _Verdict(hit=True, reason="; ".join(w for w in words if w), query=band.query, evidence=ev.entries)
+        return _Verdict(
+            hit=True, reason="; ".join(w for w in words if w), query=band.query, evidence=ev.entries
+        )
 
     @staticmethod
     def _item_modalities(it: Item) -> tuple[str, ...]:
@@ -349,15 +389,31 @@ class _ListEvaluation:
         return tuple(dict.fromkeys([*map(str, mods), *(m for th in it.thresholds for m in th.modalities)]))
 
     def _hit(self, it: Item, v: _Verdict) -> dict[str, Any]:
-        out = {"list": self.nl.id, "item": it.item, "outcome": "hit", "route": it.route, "tier": it.tier,
-               "data_kind": it.data_kind, "candidate": it.data_kind == "important_data", "name": it.name,
-               "name_en": it.name_en, "reason": v.reason, "source_text": it.source_text,
-               "persons": self.persons.count(v.query).to_dict(), "persons_query": _query_dict(v.query, self.vocab),
-               "evidence": v.evidence}
+        out = {
+            "list": self.nl.id,
+            "item": it.item,
+            "outcome": "hit",
+            "route": it.route,
+            "tier": it.tier,
+            "data_kind": it.data_kind,
+            "candidate": it.data_kind == "important_data",
+            "name": it.name,
+            "name_en": it.name_en,
+            "reason": v.reason,
+            "source_text": it.source_text,
+            "persons": self.persons.count(v.query).to_dict(),
+            "persons_query": _query_dict(v.query, self.vocab),
+            "evidence": v.evidence,
+        }
         rule, origin = self.counting_rule(it)
         if it.thresholds and rule is not None:
-            out["counting_rule"] = {"origin": origin, "cumulative_from": rule.cumulative_from, "unit": rule.unit,
-                                    "excluded_cases": list(rule.excluded_cases), "source_text": rule.source_text}
+            out["counting_rule"] = {
+                "origin": origin,
+                "cumulative_from": rule.cumulative_from,
+                "unit": rule.unit,
+                "excluded_cases": list(rule.excluded_cases),
+                "source_text": rule.source_text,
+            }
         return out
 
     def counting_rule(self, it: Item) -> tuple[CountingRule | None, str]:
@@ -401,7 +457,10 @@ class _ListEvaluation:
                 return True, f"open item {quote}: it applies wherever its data appears"
             gate = self._trajectory_gate(it)
             if gate is not None and gate.review:
-                return True, f"open item {quote}: coordinates found, and whether they are its data was not measured"
+                return (
+                    True,
+                    f"open item {quote}: coordinates found, and whether they are its data was not measured",
+                )
             return False, f"item {it.item}: scenario not listed in {quote} and none of its data was found"
         # all_except
         return self._scenario_catch_all(it, sc.except_items, quote)
@@ -426,15 +485,27 @@ class _ListEvaluation:
             return True, f"catch-all {quote}: scenario {label} is none of items {numbers}'s"
         leaving = [n for n in claimed if self._leaves_out(n)]
         if leaving:
-            ip = next((i for i in it.interpretations if i.parameter is None and it.scenarios.source_text
-                       and "".join(i.source_text.split()) in "".join(it.scenarios.source_text.split())), None)
+            ip = next(
+                (
+                    i
+                    for i in it.interpretations
+                    if i.parameter is None
+                    and it.scenarios.source_text
+                    and "".join(i.source_text.split()) in "".join(it.scenarios.source_text.split())
+                ),
+                None,
+            )
             who = f"; {ip.confirm_with} to confirm" if ip is not None and ip.confirm_with else ""
             status = "working reading" if ip is None or ip.status != "confirmed" else "confirmed reading"
-            return True, (f"catch-all {quote}: {label} is a scenario of item(s) {', '.join(map(str, claimed))}, but "
-                          f"item(s) {', '.join(map(str, leaving))} leave this export's data out; read strictly, "
-                          f"data an item leaves out falls to the catch-all rather than outside the list ({status}{who})")
-        return False, (f"catch-all item {it.item} {quote} does not apply: {label} is a scenario of item(s) "
-                       f"{', '.join(map(str, claimed))} (decided by scenario)")
+            return True, (
+                f"catch-all {quote}: {label} is a scenario of item(s) {', '.join(map(str, claimed))}, but "
+                f"item(s) {', '.join(map(str, leaving))} leave this export's data out; read strictly, "
+                f"data an item leaves out falls to the catch-all rather than outside the list ({status}{who})"
+            )
+        return False, (
+            f"catch-all item {it.item} {quote} does not apply: {label} is a scenario of item(s) "
+            f"{', '.join(map(str, claimed))} (decided by scenario)"
+        )
 
     def _leaves_out(self, number: int) -> bool:
         """Whether item ``number`` would take this export's data but leaves it out (step 3)."""
@@ -454,19 +525,26 @@ class _ListEvaluation:
         claimed = [self.nl.item(n) for n in self._claimed_by(it.scenarios.except_items)]
         if not claimed or any(not c.subjects or self.subject in c.subjects for c in claimed):
             return ""
-        named = "; ".join(f"item {c.item}: {'、'.join(_zh(self.vocab.subjects, x) for x in c.subjects)}"
-                          for c in claimed)
-        return (f"needs review: no item of {_zh(self.vocab.scenarios, self.scenario)} covers "
-                f"{self.vocab.subject_label(self.subject)} ({named}), and the catch-all does not apply in that "
-                "scenario: on the list's words this data is outside the list; a person should confirm")
+        named = "; ".join(
+            f"item {c.item}: {'、'.join(_zh(self.vocab.subjects, x) for x in c.subjects)}" for c in claimed
+        )
+        return (
+            f"needs review: no item of {_zh(self.vocab.scenarios, self.scenario)} covers "
+            f"{self.vocab.subject_label(self.subject)} ({named}), and the catch-all does not apply in that "
+            "scenario: on the list's words this data is outside the list; a person should confirm"
+        )
 
     def _catch_all_applies(self, it: Item, excepted: Sequence[int], quote: str) -> tuple[bool, str]:
         """不计入第…项所包含的…个人信息: decided by persons — unless an excepted item covers the export."""
         covering = [n for n in excepted if self._covers(n)]
         if covering:
-            return False, (f"catch-all item {it.item} {quote} does not apply: this export falls under item(s) "
-                           f"{', '.join(map(str, covering))}")
-        what = f"scenario {self.vocab.scenario_label(self.scenario)}" if self.scenario else "no scenario given"
+            return False, (
+                f"catch-all item {it.item} {quote} does not apply: this export falls under item(s) "
+                f"{', '.join(map(str, covering))}"
+            )
+        what = (
+            f"scenario {self.vocab.scenario_label(self.scenario)}" if self.scenario else "no scenario given"
+        )
         if self.subject is None and any(self.nl.item(n).subjects for n in excepted):
             what += " and no subject type given (name it to claim a scenario-specific item)"
         return True, f"catch-all {quote}: {what}, and none of items {', '.join(map(str, excepted))} covers it"
@@ -482,8 +560,11 @@ class _ListEvaluation:
             self._cover[number] = False  # guards against catch-alls that except each other
             it = self.nl.item(number)
             subject_ok = not it.subjects or (self.subject is not None and self.subject in it.subjects)
-            ok = (subject_ok and self._scenario_applies(it)[0]
-                  and not (it.data_kind != "important_data" and self._left_out(it)))
+            ok = (
+                subject_ok
+                and self._scenario_applies(it)[0]
+                and not (it.data_kind != "important_data" and self._left_out(it))
+            )
             self._cover[number] = ok
         return self._cover[number]
 
@@ -509,12 +590,18 @@ class _ListEvaluation:
         for rq in it.elements.requirements:
             hits = self._named_persons_hits(it, rq.not_met_by, rq.subjects)
             if hits:
-                who = f"; {rq.confirm_with} to confirm" if rq.confirm_with and rq.status != "confirmed" else ""
-                reading = f" ({'working reading' if rq.status != 'confirmed' else 'reading'}: {rq.reading}{who})"
+                who = (
+                    f"; {rq.confirm_with} to confirm" if rq.confirm_with and rq.status != "confirmed" else ""
+                )
+                reading = (
+                    f" ({'working reading' if rq.status != 'confirmed' else 'reading'}: {rq.reading}{who})"
+                )
                 out.append(_LeftOut(f"「{rq.source_text}」", hits, "requirement", reading))
         return out
 
-    def _named_persons_hits(self, it: Item, entities: Sequence[str], subjects: Sequence[str]) -> list[EntityHit]:
+    def _named_persons_hits(
+        self, it: Item, entities: Sequence[str], subjects: Sequence[str]
+    ) -> list[EntityHit]:
         """Findings of ``entities`` that belong to the persons ``subjects`` names.
 
         A declared subject the words do not name is not concerned (the minors of
@@ -552,7 +639,8 @@ class _ListEvaluation:
     def _catch_all_for(self, number: int) -> int | None:
         for other in self.nl.items:
             if number in other.scenarios.except_items or any(
-                    ln.item == number and ln.relation == "catch_all_for" for ln in other.links):
+                ln.item == number and ln.relation == "catch_all_for" for ln in other.links
+            ):
                 return other.item
         return None
 
@@ -561,7 +649,11 @@ class _ListEvaluation:
     def _evidence(self, it: Item) -> _Evidence:
         """What in the findings shows the item's data."""
         ev = it.evidence
-        need = ev.pi if ev.pi != "any" else ("sensitive" if it.data_kind == "sensitive_personal_information" else "any")
+        need = (
+            ev.pi
+            if ev.pi != "any"
+            else ("sensitive" if it.data_kind == "sensitive_personal_information" else "any")
+        )
         excluded = {e for x in it.elements.excluded for e in x.entities}
         gate = self._trajectory_gate(it)
         if gate is not None and not gate.present:
@@ -574,9 +666,13 @@ class _ListEvaluation:
             if etype in excluded and it.data_kind == "important_data":
                 continue
             for h in self.f.hits(etype):
-                said = (coordinate_evidence(it, h, self.f.trajectories, self.f.categories,
-                                            self._counts_as_sensitive(it, h))
-                        if etype == "GEO_COORDINATE" else None)
+                said = (
+                    coordinate_evidence(
+                        it, h, self.f.trajectories, self.f.categories, self._counts_as_sensitive(it, h)
+                    )
+                    if etype == "GEO_COORDINATE"
+                    else None
+                )
                 if said is not None:  # the item's trajectory parameters decide (catalog.trajectories)
                     (seen if said.counts else coarse).append(said.words)
                     decisive = decisive or (said.counts and said.decisive)
@@ -592,21 +688,38 @@ class _ListEvaluation:
         entries += [words_entry(w) for w in dict.fromkeys(seen)]
         if ev.entities or ev.categories or ev.export_control_codes:
             if entries:
-                return _Evidence(True, "evidence: " + grouped_words(entries), decisive=decisive, entries=entries)
-            what = ", ".join([*ev.entities, *(f"sub-category {c}" for c in ev.categories)]) or "export-control codes"
+                return _Evidence(
+                    True, "evidence: " + grouped_words(entries), decisive=decisive, entries=entries
+                )
+            what = (
+                ", ".join([*ev.entities, *(f"sub-category {c}" for c in ev.categories)])
+                or "export-control codes"
+            )
             tail = f"; {'; '.join(dict.fromkeys(coarse))}" if coarse else ""
             return _Evidence(False, f"item {it.item}: none of its evidence ({what}) in the findings{tail}")
         if need == "none":
-            return _Evidence(False, f"item {it.item} ({it.name}): a scan cannot show this data; review it by hand",
-                             review=True)
-        found = [entity_entry(h) for h in self.f.all_hits() if h.pi_class is not None
-                 and (need == "any" or (need == "sensitive" and self._counts_as_sensitive(it, h))
-                      or (need == "general" and h.pi_class == "general"))]
+            return _Evidence(
+                False,
+                f"item {it.item} ({it.name}): a scan cannot show this data; review it by hand",
+                review=True,
+            )
+        found = [
+            entity_entry(h)
+            for h in self.f.all_hits()
+            if h.pi_class is not None
+            and (
+                need == "any"
+                or (need == "sensitive" and self._counts_as_sensitive(it, h))
+                or (need == "general" and h.pi_class == "general")
+            )
+        ]
         if found:
             kinds = {"any": "personal information", "sensitive": "sensitive PI", "general": "general PI"}
             return _Evidence(True, f"evidence: {kinds[need]} in {grouped_words(found)}", entries=found)
-        return _Evidence(False, f"item {it.item}: no {'sensitive ' if need == 'sensitive' else ''}personal "
-                         "information found")
+        return _Evidence(
+            False,
+            f"item {it.item}: no {'sensitive ' if need == 'sensitive' else ''}personal information found",
+        )
 
     # -- the list's own definitions of sensitive PI --
 
@@ -616,15 +729,20 @@ class _ListEvaluation:
         A definition for some content types (音频标签数据 is audio's) is in force
         for them, and — the stricter reading — when no modality is declared.
         """
-        return [d for d in self.nl.sensitive_definitions(it)
-                if not d.modalities or self.modality is None or self.modality in d.modalities]
+        return [
+            d
+            for d in self.nl.sensitive_definitions(it)
+            if not d.modalities or self.modality is None or self.modality in d.modalities
+        ]
 
     def _sensitive_elements(self, it: Item) -> frozenset[str]:
         return frozenset(e for d in self._definitions(it) for e in d.entities)
 
     def _counts_as_sensitive(self, it: Item, h: EntityHit) -> bool:
         """Sensitive by its generic class, or because the list calls it sensitive in this item's scope."""
-        return h.pi_class == "sensitive" or (h.pi_class is not None and h.type in self._sensitive_elements(it))
+        return h.pi_class == "sensitive" or (
+            h.pi_class is not None and h.type in self._sensitive_elements(it)
+        )
 
     def _has_sensitive(self, it: Item) -> bool:
         return any(self._counts_as_sensitive(it, h) for h in self.f.all_hits())
@@ -683,8 +801,11 @@ class _ListEvaluation:
         listed = set(it.evidence.export_control_codes) | set(EXPORT_CONTROL_CODE.findall(it.description))
         names = set()
         if self._rule is not None:
-            names = {self._rule.category(c).name for c in it.evidence.categories
-                     if any(c == x.code for x in self._rule.subcategories())}
+            names = {
+                self._rule.category(c).name
+                for c in it.evidence.categories
+                if any(c == x.code for x in self._rule.subcategories())
+            }
         by_category = bool(names & set(EXPORT_CONTROL_CATEGORIES))
         out = []
         for code, where in sorted(found.items()):
@@ -701,8 +822,14 @@ class _ListEvaluation:
         if not it.thresholds:
             return self._indicative(it, cumulative)
         if rule is not None and rule.unit != COUNTED_UNIT:
-            return _Band(False, self._query(it), f"the item counts by {rule.unit} 「{rule.source_text.strip()}」; "
-                         "chujing counts natural persons: a person must count", "review", review_kind="counting_unit")
+            return _Band(
+                False,
+                self._query(it),
+                f"the item counts by {rule.unit} 「{rule.source_text.strip()}」; "
+                "chujing counts natural persons: a person must count",
+                "review",
+                review_kind="counting_unit",
+            )
         words: list[str] = []
         applied: list[Threshold] = []
         for th in it.thresholds:
@@ -712,14 +839,18 @@ class _ListEvaluation:
                 continue
             mods = th.modalities or list(self._item_modalities(it))
             if self.modality is not None and mods and self.modality not in mods:
-                words.append(f"「{th.source_text}」 is for {'/'.join(mods)} data, not {self.modality}: not applied")
+                words.append(
+                    f"「{th.source_text}」 is for {'/'.join(mods)} data, not {self.modality}: not applied"
+                )
                 continue
             applied.append(th)
         if not applied:
             scoped = [th for th in it.thresholds if th.applies_to is not None]
             if scoped and self.modality is None:
-                words.append("the item gives no number for the data found: a person must judge whether it is this "
-                             "item's data and reaches its scale")
+                words.append(
+                    "the item gives no number for the data found: a person must judge whether it is this "
+                    "item's data and reaches its scale"
+                )
                 return _Band(False, self._query(it), "; ".join(words), "review", review_kind="scale")
             return _Band(False, self._query(it, it.thresholds[0]), "; ".join(words), "threshold")
         met: list[tuple[Threshold, PersonQuery, str]] = []
@@ -744,15 +875,20 @@ class _ListEvaluation:
             return _Band(False, self._query(it, applied[0]), "; ".join(words), "threshold")
         counted = self._counting_words(rule, origin) if rule is not None else ""
         said = "; ".join([w for _, _, w in met] + ([counted] if counted else []))
-        mods = tuple(dict.fromkeys(m for th, _, _ in met for m in (th.modalities or self._item_modalities(it))))
+        mods = tuple(
+            dict.fromkeys(m for th, _, _ in met for m in (th.modalities or self._item_modalities(it)))
+        )
         return _Band(True, met[0][1], said, "threshold", modalities=mods)
 
     def _query(self, it: Item, th: Threshold | None = None) -> PersonQuery:
         """Which persons a band of ``it`` counts: its PI kind, its scoped data, the list's definitions, its scope."""
         sc = th.applies_to if th is not None else None
-        return PersonQuery(kind=th.pi if th is not None else "any",
-                           elements=frozenset(sc.entities) if sc is not None else frozenset(),
-                           sensitive_elements=self._sensitive_elements(it), scope=self._scope(it, th))
+        return PersonQuery(
+            kind=th.pi if th is not None else "any",
+            elements=frozenset(sc.entities) if sc is not None else frozenset(),
+            sensitive_elements=self._sensitive_elements(it),
+            scope=self._scope(it, th),
+        )
 
     def _scope(self, it: Item, th: Threshold | None = None) -> ExportScope:
         """The exports of the year that accumulate toward ``it``: its subjects, and its scenarios when exclusive.
@@ -771,8 +907,10 @@ class _ListEvaluation:
         who = _persons_words(q, self.vocab)
         if not cumulative:
             return f"{count.this_export:,} {who}"
-        return (f"{count.total:,} {who} ({count.this_export:,} in this export + {count.prior_this_year:,} earlier "
-                f"this year{_scope_accumulation_words(q.scope, self.vocab)}, 自当年1月1日起累计)")
+        return (
+            f"{count.total:,} {who} ({count.this_export:,} in this export + {count.prior_this_year:,} earlier "
+            f"this year{_scope_accumulation_words(q.scope, self.vocab)}, 自当年1月1日起累计)"
+        )
 
     def _indicative(self, it: Item, cumulative: bool) -> _Band:
         """An item without thresholds: the numbers its description names, if any."""
@@ -783,26 +921,53 @@ class _ListEvaluation:
         n = count.total if cumulative else count.this_export
         for x in persons:
             if x.met_by(n):
-                return _Band(True, q, f"{n:,} persons reach the scale the item names 「{x.source_text}」",
-                             "indicative")
+                return _Band(
+                    True, q, f"{n:,} persons reach the scale the item names 「{x.source_text}」", "indicative"
+                )
         for x in indicative:
-            if x.measure == "vehicles" and "GEO_COORDINATE" in it.evidence.entities and self.f.hits("GEO_COORDINATE"):
+            if (
+                x.measure == "vehicles"
+                and "GEO_COORDINATE" in it.evidence.entities
+                and self.f.hits("GEO_COORDINATE")
+            ):
                 reached, said = vehicle_scale(x, self.f.trajectories)
                 if reached:
                     return _Band(True, q, said, "indicative")
-                return _Band(False, q, f"{said}; the item's other measures (一定里程, 覆盖度) are for a person to judge",
-                             "review", review_kind="scale")
+                return _Band(
+                    False,
+                    q,
+                    f"{said}; the item's other measures (一定里程, 覆盖度) are for a person to judge",
+                    "review",
+                    review_kind="scale",
+                )
         others = [x for x in indicative if x.measure != "persons"]
         if others:
             said = "; ".join(f"「{x.source_text}」" for x in others)
-            return _Band(False, q, f"the item's scale is not a count of persons ({said}): a person must check it",
-                         "review", review_kind="scale")
+            return _Band(
+                False,
+                q,
+                f"the item's scale is not a count of persons ({said}): a person must check it",
+                "review",
+                review_kind="scale",
+            )
         if persons:
-            return _Band(False, q, f"{n:,} persons: below the scale the item names 「{persons[0].source_text}」",
-                         "indicative")
+            return _Band(
+                False,
+                q,
+                f"{n:,} persons: below the scale the item names 「{persons[0].source_text}」",
+                "indicative",
+            )
         if UNDEFINED_SCALE.search(it.name):
-            return _Band(False, q, ("the item names a scale without a number (「一定规模」): whether this data "
-                                    "reaches it is for a person to judge"), "review", review_kind="scale")
+            return _Band(
+                False,
+                q,
+                (
+                    "the item names a scale without a number (「一定规模」): whether this data "
+                    "reaches it is for a person to judge"
+                ),
+                "review",
+                review_kind="scale",
+            )
         return _Band(True, q, "the item sets no person threshold", "none")
 
     def _scope_skip(self, th: Threshold) -> str:
@@ -816,7 +981,8 @@ class _ListEvaluation:
         if not (sc.entities or sc.categories):
             return ""
         if any(self.f.hits(e) for e in sc.entities) or any(
-                c.code in sc.categories and c.rule == LIST_CATEGORY_RULE for c in self.f.categories):
+            c.code in sc.categories and c.rule == LIST_CATEGORY_RULE for c in self.f.categories
+        ):
             return ""
         return f"「{th.source_text}」 is for {self._scope_words(th)}, which the findings do not hold: not applied"
 
@@ -824,14 +990,20 @@ class _ListEvaluation:
         sc = th.applies_to
         if sc is None:
             return "the whole item"
-        parts = [*sc.entities, *(f"sub-category {c}" for c in sc.categories),
-                 *(self.vocab.subject_label(x) for x in sc.subjects)]
+        parts = [
+            *sc.entities,
+            *(f"sub-category {c}" for c in sc.categories),
+            *(self.vocab.subject_label(x) for x in sc.subjects),
+        ]
         return f"{', '.join(parts)} 「{sc.source_text}」"
 
     @staticmethod
     def _counting_words(rule: CountingRule, origin: str) -> str:
-        where = {"item": "the item's own counting rule", "list": "the list's counting rule",
-                 "default": "the default counting rule"}.get(origin, "counting rule")
+        where = {
+            "item": "the item's own counting rule",
+            "list": "the list's counting rule",
+            "default": "the default counting rule",
+        }.get(origin, "counting rule")
         unit = "natural persons, de-duplicated" if rule.unit == COUNTED_UNIT else rule.unit
         since = f"cumulative from {rule.cumulative_from}" if rule.cumulative_from else "this export alone"
         out = f"counted by {where}: {unit}, {since}"
@@ -847,8 +1019,10 @@ class _ListEvaluation:
             codes = ", ".join(sorted(self.f.export_control_codes))
             for n in self.nl.notes:
                 if n.applies == "export_control":
-                    out.append(f"{self.nl.id} note {n.note}: technology-catalogue code(s) {codes} found; where an "
-                               f"export licence is required this list does not apply: 「{n.source_text}」")
+                    out.append(
+                        f"{self.nl.id} note {n.note}: technology-catalogue code(s) {codes} found; where an "
+                        f"export licence is required this list does not apply: 「{n.source_text}」"
+                    )
         return out
 
 
@@ -861,8 +1035,11 @@ def _persons_words(q: PersonQuery, vocab: Any) -> str:
     >>> _persons_words(PersonQuery("sensitive", elements=frozenset({"BIOMETRIC"})), canonical_vocabulary())
     'persons with sensitive PI, among those with BIOMETRIC'
     """
-    who = {"any": "persons", "sensitive": "persons with sensitive PI",
-           "general": "persons whose general PI leaves (those with sensitive PI too)"}[q.kind]
+    who = {
+        "any": "persons",
+        "sensitive": "persons with sensitive PI",
+        "general": "persons whose general PI leaves (those with sensitive PI too)",
+    }[q.kind]
     if q.elements:
         els = ", ".join(sorted(q.elements))
         who += f" with {els}" if q.kind == "any" else f", among those with {els}"
@@ -892,10 +1069,16 @@ def _scope_accumulation_words(scope: ExportScope | None, vocab: Any) -> str:
 def _query_dict(q: PersonQuery, vocab: Any) -> dict[str, Any]:
     """Which persons a hit counted, for JSON: the query and the same in words."""
     scope = q.scope or ExportScope()
-    return {"kind": q.kind, "elements": sorted(q.elements), "sensitive_elements": sorted(q.sensitive_elements),
-            "scope": {"scenarios": sorted(scope.scenarios) if scope.scenarios is not None else None,
-                      "subjects": sorted(scope.subjects) if scope.subjects is not None else None},
-            "words": _persons_words(q, vocab) + _scope_accumulation_words(q.scope, vocab)}
+    return {
+        "kind": q.kind,
+        "elements": sorted(q.elements),
+        "sensitive_elements": sorted(q.sensitive_elements),
+        "scope": {
+            "scenarios": sorted(scope.scenarios) if scope.scenarios is not None else None,
+            "subjects": sorted(scope.subjects) if scope.subjects is not None else None,
+        },
+        "words": _persons_words(q, vocab) + _scope_accumulation_words(q.scope, vocab),
+    }
 
 
 def _narrowing_words(excluded: list[tuple[str, list[EntityHit]]]) -> str:
@@ -913,7 +1096,9 @@ def _only_minors_carry(persons: PersonCounts, entities: Iterable[str]) -> bool:
     (True, False)
     """
     wanted = set(entities)
-    carriers = [sig for sig, n in persons.this_export.items() if n > 0 and {e.split(":", 1)[0] for e in sig} & wanted]
+    carriers = [
+        sig for sig, n in persons.this_export.items() if n > 0 and {e.split(":", 1)[0] for e in sig} & wanted
+    ]
     return bool(carriers) and all(MINOR in sig for sig in carriers)
 
 

@@ -415,7 +415,9 @@ def findings_from_report(report: dict[str, Any]) -> Findings:
                 pi = e.get("pi_class", c.get("pi_class"))
                 # a finding that describes products (a drug catalogue) is evidence for no item at all
                 support = (
-                    (e["type"] in contextual and pi is None) or not_personal_reason(e) is not None or is_dismissed(e)
+                    (e["type"] in contextual and pi is None)
+                    or not_personal_reason(e) is not None
+                    or is_dismissed(e)
                 )
                 hits.append(
                     EntityHit(

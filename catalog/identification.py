@@ -38,8 +38,10 @@ DEFAULT_PI_KIND = {
     "persons_sensitive_pi": "sensitive",
     "persons_sensitive_pi_with_accounts_or_diagnosis": "sensitive",
 }
-CANDIDATE_NOTE = ("candidate only: a scan cannot decide that data is important data; data must be declared as "
-                  "important data when the authorities have notified or published it as such")
+CANDIDATE_NOTE = (
+    "candidate only: a scan cannot decide that data is important data; data must be declared as "
+    "important data when the authorities have notified or published it as such"
+)
 
 
 def _quote(a: Article | None) -> dict[str, Any] | None:
@@ -62,13 +64,20 @@ def identify(
     for clause in rule.identification_rule.clauses:
         if not clause.criteria:
             if clause.applies in ("qualitative", None, "other") and clause.clause != 1:
-                manual.append({"clause": clause.clause, "source_text": clause.source_text, "text_en": clause.text_en})
+                manual.append(
+                    {"clause": clause.clause, "source_text": clause.source_text, "text_en": clause.text_en}
+                )
             continue
         for crit in clause.criteria:
             result = _criterion(crit, findings, persons, ciio, accounts_or_diagnosis_entities)
-            entry = {"clause": clause.clause, "measure": crit.measure, "threshold": crit.bound_text(),
-                     "operator_type": crit.operator_type, **result,
-                     "source_text": crit.source_text or clause.source_text}
+            entry = {
+                "clause": clause.clause,
+                "measure": crit.measure,
+                "threshold": crit.bound_text(),
+                "operator_type": crit.operator_type,
+                **result,
+                "source_text": crit.source_text or clause.source_text,
+            }
             (candidates if result["met"] else checked).append(entry)
     out: dict[str, Any] = {
         "rule": rule_evidence or {"id": rule.id, "version": rule.version},
@@ -82,17 +91,24 @@ def identify(
         "declaration": _quote(rule.article_on("important_data_declaration", "告知或者公开发布")),
     }
     codes = findings.export_control_codes
-    out["export_control"] = None if not codes else {
-        "codes": {k: list(v) for k, v in sorted(codes.items())},
-        "note": ("technology-catalogue codes appear in the data: export-controlled technical data and "
-                 "technology-export matters follow the Export Control Law and the Foreign Trade Law, not the list"),
-        "article": _quote(rule.article_on("export_control")),
-    }
+    out["export_control"] = (
+        None
+        if not codes
+        else {
+            "codes": {k: list(v) for k, v in sorted(codes.items())},
+            "note": (
+                "technology-catalogue codes appear in the data: export-controlled technical data and "
+                "technology-export matters follow the Export Control Law and the Foreign Trade Law, not the list"
+            ),
+            "article": _quote(rule.article_on("export_control")),
+        }
+    )
     return out
 
 
-def _criterion(crit: Criterion, f: Findings, persons: PersonCounts, ciio: bool,
-               fallback_entities: Sequence[str]) -> dict[str, Any]:
+def _criterion(
+    crit: Criterion, f: Findings, persons: PersonCounts, ciio: bool, fallback_entities: Sequence[str]
+) -> dict[str, Any]:
     """One criterion against the persons of the scanned data set.
 
     Clause 2's third test (10万人以上且包含个人银行账户、个人保险账户、个人注册账户、个人诊疗数据等的敏感个人信息)
@@ -107,22 +123,40 @@ def _criterion(crit: Criterion, f: Findings, persons: PersonCounts, ciio: bool,
     n = persons.count(q).this_export
     who = _who(q)
     if crit.operator_type == "ciio" and not ciio:
-        return {"met": False, "count": n, "persons_counted": who,
-                "reason": "applies to critical-information-infrastructure operators (the export was not declared a "
-                          "CIIO's)"}
+        return {
+            "met": False,
+            "count": n,
+            "persons_counted": who,
+            "reason": "applies to critical-information-infrastructure operators (the export was not declared a "
+            "CIIO's)",
+        }
     if kind == "sensitive" and not f.has_pi("sensitive"):
-        return {"met": False, "count": 0, "persons_counted": who, "reason": "no sensitive personal information found"}
+        return {
+            "met": False,
+            "count": 0,
+            "persons_counted": who,
+            "reason": "no sensitive personal information found",
+        }
     words = f"{n:,} {who} ({persons.basis})"
     if wanted:
         seen = [h.describe() for e in wanted for h in f.hits(e) if h.pi_class == "sensitive"]
         if not seen:
-            return {"met": False, "count": n, "persons_counted": who, "reason": f"{words}: no account or diagnosis "
-                    f"data ({', '.join(wanted)}) among the sensitive PI"}
+            return {
+                "met": False,
+                "count": n,
+                "persons_counted": who,
+                "reason": f"{words}: no account or diagnosis "
+                f"data ({', '.join(wanted)}) among the sensitive PI",
+            }
         words += f"; found: {'; '.join(seen)}"
     met = crit.met_by(n)
-    return {"met": met, "count": n, "persons_counted": who,
-            "reason": f"{words} {'meets' if met else 'below'} {crit.bound_text()}" +
-                      (f": {CANDIDATE_NOTE}" if met else "")}
+    return {
+        "met": met,
+        "count": n,
+        "persons_counted": who,
+        "reason": f"{words} {'meets' if met else 'below'} {crit.bound_text()}"
+        + (f": {CANDIDATE_NOTE}" if met else ""),
+    }
 
 
 def _who(q: PersonQuery) -> str:
@@ -133,5 +167,8 @@ def _who(q: PersonQuery) -> str:
     """
     if q.elements:
         return f"persons whose sensitive PI includes {', '.join(sorted(q.elements))}"
-    return {"any": "persons", "general": "persons whose general PI leaves (those with sensitive PI too)",
-            "sensitive": "persons with sensitive PI"}[q.kind]
+    return {
+        "any": "persons",
+        "general": "persons whose general PI leaves (those with sensitive PI too)",
+        "sensitive": "persons with sensitive PI",
+    }[q.kind]

@@ -66,8 +66,12 @@ class LoadedDocument:
 
     def evidence(self) -> dict[str, object]:
         """What a report records about the text it applied."""
-        return {"id": self.id, "version": self.version, "sha256": self.sha256,
-                "source": "built-in" if self.builtin else self.path}
+        return {
+            "id": self.id,
+            "version": self.version,
+            "sha256": self.sha256,
+            "source": "built-in" if self.builtin else self.path,
+        }
 
 
 class Catalog:
@@ -95,7 +99,9 @@ class Catalog:
             return self._docs[doc_id]
         except KeyError:
             known = ", ".join(self.ids()) or "none"
-            raise CatalogError([f"unknown catalogue id {doc_id!r} (known: {known}); see `chujing catalog list`"]) from None
+            raise CatalogError(
+                [f"unknown catalogue id {doc_id!r} (known: {known}); see `chujing catalog list`"]
+            ) from None
 
     def negative_list(self, doc_id: str) -> NegativeList:
         d = self.get(doc_id).doc
@@ -160,7 +166,9 @@ def _read(src: _Source, problems: list[str]) -> LoadedDocument | None:
         return None
     stem = Path(src.name).stem
     if doc.id != stem:
-        problems.append(problem(src.name, "", "id", f"'{doc.id}' must equal the file name without .yaml ('{stem}')"))
+        problems.append(
+            problem(src.name, "", "id", f"'{doc.id}' must equal the file name without .yaml ('{stem}')")
+        )
         return None
     return LoadedDocument(doc, src.path, hashlib.sha256(src.data).hexdigest(), src.builtin)
 
@@ -191,8 +199,15 @@ def load_catalog(dirs: Sequence[str | os.PathLike[str]] = (), *, include_builtin
         first = seen.get(doc.id)
         if first is not None:
             what = "a built-in document" if first.builtin else "another file"
-            problems.append(problem(src.name, "", "id", f"'{doc.id}' is already defined by {what} ({first.name}); "
-                                    "a user list may add a new id but must not replace one — rename it"))
+            problems.append(
+                problem(
+                    src.name,
+                    "",
+                    "id",
+                    f"'{doc.id}' is already defined by {what} ({first.name}); "
+                    "a user list may add a new id but must not replace one — rename it",
+                )
+            )
             continue
         seen[doc.id] = src
         loaded.append(doc)
@@ -260,8 +275,15 @@ def _check_list(doc: NegativeList, name: str, vocab: Vocabulary, codes: set[str]
     if not dupes and set(numbers) != expected:
         missing = sorted(expected - set(numbers))
         extra = sorted(set(numbers) - expected)
-        out.append(problem(name, "", "items", f"item numbers must run 1…{len(numbers)} without gaps "
-                           f"(missing {missing or 'none'}, unexpected {extra or 'none'})"))
+        out.append(
+            problem(
+                name,
+                "",
+                "items",
+                f"item numbers must run 1…{len(numbers)} without gaps "
+                f"(missing {missing or 'none'}, unexpected {extra or 'none'})",
+            )
+        )
     tiers = {t.tier: t for t in doc.tiers}
     if len(tiers) != len(doc.tiers):
         out.append(problem(name, "", "tiers", "duplicate tier names"))
@@ -270,36 +292,66 @@ def _check_list(doc: NegativeList, name: str, vocab: Vocabulary, codes: set[str]
         e = f"item {it.item}"
         tier = tiers.get(it.tier)
         if tier is None:
-            out.append(problem(name, e, "tier", f"'{it.tier}' is not a tier of this list ({', '.join(tiers)})"))
+            out.append(
+                problem(name, e, "tier", f"'{it.tier}' is not a tier of this list ({', '.join(tiers)})")
+            )
         elif tier.route != it.route:
-            out.append(problem(name, e, "route", f"'{it.route}' differs from tier {it.tier}'s route '{tier.route}'"))
+            out.append(
+                problem(name, e, "route", f"'{it.route}' differs from tier {it.tier}'s route '{tier.route}'")
+            )
         for i, link in enumerate(it.links):
             if link.item not in present or link.item == it.item:
-                out.append(problem(name, e, f"links[{i}].item", f"{link.item} is not another item of this list"))
+                out.append(
+                    problem(name, e, f"links[{i}].item", f"{link.item} is not another item of this list")
+                )
         for i, n in enumerate(it.scenarios.except_items):
             if n not in present or n == it.item:
-                out.append(problem(name, e, f"scenarios.except_items[{i}]", f"{n} is not another item of this list"))
+                out.append(
+                    problem(name, e, f"scenarios.except_items[{i}]", f"{n} is not another item of this list")
+                )
         for i, sid in enumerate(it.scenarios.ids):
             if sid not in vocab.scenarios:
-                out.append(problem(name, e, f"scenarios.ids[{i}]", f"unknown scenario id '{sid}' "
-                                   "(not canonical; add it under vocabulary.scenarios)"))
+                out.append(
+                    problem(
+                        name,
+                        e,
+                        f"scenarios.ids[{i}]",
+                        f"unknown scenario id '{sid}' (not canonical; add it under vocabulary.scenarios)",
+                    )
+                )
         for i, sid in enumerate(it.subjects):
             if sid not in vocab.subjects:
-                out.append(problem(name, e, f"subjects[{i}]", f"unknown subject id '{sid}' "
-                                   "(not canonical; add it under vocabulary.subjects)"))
+                out.append(
+                    problem(
+                        name,
+                        e,
+                        f"subjects[{i}]",
+                        f"unknown subject id '{sid}' (not canonical; add it under vocabulary.subjects)",
+                    )
+                )
         for i, ent in enumerate(it.evidence.entities):
             if ent not in vocab.entities:
                 out.append(problem(name, e, f"evidence.entities[{i}]", f"unknown entity id '{ent}'"))
         for j, ex in enumerate(it.elements.excluded):
             for i, ent in enumerate(ex.entities):
                 if ent not in vocab.entities:
-                    out.append(problem(name, e, f"elements.excluded[{j}].entities[{i}]", f"unknown entity id '{ent}'"))
+                    out.append(
+                        problem(
+                            name, e, f"elements.excluded[{j}].entities[{i}]", f"unknown entity id '{ent}'"
+                        )
+                    )
             out += _check_subjects(ex.subjects, it, vocab, name, e, f"elements.excluded[{j}].subjects")
         if codes is not None:
             for i, code in enumerate(it.evidence.categories):
                 if code not in codes:
-                    out.append(problem(name, e, f"evidence.categories[{i}]",
-                                       f"'{code}' is not a sub-category code of the reference rule"))
+                    out.append(
+                        problem(
+                            name,
+                            e,
+                            f"evidence.categories[{i}]",
+                            f"'{code}' is not a sub-category code of the reference rule",
+                        )
+                    )
         out += _check_item_extras(it, name, e, vocab, codes)
     notes = [n.note for n in doc.notes]
     for n in sorted({n for n in notes if notes.count(n) > 1}):
@@ -308,7 +360,9 @@ def _check_list(doc: NegativeList, name: str, vocab: Vocabulary, codes: set[str]
     return out
 
 
-def _check_subjects(subjects: Sequence[str], it: Item, vocab: Vocabulary, name: str, e: str, f: str) -> list[str]:
+def _check_subjects(
+    subjects: Sequence[str], it: Item, vocab: Vocabulary, name: str, e: str, f: str
+) -> list[str]:
     """Subject ids an exclusion or a requirement names must be known, and among the item's when it names some."""
     out = []
     for i, sid in enumerate(subjects):
@@ -319,14 +373,24 @@ def _check_subjects(subjects: Sequence[str], it: Item, vocab: Vocabulary, name: 
     return out
 
 
-def _check_definition(d: SensitiveDefinition, texts: Sequence[str], vocab: Vocabulary, name: str, e: str,
-                      f: str) -> list[str]:
+def _check_definition(
+    d: SensitiveDefinition, texts: Sequence[str], vocab: Vocabulary, name: str, e: str, f: str
+) -> list[str]:
     """A sensitive-PI definition names known entities and quotes words found in the text it is read from."""
-    out = [problem(name, e, f"{f}.entities[{i}]", f"unknown entity id '{ent}'")
-           for i, ent in enumerate(d.entities) if ent not in vocab.entities]
+    out = [
+        problem(name, e, f"{f}.entities[{i}]", f"unknown entity id '{ent}'")
+        for i, ent in enumerate(d.entities)
+        if ent not in vocab.entities
+    ]
     if not any(_squash(d.source_text) in _squash(t) for t in texts):
-        out.append(problem(name, e, f"{f}.source_text", "not found in the source_text of the items it is for "
-                           "(quote the list's words)"))
+        out.append(
+            problem(
+                name,
+                e,
+                f"{f}.source_text",
+                "not found in the source_text of the items it is for (quote the list's words)",
+            )
+        )
     return out
 
 
@@ -362,48 +426,94 @@ def _check_item_extras(it: Item, name: str, e: str, vocab: Vocabulary, codes: se
             continue
         f = f"thresholds[{j}].applies_to"
         if _squash(sc.source_text) not in text:
-            out.append(problem(name, e, f"{f}.source_text", "not found in the item's source_text (quote its words)"))
+            out.append(
+                problem(name, e, f"{f}.source_text", "not found in the item's source_text (quote its words)")
+            )
         for i, el in enumerate(sc.elements):
             if el not in it.elements.included:
-                out.append(problem(name, e, f"{f}.elements[{i}]", f"'{el}' is not in the item's elements.included"))
+                out.append(
+                    problem(name, e, f"{f}.elements[{i}]", f"'{el}' is not in the item's elements.included")
+                )
         for i, ent in enumerate(sc.entities):
             if ent not in vocab.entities:
                 out.append(problem(name, e, f"{f}.entities[{i}]", f"unknown entity id '{ent}'"))
             elif ent not in it.evidence.entities:
-                out.append(problem(name, e, f"{f}.entities[{i}]", f"'{ent}' is not in the item's evidence.entities"))
+                out.append(
+                    problem(name, e, f"{f}.entities[{i}]", f"'{ent}' is not in the item's evidence.entities")
+                )
         for i, code in enumerate(sc.categories):
             if code not in it.evidence.categories:
-                out.append(problem(name, e, f"{f}.categories[{i}]",
-                                   f"'{code}' is not in the item's evidence.categories"))
+                out.append(
+                    problem(
+                        name, e, f"{f}.categories[{i}]", f"'{code}' is not in the item's evidence.categories"
+                    )
+                )
             elif codes is not None and code not in codes:
-                out.append(problem(name, e, f"{f}.categories[{i}]",
-                                   f"'{code}' is not a sub-category code of the reference rule"))
+                out.append(
+                    problem(
+                        name,
+                        e,
+                        f"{f}.categories[{i}]",
+                        f"'{code}' is not a sub-category code of the reference rule",
+                    )
+                )
         for i, sid in enumerate(sc.subjects):
             if sid not in (it.subjects or vocab.subjects):
-                out.append(problem(name, e, f"{f}.subjects[{i}]", f"'{sid}' is not one of the item's subjects"))
+                out.append(
+                    problem(name, e, f"{f}.subjects[{i}]", f"'{sid}' is not one of the item's subjects")
+                )
     rule = it.counting_rule
     if rule is not None and (rule.cumulative_from is not None) != (it.counting == "cumulative_calendar_year"):
-        out.append(problem(name, e, "counting_rule.cumulative_from",
-                           f"{rule.cumulative_from!r} contradicts counting: {it.counting}"))
+        out.append(
+            problem(
+                name,
+                e,
+                "counting_rule.cumulative_from",
+                f"{rule.cumulative_from!r} contradicts counting: {it.counting}",
+            )
+        )
     for j, ip in enumerate(it.interpretations):
         if ip.parameter is not None and ip.parameter not in it.parameters:
-            out.append(problem(name, e, f"interpretations[{j}].parameter",
-                               f"'{ip.parameter}' is not a key of the item's parameters"))
+            out.append(
+                problem(
+                    name,
+                    e,
+                    f"interpretations[{j}].parameter",
+                    f"'{ip.parameter}' is not a key of the item's parameters",
+                )
+            )
         if _squash(ip.source_text) not in text:
-            out.append(problem(name, e, f"interpretations[{j}].source_text",
-                               "not found in the item's source_text (quote its words)"))
+            out.append(
+                problem(
+                    name,
+                    e,
+                    f"interpretations[{j}].source_text",
+                    "not found in the item's source_text (quote its words)",
+                )
+            )
         for i, sid in enumerate(ip.scenario_ids):
             if sid not in it.scenarios.ids:
-                out.append(problem(name, e, f"interpretations[{j}].scenario_ids[{i}]",
-                                   f"'{sid}' is not one of the item's scenarios.ids"))
+                out.append(
+                    problem(
+                        name,
+                        e,
+                        f"interpretations[{j}].scenario_ids[{i}]",
+                        f"'{sid}' is not one of the item's scenarios.ids",
+                    )
+                )
     for j, d in enumerate(it.sensitive_elements):
         out += _check_definition(d, [it.source_text], vocab, name, e, f"sensitive_elements[{j}]")
     for j, rq in enumerate(it.elements.requirements):
         f = f"elements.requirements[{j}]"
         if _squash(rq.source_text) not in text:
-            out.append(problem(name, e, f"{f}.source_text", "not found in the item's source_text (quote its words)"))
-        out += [problem(name, e, f"{f}.not_met_by[{i}]", f"unknown entity id '{ent}'")
-                for i, ent in enumerate(rq.not_met_by) if ent not in vocab.entities]
+            out.append(
+                problem(name, e, f"{f}.source_text", "not found in the item's source_text (quote its words)")
+            )
+        out += [
+            problem(name, e, f"{f}.not_met_by[{i}]", f"unknown entity id '{ent}'")
+            for i, ent in enumerate(rq.not_met_by)
+            if ent not in vocab.entities
+        ]
         out += _check_subjects(rq.subjects, it, vocab, name, e, f"{f}.subjects")
     return out
 
@@ -414,15 +524,25 @@ def _check_rule(doc: ReferenceRule, name: str, vocab: Vocabulary) -> list[str]:
         for j, crit in enumerate(cl.criteria):
             for i, ent in enumerate(crit.entities):
                 if ent not in vocab.entities:
-                    out.append(problem(name, f"clause {cl.clause}", f"criteria[{j}].entities[{i}]",
-                                       f"unknown entity id '{ent}'"))
+                    out.append(
+                        problem(
+                            name,
+                            f"clause {cl.clause}",
+                            f"criteria[{j}].entities[{i}]",
+                            f"unknown entity id '{ent}'",
+                        )
+                    )
     keys = [(c.level, c.code) for c in doc.categories]
     for level, code in sorted({k for k in keys if keys.count(k) > 1}):
         out.append(problem(name, f"category {code}", "code", f"duplicate level-{level} code"))
     level1 = {c.code for c in doc.categories if c.level == 1}
     for c in doc.categories:
         if c.level == 2 and c.parent not in level1:
-            out.append(problem(name, f"category {c.code}", "parent", f"'{c.parent}' is not a level-1 code of this rule"))
+            out.append(
+                problem(
+                    name, f"category {c.code}", "parent", f"'{c.parent}' is not a level-1 code of this rule"
+                )
+            )
     clauses = [c.clause for c in doc.identification_rule.clauses]
     for n in sorted({n for n in clauses if clauses.count(n) > 1}):
         out.append(problem(name, f"clause {n}", "clause", "duplicate clause number"))

@@ -76,7 +76,9 @@ class CategoryRule(_Strict):
     precision_at_most_m: float | None = None
     table_has_any: list[str] = Field(default_factory=list)
     vehicle_context: bool = False
-    candidate: bool = False  # the reason says: candidate important data for a person to confirm (and what they need)
+    candidate: bool = (
+        False  # the reason says: candidate important data for a person to confirm (and what they need)
+    )
 
 
 class NotPersonalRule(_Strict):
@@ -138,8 +140,12 @@ def resolve_category(key: str, rule: ReferenceRule, mapping: Mapping | None = No
     if pinned is not None:
         cat = rule.category(pinned)
         if cat.name != spec.name:
-            raise CatalogError([f"catalog/data/{MAPPING_FILE}: categories.{key}: {rule.id} code {pinned} is "
-                                f"'{cat.name}', not '{spec.name}'; fix the pinned code"])
+            raise CatalogError(
+                [
+                    f"catalog/data/{MAPPING_FILE}: categories.{key}: {rule.id} code {pinned} is "
+                    f"'{cat.name}', not '{spec.name}'; fix the pinned code"
+                ]
+            )
         return cat
     return next((c for c in rule.subcategories() if c.name == spec.name), None)
 
@@ -195,7 +201,11 @@ def _vehicle_reason(table: dict[str, Any], mapping: Mapping) -> str | None:
         tokens = _name_tokens(text)
         for w in mapping.vehicle_context.words:
             if (w.isascii() and (w in tokens or f"{w}s" in tokens)) or (not w.isascii() and w in text):
-                return f"{where} mentions '{w}'" if where != "table name" else f"table name '{text}' mentions '{w}'"
+                return (
+                    f"{where} mentions '{w}'"
+                    if where != "table name"
+                    else f"table name '{text}' mentions '{w}'"
+                )
     return None
 
 
@@ -216,22 +226,41 @@ def not_personal_reason(entity: dict[str, Any], mapping: Mapping | None = None) 
         return None
     shown = ", ".join(map(str, signal[:5])) if isinstance(signal, list) else str(signal)
     what = rule.detail.replace("_", " ")
-    return f"{entity['type']} in a {what} ({shown}): {rule.basis}" if shown and shown != "True" else \
-        f"{entity['type']} in a {what}: {rule.basis}"
+    return (
+        f"{entity['type']} in a {what} ({shown}): {rule.basis}"
+        if shown and shown != "True"
+        else f"{entity['type']} in a {what}: {rule.basis}"
+    )
 
 
 def _table_context(table: dict[str, Any], mapping: Mapping) -> _TableContext:
-    ents = {e["type"] for c in table.get("columns", []) for e in c.get("entities", [])
-            if not_personal_reason(e, mapping) is None and not is_dismissed(e)}
-    pi = {t for t in ents if mapping.pi_class.get(t) is None or mapping.pi_class[t].class_ in ("sensitive", "general")
-          or t == "GEO_COORDINATE"}
+    ents = {
+        e["type"]
+        for c in table.get("columns", [])
+        for e in c.get("entities", [])
+        if not_personal_reason(e, mapping) is None and not is_dismissed(e)
+    }
+    pi = {
+        t
+        for t in ents
+        if mapping.pi_class.get(t) is None
+        or mapping.pi_class[t].class_ in ("sensitive", "general")
+        or t == "GEO_COORDINATE"
+    }
     profile = table.get("trajectory")
     name = f"{table['schema']}.{table['table']}" if table.get("schema") else str(table.get("table"))
-    return _TableContext(frozenset(ents), frozenset(pi), mapping.minors.entity in ents,
-                         _vehicle_reason(table, mapping), Trajectory.from_report(name, profile) if profile else None)
+    return _TableContext(
+        frozenset(ents),
+        frozenset(pi),
+        mapping.minors.entity in ents,
+        _vehicle_reason(table, mapping),
+        Trajectory.from_report(name, profile) if profile else None,
+    )
 
 
-def entity_pi_class(entity: dict[str, Any], ctx: _TableContext, mapping: Mapping) -> tuple[PiClass | None, str]:
+def entity_pi_class(
+    entity: dict[str, Any], ctx: _TableContext, mapping: Mapping
+) -> tuple[PiClass | None, str]:
     """The PI class of one finding, with its basis in words."""
     etype = entity["type"]
     rule = mapping.pi_class.get(etype)
@@ -245,9 +274,13 @@ def entity_pi_class(entity: dict[str, Any], ctx: _TableContext, mapping: Mapping
             cls = mapping.geo.unknown_precision
             return cls, f"GEO_COORDINATE precision not measured: treated as {cls}"
         if p <= line:
-            return "sensitive", (f"GEO_COORDINATE resolves to {_fmt_m(p)} ({line:g} m or finer): "
-                                 f"{mapping.geo.sensitive_basis}")
-        return "general", f"GEO_COORDINATE resolves to {_fmt_m(p)} (coarser than {line:g} m): {mapping.geo.general_basis}"
+            return "sensitive", (
+                f"GEO_COORDINATE resolves to {_fmt_m(p)} ({line:g} m or finer): {mapping.geo.sensitive_basis}"
+            )
+        return (
+            "general",
+            f"GEO_COORDINATE resolves to {_fmt_m(p)} (coarser than {line:g} m): {mapping.geo.general_basis}",
+        )
     if rule is None:
         return declared_class(entity)
     if rule.class_ == "contextual":
@@ -274,12 +307,16 @@ def declared_class(entity: dict[str, Any]) -> tuple[PiClass, str]:
     details = entity.get("details")
     declared = details.get("declared_pi_class") if isinstance(details, dict) else None
     if declared == "sensitive" or declared == "general":
-        return declared, f"{etype}: not classified in {MAPPING_FILE}; {declared} PI as its recognizer declares"
+        return (
+            declared,
+            f"{etype}: not classified in {MAPPING_FILE}; {declared} PI as its recognizer declares",
+        )
     return "general", f"{etype}: not classified in {MAPPING_FILE}; treated as general PI"
 
 
-def _category_reason(entity: dict[str, Any], rule: CategoryRule, ctx: _TableContext,
-                     mapping: Mapping | None = None) -> str | None:
+def _category_reason(
+    entity: dict[str, Any], rule: CategoryRule, ctx: _TableContext, mapping: Mapping | None = None
+) -> str | None:
     """Why ``entity`` puts its column into ``rule``'s category, or None when a condition fails."""
     if entity["type"] not in rule.entities or not_personal_reason(entity, mapping) is not None:
         return None  # a drug name in a product catalogue is not 健康医疗 data
@@ -292,9 +329,12 @@ def _category_reason(entity: dict[str, Any], rule: CategoryRule, ctx: _TableCont
         p = entity.get("precision_m")
         if p is not None and p > rule.precision_at_most_m:
             return None
-        words = (f"{entity['type']} resolves to {_fmt_m(p)} ({rule.precision_at_most_m:g} m or finer, precision_m "
-                 f"measured) in {_pct(entity.get('match_ratio'))} of sampled values" if p is not None
-                 else f"{words}; precision not measured, treated as precise")
+        words = (
+            f"{entity['type']} resolves to {_fmt_m(p)} ({rule.precision_at_most_m:g} m or finer, precision_m "
+            f"measured) in {_pct(entity.get('match_ratio'))} of sampled values"
+            if p is not None
+            else f"{words}; precision not measured, treated as precise"
+        )
     if rule.table_has_any:
         words += f", beside {', '.join(sorted(ctx.entities & set(rule.table_has_any)))} in the same table"
     if rule.vehicle_context:
@@ -308,8 +348,10 @@ def _candidate_words(entity: dict[str, Any], ctx: _TableContext) -> str:
     """``candidate important data for a person to confirm: …`` with the precision, vehicles and area to confirm it by."""
     if ctx.track is not None:
         return f"{CANDIDATE_WORDS} (high-precision positions; {track_words(ctx.track)})"
-    return (f"{CANDIDATE_WORDS} (high-precision positions, {precision_words(entity.get('precision_m'))}; no "
-            "trajectory profile: vehicles and area not measured)")
+    return (
+        f"{CANDIDATE_WORDS} (high-precision positions, {precision_words(entity.get('precision_m'))}; no "
+        "trajectory profile: vehicles and area not measured)"
+    )
 
 
 def is_dismissed(entity: dict[str, Any]) -> bool:
@@ -344,8 +386,13 @@ def annotate_table(table: dict[str, Any], rule: ReferenceRule, mapping: Mapping 
         col["categories"] = _column_categories(live, ctx, rule, resolved, mapping) if live["entities"] else []
 
 
-def _column_categories(col: dict[str, Any], ctx: _TableContext, rule: ReferenceRule,
-                       resolved: dict[str, Category | None], mapping: Mapping) -> list[dict[str, Any]]:
+def _column_categories(
+    col: dict[str, Any],
+    ctx: _TableContext,
+    rule: ReferenceRule,
+    resolved: dict[str, Category | None],
+    mapping: Mapping,
+) -> list[dict[str, Any]]:
     reasons: dict[str, list[str]] = {}
     for r in mapping.rules:
         cat = resolved.get(r.category)
@@ -360,6 +407,14 @@ def _column_categories(col: dict[str, Any], ctx: _TableContext, rule: ReferenceR
         if not reasons[code]:
             continue
         cat = rule.category(code)
-        out.append({"rule": rule.id, "level": 2, "code": cat.code, "name": cat.name, "name_en": cat.name_en,
-                    "reason": "; ".join(reasons[code])})
+        out.append(
+            {
+                "rule": rule.id,
+                "level": 2,
+                "code": cat.code,
+                "name": cat.name,
+                "name_en": cat.name_en,
+                "reason": "; ".join(reasons[code]),
+            }
+        )
     return out

@@ -97,8 +97,9 @@ class CountingRule(_Strict):
     行业标准规范或指导文件规定情形) carries its own, which wins.
     """
 
-    cumulative_from: Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")] | None \
-        = None
+    cumulative_from: (
+        Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")] | None
+    ) = None
     unit: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")] = "natural_person"
     excluded_cases: list[str] = Field(default_factory=list)
     source_text: Text
@@ -221,8 +222,11 @@ class Indicative(_Strict):
     source_text: Text
 
     def met_by(self, n: float) -> bool:
-        return ((self.min is None or n >= self.min) and (self.above is None or n > self.above)
-                and (self.below is None or n < self.below))
+        return (
+            (self.min is None or n >= self.min)
+            and (self.above is None or n > self.above)
+            and (self.below is None or n < self.below)
+        )
 
 
 class Evidence(_Strict):
@@ -232,7 +236,9 @@ class Evidence(_Strict):
     categories: list[CategoryCode] = Field(default_factory=list)
     pi: Literal["any", "general", "sensitive", "none"] = "any"
     indicative: list[Indicative] = Field(default_factory=list)
-    export_control_codes: list[str] = Field(default_factory=list)  # technology-catalogue codes that evidence it
+    export_control_codes: list[str] = Field(
+        default_factory=list
+    )  # technology-catalogue codes that evidence it
 
 
 class ThresholdScope(_Strict):
@@ -257,7 +263,9 @@ class ThresholdScope(_Strict):
     @model_validator(mode="after")
     def _something(self) -> ThresholdScope:
         if not (self.entities or self.categories or self.subjects):
-            raise ValueError("a threshold scope needs entities, categories or subjects (what in a scan shows its data)")
+            raise ValueError(
+                "a threshold scope needs entities, categories or subjects (what in a scan shows its data)"
+            )
         return self
 
 
@@ -274,7 +282,9 @@ class Threshold(_Strict):
     min: int | None = None
     below: int | None = None
     source_text: Text
-    modalities: list[Kebab] = Field(default_factory=list)  # AI training data: audio/image/text the band is for
+    modalities: list[Kebab] = Field(
+        default_factory=list
+    )  # AI training data: audio/image/text the band is for
     applies_to: ThresholdScope | None = None
 
     @model_validator(mode="after")
@@ -349,7 +359,9 @@ class Item(_Strict):
     @model_validator(mode="after")
     def _definitions_are_the_items(self) -> Item:
         if any(d.items for d in self.sensitive_elements):
-            raise ValueError("sensitive_elements on an item are for that item: leave out items: (use the list's)")
+            raise ValueError(
+                "sensitive_elements on an item are for that item: leave out items: (use the list's)"
+            )
         return self
 
     def interpretation(self, parameter: str) -> Interpretation | None:
@@ -361,7 +373,9 @@ class Note(_Strict):
     note: int
     source_text: Text
     text_en: str = ""
-    applies: Literal["scope", "definition", "export_control", "counting", "cross_reference", "other"] = "other"
+    applies: Literal["scope", "definition", "export_control", "counting", "cross_reference", "other"] = (
+        "other"
+    )
     export_control_codes: list[str] = Field(default_factory=list)
 
 
@@ -385,7 +399,9 @@ class NegativeList(_Header):
 
     def sensitive_definitions(self, it: Item) -> list[SensitiveDefinition]:
         """The definitions of sensitive PI in force for item ``it``: the list's for it, then its own."""
-        return [d for d in self.sensitive_elements if not d.items or it.item in d.items] + list(it.sensitive_elements)
+        return [d for d in self.sensitive_elements if not d.items or it.item in d.items] + list(
+            it.sensitive_elements
+        )
 
 
 # --- reference rules --------------------------------------------------------------------------------
@@ -452,7 +468,9 @@ class Article(_Strict):
     """
 
     article: int
-    topics: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(default_factory=list)
+    topics: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(
+        default_factory=list
+    )
     source_text: Text
     text_en: str = ""
 
@@ -490,7 +508,9 @@ class ReferenceRule(_Header):
         ``containing`` (Jiangsu Arts. 4 and 17 both concern declaring important data; Art. 17's
         告知或者公开发布 is the operative one); None when the file quotes none."""
         arts = [a for a in self.articles if topic in a.topics]
-        return next((a for a in arts if containing and containing in a.source_text), arts[0] if arts else None)
+        return next(
+            (a for a in arts if containing and containing in a.source_text), arts[0] if arts else None
+        )
 
     def category(self, code: str, level: int = 2) -> Category:
         for c in self.categories:
@@ -606,7 +626,8 @@ def entry_label(raw: Any, loc: Sequence[str | int]) -> tuple[str, list[str | int
             entry = entries[nxt] if isinstance(entries, list) and 0 <= nxt < len(entries) else None
             own = entry.get(key) if isinstance(entry, dict) else None
             usable = (isinstance(own, int) and not isinstance(own, bool)) or (
-                key in ("tier", "code") and isinstance(own, str) and own != "")
+                key in ("tier", "code") and isinstance(own, str) and own != ""
+            )
             name = f"{label} {own}" if usable else None
             return (name or f"{part}[{nxt}]"), loc[i + 2 :]
         if isinstance(node, dict):
@@ -652,7 +673,9 @@ def validate_document(raw: Any, name: str, *, kinds: dict[str, type[BaseModel]] 
     """Validate parsed YAML as a catalogue document, or raise :class:`CatalogError`."""
     kinds = kinds or {"negative_list": NegativeList, "reference_rule": ReferenceRule}
     if not isinstance(raw, dict):
-        raise CatalogError([f"{name}: expected a mapping at the top (schema:, id:, kind: …), got {type(raw).__name__}"])
+        raise CatalogError(
+            [f"{name}: expected a mapping at the top (schema:, id:, kind: …), got {type(raw).__name__}"]
+        )
     kind = raw.get("kind")
     model = kinds.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -661,5 +684,3 @@ def validate_document(raw: Any, name: str, *, kinds: dict[str, type[BaseModel]] 
         return model.model_validate(raw)  # type: ignore[return-value]
     except ValidationError as exc:
         raise CatalogError(validation_problems(exc, raw, name)) from None
-
-

@@ -32,7 +32,10 @@ def _item_modalities(nl: NegativeList) -> set[str]:
     return {
         str(m)
         for it in nl.items
-        for m in [*(it.parameters.get("modalities") or []), *(m for th in it.thresholds for m in th.modalities)]
+        for m in [
+            *(it.parameters.get("modalities") or []),
+            *(m for th in it.thresholds for m in th.modalities),
+        ]
     }
 
 

@@ -84,9 +84,16 @@ def extension_conflicts(ext: VocabularyExtension, canonical: Vocabulary) -> list
     than define its own, or the evaluator would treat them as two scenarios.
     """
     out = []
-    for kind, mine, theirs in (("scenarios", ext.scenarios, canonical.scenarios),
-                               ("subjects", ext.subjects, canonical.subjects)):
+    for kind, mine, theirs in (
+        ("scenarios", ext.scenarios, canonical.scenarios),
+        ("subjects", ext.subjects, canonical.subjects),
+    ):
         for key in mine:
             if key in theirs:
-                out.append((f"vocabulary.{kind}.{key}", f"'{key}' is already a canonical {kind[:-1]} id; use it without redefining it"))
+                out.append(
+                    (
+                        f"vocabulary.{kind}.{key}",
+                        f"'{key}' is already a canonical {kind[:-1]} id; use it without redefining it",
+                    )
+                )
     return out

@@ -610,11 +610,14 @@ class ParquetConnector(Connector):
                 try:
                     if self._duckdb_reads(loaded):
                         files = ", ".join(_literal(p) for p in loaded.paths)
-                        con.execute(f"CREATE TEMP VIEW chujing_src AS SELECT * FROM read_parquet([{files}], "
-                                    f"{_read_options(loaded)})")
+                        con.execute(
+                            f"CREATE TEMP VIEW chujing_src AS SELECT * FROM read_parquet([{files}], "
+                            f"{_read_options(loaded)})"
+                        )
                     else:
-                        scanner = loaded.dataset.scanner(columns=list(columns), batch_size=65_536,
-                                                         fragment_readahead=1, batch_readahead=2)
+                        scanner = loaded.dataset.scanner(
+                            columns=list(columns), batch_size=65_536, fragment_readahead=1, batch_readahead=2
+                        )
                         con.register("chujing_src", scanner.to_reader())
                     yield con
                 finally:

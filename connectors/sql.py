@@ -385,7 +385,9 @@ class SQLConnector(Connector):
         with self._reading(table, "reading its columns"):
             reflected = {c["name"]: c for c in self._reflect(table)}
         names = query.names
-        types = [arrow_type(reflected[c]["type"], self.dialect) if c in reflected else pa.string() for c in names]
+        types = [
+            arrow_type(reflected[c]["type"], self.dialect) if c in reflected else pa.string() for c in names
+        ]
         if not query.devices:
             return rows_to_table(names, types, [])
         stmt = fixes_statement(self._table(table, names), query)
@@ -398,7 +400,10 @@ class SQLConnector(Connector):
         if not columns:
             return {}
         stmt = bounds_statement(self._table(table, columns), columns)
-        with self._reading(table, f"reading the bounds of {', '.join(columns)}"), self.engine.connect() as conn:
+        with (
+            self._reading(table, f"reading the bounds of {', '.join(columns)}"),
+            self.engine.connect() as conn,
+        ):
             return bounds_of(columns, conn.execute(stmt).one())
 
     def _keys(self, table: TableInfo, spec: KeySpec) -> sa.Subquery:

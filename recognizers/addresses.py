@@ -62,7 +62,9 @@ def _ethnic_names() -> tuple[str, ...]:
     """Ethnic group names with and without 族, longest first (stripped from 延边朝鲜族自治州 → 延边)."""
     with open(_DATA / "cn_ethnic_groups.tsv", encoding="utf-8") as fh:
         names = [ln.split("\t")[1] for ln in fh if ln.strip() and not ln.startswith("#")]
-    forms = {n for n in names if n.endswith("族")} | {n[:-1] for n in names if n.endswith("族") and len(n) > 2}
+    forms = {n for n in names if n.endswith("族")} | {
+        n[:-1] for n in names if n.endswith("族") and len(n) > 2
+    }
     return tuple(sorted(forms, key=len, reverse=True))
 
 
@@ -178,8 +180,15 @@ def parse_address(text: str) -> dict[str, object]:
         counts["num"] += 1
         end = room.end()
     end = len(text[:end].rstrip(" ,，-－"))
-    return {"places": found, "levels": levels, "rest": text[i:], "end": end, "roads": counts["road"],
-            "numbers": counts["num"], "estates": counts["estate"]}
+    return {
+        "places": found,
+        "levels": levels,
+        "rest": text[i:],
+        "end": end,
+        "roads": counts["road"],
+        "numbers": counts["num"],
+        "estates": counts["estate"],
+    }
 
 
 def _detail_at(text: str, i: int) -> tuple[str, re.Match[str] | None]:
@@ -212,8 +221,32 @@ def is_address(value: str) -> bool:
 
 _TEXT_RUN = re.compile(rf"[{_CJK}0-9A-Za-z#\-－（）()·]{{4,80}}")
 _CONTEXT = (
-    "地址", "住址", "住在", "家住", "现住", "居住", "户籍", "籍贯", "收货", "寄往", "送至", "位于", "坐落", "联系地址", "通讯地址",
-    "address", "addr", "dizhi", "dz", "zz", "jtzz", "jtdz", "xzz", "hjdz", "txdz", "shdz",
+    "地址",
+    "住址",
+    "住在",
+    "家住",
+    "现住",
+    "居住",
+    "户籍",
+    "籍贯",
+    "收货",
+    "寄往",
+    "送至",
+    "位于",
+    "坐落",
+    "联系地址",
+    "通讯地址",
+    "address",
+    "addr",
+    "dizhi",
+    "dz",
+    "zz",
+    "jtzz",
+    "jtdz",
+    "xzz",
+    "hjdz",
+    "txdz",
+    "shdz",
 )
 
 
@@ -226,8 +259,11 @@ class AddressRecognizer(ValueRecognizer):
 
     entity = "CN_ADDRESS"
     patterns: ClassVar = (
-        Pattern("chinese address, places + road/number/building (medium, gazetteer)",
-                rf"[{_CJK}0-9A-Za-z#（）()·\-－—,， ]{{4,120}}", 0.6),
+        Pattern(
+            "chinese address, places + road/number/building (medium, gazetteer)",
+            rf"[{_CJK}0-9A-Za-z#（）()·\-－—,， ]{{4,120}}",
+            0.6,
+        ),
     )
     context = _CONTEXT
     validator_strength = 0.8

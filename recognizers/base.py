@@ -227,7 +227,9 @@ class ValueRecognizer:
         """Context words within ``window`` characters before or after a span."""
         if not self.context:
             return []
-        return context_hits(self.context, text[max(0, start - window) : start] + " " + text[end : end + window])
+        return context_hits(
+            self.context, text[max(0, start - window) : start] + " " + text[end : end + window]
+        )
 
     def span_score(self, candidate: str) -> float:
         return max((p.score for p, rx in self._pattern_res if rx.fullmatch(candidate)), default=0.5)
@@ -252,7 +254,9 @@ def mask_middle(value: str, keep_start: int | None = None, keep_end: int | None 
         keep_start = keep_end = n // 6
     if keep_start + keep_end >= n:
         keep_start = keep_end = n // 6
-    return value[:keep_start] + "*" * (n - keep_start - keep_end) + (value[n - keep_end :] if keep_end else "")
+    return (
+        value[:keep_start] + "*" * (n - keep_start - keep_end) + (value[n - keep_end :] if keep_end else "")
+    )
 
 
 def context_hits(words: Iterable[str], text: str) -> list[str]:

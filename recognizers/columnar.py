@@ -46,14 +46,18 @@ def fold_fullwidth(values: pa.Array) -> pa.Array:
     data = values.buffers()[2]
     if data is None or len(values) == 0:
         return values
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    offsets = np.frombuffer(
+        values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4
+    )
     raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     if not (raw >= 0x80).any():
         return values
     fw = pc.match_substring_regex(values, _FULLWIDTH_RE)
     if not pc.any(fw).as_py():
         return values
-    fixed = [fullwidth_to_ascii(v) if f else v for v, f in zip(values.to_pylist(), fw.to_pylist(), strict=True)]
+    fixed = [
+        fullwidth_to_ascii(v) if f else v for v, f in zip(values.to_pylist(), fw.to_pylist(), strict=True)
+    ]
     return pa.array(fixed, type=pa.string())
 
 
@@ -67,7 +71,9 @@ def has_any(values: pa.Array, chars: str) -> bool:
     data = values.buffers()[2] if len(values) else None
     if data is None:
         return False
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    offsets = np.frombuffer(
+        values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4
+    )
     raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     for ch in chars:
         if ch.isascii():
@@ -134,6 +140,7 @@ class ColumnarRecognizer(ValueRecognizer):
         if self.patterns:
             body = "|".join(f"(?:{p.regex})" for p in self.patterns)
             self._text_re = re.compile(f"{self.text_left}(?:{body}){self.text_right}")
+
     #: Rows kept to pick distinct examples from.
     _EXAMPLE_POOL: ClassVar[int] = 64
 
@@ -189,7 +196,9 @@ class ColumnarRecognizer(ValueRecognizer):
         if n == 0 or not self._anchored:
             return ValueMatches(self.entity, n, 0, [])
         values = fold_fullwidth(values)
-        cand_idx = np.flatnonzero(pc.match_substring_regex(values, self._anchored).to_numpy(zero_copy_only=False))
+        cand_idx = np.flatnonzero(
+            pc.match_substring_regex(values, self._anchored).to_numpy(zero_copy_only=False)
+        )
         if len(cand_idx) == 0:
             return ValueMatches(self.entity, n, 0, [])
         raw = values.take(pa.array(cand_idx))
@@ -252,4 +261,3 @@ class UpperCaseCodeRecognizer(ColumnarRecognizer):
 
     def normalize_array(self, values: pa.Array) -> pa.Array:
         return pc.ascii_upper(values)
-

@@ -99,7 +99,9 @@ def entity_words() -> dict[str, tuple[str, ...]]:
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_SPLIT = re.compile(r"[^0-9a-z\u3400-\u9fff]+|(?<=[a-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[a-z0-9])")
+_SPLIT = re.compile(
+    r"[^0-9a-z\u3400-\u9fff]+|(?<=[a-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[a-z0-9])"
+)
 
 
 def name_tokens(name: str) -> list[str]:
@@ -125,7 +127,9 @@ def _ascii_positions(term: str, tokens: list[str]) -> list[int]:
         joined = "".join(words)
         for k in range(len(tokens)):
             exact = tokens[k : k + len(words)] == words or tokens[k] == joined
-            if exact or (len(joined) > SHORT_WORD and (tokens[k].startswith(joined) or tokens[k].endswith(joined))):
+            if exact or (
+                len(joined) > SHORT_WORD and (tokens[k].startswith(joined) or tokens[k].endswith(joined))
+            ):
                 hits.append(k)
         return hits
     for k, tok in enumerate(tokens):
@@ -162,7 +166,9 @@ def _raw_hits(name: str, comment: str | None) -> dict[str, list[_Hit]]:
                     hits.append(_Hit(t, where, k, k + len(t.term)))
     out: dict[str, list[_Hit]] = {}
     for h in hits:
-        if h.term.kind != "not" and any(_inside(h, o) for o in hits if o.term.entity != h.term.entity and o.term.kind != "not"):
+        if h.term.kind != "not" and any(
+            _inside(h, o) for o in hits if o.term.entity != h.term.entity and o.term.kind != "not"
+        ):
             continue
         out.setdefault(h.term.entity, []).append(h)
     return out
@@ -194,7 +200,9 @@ def _cancelled(h: _Hit, nots: list[_Hit], name: str, comment: str | None) -> boo
     for n, nwhere, _, _ in nots:
         if hit.term.isascii() and where.isdigit():
             k = int(where)
-            if (nwhere.isdigit() and abs(int(nwhere) - k) == 1) or (tokens[k].startswith(n.term) and tokens[k] != hit.term):
+            if (nwhere.isdigit() and abs(int(nwhere) - k) == 1) or (
+                tokens[k].startswith(n.term) and tokens[k] != hit.term
+            ):
                 return True
         elif not hit.term.isascii():
             texts = [(text or "").lower() for text in (name, comment)]
@@ -237,7 +245,11 @@ def name_only_findings(name: str, comment: str | None = None) -> list[NameHint]:
     out = []
     for entity, hits in raw.items():
         nots = [h for h in hits if h.term.kind == "not"]
-        strong = [h.term.term for h in hits if h.term.strength == "strong" and not _cancelled(h, nots, name, comment)]
+        strong = [
+            h.term.term
+            for h in hits
+            if h.term.strength == "strong" and not _cancelled(h, nots, name, comment)
+        ]
         if strong:
             out.append(NameHint(entity, list(dict.fromkeys(strong)), NAME_ONLY_SCORE))
     return sorted(out, key=lambda h: (-len(h.words), h.entity))

@@ -65,15 +65,37 @@ _B64 = r"[A-Za-z0-9+/]"
 _CRYPT = r"[./A-Za-z0-9]"
 HASH_PATTERNS = (
     Pattern("bcrypt hash $2b$ (strong)", rf"\$2[abxy]?\$\d{{2}}\${_CRYPT}{{53}}", 0.95),
-    Pattern("argon2 hash $argon2id$ (strong)", rf"\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\${_B64}{{8,}}\${_B64}{{16,}}", 0.95),
-    Pattern("sha-crypt hash $5$/$6$ (strong)", rf"\$[56]\$(?:rounds=\d+\$)?[./A-Za-z0-9]{{1,16}}\${_CRYPT}{{43}}(?:{_CRYPT}{{43}})?", 0.95),
+    Pattern(
+        "argon2 hash $argon2id$ (strong)",
+        rf"\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\${_B64}{{8,}}\${_B64}{{16,}}",
+        0.95,
+    ),
+    Pattern(
+        "sha-crypt hash $5$/$6$ (strong)",
+        rf"\$[56]\$(?:rounds=\d+\$)?[./A-Za-z0-9]{{1,16}}\${_CRYPT}{{43}}(?:{_CRYPT}{{43}})?",
+        0.95,
+    ),
     Pattern("md5-crypt hash $1$ (strong)", rf"\$(?:1|apr1)\$[./A-Za-z0-9]{{1,8}}\${_CRYPT}{{22}}", 0.9),
-    Pattern("django pbkdf2/argon2/scrypt hash (strong)", rf"(?:pbkdf2_sha(?:256|1)|bcrypt_sha256|scrypt)\$[^$\s]{{1,40}}\$[^$\s]{{1,64}}\${_B64}{{16,}}={{0,2}}", 0.95),
-    Pattern("werkzeug pbkdf2/scrypt hash (strong)", r"(?:pbkdf2:sha(?:256|512|1)(?::\d+)?|scrypt:\d+:\d+:\d+)\$[A-Za-z0-9]{1,64}\$[0-9a-f]{40,128}", 0.95),
-    Pattern("LDAP {SSHA}/{SHA} hash (strong)", rf"\{{(?:SSHA|SHA|SSHA256|SSHA512|SHA256|SHA512|SMD5|MD5)\}}{_B64}{{20,}}={{0,2}}", 0.9),
+    Pattern(
+        "django pbkdf2/argon2/scrypt hash (strong)",
+        rf"(?:pbkdf2_sha(?:256|1)|bcrypt_sha256|scrypt)\$[^$\s]{{1,40}}\$[^$\s]{{1,64}}\${_B64}{{16,}}={{0,2}}",
+        0.95,
+    ),
+    Pattern(
+        "werkzeug pbkdf2/scrypt hash (strong)",
+        r"(?:pbkdf2:sha(?:256|512|1)(?::\d+)?|scrypt:\d+:\d+:\d+)\$[A-Za-z0-9]{1,64}\$[0-9a-f]{40,128}",
+        0.95,
+    ),
+    Pattern(
+        "LDAP {SSHA}/{SHA} hash (strong)",
+        rf"\{{(?:SSHA|SHA|SSHA256|SSHA512|SHA256|SHA512|SMD5|MD5)\}}{_B64}{{20,}}={{0,2}}",
+        0.9,
+    ),
 )
 TOKEN_PATTERNS = (
-    Pattern("JSON web token (strong)", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{0,512}", 0.9),
+    Pattern(
+        "JSON web token (strong)", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{0,512}", 0.9
+    ),
     Pattern("GitHub token ghp_ (strong)", r"gh[pousr]_[A-Za-z0-9]{36,251}", 0.95),
     Pattern("AWS access key id AKIA (strong)", r"(?:AKIA|ASIA)[0-9A-Z]{16}", 0.9),
     Pattern("Alibaba Cloud AccessKey LTAI (strong)", r"LTAI[A-Za-z0-9]{12,20}", 0.9),
@@ -85,12 +107,46 @@ TOKEN_PATTERNS = (
 _HASH_RES = [re.compile(p.regex) for p in HASH_PATTERNS]
 
 _CREDENTIAL_WORDS = (
-    "密码", "口令", "密钥", "私钥", "秘钥", "登录密码", "支付密码", "交易密码", "取款密码", "password", "passwd", "pwd", "passcode",
-    "secret", "mima", "mm", "dlmm", "zfmm", "jymm", "password hash", "pwd hash", "salt",
+    "密码",
+    "口令",
+    "密钥",
+    "私钥",
+    "秘钥",
+    "登录密码",
+    "支付密码",
+    "交易密码",
+    "取款密码",
+    "password",
+    "passwd",
+    "pwd",
+    "passcode",
+    "secret",
+    "mima",
+    "mm",
+    "dlmm",
+    "zfmm",
+    "jymm",
+    "password hash",
+    "pwd hash",
+    "salt",
 )
 _TOKEN_WORDS = (
-    "token", "access token", "refresh token", "auth token", "session", "session id", "sessionid", "api key", "apikey",
-    "access key", "secret key", "jwt", "cookie", "令牌", "会话", "密钥",
+    "token",
+    "access token",
+    "refresh token",
+    "auth token",
+    "session",
+    "session id",
+    "sessionid",
+    "api key",
+    "apikey",
+    "access key",
+    "secret key",
+    "jwt",
+    "cookie",
+    "令牌",
+    "会话",
+    "密钥",
 )
 
 
@@ -100,7 +156,10 @@ def is_password_hash(value: str) -> bool:
 
 
 def _scheme_prefix(value: str) -> str:
-    m = re.match(r"(\$[^$]+\$(?:\d{2}\$|v=\d+\$)?|[a-z0-9_]+[$:]|\{[A-Z0-9]+\}|eyJ|gh[pousr]_|AKIA|ASIA|LTAI|AKID|AIza|xox[a-z]-|sk-)", value)
+    m = re.match(
+        r"(\$[^$]+\$(?:\d{2}\$|v=\d+\$)?|[a-z0-9_]+[$:]|\{[A-Z0-9]+\}|eyJ|gh[pousr]_|AKIA|ASIA|LTAI|AKID|AIza|xox[a-z]-|sk-)",
+        value,
+    )
     return m.group(1) if m else ""
 
 
@@ -153,7 +212,11 @@ class SecretValueRecognizer(ValueRecognizer):
 
     entity = "CREDENTIAL"
     patterns: ClassVar = (
-        Pattern("hex digest 32/40/64/128 (medium with context)", r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}", 0.5),
+        Pattern(
+            "hex digest 32/40/64/128 (medium with context)",
+            r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}",
+            0.5,
+        ),
         Pattern("base64 secret (weak with context)", rf"{_B64}{{16,86}}={{0,2}}", 0.4),
         Pattern("plain secret, 6-64 printable characters (weak with context)", r"[!-~]{6,64}", 0.3),
     )
@@ -178,8 +241,22 @@ class CardSecurityRecognizer(ValueRecognizer):
     """CREDENTIAL: card verification numbers (CVN2/CVV2/CVC2, 3-4 digits), only in a column named for them."""
 
     entity = "CREDENTIAL"
-    patterns: ClassVar = (Pattern("card verification number, 3-4 digits (very weak without context)", r"\d{3,4}", 0.2),)
-    context = ("cvv", "cvv2", "cvn", "cvn2", "cvc", "cvc2", "安全码", "卡验证码", "信用卡验证码", "security code", "card code")
+    patterns: ClassVar = (
+        Pattern("card verification number, 3-4 digits (very weak without context)", r"\d{3,4}", 0.2),
+    )
+    context = (
+        "cvv",
+        "cvv2",
+        "cvn",
+        "cvn2",
+        "cvc",
+        "cvc2",
+        "安全码",
+        "卡验证码",
+        "信用卡验证码",
+        "security code",
+        "card code",
+    )
     validator_strength = 0.5
     min_ratio = 0.9
     requires_context = True
@@ -195,9 +272,24 @@ class CardExpiryRecognizer(ValueRecognizer):
     """CREDENTIAL: card expiry dates MM/YY, MM/YYYY, MMYY, only in a column named for them (有效期, expiry)."""
 
     entity = "CREDENTIAL"
-    patterns: ClassVar = (Pattern("card expiry MM/YY (weak without context)", r"(?:0[1-9]|1[0-2])(?:/|-|)(?:\d{2}|20\d{2})", 0.3),)
-    context = ("有效期", "卡有效期", "信用卡有效期", "expiry", "expiry date", "exp date", "expiration", "valid thru", "valid through",
-               "card expiry", "yxq")
+    patterns: ClassVar = (
+        Pattern(
+            "card expiry MM/YY (weak without context)", r"(?:0[1-9]|1[0-2])(?:/|-|)(?:\d{2}|20\d{2})", 0.3
+        ),
+    )
+    context = (
+        "有效期",
+        "卡有效期",
+        "信用卡有效期",
+        "expiry",
+        "expiry date",
+        "exp date",
+        "expiration",
+        "valid thru",
+        "valid through",
+        "card expiry",
+        "yxq",
+    )
     validator_strength = 0.5
     min_ratio = 0.9
     requires_context = True
@@ -213,9 +305,23 @@ class OtpRecognizer(ValueRecognizer):
     """CREDENTIAL: one-time verification codes (4-8 digits or letters) in a column named for them (验证码, otp)."""
 
     entity = "CREDENTIAL"
-    patterns: ClassVar = (Pattern("verification code, 4-8 characters (weak without context)", r"[0-9A-Za-z]{4,8}", 0.3),)
-    context = ("验证码", "短信验证码", "动态码", "动态口令", "校验码", "otp", "sms code", "verification code", "verify code",
-               "captcha", "yzm", "dxyzm")
+    patterns: ClassVar = (
+        Pattern("verification code, 4-8 characters (weak without context)", r"[0-9A-Za-z]{4,8}", 0.3),
+    )
+    context = (
+        "验证码",
+        "短信验证码",
+        "动态码",
+        "动态口令",
+        "校验码",
+        "otp",
+        "sms code",
+        "verification code",
+        "verify code",
+        "captcha",
+        "yzm",
+        "dxyzm",
+    )
     validator_strength = 0.5
     min_ratio = 0.8
     requires_context = True
@@ -243,9 +349,41 @@ TEMPLATE_MAGIC = {
 }
 MEDIA_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG", b"GIF8": "GIF", b"BM": "BMP"}
 _BIO_WORDS = (
-    "人脸", "面部", "人像", "证件照", "指纹", "声纹", "虹膜", "掌纹", "静脉", "生物特征", "生物识别", "face", "facial", "face feature",
-    "face image", "face img", "face photo", "face embedding", "faceid", "fingerprint", "voiceprint", "iris", "palmprint",
-    "vein", "biometric", "biometrics", "rlbm", "rltz", "rlzp", "zwtz", "swtz", "hmtz", "renlian", "zhiwen", "shengwen",
+    "人脸",
+    "面部",
+    "人像",
+    "证件照",
+    "指纹",
+    "声纹",
+    "虹膜",
+    "掌纹",
+    "静脉",
+    "生物特征",
+    "生物识别",
+    "face",
+    "facial",
+    "face feature",
+    "face image",
+    "face img",
+    "face photo",
+    "face embedding",
+    "faceid",
+    "fingerprint",
+    "voiceprint",
+    "iris",
+    "palmprint",
+    "vein",
+    "biometric",
+    "biometrics",
+    "rlbm",
+    "rltz",
+    "rlzp",
+    "zwtz",
+    "swtz",
+    "hmtz",
+    "renlian",
+    "zhiwen",
+    "shengwen",
 )
 _DATA_URI = re.compile(r"data:(?:image|audio)/[a-z0-9.+-]+;base64,")
 
@@ -296,8 +434,16 @@ class BiometricTemplateRecognizer(ValueRecognizer):
 
     entity = "BIOMETRIC"
     patterns: ClassVar = (
-        Pattern("ISO 19794 template, base64 (strong)", rf"(?:Rk1SA|RklSA|RkFDA|SUlSA|Vk9JA){_B64}{{10,}}={{0,2}}", 0.95),
-        Pattern("ISO 19794 template, hex (strong)", r"(?:464d5200|46495200|46414300|49495200|564f4900)[0-9a-fA-F]{16,}", 0.95),
+        Pattern(
+            "ISO 19794 template, base64 (strong)",
+            rf"(?:Rk1SA|RklSA|RkFDA|SUlSA|Vk9JA){_B64}{{10,}}={{0,2}}",
+            0.95,
+        ),
+        Pattern(
+            "ISO 19794 template, hex (strong)",
+            r"(?:464d5200|46495200|46414300|49495200|564f4900)[0-9a-fA-F]{16,}",
+            0.95,
+        ),
     )
     context = _BIO_WORDS
     validator_strength = 0.95
@@ -330,10 +476,18 @@ class BiometricColumnRecognizer:
         out: dict[str, list[EntityFinding]] = {}
         for meta in ctx.columns:
             arr = ctx.table.column(meta.name)
-            support = list(dict.fromkeys(metadata_words(_BIO_WORDS, meta.name, meta.comment)
-                                         + column_entity_hints(meta.name, meta.comment).get(self.entity, [])))
+            support = list(
+                dict.fromkeys(
+                    metadata_words(_BIO_WORDS, meta.name, meta.comment)
+                    + column_entity_hints(meta.name, meta.comment).get(self.entity, [])
+                )
+            )
             finding = None
-            if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type) or pa.types.is_fixed_size_binary(arr.type):
+            if (
+                pa.types.is_binary(arr.type)
+                or pa.types.is_large_binary(arr.type)
+                or pa.types.is_fixed_size_binary(arr.type)
+            ):
                 finding = self._binary(arr.drop_null().to_pylist()[:2000], support)
             elif _is_float_list(arr.type) and support:
                 finding = self._vectors(arr, support)
@@ -353,7 +507,9 @@ class BiometricColumnRecognizer:
             kinds = [k if k not in TEMPLATE_MAGIC.values() else "" for k in kinds]
         templates = [k for k in kinds if k in TEMPLATE_MAGIC.values()]
         media = [k for k in kinds if k and k not in TEMPLATE_MAGIC.values()]
-        matched, strength = (len(templates), 0.95) if len(templates) >= len(media) or not support else (len(media), 0.8)
+        matched, strength = (
+            (len(templates), 0.95) if len(templates) >= len(media) or not support else (len(media), 0.8)
+        )
         ratio = matched / len(values)
         if matched == 0 or ratio < (0.25 if support else 0.5):
             return None
@@ -363,16 +519,24 @@ class BiometricColumnRecognizer:
         if support:
             why += f"; column name/comment supports it ({', '.join(support)})"
         return EntityFinding(
-            type=self.entity, score=min(1.0, 0.6 * strength + 0.3 * ratio + (0.1 if support else 0.0)), match_ratio=ratio,
-            matched=matched, evidence=[_describe_media(kind, len(values[0]) * (3 if media_only else 4) // 4)],
+            type=self.entity,
+            score=min(1.0, 0.6 * strength + 0.3 * ratio + (0.1 if support else 0.0)),
+            match_ratio=ratio,
+            matched=matched,
+            evidence=[_describe_media(kind, len(values[0]) * (3 if media_only else 4) // 4)],
             recognizer=type(self).__name__,
-            explanation=why, details={"content": kind},
+            explanation=why,
+            details={"content": kind},
         )
 
     def _encoded(self, texts: list[str], meta, support: list[str]) -> EntityFinding | None:  # noqa: ANN001 - ColumnMeta
         """Opaque base64/hex blobs or JSON float vectors in a column a *strong* word names biometric
         (``face_feature``, ``fingerprint_tpl``, 人脸特征): templates and embeddings of proprietary formats."""
-        strong = [w for w in support if w.lower() in _STRONG_BIO_WORDS or w in column_strong_words(meta.name, meta.comment)]
+        strong = [
+            w
+            for w in support
+            if w.lower() in _STRONG_BIO_WORDS or w in column_strong_words(meta.name, meta.comment)
+        ]
         if not strong or not texts:
             return None
         kinds = [_blob_kind(t) for t in texts]
@@ -382,8 +546,12 @@ class BiometricColumnRecognizer:
             return None
         kind = max(set(k for k in kinds if k), key=kinds.count)
         return EntityFinding(
-            type=self.entity, score=min(1.0, 0.6 * 0.7 + 0.3 * ratio + 0.1), match_ratio=ratio, matched=matched,
-            evidence=[f"[{kind}, {len(texts[0])} chars]"], recognizer=type(self).__name__,
+            type=self.entity,
+            score=min(1.0, 0.6 * 0.7 + 0.3 * ratio + 0.1),
+            match_ratio=ratio,
+            matched=matched,
+            evidence=[f"[{kind}, {len(texts[0])} chars]"],
+            recognizer=type(self).__name__,
             explanation=f"{matched}/{len(texts)} sampled values are {kind} (an encoded template or feature vector); "
             f"column name/comment says biometric ({', '.join(strong)})",
             details={"content": kind},
@@ -400,8 +568,12 @@ class BiometricColumnRecognizer:
             return None
         dims = max(set(lengths), key=lengths.count)
         return EntityFinding(
-            type=self.entity, score=min(1.0, 0.6 * 0.8 + 0.3 * ratio + 0.1), match_ratio=ratio, matched=matched,
-            evidence=[f"[float vector, {dims} dims]"], recognizer=type(self).__name__,
+            type=self.entity,
+            score=min(1.0, 0.6 * 0.8 + 0.3 * ratio + 0.1),
+            match_ratio=ratio,
+            matched=matched,
+            evidence=[f"[float vector, {dims} dims]"],
+            recognizer=type(self).__name__,
             explanation=f"{matched}/{len(lengths)} sampled values are float vectors of {dims} dimensions (an embedding); "
             f"column name/comment supports it ({', '.join(support)})",
             details={"content": "embedding", "dimensions": dims},

@@ -74,7 +74,12 @@ def metadata_words(words: tuple[str, ...], name: str, comment: str | None) -> li
             if len(wl) <= 4 and " " not in wl:
                 if wl in tokens or wl == low:
                     hits.append(w)
-            elif wl in low or wl in low_joined or wl.replace(" ", "_") in low or (comment_low and wl in comment_low):
+            elif (
+                wl in low
+                or wl in low_joined
+                or wl.replace(" ", "_") in low
+                or (comment_low and wl in comment_low)
+            ):
                 hits.append(w)
         elif wl in low or wl in comment_low:
             hits.append(w)
@@ -104,7 +109,9 @@ def contradicted(rec: ValueRecognizerProtocol, name: str, comment: str | None) -
     return metadata_words(rec.negative_context, name, comment) if rec.negative_context else []
 
 
-def decide_structured(rec: ValueRecognizerProtocol, vm: ValueMatches, support: list[str]) -> EntityFinding | None:
+def decide_structured(
+    rec: ValueRecognizerProtocol, vm: ValueMatches, support: list[str]
+) -> EntityFinding | None:
     """Apply the structured rule to one recognizer's matches in one column."""
     if vm.matched == 0 or vm.non_null == 0:
         return None
@@ -154,7 +161,9 @@ def decide_text(rec: ValueRecognizerProtocol, values: pa.Array, support: list[st
     if rec.validator_strength < 0.9 and with_spans < 2 and not support:
         return None
     ratio = with_spans / n
-    why = f"{with_spans}/{n} sampled texts contain a span matching '{pattern}' that passes {rec.name}.validate"
+    why = (
+        f"{with_spans}/{n} sampled texts contain a span matching '{pattern}' that passes {rec.name}.validate"
+    )
     if support:
         why += f"; column name/comment supports it ({', '.join(support)})"
     return EntityFinding(

@@ -119,7 +119,9 @@ def is_under_14(birth: _dt.date, on: _dt.date) -> bool:
     return birth <= on < fourteenth
 
 
-_CUE_BEFORE = re.compile(r"(?:出生(?:日期|年月|于)?|生于|生日|诞生于|(?i:born(?: on| in)?|birth(?: ?date)?|dob|date of birth))[：:\s]*$")
+_CUE_BEFORE = re.compile(
+    r"(?:出生(?:日期|年月|于)?|生于|生日|诞生于|(?i:born(?: on| in)?|birth(?: ?date)?|dob|date of birth))[：:\s]*$"
+)
 _CUE_AFTER = re.compile(r"\s*(?:出生|生人|生)")
 
 
@@ -138,14 +140,34 @@ class DateOfBirthRecognizer(ValueRecognizer):
 
     entity = "DATE_OF_BIRTH"
     patterns: ClassVar = (
-        Pattern("date YYYY-MM-DD and variants (weak without context)", rf"{_Y}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?", 0.4),
+        Pattern(
+            "date YYYY-MM-DD and variants (weak without context)",
+            rf"{_Y}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?",
+            0.4,
+        ),
         Pattern("date YYYYMMDD (weak without context)", rf"{_Y}[01]\d[0-3]\d", 0.3),
         Pattern("date YYYY年M月D日 (weak without context)", rf"{_Y}年\d{{1,2}}月(?:\d{{1,2}}日?)?", 0.4),
         Pattern("year and month YYYY-MM (weak without context)", rf"{_Y}[-/.]\d{{1,2}}", 0.3),
     )
     context = (
-        "出生日期", "出生年月", "出生", "生日", "生于", "出生于", "诞生", "birth", "birthday", "birthdate", "date of birth", "dob",
-        "born", "csrq", "csny", "csnyr", "shengri", "chushengriqi",
+        "出生日期",
+        "出生年月",
+        "出生",
+        "生日",
+        "生于",
+        "出生于",
+        "诞生",
+        "birth",
+        "birthday",
+        "birthdate",
+        "date of birth",
+        "dob",
+        "born",
+        "csrq",
+        "csny",
+        "csnyr",
+        "shengri",
+        "chushengriqi",
     )
     validator_strength = 0.7
     min_ratio = 0.6
@@ -215,13 +237,25 @@ class AgeInTextRecognizer(ValueRecognizer):
 
     def find_spans(self, text: str) -> list[Span]:
         # Not "3岁以上" / "18岁以下" (age limits of products and rules), not "1岁多的孩子" ranges.
-        return [s for s in super().find_spans(text) if not text.startswith(("以上", "以下", "及以上", "及以下", "至", "-", "~"), s.end)]
+        return [
+            s
+            for s in super().find_spans(text)
+            if not text.startswith(("以上", "以下", "及以上", "及以下", "至", "-", "~"), s.end)
+        ]
 
 
 # -- sex ------------------------------------------------------------------------------------------------------
 
-_GENDER_WORDS = {"男": "male", "女": "female", "男性": "male", "女性": "female", "male": "male", "female": "female",
-                 "男士": "male", "女士": "female"}
+_GENDER_WORDS = {
+    "男": "male",
+    "女": "female",
+    "男性": "male",
+    "女性": "female",
+    "male": "male",
+    "female": "female",
+    "男士": "male",
+    "女士": "female",
+}
 _GENDER_CONTEXT = ("性别", "xb", "xbdm", "xbmc", "xingbie", "gender", "sex", "患者性别", "hzxb")
 
 
@@ -230,7 +264,11 @@ class GenderRecognizer(ValueRecognizer):
 
     entity = "GENDER"
     patterns: ClassVar = (
-        Pattern("sex as a word 男/女/male/female (medium)", r"男|女|男性|女性|男士|女士|[Mm]ale|[Ff]emale|MALE|FEMALE", 0.5),
+        Pattern(
+            "sex as a word 男/女/male/female (medium)",
+            r"男|女|男性|女性|男士|女士|[Mm]ale|[Ff]emale|MALE|FEMALE",
+            0.5,
+        ),
     )
     context = _GENDER_CONTEXT
     validator_strength = 0.7
@@ -248,7 +286,14 @@ class GenderRecognizer(ValueRecognizer):
         out = []
         for m in re.finditer(r"(?:(?<=[，,、；;：:\s（(])|^)(男|女)(?=[，,、；;。\s）)]|$)", text):
             near = self.context_near(text, m.start(), m.end())
-            span = Span(self.entity, m.start(1), m.end(1), m.group(1), 0.7 if near else 0.5, "sex as a clause of its own (weak)")
+            span = Span(
+                self.entity,
+                m.start(1),
+                m.end(1),
+                m.group(1),
+                0.7 if near else 0.5,
+                "sex as a clause of its own (weak)",
+            )
             if near:
                 span.details["context"] = near
             out.append(span)
@@ -307,8 +352,22 @@ class EthnicityRecognizer(ValueRecognizer):
     """ETHNICITY: the full names of the 56 ethnic groups of GB/T 3304 (汉族, 壮族, 维吾尔族 …)."""
 
     entity = "ETHNICITY"
-    patterns: ClassVar = (Pattern("ethnic group name 汉族/壮族/… (strong, code list)", "[\u4e00-\u9fff]{1,9}", 0.7),)
-    context = ("民族", "族别", "mz", "mzdm", "mzmc", "ssmz", "minzu", "ethnicity", "ethnic", "nation", "nationality")
+    patterns: ClassVar = (
+        Pattern("ethnic group name 汉族/壮族/… (strong, code list)", "[\u4e00-\u9fff]{1,9}", 0.7),
+    )
+    context = (
+        "民族",
+        "族别",
+        "mz",
+        "mzdm",
+        "mzmc",
+        "ssmz",
+        "minzu",
+        "ethnicity",
+        "ethnic",
+        "nation",
+        "nationality",
+    )
     validator_strength = 0.9
     min_ratio = 0.6
 
@@ -326,8 +385,17 @@ class EthnicityRecognizer(ValueRecognizer):
             for m in re.finditer(re.escape(name), text):
                 near = self.context_near(text, m.start(), m.end())
                 if near or len(name) >= 3:
-                    out.append(Span(self.entity, m.start(), m.end(), name, 0.8 if near else 0.6, self.patterns[0].name,
-                                    details={"context": near} if near else {}))
+                    out.append(
+                        Span(
+                            self.entity,
+                            m.start(),
+                            m.end(),
+                            name,
+                            0.8 if near else 0.6,
+                            self.patterns[0].name,
+                            details={"context": near} if near else {},
+                        )
+                    )
         return sorted(out, key=lambda s: s.start)
 
 
@@ -335,7 +403,13 @@ class EthnicityCodeRecognizer(ValueRecognizer):
     """ETHNICITY as short forms (汉, 回, 蒙古), romanisations (Han, Zhuang) or GB/T 3304 codes (01-56, 97, 98)."""
 
     entity = "ETHNICITY"
-    patterns: ClassVar = (Pattern("ethnic group short form or code (weak without context)", "[\u4e00-\u9fff]{1,4}|[A-Za-z]{2,10}|\\d{1,2}", 0.3),)
+    patterns: ClassVar = (
+        Pattern(
+            "ethnic group short form or code (weak without context)",
+            "[\u4e00-\u9fff]{1,4}|[A-Za-z]{2,10}|\\d{1,2}",
+            0.3,
+        ),
+    )
     context = EthnicityRecognizer.context
     validator_strength = 0.5
     min_ratio = 0.8
@@ -355,8 +429,22 @@ class ReligionRecognizer(ValueRecognizer):
     """RELIGION: religious belief (佛教, 伊斯兰教, 基督教, 无宗教信仰 …), only in a column named for it."""
 
     entity = "RELIGION"
-    patterns: ClassVar = (Pattern("religion name (medium with context)", "[\u4e00-\u9fff]{2,6}|[A-Za-z ]{4,20}", 0.5),)
-    context = ("宗教", "宗教信仰", "信仰", "信教", "zjxy", "zongjiao", "xinyang", "religion", "religious", "faith", "belief")
+    patterns: ClassVar = (
+        Pattern("religion name (medium with context)", "[\u4e00-\u9fff]{2,6}|[A-Za-z ]{4,20}", 0.5),
+    )
+    context = (
+        "宗教",
+        "宗教信仰",
+        "信仰",
+        "信教",
+        "zjxy",
+        "zongjiao",
+        "xinyang",
+        "religion",
+        "religious",
+        "faith",
+        "belief",
+    )
     validator_strength = 0.7
     min_ratio = 0.6
     requires_context = True
@@ -377,7 +465,17 @@ class ReligionRecognizer(ValueRecognizer):
                     continue  # 佛教 inside 藏传佛教
                 near = self.context_near(text, m.start(), m.end())
                 if near:
-                    out.append(Span(self.entity, m.start(), m.end(), name, 0.7, self.patterns[0].name, details={"context": near}))
+                    out.append(
+                        Span(
+                            self.entity,
+                            m.start(),
+                            m.end(),
+                            name,
+                            0.7,
+                            self.patterns[0].name,
+                            details={"context": near},
+                        )
+                    )
         return sorted(out, key=lambda s: s.start)
 
 
@@ -424,20 +522,24 @@ class BirthDateColumnRecognizer:
             ratio = len(ok) / len(dates)
             if ratio < DateOfBirthRecognizer.min_ratio / 2:
                 continue
-            out[meta.name] = [EntityFinding(
-                type=self.entity,
-                score=min(1.0, 0.6 * DateOfBirthRecognizer.validator_strength + 0.3 * ratio + 0.1),
-                match_ratio=ratio,
-                matched=len(ok),
-                evidence=[f"{d.year}-**-**" for d in list(dict.fromkeys(ok))[:3]],
-                recognizer=type(self).__name__,
-                explanation=f"{len(ok)}/{len(dates)} sampled dates lie between 1880 and the scan date; "
-                f"column name/comment supports it ({', '.join(support)})",
-            )]
+            out[meta.name] = [
+                EntityFinding(
+                    type=self.entity,
+                    score=min(1.0, 0.6 * DateOfBirthRecognizer.validator_strength + 0.3 * ratio + 0.1),
+                    match_ratio=ratio,
+                    matched=len(ok),
+                    evidence=[f"{d.year}-**-**" for d in list(dict.fromkeys(ok))[:3]],
+                    recognizer=type(self).__name__,
+                    explanation=f"{len(ok)}/{len(dates)} sampled dates lie between 1880 and the scan date; "
+                    f"column name/comment supports it ({', '.join(support)})",
+                )
+            ]
         return out
 
 
-def _minors_by_id(values: pa.Array, finding: EntityFinding, scan_date: _dt.date) -> tuple[list[_dt.date], int]:
+def _minors_by_id(
+    values: pa.Array, finding: EntityFinding, scan_date: _dt.date
+) -> tuple[list[_dt.date], int]:
     """Birth dates of the minors among a column's resident ID numbers, and the number of persons.
 
     The birth date sits at characters 7-14 (``19``+7-12 for 15-digit numbers), so one vectorized string
@@ -446,12 +548,20 @@ def _minors_by_id(values: pa.Array, finding: EntityFinding, scan_date: _dt.date)
     """
     compact = pc.replace_substring_regex(fold_fullwidth(values), r"[\s\-]", "")
     n = pc.utf8_length(compact)
-    births = pc.if_else(pc.equal(n, 15), pc.binary_join_element_wise("19", pc.utf8_slice_codeunits(compact, 6, 12), ""),
-                        pc.utf8_slice_codeunits(compact, 6, 14))
-    recent = pc.and_(pc.is_in(n, pa.array([15, 18], pa.int32())),
-                     pc.greater_equal(births, f"{scan_date.year - MINOR_AGE - 1:04d}0101"))
-    young = [d for d in (birth_date(v) for v in values.filter(recent).to_pylist())
-             if d is not None and is_under_14(d, scan_date)]
+    births = pc.if_else(
+        pc.equal(n, 15),
+        pc.binary_join_element_wise("19", pc.utf8_slice_codeunits(compact, 6, 12), ""),
+        pc.utf8_slice_codeunits(compact, 6, 14),
+    )
+    recent = pc.and_(
+        pc.is_in(n, pa.array([15, 18], pa.int32())),
+        pc.greater_equal(births, f"{scan_date.year - MINOR_AGE - 1:04d}0101"),
+    )
+    young = [
+        d
+        for d in (birth_date(v) for v in values.filter(recent).to_pylist())
+        if d is not None and is_under_14(d, scan_date)
+    ]
     return young, max(1, finding.matched)
 
 
@@ -469,24 +579,52 @@ class MinorUnder14Recognizer:
             births: list[_dt.date] | None = None
             source = ""
             if "CN_RESIDENT_ID" in found and meta.name in ctx.strings:
-                minors_ids, persons = _minors_by_id(ctx.strings[meta.name], found["CN_RESIDENT_ID"], ctx.scan_date)
-                if minors_ids and (len(minors_ids) >= MIN_MINORS or len(minors_ids) / persons >= MIN_MINOR_SHARE):
-                    out[meta.name] = [self._finding(meta.name, "CN_RESIDENT_ID", found["CN_RESIDENT_ID"].score,
-                                                    len(minors_ids), persons,
-                                                    [f"{d.year}-**-**" for d in sorted(set(minors_ids))[:3]],
-                                                    ctx.scan_date)]
+                minors_ids, persons = _minors_by_id(
+                    ctx.strings[meta.name], found["CN_RESIDENT_ID"], ctx.scan_date
+                )
+                if minors_ids and (
+                    len(minors_ids) >= MIN_MINORS or len(minors_ids) / persons >= MIN_MINOR_SHARE
+                ):
+                    out[meta.name] = [
+                        self._finding(
+                            meta.name,
+                            "CN_RESIDENT_ID",
+                            found["CN_RESIDENT_ID"].score,
+                            len(minors_ids),
+                            persons,
+                            [f"{d.year}-**-**" for d in sorted(set(minors_ids))[:3]],
+                            ctx.scan_date,
+                        )
+                    ]
                 continue
             elif "AGE" in found and meta.name in ctx.strings:
-                ages = [int(m.group(0)) for v in ctx.strings[meta.name].to_pylist() if (m := re.match(r"\d{1,3}", v))]
+                ages = [
+                    int(m.group(0))
+                    for v in ctx.strings[meta.name].to_pylist()
+                    if (m := re.match(r"\d{1,3}", v))
+                ]
                 young_ages = [a for a in ages if a < MINOR_AGE]
                 if ages and (len(young_ages) >= MIN_MINORS or len(young_ages) / len(ages) >= MIN_MINOR_SHARE):
-                    out[meta.name] = [self._finding(meta.name, "AGE", found["AGE"].score, len(young_ages), len(ages),
-                                                    [f"{a}岁" for a in sorted(set(young_ages))[:3]], ctx.scan_date)]
+                    out[meta.name] = [
+                        self._finding(
+                            meta.name,
+                            "AGE",
+                            found["AGE"].score,
+                            len(young_ages),
+                            len(ages),
+                            [f"{a}岁" for a in sorted(set(young_ages))[:3]],
+                            ctx.scan_date,
+                        )
+                    ]
                 continue
             elif "DATE_OF_BIRTH" in found:
                 births = _temporal_dates(ctx.table.column(meta.name))
                 if births is None and meta.name in ctx.strings:
-                    births = [d for d in (parse_date(v) for v in ctx.strings[meta.name].to_pylist()) if d is not None]
+                    births = [
+                        d
+                        for d in (parse_date(v) for v in ctx.strings[meta.name].to_pylist())
+                        if d is not None
+                    ]
                 source = "DATE_OF_BIRTH"
             if not births:
                 continue
@@ -495,12 +633,29 @@ class MinorUnder14Recognizer:
             share = minors / len(births)
             if minors == 0 or (minors < MIN_MINORS and share < MIN_MINOR_SHARE):
                 continue
-            out[meta.name] = [self._finding(meta.name, source, found[source].score, minors, len(births),
-                                            [f"{d.year}-**-**" for d in sorted(set(young))[:3]], ctx.scan_date)]
+            out[meta.name] = [
+                self._finding(
+                    meta.name,
+                    source,
+                    found[source].score,
+                    minors,
+                    len(births),
+                    [f"{d.year}-**-**" for d in sorted(set(young))[:3]],
+                    ctx.scan_date,
+                )
+            ]
         return out
 
-    def _finding(self, column: str, source: str, strength: float, minors: int, persons: int, evidence: list[str],
-                 scan_date: _dt.date) -> EntityFinding:
+    def _finding(
+        self,
+        column: str,
+        source: str,
+        strength: float,
+        minors: int,
+        persons: int,
+        evidence: list[str],
+        scan_date: _dt.date,
+    ) -> EntityFinding:
         share = minors / persons
         return EntityFinding(
             type=self.entity,

@@ -54,7 +54,12 @@ def column_strings(arr: pa.ChunkedArray | pa.Array) -> pa.Array | None:
     if pa.types.is_dictionary(t):
         arr = arr.cast(t.value_type)
         t = arr.type
-    if pa.types.is_large_string(t) or pa.types.is_string_view(t) or pa.types.is_integer(t) or pa.types.is_decimal(t):
+    if (
+        pa.types.is_large_string(t)
+        or pa.types.is_string_view(t)
+        or pa.types.is_integer(t)
+        or pa.types.is_decimal(t)
+    ):
         arr = arr.cast(pa.string())
     elif not pa.types.is_string(t):
         return None
@@ -72,14 +77,25 @@ def is_free_text(values: pa.Array) -> bool:
     if median > MAX_STRUCTURED_LEN:
         return True
     # Grouped digits ("6212 3456 7890 1234", "+86 139 1234 5678") are one value, not prose.
-    grouped = pc.mean(pc.cast(pc.match_substring_regex(values, r"^[+(]?\d[\d ()\-]{0,29}$"), pa.int8())).as_py() or 0
+    grouped = (
+        pc.mean(pc.cast(pc.match_substring_regex(values, r"^[+(]?\d[\d ()\-]{0,29}$"), pa.int8())).as_py()
+        or 0
+    )
     if grouped > 0.5:
         return False
     # Short sentences: several words, or CJK text mixed with digits/punctuation.
     spaced = pc.mean(pc.cast(pc.match_substring_regex(values, r"\S\s+\S.*\S\s+\S"), pa.int8())).as_py() or 0
-    mixed = pc.mean(
-        pc.cast(pc.match_substring_regex(values, r"[\x{4e00}-\x{9fff}].*[0-9A-Za-z@]{5}|[0-9A-Za-z@]{5}.*[\x{4e00}-\x{9fff}]"), pa.int8())
-    ).as_py() or 0
+    mixed = (
+        pc.mean(
+            pc.cast(
+                pc.match_substring_regex(
+                    values, r"[\x{4e00}-\x{9fff}].*[0-9A-Za-z@]{5}|[0-9A-Za-z@]{5}.*[\x{4e00}-\x{9fff}]"
+                ),
+                pa.int8(),
+            )
+        ).as_py()
+        or 0
+    )
     # Short Chinese sentences ("患者王秀英，女，67岁，主诉胸痛三天。") carry sentence punctuation.
     punctuated = pc.mean(pc.cast(pc.match_substring_regex(values, r"[，。；！？]"), pa.int8())).as_py() or 0
     return spaced > 0.5 or (mixed > 0.3 and median > 12) or (punctuated > 0.3 and median > 8)

@@ -68,8 +68,10 @@ def column_section(corpus: Corpus, implemented: set[str], result: ColumnResult) 
         row["status"] = column_status(c.precision, c.recall, c.support, t in implemented)
         per_type[t] = row
     scored = [t for t in vocab if t in implemented]
-    negatives = {kind: {"columns": cols, "clean": result.negatives_clean.get(kind, True)}
-                 for kind, cols in sorted(corpus.negative_kinds().items())}
+    negatives = {
+        kind: {"columns": cols, "clean": result.negatives_clean.get(kind, True)}
+        for kind, cols in sorted(corpus.negative_kinds().items())
+    }
     errors = [vars(e) | {"examples": list(e.examples)} for e in result.errors]
     return {
         "columns": result.columns,
@@ -83,7 +85,10 @@ def column_section(corpus: Corpus, implemented: set[str], result: ColumnResult) 
 
 
 def presidio_column_predictor(table: LabelledTable) -> dict[str, list[ColumnPrediction]]:
-    return {c.name: [ColumnPrediction(alts) for alts in presidio_baseline.column_types(c.values)] for c in table.columns}
+    return {
+        c.name: [ColumnPrediction(alts) for alts in presidio_baseline.column_types(c.values)]
+        for c in table.columns
+    }
 
 
 def baseline_column_section(corpus: Corpus, chujing: ColumnResult) -> dict:
@@ -113,8 +118,12 @@ def span_section(corpus: Corpus, implemented: set[str], res: SpanResult, parity:
     per_type = {}
     for t in corpus.text_types:
         ex, ov = res.exact.get(t, Counts()), res.overlap.get(t, Counts())
-        per_type[t] = {"name": corpus.vocabulary[t], "exact": ex.as_dict(), "overlap": ov.as_dict(),
-                       "status": span_status(t, ex.f1, t in implemented)}
+        per_type[t] = {
+            "name": corpus.vocabulary[t],
+            "exact": ex.as_dict(),
+            "overlap": ov.as_dict(),
+            "status": span_status(t, ex.f1, t in implemented),
+        }
     scored = [t for t in corpus.text_types if t in implemented]
     return {
         "path": "chujing recognizers in presidio_analyzer.AnalyzerEngine (recognizers.presidio_support.build_analyzer, zh)",
@@ -124,7 +133,10 @@ def span_section(corpus: Corpus, implemented: set[str], res: SpanResult, parity:
         "per_type": per_type,
         "exact": _averages(res.exact, scored),
         "overlap": _averages(res.overlap, scored),
-        "find_spans_path": {"exact": _averages(parity.exact, scored), "overlap": _averages(parity.overlap, scored)},
+        "find_spans_path": {
+            "exact": _averages(parity.exact, scored),
+            "overlap": _averages(parity.overlap, scored),
+        },
         "outside_labels": res.outside_labels,
         "errors": _span_errors(res),
         "crashes": res.crashes,
@@ -137,13 +149,20 @@ def baseline_span_section(corpus: Corpus, chujing: SpanResult) -> dict:
     return {
         "name": "Presidio stock English recognizers (blank en pipeline)",
         "types": covered,
-        "per_type": {t: {"exact": res.exact[t].as_dict(), "overlap": res.overlap[t].as_dict()} for t in covered},
+        "per_type": {
+            t: {"exact": res.exact[t].as_dict(), "overlap": res.overlap[t].as_dict()} for t in covered
+        },
         "presidio": {"exact": _averages(res.exact, covered), "overlap": _averages(res.overlap, covered)},
-        "chujing_same_types": {"exact": _averages(chujing.exact, covered), "overlap": _averages(chujing.overlap, covered)},
+        "chujing_same_types": {
+            "exact": _averages(chujing.exact, covered),
+            "overlap": _averages(chujing.overlap, covered),
+        },
     }
 
 
-def evaluate(corpus_dir: Path, *, baseline: bool = True, real: bool = False, shared: Path = DEFAULT_SHARED) -> dict:
+def evaluate(
+    corpus_dir: Path, *, baseline: bool = True, real: bool = False, shared: Path = DEFAULT_SHARED
+) -> dict:
     """Every figure of the report as one JSON-able dict."""
     t0 = time.perf_counter()
     corpus = load_corpus(corpus_dir)
@@ -156,9 +175,13 @@ def evaluate(corpus_dir: Path, *, baseline: bool = True, real: bool = False, sha
     out = {
         "schema": "chujing.evaluation/1",
         "corpus": {
-            "path": str(corpus_dir), "tables": len(corpus.tables), "columns": sum(len(t.columns) for t in corpus.tables),
-            "hard_negative_kinds": len(corpus.negative_kinds()), "texts": len(corpus.texts),
-            "spans": sum(len(t.spans) for t in corpus.texts), "scan_date": corpus.scan_date.isoformat(),
+            "path": str(corpus_dir),
+            "tables": len(corpus.tables),
+            "columns": sum(len(t.columns) for t in corpus.tables),
+            "hard_negative_kinds": len(corpus.negative_kinds()),
+            "texts": len(corpus.texts),
+            "spans": sum(len(t.spans) for t in corpus.texts),
+            "scan_date": corpus.scan_date.isoformat(),
         },
         "implemented": [t for t in vocab if t in implemented],
         "not_implemented": [t for t in vocab if t not in implemented],
@@ -177,13 +200,26 @@ def evaluate(corpus_dir: Path, *, baseline: bool = True, real: bool = False, sha
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m recognizers.evaluate", description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="labelled corpus directory (default tests/eval)")
-    ap.add_argument("--format", choices=("table", "json"), default="table", help="output format (default table)")
-    ap.add_argument("--real", action="store_true", help="also evaluate on the public corpora in ../shared/corpora")
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared directory (default ../shared)")
-    ap.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the Presidio comparison")
+    ap = argparse.ArgumentParser(
+        prog="python -m recognizers.evaluate",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="labelled corpus directory (default tests/eval)"
+    )
+    ap.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format (default table)"
+    )
+    ap.add_argument(
+        "--real", action="store_true", help="also evaluate on the public corpora in ../shared/corpora"
+    )
+    ap.add_argument(
+        "--shared", type=Path, default=DEFAULT_SHARED, help="the shared directory (default ../shared)"
+    )
+    ap.add_argument(
+        "--no-baseline", dest="baseline", action="store_false", help="skip the Presidio comparison"
+    )
     args = ap.parse_args(argv)
     try:
         result = evaluate(args.corpus, baseline=args.baseline, real=args.real, shared=args.shared)

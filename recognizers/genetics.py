@@ -63,10 +63,26 @@ class DnaSequenceRecognizer(ValueRecognizer):
         Pattern("DNA sequence, 20+ nucleotides (strong)", f"{_DNA}{{20,}}", 0.9),
         Pattern("RNA sequence, 20+ nucleotides (strong)", f"{_RNA}{{20,}}", 0.9),
         Pattern("FASTA record (strong)", r">[^\n]{0,200}\n[ACGTUNacgtun\n*\-]{20,}", 0.95),
-        Pattern("FASTQ record (strong)", r"@[^\n]{1,200}\n[A-Za-z.\-]{20,}\n\+[^\n]{0,200}\n[!-~]{20,}", 0.95),
+        Pattern(
+            "FASTQ record (strong)", r"@[^\n]{1,200}\n[A-Za-z.\-]{20,}\n\+[^\n]{0,200}\n[!-~]{20,}", 0.95
+        ),
     )
-    context = ("序列", "碱基序列", "核酸序列", "读段", "sequence", "seq", "read", "reads", "fasta", "fastq", "dna", "rna",
-               "xl", "jjxl")
+    context = (
+        "序列",
+        "碱基序列",
+        "核酸序列",
+        "读段",
+        "sequence",
+        "seq",
+        "read",
+        "reads",
+        "fasta",
+        "fastq",
+        "dna",
+        "rna",
+        "xl",
+        "jjxl",
+    )
     validator_strength = 0.9
     min_ratio = 0.5
 
@@ -113,8 +129,16 @@ class DnaSequenceRecognizer(ValueRecognizer):
         for m in _BARE.finditer(text):
             if is_sequence(m.group(0)) and not any(a < m.end() and m.start() < b for a, b in taken):
                 near = self.context_near(text, m.start(), m.end())
-                out.append(Span(self.entity, m.start(), m.end(), m.group(0), 0.9 + (0.05 if near else 0.0),
-                                self.pattern_name(m.group(0))))
+                out.append(
+                    Span(
+                        self.entity,
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        0.9 + (0.05 if near else 0.0),
+                        self.pattern_name(m.group(0)),
+                    )
+                )
         return sorted(out, key=lambda s: s.start)
 
     def pattern_name(self, candidate: str) -> str:
@@ -123,5 +147,10 @@ class DnaSequenceRecognizer(ValueRecognizer):
         return self.patterns[1 if "U" in candidate.upper() else 0].name
 
 
-VALUE_RECOGNIZERS = (DnaSequenceRecognizer, GeneticVariantRecognizer, GenotypeRecognizer, GeneSymbolRecognizer)
+VALUE_RECOGNIZERS = (
+    DnaSequenceRecognizer,
+    GeneticVariantRecognizer,
+    GenotypeRecognizer,
+    GeneSymbolRecognizer,
+)
 TABLE_RECOGNIZERS = (VcfColumns, GeneSymbolColumns)

@@ -51,10 +51,39 @@ from recognizers.health_lexicon import read_tsv
 SYMBOL_RE = r"[A-Z][A-Za-z0-9]{1,9}(?:-[A-Z0-9]{1,4})?"
 _TOKEN = re.compile(rf"(?<![A-Za-z0-9\-])({SYMBOL_RE})(?![A-Za-z0-9])")
 #: Words that make a symbol in text a gene (checked within a short window).
-GENETIC_WORDS = ("基因", "突变", "变异", "扩增", "融合", "重排", "缺失", "插入", "外显子", "野生型", "胚系", "体细胞",
-                 "gene", "genes", "mutation", "mutations", "mutant", "variant", "variants", "exon", "fusion",
-                 "amplification", "rearrangement", "deletion", "wild-type", "wildtype", "germline", "somatic",
-                 "allele", "polymorphism", "knockout")
+GENETIC_WORDS = (
+    "基因",
+    "突变",
+    "变异",
+    "扩增",
+    "融合",
+    "重排",
+    "缺失",
+    "插入",
+    "外显子",
+    "野生型",
+    "胚系",
+    "体细胞",
+    "gene",
+    "genes",
+    "mutation",
+    "mutations",
+    "mutant",
+    "variant",
+    "variants",
+    "exon",
+    "fusion",
+    "amplification",
+    "rearrangement",
+    "deletion",
+    "wild-type",
+    "wildtype",
+    "germline",
+    "somatic",
+    "allele",
+    "polymorphism",
+    "knockout",
+)
 #: Weaker words, enough for unambiguous symbols only (EGFR阳性 yes, CRP阳性 no: CRP is also a lab test).
 WEAK_GENETIC_WORDS = ("检测", "阳性", "阴性", "表达", "expression", "positive", "negative")
 #: Share of matched values that must be unambiguous symbols before ambiguous ones count too.
@@ -87,7 +116,18 @@ class GeneSymbolRecognizer(ValueRecognizer):
 
     entity = "GENE_SYMBOL"
     patterns: ClassVar = (Pattern("HGNC gene symbol from the bundled list (weak)", SYMBOL_RE, 0.4),)
-    context = ("基因", "基因名", "基因符号", "gene", "gene_symbol", "gene symbol", "hgnc", "symbol", "jy", "jymc")
+    context = (
+        "基因",
+        "基因名",
+        "基因符号",
+        "gene",
+        "gene_symbol",
+        "gene symbol",
+        "hgnc",
+        "symbol",
+        "jy",
+        "jymc",
+    )
     validator_strength = 0.6
     min_ratio = 0.8
 
@@ -120,8 +160,14 @@ class GeneSymbolRecognizer(ValueRecognizer):
                 examples.append(raw)
         if clear == 0 or clear / (clear + ambiguous) < UNAMBIGUOUS_SHARE:
             return ValueMatches(self.entity, n, 0, [])
-        return ValueMatches(self.entity, n, clear + ambiguous, examples[:max_examples], pattern=self.patterns[0].name,
-                            details={"ambiguous_symbols": ambiguous})
+        return ValueMatches(
+            self.entity,
+            n,
+            clear + ambiguous,
+            examples[:max_examples],
+            pattern=self.patterns[0].name,
+            details={"ambiguous_symbols": ambiguous},
+        )
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:
@@ -131,13 +177,23 @@ class GeneSymbolRecognizer(ValueRecognizer):
             tok = m.group(1)
             if not is_gene_symbol(tok) or (tok != tok.upper() and tok.upper() != "C9ORF72"):
                 continue
-            window = text[max(0, m.start() - 12): m.start()] + " " + text[m.end(): m.end() + 12]
+            window = text[max(0, m.start() - 12) : m.start()] + " " + text[m.end() : m.end() + 12]
             near = context_hits(GENETIC_WORDS, window)
             if not near and not is_ambiguous_symbol(tok):
                 near = context_hits(WEAK_GENETIC_WORDS, window)
-            if not near and not re.match(r"\s*(?:p\.)?[A-Z]\d{1,4}[A-Z*](?![A-Za-z0-9])", text[m.end():]):
+            if not near and not re.match(r"\s*(?:p\.)?[A-Z]\d{1,4}[A-Z*](?![A-Za-z0-9])", text[m.end() :]):
                 continue
-            out.append(Span(self.entity, m.start(), m.end(), tok, 0.6, self.patterns[0].name, details={"context": near}))
+            out.append(
+                Span(
+                    self.entity,
+                    m.start(),
+                    m.end(),
+                    tok,
+                    0.6,
+                    self.patterns[0].name,
+                    details={"context": near},
+                )
+            )
         return out
 
 
@@ -153,25 +209,36 @@ class GeneSymbolColumns:
         out: dict[str, list[EntityFinding]] = {}
         for meta in ctx.columns:
             values = ctx.strings.get(meta.name)
-            if values is None or len(values) == 0 or any(f.type == "GENE_SYMBOL" for f in ctx.findings.get(meta.name, [])):
+            if (
+                values is None
+                or len(values) == 0
+                or any(f.type == "GENE_SYMBOL" for f in ctx.findings.get(meta.name, []))
+            ):
                 continue
             support = metadata_words(self.rec.context, meta.name, meta.comment)
             if not support:
                 continue
             vc = pc.value_counts(values)
             matched, examples = 0, []
-            for raw, count in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True):
+            for raw, count in zip(
+                vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True
+            ):
                 if is_gene_symbol(raw):
                     matched += count
                     examples.append(raw)
             ratio = matched / len(values)
             if ratio < 0.6:
                 continue
-            out[meta.name] = [EntityFinding(
-                type="GENE_SYMBOL", score=min(1.0, 0.6 * self.rec.validator_strength + 0.3 * ratio + 0.1),
-                match_ratio=ratio, matched=matched, evidence=[self.rec.mask(x) for x in examples[:3]],
-                recognizer=type(self).__name__,
-                explanation=f"{matched}/{len(values)} sampled values are listed HGNC symbols and the column is named "
-                            f"like a gene column ({', '.join(support)})",
-            )]
+            out[meta.name] = [
+                EntityFinding(
+                    type="GENE_SYMBOL",
+                    score=min(1.0, 0.6 * self.rec.validator_strength + 0.3 * ratio + 0.1),
+                    match_ratio=ratio,
+                    matched=matched,
+                    evidence=[self.rec.mask(x) for x in examples[:3]],
+                    recognizer=type(self).__name__,
+                    explanation=f"{matched}/{len(values)} sampled values are listed HGNC symbols and the column is named "
+                    f"like a gene column ({', '.join(support)})",
+                )
+            ]
         return out

@@ -65,16 +65,19 @@ _NT = "[ACGTUNacgtun]"
 _POS = r"[-*]?\d+(?:[+-]\d+)?"
 _RANGE = rf"{_POS}(?:_{_POS})?"
 _DNA_CHANGE = rf"(?:{_NT}+>{_NT}+|delins{_NT}+|del{_NT}*|dup{_NT}*|ins{_NT}+|inv|=|\[\d+\])"
-_PROT_CHANGE = (rf"{_AA}\d+(?:_{_AA}\d+)?(?:{_AA}(?:fs(?:Ter|\*)?\d*|ext\*?\d*)?|fs(?:Ter|\*)?\d*|delins{_AA}+|del|dup|"
-                rf"ins{_AA}+|=|\?)")
+_PROT_CHANGE = (
+    rf"{_AA}\d+(?:_{_AA}\d+)?(?:{_AA}(?:fs(?:Ter|\*)?\d*|ext\*?\d*)?|fs(?:Ter|\*)?\d*|delins{_AA}+|del|dup|"
+    rf"ins{_AA}+|=|\?)"
+)
 REF_SEQ = r"(?:N[CGMRTPW]_\d+|X[MRP]_\d+|LRG_\d+(?:t\d+)?|ENS[TGP]\d{11})(?:\.\d+)?(?:\([A-Za-z0-9\-]+\))?"
 HGVS_NUC = rf"(?:{REF_SEQ}:)?[cgmnr]\.{_RANGE}{_DNA_CHANGE}"
 HGVS_PROT = rf"(?:{REF_SEQ}:)?p\.(?:\({_PROT_CHANGE}\)|{_PROT_CHANGE}|\(?=\)?|0\??)"
 RSID = r"rs[1-9]\d{0,9}"
 _CHROM = r"chr(?:[1-9]|1\d|2[0-2]|X|Y|M|MT)"
 GENOMIC = rf"{_CHROM}[:\-]\d{{1,9}}(?:[: \-]|\s+)[ACGTN]+(?:>|[:/\-])[ACGTN]+"
-_VCF_LINE = re.compile(r"^(?:chr)?(?:[1-9]|1\d|2[0-2]|X|Y|M|MT)\t\d{1,9}\t[^\t\n]+\t[ACGTNacgtn]+\t[ACGTNacgtn,.*<>A-Z]+\t",
-                       re.M)
+_VCF_LINE = re.compile(
+    r"^(?:chr)?(?:[1-9]|1\d|2[0-2]|X|Y|M|MT)\t\d{1,9}\t[^\t\n]+\t[ACGTNacgtn]+\t[ACGTNacgtn,.*<>A-Z]+\t", re.M
+)
 _VCF_HEADER = re.compile(r"##fileformat=VCFv4\.\d")
 #: In text: a listed gene symbol with a short protein change or an exon event.
 _GENE_EVENT = re.compile(
@@ -94,8 +97,23 @@ class GeneticVariantRecognizer(ValueRecognizer):
         Pattern("genomic position with alleles, chr prefix (strong)", GENOMIC, 0.85),
     )
     context = (
-        "变异", "突变", "基因变异", "基因突变", "位点", "snp", "rsid", "rs_id", "dbsnp", "hgvs", "variant", "mutation",
-        "allele", "等位基因", "bianyi", "tubian", "jybj",
+        "变异",
+        "突变",
+        "基因变异",
+        "基因突变",
+        "位点",
+        "snp",
+        "rsid",
+        "rs_id",
+        "dbsnp",
+        "hgvs",
+        "variant",
+        "mutation",
+        "allele",
+        "等位基因",
+        "bianyi",
+        "tubian",
+        "jybj",
     )
     validator_strength = 0.9
     min_ratio = 0.5
@@ -116,11 +134,17 @@ class GeneticVariantRecognizer(ValueRecognizer):
         """rsIDs are counted vectorized (their pattern is their validation); other forms as the base class does."""
         rs = pc.match_substring_regex(values, f"^{RSID}$")
         rest = values.filter(pc.invert(rs))
-        vm = super().analyze_values(rest, max_examples=max_examples) if len(rest) else ValueMatches(self.entity, 0, 0, [])
+        vm = (
+            super().analyze_values(rest, max_examples=max_examples)
+            if len(rest)
+            else ValueMatches(self.entity, 0, 0, [])
+        )
         n_rs = int(pc.sum(pc.cast(rs, pa.int64())).as_py() or 0)
         examples = values.filter(rs).slice(0, max_examples).to_pylist() + vm.examples
         pattern = self.patterns[2].name if n_rs >= vm.matched else vm.pattern
-        return ValueMatches(self.entity, len(values), n_rs + vm.matched, examples[:max_examples], pattern=pattern)
+        return ValueMatches(
+            self.entity, len(values), n_rs + vm.matched, examples[:max_examples], pattern=pattern
+        )
 
     def mask(self, value: str) -> str:
         v = value.strip()
@@ -131,8 +155,15 @@ class GeneticVariantRecognizer(ValueRecognizer):
 
     def describe(self, candidate: str) -> dict[str, object]:
         c = candidate.strip()
-        kind = ("rsid" if re.fullmatch(RSID, c) else "genomic" if c.startswith("chr")
-                else "protein" if "p." in c else "nucleotide")
+        kind = (
+            "rsid"
+            if re.fullmatch(RSID, c)
+            else "genomic"
+            if c.startswith("chr")
+            else "protein"
+            if "p." in c
+            else "nucleotide"
+        )
         return {"kind": kind}
 
     def find_spans(self, text: str) -> list[Span]:
@@ -142,7 +173,16 @@ class GeneticVariantRecognizer(ValueRecognizer):
         taken = [(s.start, s.end) for s in out]
         for m in _GENE_EVENT.finditer(text):
             if is_gene_symbol(m.group(1)) and not any(a < m.end() and m.start() < b for a, b in taken):
-                out.append(Span(self.entity, m.start(), m.end(), m.group(0), 0.8, "gene symbol + protein change or exon event (medium)"))
+                out.append(
+                    Span(
+                        self.entity,
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        0.8,
+                        "gene symbol + protein change or exon event (medium)",
+                    )
+                )
         if _VCF_HEADER.search(text):
             m = _VCF_HEADER.search(text)
             out.append(Span(self.entity, m.start(), m.end(), m.group(0), 0.9, "VCF header (strong)"))
@@ -150,7 +190,9 @@ class GeneticVariantRecognizer(ValueRecognizer):
             end = text.find("\n", m.start())
             end = len(text) if end < 0 else end
             if not any(a < end and m.start() < b for a, b in taken):
-                out.append(Span(self.entity, m.start(), end, text[m.start():end], 0.9, "VCF record (strong)"))
+                out.append(
+                    Span(self.entity, m.start(), end, text[m.start() : end], 0.9, "VCF record (strong)")
+                )
         return sorted(out, key=lambda s: s.start)
 
 
@@ -160,7 +202,9 @@ class GenotypeRecognizer(ValueRecognizer):
     entity = "GENETIC_VARIANT"
     patterns: ClassVar = (
         Pattern("VCF genotype (weak)", r"[0-9.][/|][0-9.]", 0.4),
-        Pattern("allele pair (weak)", r"[ACGT](?:[/|]?[ACGT])|(?:DEL|INS|del|ins)/(?:DEL|INS|del|ins|[ACGT])", 0.4),
+        Pattern(
+            "allele pair (weak)", r"[ACGT](?:[/|]?[ACGT])|(?:DEL|INS|del|ins)/(?:DEL|INS|del|ins|[ACGT])", 0.4
+        ),
     )
     context = ("genotype", "基因型", "gt", "zygosity", "纯合", "杂合", "allele call", "jyx")
     validator_strength = 0.6
@@ -170,7 +214,13 @@ class GenotypeRecognizer(ValueRecognizer):
     def describe(self, candidate: str) -> dict[str, object]:
         """Phased (``|``) or not, and zygosity for numeric calls (``0/1`` heterozygous)."""
         alleles = re.split(r"[/|]", candidate.strip())
-        zyg = None if "." in alleles or len(alleles) != 2 else "homozygous" if alleles[0] == alleles[1] else "heterozygous"
+        zyg = (
+            None
+            if "." in alleles or len(alleles) != 2
+            else "homozygous"
+            if alleles[0] == alleles[1]
+            else "heterozygous"
+        )
         return {"phased": "|" in candidate, "zygosity": zyg}
 
     def find_spans(self, text: str) -> list[Span]:
@@ -191,7 +241,12 @@ class VcfColumns:
 
     def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         roles: dict[str, str] = {}
-        for role, words in (("chrom", _CHROM_WORDS), ("pos", _POS_WORDS), ("ref", _REF_WORDS), ("alt", _ALT_WORDS)):
+        for role, words in (
+            ("chrom", _CHROM_WORDS),
+            ("pos", _POS_WORDS),
+            ("ref", _REF_WORDS),
+            ("alt", _ALT_WORDS),
+        ):
             for meta in ctx.columns:
                 if meta.name not in roles.values() and metadata_words(words, meta.name, meta.comment):
                     roles[role] = meta.name
@@ -209,18 +264,29 @@ class VcfColumns:
             values = ctx.strings.get(col)
             if values is None or len(values) == 0:
                 return {}
-            ratios[role] = pc.mean(pc.cast(pc.match_substring_regex(values, checks[role]), pa.int8())).as_py() or 0.0
+            ratios[role] = (
+                pc.mean(pc.cast(pc.match_substring_regex(values, checks[role]), pa.int8())).as_py() or 0.0
+            )
         if min(ratios.values()) < 0.9:
             return {}
         out: dict[str, list[EntityFinding]] = {}
         for role, col in roles.items():
-            if role not in ("ref", "alt") and any(f.type == "GENETIC_VARIANT" for f in ctx.findings.get(col, [])):
+            if role not in ("ref", "alt") and any(
+                f.type == "GENETIC_VARIANT" for f in ctx.findings.get(col, [])
+            ):
                 continue
-            out[col] = [EntityFinding(
-                type="GENETIC_VARIANT", score=0.9, match_ratio=ratios[role], matched=round(ratios[role] * len(ctx.strings[col])),
-                evidence=[], recognizer=type(self).__name__,
-                explanation="the table holds a VCF record in columns (" + ", ".join(f"{r}={c}" for r, c in roles.items())
-                            + f"); {ratios[role]:.0%} of '{col}' has the {role} shape",
-                details={"vcf_columns": dict(roles)},
-            )]
+            out[col] = [
+                EntityFinding(
+                    type="GENETIC_VARIANT",
+                    score=0.9,
+                    match_ratio=ratios[role],
+                    matched=round(ratios[role] * len(ctx.strings[col])),
+                    evidence=[],
+                    recognizer=type(self).__name__,
+                    explanation="the table holds a VCF record in columns ("
+                    + ", ".join(f"{r}={c}" for r, c in roles.items())
+                    + f"); {ratios[role]:.0%} of '{col}' has the {role} shape",
+                    details={"vcf_columns": dict(roles)},
+                )
+            ]
         return out

@@ -72,15 +72,21 @@ from recognizers.vector_counts import all_of, count_matches
 _NUM = r"[-+]?\d{1,3}\.\d{1,15}"
 _PAIR = rf"{_NUM}\s*[,，;]\s*{_NUM}|{_NUM}\s+{_NUM}"
 _WKT = rf"(?:SRID=\d+;)?(?:POINT|point|Point)\s*Z?\s*\(\s*{_NUM}\s+{_NUM}(?:\s+[-+]?\d+(?:\.\d+)?)?\s*\)"
-_GEOJSON = (rf'\{{[^{{}}]{{0,200}}"coordinates"\s*:\s*\[\s*{_NUM}\s*,\s*{_NUM}(?:\s*,\s*[-+]?\d+(?:\.\d+)?)?\s*\]'
-            r'[^{}]{0,200}\}')
+_GEOJSON = (
+    rf'\{{[^{{}}]{{0,200}}"coordinates"\s*:\s*\[\s*{_NUM}\s*,\s*{_NUM}(?:\s*,\s*[-+]?\d+(?:\.\d+)?)?\s*\]'
+    r"[^{}]{0,200}\}"
+)
 _DMS1 = r"\d{1,3}\s*°\s*(?:\d{1,2}(?:\.\d+)?\s*[′']\s*(?:\d{1,2}(?:\.\d+)?\s*(?:″|''|\")\s*)?)?[NSEWnsew]"
 _DMS = rf"{_DMS1}(?:\s*[,，]?\s*{_DMS1})?"
 _CN1 = r"[北南]纬\s*\d{1,2}(?:\.\d+)?\s*度(?:\s*\d{1,2}(?:\.\d+)?\s*分(?:\s*\d{1,2}(?:\.\d+)?\s*秒)?)?"
 _CN2 = r"[东西]经\s*\d{1,3}(?:\.\d+)?\s*度(?:\s*\d{1,2}(?:\.\d+)?\s*分(?:\s*\d{1,2}(?:\.\d+)?\s*秒)?)?"
 _DMS_CN = rf"(?:{_CN1}|{_CN2})(?:\s*[,，、]?\s*(?:{_CN1}|{_CN2}))?"
-_DMS_PART = re.compile(r"(\d{1,3})\s*°\s*(?:(\d{1,2}(?:\.\d+)?)\s*[′']\s*(?:(\d{1,2}(?:\.\d+)?)\s*(?:″|''|\")\s*)?)?([NSEWnsew])")
-_CN_PART = re.compile(r"([北南东西])[纬经]\s*(\d{1,3}(?:\.\d+)?)\s*度(?:\s*(\d{1,2}(?:\.\d+)?)\s*分(?:\s*(\d{1,2}(?:\.\d+)?)\s*秒)?)?")
+_DMS_PART = re.compile(
+    r"(\d{1,3})\s*°\s*(?:(\d{1,2}(?:\.\d+)?)\s*[′']\s*(?:(\d{1,2}(?:\.\d+)?)\s*(?:″|''|\")\s*)?)?([NSEWnsew])"
+)
+_CN_PART = re.compile(
+    r"([北南东西])[纬经]\s*(\d{1,3}(?:\.\d+)?)\s*度(?:\s*(\d{1,2}(?:\.\d+)?)\s*分(?:\s*(\d{1,2}(?:\.\d+)?)\s*秒)?)?"
+)
 
 CHINA_LAT = (3.8, 53.6)
 CHINA_LON = (73.5, 135.1)
@@ -116,8 +122,11 @@ def parse_coordinate(text: str) -> dict[str, object] | None:
         order = "lon,lat"
     else:
         order = "lat,lon"
-    (lat, d_lat), (lon, d_lon) = ((fa, decimals_of(a)), (fb, decimals_of(b))) if order == "lat,lon" else \
-        ((fb, decimals_of(b)), (fa, decimals_of(a)))
+    (lat, d_lat), (lon, d_lon) = (
+        ((fa, decimals_of(a)), (fb, decimals_of(b)))
+        if order == "lat,lon"
+        else ((fb, decimals_of(b)), (fa, decimals_of(a)))
+    )
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
         return None
     # City-level pairs (2 decimals) count inside China when written as a pair (31.23,121.47); numbers merely
@@ -126,8 +135,15 @@ def parse_coordinate(text: str) -> dict[str, object] | None:
     least = 2 if in_china(lat, lon) and not spaced else 4
     if fmt == "pair" and min(decimals_of(a), decimals_of(b)) < least:
         return None
-    return {"lat": lat, "lon": lon, "d_lat": d_lat, "d_lon": d_lon, "order": order, "format": fmt,
-            "precision_m": precision_m(d_lat, d_lon, lat)}
+    return {
+        "lat": lat,
+        "lon": lon,
+        "d_lat": d_lat,
+        "d_lon": d_lon,
+        "order": order,
+        "format": fmt,
+        "precision_m": precision_m(d_lat, d_lon, lat),
+    }
 
 
 def _parse_dms(t: str) -> dict[str, object] | None:
@@ -173,8 +189,31 @@ class CoordinateTextRecognizer(ValueRecognizer):
         Pattern("degrees-minutes-seconds with hemisphere (strong)", _DMS, 0.85),
         Pattern("Chinese 北纬/东经 degrees (strong)", _DMS_CN, 0.9),
     )
-    context = ("经纬度", "坐标", "位置", "定位", "经度", "纬度", "location", "coordinate", "coordinates", "latlng", "lnglat",
-               "lat_lng", "lng_lat", "latlon", "lonlat", "gps", "geom", "geometry", "point", "poi", "jwd", "zb", "dw")
+    context = (
+        "经纬度",
+        "坐标",
+        "位置",
+        "定位",
+        "经度",
+        "纬度",
+        "location",
+        "coordinate",
+        "coordinates",
+        "latlng",
+        "lnglat",
+        "lat_lng",
+        "lng_lat",
+        "latlon",
+        "lonlat",
+        "gps",
+        "geom",
+        "geometry",
+        "point",
+        "poi",
+        "jwd",
+        "zb",
+        "dw",
+    )
     validator_strength = 0.85
     min_ratio = 0.6
 
@@ -196,8 +235,10 @@ class CoordinateTextRecognizer(ValueRecognizer):
         if vm.matched:
             cand = values.filter(self.candidate_mask(values))
             vc = pc.value_counts(cand)
-            parsed = [(parse_coordinate(v), c) for v, c in
-                      zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True)]
+            parsed = [
+                (parse_coordinate(v), c)
+                for v, c in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True)
+            ]
             vm.details.update(summarize([p for p, _ in parsed if p], [c for p, c in parsed if p]))
         return vm
 
@@ -228,8 +269,10 @@ def summarize(parsed: list[dict[str, object]], counts: list[int]) -> dict[str, o
     dec = [(int(p["d_lat"]), int(p["d_lon"]), c) for p, c in zip(parsed, counts, strict=True) if "d_lat" in p]
     if dec:
         reps = [c for _, _, c in dec]
-        out["decimals"] = {"lat": int(np.quantile(np.repeat([a for a, _, _ in dec], reps), 0.9, method="higher")),
-                           "lon": int(np.quantile(np.repeat([b for _, b, _ in dec], reps), 0.9, method="higher"))}
+        out["decimals"] = {
+            "lat": int(np.quantile(np.repeat([a for a, _, _ in dec], reps), 0.9, method="higher")),
+            "lon": int(np.quantile(np.repeat([b for _, b, _ in dec], reps), 0.9, method="higher")),
+        }
     return out
 
 
@@ -251,7 +294,12 @@ class GeohashRecognizer(ValueRecognizer):
         if not self.validate(candidate):
             return {}
         lat, lon, _, _ = geohash_decode(candidate)
-        return {"lat": lat, "lon": lon, "length": len(candidate), "precision_m": geohash_precision_m(candidate)}
+        return {
+            "lat": lat,
+            "lon": lon,
+            "length": len(candidate),
+            "precision_m": geohash_precision_m(candidate),
+        }
 
     def mask(self, value: str) -> str:
         v = value.strip()
@@ -260,13 +308,20 @@ class GeohashRecognizer(ValueRecognizer):
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         """Vectorized count (the pattern is the validation; all-digit strings are no geohash)."""
         mask = all_of(self.candidate_mask(values), pc.match_substring_regex(values, self._letters))
-        vm = count_matches(self.entity, values, mask, pattern=self.patterns[0].name, max_examples=max_examples)
+        vm = count_matches(
+            self.entity, values, mask, pattern=self.patterns[0].name, max_examples=max_examples
+        )
         if vm.matched:
             lengths = pc.utf8_length(values.filter(mask)).to_numpy(zero_copy_only=False)
             longest = int(np.quantile(lengths, 0.9, method="higher"))
             sample = next(v for v in values.filter(mask).to_pylist() if len(v) == longest)
-            vm.details.update({"precision_m": geohash_precision_m(sample), "geohash_length": longest,
-                               "formats": ["geohash"]})
+            vm.details.update(
+                {
+                    "precision_m": geohash_precision_m(sample),
+                    "geohash_length": longest,
+                    "formats": ["geohash"],
+                }
+            )
         return vm
 
     def find_spans(self, text: str) -> list[Span]:
@@ -296,8 +351,10 @@ class CoordinatePrecision:
                     continue
                 f.precision_m = float(p)
                 meta = metas.get(col)
-                datum = datum_hint([col, ctx.table_name or ""],
-                                   " ".join(filter(None, [meta.comment if meta else None, ctx.table_comment])))
+                datum = datum_hint(
+                    [col, ctx.table_name or ""],
+                    " ".join(filter(None, [meta.comment if meta else None, ctx.table_comment])),
+                )
                 f.details["datum"] = datum or "unknown"
                 if datum is None:
                     f.details["datum_note"] = DATUM_NOTE

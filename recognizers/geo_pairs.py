@@ -46,12 +46,65 @@ from recognizers.geo_precision import (
 )
 
 LAT_WORDS = ("lat", "latitude", "纬度", "wd", "y", "weidu", "gps_lat", "lat_wgs84", "lat_gcj02", "lat_bd09")
-LON_WORDS = ("lng", "lon", "long", "longitude", "经度", "jd", "x", "jingdu", "gps_lng", "gps_lon", "lng_wgs84",
-             "lng_gcj02", "lng_bd09", "lon_wgs84")
-NOT_COORDINATE = ("age", "bmi", "weight", "height", "hr", "heart", "pulse", "rate", "temp", "temperature", "score",
-                  "price", "amount", "cost", "qty", "quantity", "dose", "speed", "heading", "altitude", "elevation",
-                  "odometer", "accuracy", "年龄", "体重", "身高", "心率", "脉搏", "体温", "血压", "评分", "价格", "金额",
-                  "数量", "剂量", "速度", "航向", "海拔", "高程", "里程", "精度")
+LON_WORDS = (
+    "lng",
+    "lon",
+    "long",
+    "longitude",
+    "经度",
+    "jd",
+    "x",
+    "jingdu",
+    "gps_lng",
+    "gps_lon",
+    "lng_wgs84",
+    "lng_gcj02",
+    "lng_bd09",
+    "lon_wgs84",
+)
+NOT_COORDINATE = (
+    "age",
+    "bmi",
+    "weight",
+    "height",
+    "hr",
+    "heart",
+    "pulse",
+    "rate",
+    "temp",
+    "temperature",
+    "score",
+    "price",
+    "amount",
+    "cost",
+    "qty",
+    "quantity",
+    "dose",
+    "speed",
+    "heading",
+    "altitude",
+    "elevation",
+    "odometer",
+    "accuracy",
+    "年龄",
+    "体重",
+    "身高",
+    "心率",
+    "脉搏",
+    "体温",
+    "血压",
+    "评分",
+    "价格",
+    "金额",
+    "数量",
+    "剂量",
+    "速度",
+    "航向",
+    "海拔",
+    "高程",
+    "里程",
+    "精度",
+)
 CHINA_LAT = (3.8, 53.6)
 CHINA_LON = (73.5, 135.1)
 _NUMERIC = r"^[-+]?\d{1,3}(?:\.\d+)?$"
@@ -83,7 +136,9 @@ def _as_floats(arr: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array] |
         return arr.cast(pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64), float_strings(arr)
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         head = arr.slice(0, 1000).drop_null()
-        if len(head) == 0 or pc.sum(pc.cast(pc.match_substring_regex(head, r"^\s*[-+]?\d{1,3}\.\d"), pa.int64())).as_py() < 0.5 * len(head):
+        if len(head) == 0 or pc.sum(
+            pc.cast(pc.match_substring_regex(head, r"^\s*[-+]?\d{1,3}\.\d"), pa.int64())
+        ).as_py() < 0.5 * len(head):
             return None  # not decimal degrees: skip the full scan
         trimmed = pc.utf8_trim_whitespace(arr.cast(pa.string()))
         ok = pc.fill_null(pc.match_substring_regex(trimmed, _NUMERIC), False)
@@ -116,7 +171,9 @@ class CoordinatePairs:
     entities: ClassVar[tuple[str, ...]] = ("GEO_COORDINATE",)
 
     def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
-        cols = [c for c in (self._column(ctx, i, meta) for i, meta in enumerate(ctx.columns)) if c is not None]
+        cols = [
+            c for c in (self._column(ctx, i, meta) for i, meta in enumerate(ctx.columns)) if c is not None
+        ]
         lats = [c for c in cols if c.role == "lat"]
         lons = [c for c in cols if c.role == "lon"]
         out: dict[str, list[EntityFinding]] = {}
@@ -157,8 +214,16 @@ class CoordinatePairs:
         if not (lat_named or lon_named) and metadata_words(NOT_COORDINATE, meta.name, meta.comment):
             return None
         in_range = np.abs(np.where(valid, values, 0.0))
-        col = _Column(meta.name, index, values, strings, lat_named, lon_named, column_decimals(strings),
-                      weak_name=not (strong_lat or strong_lon))
+        col = _Column(
+            meta.name,
+            index,
+            values,
+            strings,
+            lat_named,
+            lon_named,
+            column_decimals(strings),
+            weak_name=not (strong_lat or strong_lon),
+        )
         le90 = _share(in_range <= 90, valid)
         le180 = _share(in_range <= 180, valid)
         china_lat = _share((values >= CHINA_LAT[0]) & (values <= CHINA_LAT[1]), valid)
@@ -201,8 +266,10 @@ class CoordinatePairs:
         step_lat, step_lon = steps_m(lat.decimals, lon.decimals, latitude)
         precision = max(step_lat, step_lon)
         metas = {m.name: m for m in ctx.columns}
-        datum = datum_hint([lat.name, lon.name, ctx.table_name or ""],
-                           " ".join(filter(None, [metas[lat.name].comment, metas[lon.name].comment, ctx.table_comment])))
+        datum = datum_hint(
+            [lat.name, lon.name, ctx.table_name or ""],
+            " ".join(filter(None, [metas[lat.name].comment, metas[lon.name].comment, ctx.table_comment])),
+        )
         strength = {2: 0.95, 1: 0.9}.get(named, 0.8)
         details: dict[str, object] = {
             "pair": {"lat": lat.name, "lon": lon.name},
@@ -215,17 +282,30 @@ class CoordinatePairs:
             details["datum_note"] = DATUM_NOTE
         if lat.swapped or lon.swapped:
             details["names_swapped"] = True
-        how = {2: "named as latitude and longitude", 1: "one named, the other by its values in China's box"}.get(
-            named, "unnamed, both in China's box with 4+ decimals")
-        why = (f"{int(ok.sum())}/{n_both} sampled rows hold a valid position in '{lat.name}' (latitude) and "
-               f"'{lon.name}' (longitude), {how}; {lat.decimals}/{lon.decimals} decimals at "
-               f"~{round(latitude)}° resolve to {precision:.3g} m")
+        how = {
+            2: "named as latitude and longitude",
+            1: "one named, the other by its values in China's box",
+        }.get(named, "unnamed, both in China's box with 4+ decimals")
+        why = (
+            f"{int(ok.sum())}/{n_both} sampled rows hold a valid position in '{lat.name}' (latitude) and "
+            f"'{lon.name}' (longitude), {how}; {lat.decimals}/{lon.decimals} decimals at "
+            f"~{round(latitude)}° resolve to {precision:.3g} m"
+        )
         result = []
         for col in (lat, lon):
-            result.append([EntityFinding(
-                type="GEO_COORDINATE", score=min(1.0, 0.6 * strength + 0.3 * ratio + (0.1 if named else 0.0)),
-                match_ratio=ratio, matched=int(ok.sum()),
-                evidence=[mask_number(s) for s in col.strings.slice(0, 3).to_pylist()],
-                precision_m=precision, recognizer=type(self).__name__, explanation=why, details=dict(details),
-            )])
+            result.append(
+                [
+                    EntityFinding(
+                        type="GEO_COORDINATE",
+                        score=min(1.0, 0.6 * strength + 0.3 * ratio + (0.1 if named else 0.0)),
+                        match_ratio=ratio,
+                        matched=int(ok.sum()),
+                        evidence=[mask_number(s) for s in col.strings.slice(0, 3).to_pylist()],
+                        precision_m=precision,
+                        recognizer=type(self).__name__,
+                        explanation=why,
+                        details=dict(details),
+                    )
+                ]
+            )
         return result[0], result[1]

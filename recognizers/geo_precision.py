@@ -56,7 +56,7 @@ SENSITIVE_BELOW_M = 10.0
 def steps_m(lat_decimals: int, lon_decimals: int, latitude: float) -> tuple[float, float]:
     """Metres of one step of the last latitude decimal and of the last longitude decimal."""
     d_lat, d_lon = min(lat_decimals, MAX_DECIMALS), min(lon_decimals, MAX_DECIMALS)
-    return M_PER_DEGREE * 10.0 ** -d_lat, M_PER_DEGREE * math.cos(math.radians(latitude)) * 10.0 ** -d_lon
+    return M_PER_DEGREE * 10.0**-d_lat, M_PER_DEGREE * math.cos(math.radians(latitude)) * 10.0**-d_lon
 
 
 def precision_m(lat_decimals: int, lon_decimals: int, latitude: float) -> float:
@@ -147,7 +147,10 @@ def dms_step_deg(minutes: str | None, seconds: str | None, degrees: str = "") ->
 # -- datum ---------------------------------------------------------------------------------------------
 
 _DATUMS = (
-    ("GCJ-02", ("gcj", "gcj02", "gcj-02", "gcj_02", "amap", "gaode", "高德", "火星", "tencent", "腾讯", "国测局")),
+    (
+        "GCJ-02",
+        ("gcj", "gcj02", "gcj-02", "gcj_02", "amap", "gaode", "高德", "火星", "tencent", "腾讯", "国测局"),
+    ),
     ("BD-09", ("bd09", "bd-09", "bd_09", "bd09ll", "baidu", "百度")),
     ("WGS-84", ("wgs84", "wgs-84", "wgs_84", "wgs", "gps", "gnss", "epsg:4326", "4326")),
 )
@@ -158,11 +161,19 @@ def datum_hint(names: Iterable[str], comment_text: str | None) -> str | None:
     text = " ".join(list(names) + [comment_text or ""]).lower()
     for datum, words in _DATUMS:
         for w in words:
-            if (w.isascii() and re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", text.replace("_", " "))) or \
-                    (w.isascii() and w in text and len(w) > 4) or (not w.isascii() and w in text):
+            if (
+                (
+                    w.isascii()
+                    and re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", text.replace("_", " "))
+                )
+                or (w.isascii() and w in text and len(w) > 4)
+                or (not w.isascii() and w in text)
+            ):
                 return datum
     return None
 
 
-DATUM_NOTE = ("values alone cannot tell WGS-84 from GCJ-02 or BD-09 (smooth offsets of 0.4-1.5 km); "
-              "precision is unaffected")
+DATUM_NOTE = (
+    "values alone cannot tell WGS-84 from GCJ-02 or BD-09 (smooth offsets of 0.4-1.5 km); "
+    "precision is unaffected"
+)

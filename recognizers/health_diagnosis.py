@@ -64,8 +64,10 @@ from recognizers.health_lexicon import DISEASE_HEADS, icd_terms, read_lines, tri
 from recognizers.vector_counts import shaped_and_short
 
 #: Grades, stages and states that may follow a disease name (高血压3级, 宫颈鳞癌IB1期, 胃癌术后).
-_QUALIFIER = (r"(?:术后|复发|待查|待排|[1-5一二三四五][级期]|[IVⅠⅡⅢⅣivx]{1,4}(?:-[IVⅠⅡⅢⅣivx]{1,4})?[abcABC]?[12]?[级期]|"
-              r"[（(][^（()）]{1,8}[)）]){0,2}")
+_QUALIFIER = (
+    r"(?:术后|复发|待查|待排|[1-5一二三四五][级期]|[IVⅠⅡⅢⅣivx]{1,4}(?:-[IVⅠⅡⅢⅣivx]{1,4})?[abcABC]?[12]?[级期]|"
+    r"[（(][^（()）]{1,8}[)）]){0,2}"
+)
 #: Endings that make a value something else: product, department, test, procedure, drug class.
 _NOT_DIAGNOSIS_END = re.compile(
     r"(?:片|胶囊|颗粒|注射液|注射剂|丸|散|膏|口服液|糖浆|喷雾剂|气雾剂|贴|栓|溶液|合剂|冲剂|"
@@ -73,8 +75,10 @@ _NOT_DIAGNOSIS_END = re.compile(
     r"术|手术|疫苗|药|药物|指南|共识|量表)$"
 )
 #: What may follow a free-text span and make it part of something else (肿瘤科, 癌胚抗原, 乙肝表面抗原, 病灶).
-_BAD_AFTER = re.compile(r"(?:科|医院|中心|研究|标志物|标记物|抗原|抗体|疫苗|药|试剂|筛查|表面|核心|五项|三对|两对半|"
-                        r"病毒|杆菌|定量|定性|灶|变|状|症细胞|细胞浸润|片|胶囊|颗粒|注射液)")
+_BAD_AFTER = re.compile(
+    r"(?:科|医院|中心|研究|标志物|标记物|抗原|抗体|疫苗|药|试剂|筛查|表面|核心|五项|三对|两对半|"
+    r"病毒|杆菌|定量|定性|灶|变|状|症细胞|细胞浸润|片|胶囊|颗粒|注射液)"
+)
 #: An operation named after the disease it treats (胃癌姑息切除术, 卵巢癌细胞减灭术, 结肠息肉电切术); 根治术后 stays a
 #: diagnosis (status after the operation).
 _PROCEDURE_AFTER = re.compile(
@@ -103,7 +107,11 @@ def _english_terms() -> tuple[list[str], list[str]]:
     for t in read_lines("diseases_en.txt") + read_lines("special_diseases.txt"):
         if not t.isascii():
             continue
-        (acronyms if re.fullmatch(r"[A-Z0-9/\-]+|[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*", t) and " " not in t else words).append(t)
+        (
+            acronyms
+            if re.fullmatch(r"[A-Z0-9/\-]+|[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*", t) and " " not in t
+            else words
+        ).append(t)
     return words, acronyms
 
 
@@ -113,7 +121,7 @@ _XING_BEFORE = frozenset("慢急良恶位实染毒菌敏质能发传天塞缺漫
 
 
 def _adjective_xing(text: str, start: int) -> bool:
-    return text[start:start + 1] == "性" and start > 0 and text[start - 1] in _XING_BEFORE
+    return text[start : start + 1] == "性" and start > 0 and text[start - 1] in _XING_BEFORE
 
 
 class DiseaseMatcher:
@@ -128,8 +136,12 @@ class DiseaseMatcher:
         first = "".join(sorted({t[0] for t in zh_terms | set(prefixes)} - set("\\]^-[")))
         self.zh = re.compile(rf"(?=[{first}])(?:(?:{p}){{1,6}}(?:{d}|{h})|{d}){_QUALIFIER}")
         words, acronyms = _english_terms()
-        self.en = re.compile(rf"(?<![A-Za-z0-9])(?:{trie_regex(w.lower() for w in words)})(?![A-Za-z0-9])", re.I)
-        self.en_acronyms = re.compile(rf"(?<![A-Za-z0-9])(?:{trie_regex(a.upper() for a in acronyms)})(?![A-Za-z0-9])", re.I)
+        self.en = re.compile(
+            rf"(?<![A-Za-z0-9])(?:{trie_regex(w.lower() for w in words)})(?![A-Za-z0-9])", re.I
+        )
+        self.en_acronyms = re.compile(
+            rf"(?<![A-Za-z0-9])(?:{trie_regex(a.upper() for a in acronyms)})(?![A-Za-z0-9])", re.I
+        )
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         out = []
@@ -137,9 +149,9 @@ class DiseaseMatcher:
             s, e = m.span()
             if _BAD_AFTER.match(text, e) or _PROCEDURE_AFTER.match(text, e) or text[s:e] in _GENERIC:
                 continue
-            if text[e - 2:e].lower() == "ca" and re.match(r"[0-9A-Za-z\-]", text[e:e + 1]):
+            if text[e - 2 : e].lower() == "ca" and re.match(r"[0-9A-Za-z\-]", text[e : e + 1]):
                 continue  # CA125, CA19-9: tumour markers
-            if s > 0 and (text[s - 1] == "抗" or text[s - 1:s + 1] == "开腹") or _adjective_xing(text, s):
+            if s > 0 and (text[s - 1] == "抗" or text[s - 1 : s + 1] == "开腹") or _adjective_xing(text, s):
                 continue  # 抗肿瘤 (a drug class); 开腹 (laparotomy); 占位性病变 (性 ends the word before)
             out.append((s, e))
         # English only in prose: a long run without spaces or Chinese is an encoded string (quality, base64).
@@ -149,7 +161,7 @@ class DiseaseMatcher:
                 s, e = m.span()
                 # Acronyms count between words, as written (AIDS, COPD) or in any case right beside Chinese
                 # (copd加重); never inside symbol noise such as quality strings (?HCC;).
-                before, after = text[s - 1:s], text[e:e + 1]
+                before, after = text[s - 1 : s], text[e : e + 1]
                 if not (_WORD_EDGE.fullmatch(before or " ") and _WORD_EDGE.fullmatch(after or " ")):
                     continue
                 if m.group(0).isupper() or _CJK.fullmatch(before or "x") or _CJK.fullmatch(after or "x"):
@@ -201,13 +213,52 @@ class DiagnosisRecognizer(ValueRecognizer):
         Pattern("English disease name from the dictionary (medium)", r"[A-Za-z][A-Za-z0-9 '\-,]{2,39}", 0.6),
     )
     context = (
-        "诊断", "诊断名称", "疾病", "疾病名称", "病名", "主要诊断", "出院诊断", "入院诊断", "门诊诊断", "临床诊断",
-        "既往史", "病史", "主诉", "现病史", "适应症", "diagnosis", "diagnoses", "disease", "condition", "dx",
-        "zdmc", "zd", "jbmc", "cyzd", "ryzd", "mzzd", "zyzd", "jws", "bs",
+        "诊断",
+        "诊断名称",
+        "疾病",
+        "疾病名称",
+        "病名",
+        "主要诊断",
+        "出院诊断",
+        "入院诊断",
+        "门诊诊断",
+        "临床诊断",
+        "既往史",
+        "病史",
+        "主诉",
+        "现病史",
+        "适应症",
+        "diagnosis",
+        "diagnoses",
+        "disease",
+        "condition",
+        "dx",
+        "zdmc",
+        "zd",
+        "jbmc",
+        "cyzd",
+        "ryzd",
+        "mzzd",
+        "zyzd",
+        "jws",
+        "bs",
     )
     #: Departments, hospitals and product columns hold disease words without holding diagnoses (肿瘤科).
-    negative_context = ("科室", "ksmc", "department", "dept", "医院", "hospital", "产品", "product", "商品", "通用名",
-                        "generic_name", "brand", "sku")
+    negative_context = (
+        "科室",
+        "ksmc",
+        "department",
+        "dept",
+        "医院",
+        "hospital",
+        "产品",
+        "product",
+        "商品",
+        "通用名",
+        "generic_name",
+        "brand",
+        "sku",
+    )
     validator_strength = 0.7
     min_ratio = 0.5
 
@@ -245,8 +296,10 @@ class DiagnosisRecognizer(ValueRecognizer):
 
 _SPECIAL_ICD = re.compile(r"B2[0-4]|Z21|R75|A5\d|A6[034]|O98\.[127]")
 #: A whole value that is a special code (vectorized check; the categories all exist in ICD-10).
-_SPECIAL_CODE_VALUE = (r"^(?:(?:B2[0-4]|Z21|R75|A5\d|A6[034])(?:\.[0-9Xx]\d{0,2}(?:[Xx]\d{3})?|[Xx]{2}\d{2})?"
-                       rf"|O98\.[127]\d{{0,2}}(?:[Xx]\d{{3}})?)(?: ?[+†] ?{ICD_CODE}\*|[+†*])?$")
+_SPECIAL_CODE_VALUE = (
+    r"^(?:(?:B2[0-4]|Z21|R75|A5\d|A6[034])(?:\.[0-9Xx]\d{0,2}(?:[Xx]\d{3})?|[Xx]{2}\d{2})?"
+    rf"|O98\.[127]\d{{0,2}}(?:[Xx]\d{{3}})?)(?: ?[+†] ?{ICD_CODE}\*|[+†*])?$"
+)
 
 
 def is_special_icd(code: str) -> bool:
@@ -278,7 +331,11 @@ class SpecialDiseaseMatcher:
     def spans(self, text: str) -> list[tuple[int, int]]:
         out = [m.span() for m in self.zh.finditer(text) if not _adjective_xing(text, m.start())]
         out += [m.span() for m in self.en.finditer(text)] + [m.span() for m in self.acr.finditer(text)]
-        out += [m.span() for m in self.icd.finditer(text) if is_special_icd(m.group(0)) and is_valid_icd10(m.group(0))]
+        out += [
+            m.span()
+            for m in self.icd.finditer(text)
+            if is_special_icd(m.group(0)) and is_valid_icd10(m.group(0))
+        ]
         return sorted(out)
 
 
@@ -303,8 +360,16 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
 
     entity = "SPECIAL_DISEASE"
     patterns: ClassVar = (
-        Pattern("HIV/AIDS or STD name from the list (strong)", "[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9 /-]{1,39}", 0.85),
-        Pattern("ICD-10 code of HIV disease or an STD (strong)", r"[ABORZ]\d{2}(?:\.[0-9Xx]\d{0,2}(?:[Xx]\d{3})?)?", 0.85),
+        Pattern(
+            "HIV/AIDS or STD name from the list (strong)",
+            "[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9 /-]{1,39}",
+            0.85,
+        ),
+        Pattern(
+            "ICD-10 code of HIV disease or an STD (strong)",
+            r"[ABORZ]\d{2}(?:\.[0-9Xx]\d{0,2}(?:[Xx]\d{3})?)?",
+            0.85,
+        ),
     )
     context = DiagnosisRecognizer.context + ("传染病", "性病", "infectious disease")
     validator_strength = 0.9
@@ -317,18 +382,29 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
         """Codes are counted vectorized (all special categories exist); names as the base class does."""
         codes = pc.match_substring_regex(values, _SPECIAL_CODE_VALUE)
         names = values.filter(pc.invert(pc.match_substring_regex(values, f"^{ICD_CODE}")))
-        vm = super().analyze_values(names, max_examples=max_examples) if len(names) else ValueMatches(self.entity, 0, 0, [])
+        vm = (
+            super().analyze_values(names, max_examples=max_examples)
+            if len(names)
+            else ValueMatches(self.entity, 0, 0, [])
+        )
         n_codes = int(pc.sum(pc.cast(codes, pa.int64())).as_py() or 0)
         examples = (values.filter(codes).slice(0, max_examples).to_pylist() if n_codes else []) + vm.examples
         pattern = self.patterns[1].name if n_codes >= vm.matched else vm.pattern
-        return ValueMatches(self.entity, len(values), n_codes + vm.matched, examples[:max_examples],
-                            pattern=pattern if n_codes + vm.matched else "")
+        return ValueMatches(
+            self.entity,
+            len(values),
+            n_codes + vm.matched,
+            examples[:max_examples],
+            pattern=pattern if n_codes + vm.matched else "",
+        )
 
     def validate(self, candidate: str) -> bool:
         return is_special_value(candidate)
 
     def pattern_name(self, candidate: str) -> str:
-        return self.patterns[1 if icd_codes(candidate) and candidate[:1] in "ABORZ" and candidate[1:3].isdigit() else 0].name
+        return self.patterns[
+            1 if icd_codes(candidate) and candidate[:1] in "ABORZ" and candidate[1:3].isdigit() else 0
+        ].name
 
     def mask(self, value: str) -> str:
         v = value.strip()
@@ -341,7 +417,9 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
         ({'group': 'HIV/AIDS'}, {'group': 'STD'})
         """
         c = candidate.strip()
-        hiv = re.match(r"B2[0-4]|Z21|R75|O98\.7", c) or re.search(r"HIV|艾滋|人类?免疫缺陷|immunodeficiency|AIDS", c, re.I)
+        hiv = re.match(r"B2[0-4]|Z21|R75|O98\.7", c) or re.search(
+            r"HIV|艾滋|人类?免疫缺陷|immunodeficiency|AIDS", c, re.I
+        )
         return {"group": "HIV/AIDS" if hiv else "STD"}
 
     def find_spans(self, text: str) -> list[Span]:
@@ -350,8 +428,16 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
         out = []
         for s, e in special_matcher().spans(text or ""):
             near = self.context_near(text, s, e)
-            out.append(Span(self.entity, s, e, text[s:e], min(1.0, 0.85 + (0.1 if near else 0.0)),
-                            self.pattern_name(text[s:e])))
+            out.append(
+                Span(
+                    self.entity,
+                    s,
+                    e,
+                    text[s:e],
+                    min(1.0, 0.85 + (0.1 if near else 0.0)),
+                    self.pattern_name(text[s:e]),
+                )
+            )
         return out
 
 
@@ -376,14 +462,22 @@ class SpecialDiseaseInDiagnosisColumns:
             values = ctx.strings.get(col)
             if values is None or len(values) == 0:
                 continue
-            free_text = any(f.details.get("free_text") for f in found if f.type in ("DIAGNOSIS", "ICD10_CODE"))
+            free_text = any(
+                f.details.get("free_text") for f in found if f.type in ("DIAGNOSIS", "ICD10_CODE")
+            )
             values = values.filter(pc.match_substring_regex(values, _SPECIAL_PREFILTER))
             if len(values) == 0:
                 continue
             vc = pc.value_counts(values)
             matched, examples = 0, []
-            for raw, count in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True):
-                hits = [raw[s:e] for s, e in special_matcher().spans(raw)] if free_text else ([raw] if is_special_value(raw) else [])
+            for raw, count in zip(
+                vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True
+            ):
+                hits = (
+                    [raw[s:e] for s, e in special_matcher().spans(raw)]
+                    if free_text
+                    else ([raw] if is_special_value(raw) else [])
+                )
                 if hits:
                     matched += count
                     examples.extend(hits[: 3 - len(examples)])
@@ -391,12 +485,17 @@ class SpecialDiseaseInDiagnosisColumns:
                 total = len(ctx.strings[col])
                 ratio = matched / total
                 within = sorted(types & {"DIAGNOSIS", "ICD10_CODE"})
-                out[col] = [EntityFinding(
-                    type=self.rec.entity, score=min(1.0, 0.6 * self.rec.validator_strength + 0.3 * min(1.0, 5 * ratio) + 0.1),
-                    match_ratio=ratio, matched=matched, evidence=[self.rec.mask(x) for x in examples[:3]],
-                    recognizer=type(self).__name__,
-                    explanation=f"{matched}/{total} sampled values of a {'/'.join(within)} column name HIV/AIDS or a "
-                                "sexually transmitted disease; one is enough inside a diagnosis column",
-                    details={"within": within},
-                )]
+                out[col] = [
+                    EntityFinding(
+                        type=self.rec.entity,
+                        score=min(1.0, 0.6 * self.rec.validator_strength + 0.3 * min(1.0, 5 * ratio) + 0.1),
+                        match_ratio=ratio,
+                        matched=matched,
+                        evidence=[self.rec.mask(x) for x in examples[:3]],
+                        recognizer=type(self).__name__,
+                        explanation=f"{matched}/{total} sampled values of a {'/'.join(within)} column name HIV/AIDS or a "
+                        "sexually transmitted disease; one is enough inside a diagnosis column",
+                        details={"within": within},
+                    )
+                ]
         return out

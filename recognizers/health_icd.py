@@ -56,9 +56,27 @@ ICD_CODE = r"[A-Z]\d{2}(?:\.[0-9Xx]\d{0,2}(?:[Xx]\d{3})?|[Xx]{2}\d{2})?"
 ICD_FULL = rf"{ICD_CODE}(?: ?[+†] ?{ICD_CODE}\*|[+†*])?"
 
 ICD_CONTEXT = (
-    "icd", "icd10", "icd-10", "icd_10", "icd编码", "icd代码", "疾病编码", "疾病代码", "诊断编码", "诊断代码",
-    "主要诊断编码", "出院诊断编码", "diagnosis code", "diag_code", "diag code", "dx_code", "dxcode",
-    "jbbm", "jbdm", "zdbm", "zddm",
+    "icd",
+    "icd10",
+    "icd-10",
+    "icd_10",
+    "icd编码",
+    "icd代码",
+    "疾病编码",
+    "疾病代码",
+    "诊断编码",
+    "诊断代码",
+    "主要诊断编码",
+    "出院诊断编码",
+    "diagnosis code",
+    "diag_code",
+    "diag code",
+    "dx_code",
+    "dxcode",
+    "jbbm",
+    "jbdm",
+    "zdbm",
+    "zddm",
 )
 _TEXT_CONTEXT = ICD_CONTEXT + ("诊断", "diagnosis", "dx", "诊断为", "确诊")
 _CODE_RE = re.compile(ICD_CODE)
@@ -96,14 +114,39 @@ class IcdCodeRecognizer(ValueRecognizer):
 
     entity = "ICD10_CODE"
     patterns: ClassVar = (
-        Pattern("ICD-10 code with subdivision or extension (medium)",
-                rf"[A-Z]\d{{2}}(?:\.[0-9Xx]\d{{0,2}}(?:[Xx]\d{{3}})?|[Xx]{{2}}\d{{2}})(?: ?[+†] ?{ICD_CODE}\*|[+†*])?", 0.7),
-        Pattern("ICD-10 three-character category (very weak)", rf"[A-Z]\d{{2}}(?: ?[+†] ?{ICD_CODE}\*|[+†*])?", 0.3),
+        Pattern(
+            "ICD-10 code with subdivision or extension (medium)",
+            rf"[A-Z]\d{{2}}(?:\.[0-9Xx]\d{{0,2}}(?:[Xx]\d{{3}})?|[Xx]{{2}}\d{{2}})(?: ?[+†] ?{ICD_CODE}\*|[+†*])?",
+            0.7,
+        ),
+        Pattern(
+            "ICD-10 three-character category (very weak)",
+            rf"[A-Z]\d{{2}}(?: ?[+†] ?{ICD_CODE}\*|[+†*])?",
+            0.3,
+        ),
     )
     context = ICD_CONTEXT
     #: Rooms, beds, seats, grades, SKUs and model numbers share the letter-and-digits shape (B12, A01).
-    negative_context = ("room", "房间", "房号", "床号", "bed", "seat", "座位", "班级", "grade", "年级", "sku", "型号",
-                        "model", "version", "版本", "货位", "库位", "bin")
+    negative_context = (
+        "room",
+        "房间",
+        "房号",
+        "床号",
+        "bed",
+        "seat",
+        "座位",
+        "班级",
+        "grade",
+        "年级",
+        "sku",
+        "型号",
+        "model",
+        "version",
+        "版本",
+        "货位",
+        "库位",
+        "bin",
+    )
     validator_strength = 0.85
     min_ratio = 0.6
 
@@ -118,8 +161,11 @@ class IcdCodeRecognizer(ValueRecognizer):
         codes = icd_codes(candidate)
         if not codes:
             return {}
-        return {"category": codes[0][:3], "category_name": icd_category_name(codes[0]),
-                "manifestation": codes[1][:3] if len(codes) > 1 else None}
+        return {
+            "category": codes[0][:3],
+            "category_name": icd_category_name(codes[0]),
+            "manifestation": codes[1][:3] if len(codes) > 1 else None,
+        }
 
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         """Vectorized: the category is looked up with ``is_in``; bare categories count only beside dotted codes.
@@ -148,8 +194,14 @@ class IcdCodeRecognizer(ValueRecognizer):
             return ValueMatches(self.entity, n, 0, [], details={"bare_categories": bare} if bare else {})
         counted = dotted + (bare if dotted / (dotted + bare) >= BARE_CODE_SUPPORT else 0)
         examples = valid.filter(pc.invert(bare_mask)).slice(0, max_examples).to_pylist()
-        return ValueMatches(self.entity, n, counted, examples, pattern=self.patterns[0].name,
-                            details={"dotted_codes": dotted, "bare_categories": bare})
+        return ValueMatches(
+            self.entity,
+            n,
+            counted,
+            examples,
+            pattern=self.patterns[0].name,
+            details={"dotted_codes": dotted, "bare_categories": bare},
+        )
 
     def find_spans(self, text: str) -> list[Span]:
         spans = super().find_spans(text)
@@ -159,7 +211,9 @@ class IcdCodeRecognizer(ValueRecognizer):
         return spans
 
     def context_near(self, text: str, start: int, end: int, window: int = 24) -> list[str]:
-        return context_hits(_TEXT_CONTEXT, text[max(0, start - window): start] + " " + text[end: end + window])
+        return context_hits(
+            _TEXT_CONTEXT, text[max(0, start - window) : start] + " " + text[end : end + window]
+        )
 
 
 class IcdCategoryRecognizer(IcdCodeRecognizer):

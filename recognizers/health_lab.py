@@ -48,11 +48,53 @@ from recognizers.health_lexicon import read_tsv, trie_regex
 from recognizers.vector_counts import shaped_and_short
 
 #: Units of clinical chemistry, haematology and immunology results.
-LAB_UNITS = ("mmol/L", "μmol/L", "µmol/L", "umol/L", "U/L", "IU/L", "KU/L", "mg/dL", "ng/mL", "pg/mL", "μg/L", "ug/L",
-             "mIU/mL", "mIU/L", "μIU/mL", "uIU/mL", "pmol/L", "nmol/L", "copies/mL", "拷贝/mL", "IU/mL", "U/mL",
-             "cells/μL", "个/μL", "/HPF", "/μL", "/uL", "mL/min/1.73m2", "mL/min/1.73m²", "fL", "mm/h",
-             "×10^9/L", "x10^9/L", "X10^9/L", "*10^9/L", "×10⁹/L", "10^9/L", "×10^12/L", "x10^12/L", "*10^12/L",
-             "×10¹²/L", "10^12/L", "×10^9/l", "g/dL", "mg/L")
+LAB_UNITS = (
+    "mmol/L",
+    "μmol/L",
+    "µmol/L",
+    "umol/L",
+    "U/L",
+    "IU/L",
+    "KU/L",
+    "mg/dL",
+    "ng/mL",
+    "pg/mL",
+    "μg/L",
+    "ug/L",
+    "mIU/mL",
+    "mIU/L",
+    "μIU/mL",
+    "uIU/mL",
+    "pmol/L",
+    "nmol/L",
+    "copies/mL",
+    "拷贝/mL",
+    "IU/mL",
+    "U/mL",
+    "cells/μL",
+    "个/μL",
+    "/HPF",
+    "/μL",
+    "/uL",
+    "mL/min/1.73m2",
+    "mL/min/1.73m²",
+    "fL",
+    "mm/h",
+    "×10^9/L",
+    "x10^9/L",
+    "X10^9/L",
+    "*10^9/L",
+    "×10⁹/L",
+    "10^9/L",
+    "×10^12/L",
+    "x10^12/L",
+    "*10^12/L",
+    "×10¹²/L",
+    "10^12/L",
+    "×10^9/l",
+    "g/dL",
+    "mg/L",
+)
 #: Units that also mean other things (concentrations of products, shares, seconds): only after a test name.
 NAMED_UNITS = ("g/L", "%", "s", "秒", "pg", "kPa", "mmHg", "mg/mL", "ng/L")
 _VALUE = r"(?:[<>≤≥]\s*)?\d+(?:\.\d+)?"
@@ -60,8 +102,10 @@ _FLAG = r"(?:\s*[↑↓](?![A-Za-z0-9]))?"
 _SEP = r"\s*(?:[:：=]|为|是)?\s*"
 _NUMERIC = re.compile(r"[<>≤≥]?\s*[+-]?\d+(?:\.\d+)?(?:\s*[↑↓HL])?")
 #: A qualitative result or a titre, after the name of a qualitative test only.
-_QUAL_RESULT = (r"(?:(?:弱阳性|可疑阳性|阴性|阳性|(?i:non-?reactive|reactive|negative|positive|neg|pos))"
-                r"(?:\s*[（(][+\-−±]{1,4}[)）])?|\+{1,4}|±|[（(][+\-−±]{1,4}[)）]|1\s*[:：∶]\s*\d{1,5})")
+_QUAL_RESULT = (
+    r"(?:(?:弱阳性|可疑阳性|阴性|阳性|(?i:non-?reactive|reactive|negative|positive|neg|pos))"
+    r"(?:\s*[（(][+\-−±]{1,4}[)）])?|\+{1,4}|±|[（(][+\-−±]{1,4}[)）]|1\s*[:：∶]\s*\d{1,5})"
+)
 _QUALITATIVE = re.compile(r"阴性|阳性|弱阳性|可疑阳性|[+]{1,4}|[-−]|±|negative|positive|neg|pos", re.I)
 
 
@@ -85,9 +129,11 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     units_all = trie_regex(LAB_UNITS + NAMED_UNITS)
     lab_units = trie_regex(LAB_UNITS)
     # qualitative results first, so that a titre (RPR 1:16) is not cut to the number before its colon
-    named = (rf"(?:{trie_regex(_qualitative_names())}){_SEP}{_QUAL_RESULT}"
-             rf"|(?:{trie_regex(plain)}){_FLAG}{_SEP}{_VALUE}(?:\s*(?i:{units_all}))?{_FLAG}"
-             rf"|(?:{trie_regex(needs_unit)}){_FLAG}{_SEP}{_VALUE}\s*(?i:{units_all}){_FLAG}")
+    named = (
+        rf"(?:{trie_regex(_qualitative_names())}){_SEP}{_QUAL_RESULT}"
+        rf"|(?:{trie_regex(plain)}){_FLAG}{_SEP}{_VALUE}(?:\s*(?i:{units_all}))?{_FLAG}"
+        rf"|(?:{trie_regex(needs_unit)}){_FLAG}{_SEP}{_VALUE}\s*(?i:{units_all}){_FLAG}"
+    )
     text = rf"(?<![A-Za-z0-9.])(?:(?:{named})|{_VALUE}\s*(?i:{lab_units}){_FLAG})(?![0-9A-Za-z])"
     return re.compile(text), re.compile(text.replace("(?<![A-Za-z0-9.])", "", 1))
 
@@ -114,21 +160,43 @@ class LabResultRecognizer(ValueRecognizer):
 
     entity = "LAB_RESULT"
     patterns: ClassVar = (
-        Pattern("lab test name + value [+ unit] (medium)", "[\u4e00-\u9fffA-Za-z]" + r"[^\n]{0,20}\d+(?:\.\d+)?[^\n]{0,20}", 0.7),
+        Pattern(
+            "lab test name + value [+ unit] (medium)",
+            "[\u4e00-\u9fffA-Za-z]" + r"[^\n]{0,20}\d+(?:\.\d+)?[^\n]{0,20}",
+            0.7,
+        ),
         Pattern("value + laboratory unit (weak)", r"[<>]?\d+(?:\.\d+)?\s*[A-Za-zμµ×x*/^0-9⁹¹²]{1,16}", 0.5),
     )
     context = (
-        "检验", "化验", "检验结果", "化验结果", "检测结果", "检验值", "结果值", "实验室检查", "lab", "laboratory",
-        "lab result", "lab_result", "test result", "result_value", "jyjg", "hyjg", "jyxm", "jcjg",
+        "检验",
+        "化验",
+        "检验结果",
+        "化验结果",
+        "检测结果",
+        "检验值",
+        "结果值",
+        "实验室检查",
+        "lab",
+        "laboratory",
+        "lab result",
+        "lab_result",
+        "test result",
+        "result_value",
+        "jyjg",
+        "hyjg",
+        "jyxm",
+        "jcjg",
     )
     validator_strength = 0.8
     min_ratio = 0.5
 
     def candidate_mask(self, values: pa.Array) -> pa.Array:
         # a Chinese name before a number, an ASCII name and a separator before a number, or a unit after one
-        shape = ("(?:阴性|阳性|(?i:reactive|negative|positive|neg|pos)|[+±]|[)）])$|"
-                 "[\u4e00-\u9fff][^0-9]{0,4}[<>≤≥]?\\s*\\d|^[A-Za-zα-ωγβ][A-Za-z0-9()/%+\\-]{0,15}[↑↓]?[\\s:：=]+[<>≤≥]?\\s*\\d|"
-                 "\\d\\s*(?:%|[munpµμ]?(?:mol|g|IU|U)|[KkmM]?U/|IU|[×xX*]\\s*10|10\\^|fL|s$|秒|mm/h|copies|拷贝|cells|个/|/HPF|/[uμ]L|mL/min|kPa|mmHg)")
+        shape = (
+            "(?:阴性|阳性|(?i:reactive|negative|positive|neg|pos)|[+±]|[)）])$|"
+            "[\u4e00-\u9fff][^0-9]{0,4}[<>≤≥]?\\s*\\d|^[A-Za-zα-ωγβ][A-Za-z0-9()/%+\\-]{0,15}[↑↓]?[\\s:：=]+[<>≤≥]?\\s*\\d|"
+            "\\d\\s*(?:%|[munpµμ]?(?:mol|g|IU|U)|[KkmM]?U/|IU|[×xX*]\\s*10|10\\^|fL|s$|秒|mm/h|copies|拷贝|cells|个/|/HPF|/[uμ]L|mL/min|kPa|mmHg)"
+        )
         return shaped_and_short(values, shape, 48)
 
     def validate(self, candidate: str) -> bool:
@@ -161,11 +229,38 @@ class LabResultRecognizer(ValueRecognizer):
 
 
 #: Column names that say "a laboratory result" on their own.
-RESULT_WORDS = ("检验结果", "化验结果", "检验值", "化验值", "检验数值", "结果值", "定量结果", "lab_result", "lab result",
-                "lab_value", "lab value", "labvalue", "labresult", "jyjg", "hyjg", "jyz")
+RESULT_WORDS = (
+    "检验结果",
+    "化验结果",
+    "检验值",
+    "化验值",
+    "检验数值",
+    "结果值",
+    "定量结果",
+    "lab_result",
+    "lab result",
+    "lab_value",
+    "lab value",
+    "labvalue",
+    "labresult",
+    "jyjg",
+    "hyjg",
+    "jyz",
+)
 #: Generic result names: a result only in a table about tests.
-GENERIC_RESULT_WORDS = ("result", "result_value", "resultvalue", "value", "结果", "检测结果", "test_result", "数值",
-                        "测定值", "检测值", "jg")
+GENERIC_RESULT_WORDS = (
+    "result",
+    "result_value",
+    "resultvalue",
+    "value",
+    "结果",
+    "检测结果",
+    "test_result",
+    "数值",
+    "测定值",
+    "检测值",
+    "jg",
+)
 TABLE_WORDS = ("检验", "化验", "lab", "laboratory", "检验报告", "化验单", "lis", "jybg", "hyd")
 
 
@@ -188,17 +283,30 @@ class LabResultColumns:
             ratio, n, examples = _result_share(ctx.table.column(meta.name))
             if n == 0 or ratio < 0.6:
                 continue
-            why = (f"{round(ratio * n)}/{n} sampled values are numbers or qualitative results and the column is named "
-                   f"as a laboratory result ({', '.join(strong or generic)})")
+            why = (
+                f"{round(ratio * n)}/{n} sampled values are numbers or qualitative results and the column is named "
+                f"as a laboratory result ({', '.join(strong or generic)})"
+            )
             details: dict[str, object] = {}
             if not strong:
-                why += f"; the table holds test names in {', '.join(name_cols)}" if name_cols else \
-                       f"; the table is about laboratory tests ({', '.join(table_words)})"
+                why += (
+                    f"; the table holds test names in {', '.join(name_cols)}"
+                    if name_cols
+                    else f"; the table is about laboratory tests ({', '.join(table_words)})"
+                )
                 details["test_name_columns"] = sorted(name_cols)
-            out[meta.name] = [EntityFinding(
-                type="LAB_RESULT", score=min(1.0, 0.6 * 0.7 + 0.3 * ratio + 0.1), match_ratio=ratio,
-                matched=round(ratio * n), evidence=[re.sub(r"\d", "*", x) for x in examples],
-                recognizer=type(self).__name__, explanation=why, details=details)]
+            out[meta.name] = [
+                EntityFinding(
+                    type="LAB_RESULT",
+                    score=min(1.0, 0.6 * 0.7 + 0.3 * ratio + 0.1),
+                    match_ratio=ratio,
+                    matched=round(ratio * n),
+                    evidence=[re.sub(r"\d", "*", x) for x in examples],
+                    recognizer=type(self).__name__,
+                    explanation=why,
+                    details=details,
+                )
+            ]
         return out
 
     @staticmethod

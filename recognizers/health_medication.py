@@ -52,32 +52,209 @@ from recognizers.findings import EntityFinding
 from recognizers.health_lexicon import read_lines, trie_regex
 from recognizers.vector_counts import shaped_and_short
 
-SALTS = ("注射用", "复方", "盐酸", "硫酸氢", "硫酸", "磷酸", "马来酸", "甲磺酸", "苯磺酸", "富马酸", "枸橼酸", "醋酸",
-         "酒石酸", "琥珀酸", "门冬氨酸", "氢溴酸", "甲苯磺酸", "苹果酸", "二盐酸", "重酒石酸", "乳酸", "精蛋白",
-         "重组人", "左旋", "右旋", "吸入用")
+SALTS = (
+    "注射用",
+    "复方",
+    "盐酸",
+    "硫酸氢",
+    "硫酸",
+    "磷酸",
+    "马来酸",
+    "甲磺酸",
+    "苯磺酸",
+    "富马酸",
+    "枸橼酸",
+    "醋酸",
+    "酒石酸",
+    "琥珀酸",
+    "门冬氨酸",
+    "氢溴酸",
+    "甲苯磺酸",
+    "苹果酸",
+    "二盐酸",
+    "重酒石酸",
+    "乳酸",
+    "精蛋白",
+    "重组人",
+    "左旋",
+    "右旋",
+    "吸入用",
+)
 COUNTER_IONS = ("钙", "钠", "钾", "镁", "锌", "二钠", "酯", "氯化钠", "葡萄糖")
-FORMS = ("片", "缓释片", "控释片", "肠溶片", "分散片", "咀嚼片", "口崩片", "泡腾片", "薄膜衣片", "胶囊", "缓释胶囊",
-         "肠溶胶囊", "软胶囊", "注射液", "注射剂", "粉针剂", "冻干粉针", "颗粒", "缓释颗粒", "干混悬剂", "混悬液",
-         "口服液", "口服溶液", "溶液", "糖浆", "滴丸", "丸", "散", "软膏", "乳膏", "凝胶", "滴眼液", "滴耳液",
-         "滴鼻液", "喷雾剂", "鼻喷雾剂", "气雾剂", "吸入剂", "吸入粉雾剂", "粉雾剂", "贴剂", "贴片", "栓", "合剂",
-         "酊", "乳剂", "片剂", "胶囊剂")
+FORMS = (
+    "片",
+    "缓释片",
+    "控释片",
+    "肠溶片",
+    "分散片",
+    "咀嚼片",
+    "口崩片",
+    "泡腾片",
+    "薄膜衣片",
+    "胶囊",
+    "缓释胶囊",
+    "肠溶胶囊",
+    "软胶囊",
+    "注射液",
+    "注射剂",
+    "粉针剂",
+    "冻干粉针",
+    "颗粒",
+    "缓释颗粒",
+    "干混悬剂",
+    "混悬液",
+    "口服液",
+    "口服溶液",
+    "溶液",
+    "糖浆",
+    "滴丸",
+    "丸",
+    "散",
+    "软膏",
+    "乳膏",
+    "凝胶",
+    "滴眼液",
+    "滴耳液",
+    "滴鼻液",
+    "喷雾剂",
+    "鼻喷雾剂",
+    "气雾剂",
+    "吸入剂",
+    "吸入粉雾剂",
+    "粉雾剂",
+    "贴剂",
+    "贴片",
+    "栓",
+    "合剂",
+    "酊",
+    "乳剂",
+    "片剂",
+    "胶囊剂",
+)
 #: INN stems as Chinese transliterations keep them.
-STEMS_ZH = ("替尼", "非尼", "单抗", "珠单抗", "沙星", "他汀", "普利", "沙坦", "洛尔", "地平", "西林", "霉素", "拉唑",
-            "列净", "列汀", "鲁肽", "那肽", "洛韦", "他韦", "拉韦", "布韦", "康唑", "芬净", "培南", "洛芬", "昔布",
-            "西泮", "唑仑", "膦酸", "他赛", "比星", "替康", "曲塞", "他滨", "替丁", "司琼", "特罗", "茶碱", "帕利",
-            "西利", "替尼布", "米松", "尼松", "可的松", "卡因", "西汀", "帕明", "哌酮", "噻嗪", "塞米", "泊苷",
-            "胞苷", "度胺", "佐米", "替布", "格雷", "沙班", "肝素", "前列素", "瑞林", "雄胺", "那非", "拉非",
-            "普坦", "格列汀")
-STEMS_EN = ("tinib", "ciclib", "parib", "mab", "floxacin", "statin", "pril", "sartan", "olol", "dipine", "cillin",
-            "mycin", "prazole", "gliflozin", "gliptin", "glutide", "vir", "conazole", "fungin", "penem", "profen",
-            "coxib", "azepam", "azolam", "dronate", "taxel", "rubicin", "tecan", "trexed", "citabine", "tidine",
-            "setron", "platin", "semide", "thiazide", "domide", "zomib", "grel", "xaban", "parin", "relin",
-            "steride", "afil", "vaptan", "cef")
-_SPEC = r"(?:\s*[（(][^()（）]{1,12}[)）])?(?:\s*\d+(?:\.\d+)?\s*(?:mg|g|ml|mL|μg|ug|IU|iu|万?单位|万U|U)\b.*)?"
-_TRANSLIT_EXTRA = "阿奥巴贝比苯吡泊布达德地多厄恩法非芬伏氟福格胍哈环磺吉加甲卡坎考可克喹拉来兰雷利联链林磷硫柳仑罗洛氯" \
-                  "马吗麦美门孟米莫那奈尼诺哌帕培喷匹泼普齐羟嗪氢曲屈瑞塞噻赛沙舒司索他泰坦特替酮托妥维韦沃西昔硝缬" \
-                  "辛溴亚伊依乙异吲茚右愈扎唑佐艾安澳贝倍苄丙醋达碘丁恩伐钒呋肝格胱桂红琥磺己戊肼康喹劳雷锂利膦铝" \
-                  "麦咪莫萘尿哌泮匹屈曲瑞噻铈双顺他碳替酮头妥烷维沃西昔腺硝缬溴盐依胰乙异吲尤愈孕唑"
+STEMS_ZH = (
+    "替尼",
+    "非尼",
+    "单抗",
+    "珠单抗",
+    "沙星",
+    "他汀",
+    "普利",
+    "沙坦",
+    "洛尔",
+    "地平",
+    "西林",
+    "霉素",
+    "拉唑",
+    "列净",
+    "列汀",
+    "鲁肽",
+    "那肽",
+    "洛韦",
+    "他韦",
+    "拉韦",
+    "布韦",
+    "康唑",
+    "芬净",
+    "培南",
+    "洛芬",
+    "昔布",
+    "西泮",
+    "唑仑",
+    "膦酸",
+    "他赛",
+    "比星",
+    "替康",
+    "曲塞",
+    "他滨",
+    "替丁",
+    "司琼",
+    "特罗",
+    "茶碱",
+    "帕利",
+    "西利",
+    "替尼布",
+    "米松",
+    "尼松",
+    "可的松",
+    "卡因",
+    "西汀",
+    "帕明",
+    "哌酮",
+    "噻嗪",
+    "塞米",
+    "泊苷",
+    "胞苷",
+    "度胺",
+    "佐米",
+    "替布",
+    "格雷",
+    "沙班",
+    "肝素",
+    "前列素",
+    "瑞林",
+    "雄胺",
+    "那非",
+    "拉非",
+    "普坦",
+    "格列汀",
+)
+STEMS_EN = (
+    "tinib",
+    "ciclib",
+    "parib",
+    "mab",
+    "floxacin",
+    "statin",
+    "pril",
+    "sartan",
+    "olol",
+    "dipine",
+    "cillin",
+    "mycin",
+    "prazole",
+    "gliflozin",
+    "gliptin",
+    "glutide",
+    "vir",
+    "conazole",
+    "fungin",
+    "penem",
+    "profen",
+    "coxib",
+    "azepam",
+    "azolam",
+    "dronate",
+    "taxel",
+    "rubicin",
+    "tecan",
+    "trexed",
+    "citabine",
+    "tidine",
+    "setron",
+    "platin",
+    "semide",
+    "thiazide",
+    "domide",
+    "zomib",
+    "grel",
+    "xaban",
+    "parin",
+    "relin",
+    "steride",
+    "afil",
+    "vaptan",
+    "cef",
+)
+_SPEC = (
+    r"(?:\s*[（(][^()（）]{1,12}[)）])?(?:\s*\d+(?:\.\d+)?\s*(?:mg|g|ml|mL|μg|ug|IU|iu|万?单位|万U|U)\b.*)?"
+)
+_TRANSLIT_EXTRA = (
+    "阿奥巴贝比苯吡泊布达德地多厄恩法非芬伏氟福格胍哈环磺吉加甲卡坎考可克喹拉来兰雷利联链林磷硫柳仑罗洛氯"
+    "马吗麦美门孟米莫那奈尼诺哌帕培喷匹泼普齐羟嗪氢曲屈瑞塞噻赛沙舒司索他泰坦特替酮托妥维韦沃西昔硝缬"
+    "辛溴亚伊依乙异吲茚右愈扎唑佐艾安澳贝倍苄丙醋达碘丁恩伐钒呋肝格胱桂红琥磺己戊肼康喹劳雷锂利膦铝"
+    "麦咪莫萘尿哌泮匹屈曲瑞噻铈双顺他碳替酮头妥烷维沃西昔腺硝缬溴盐依胰乙异吲尤愈孕唑"
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -86,14 +263,18 @@ def _matchers() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     translit = "".join(sorted(set("".join(names)) & set(_TRANSLIT_EXTRA) | set(_TRANSLIT_EXTRA)))
     stem = rf"(?:头孢[{translit}]{{1,4}}|[{translit}]{{1,5}}(?:{trie_regex(STEMS_ZH)}))"
     first = "".join(sorted({n[0] for n in names + list(SALTS)} | set(translit) | {"头"}))
-    zh = (rf"(?=[{first}])(?:{trie_regex(SALTS)}){{0,2}}(?:{trie_regex(names)}|{stem})"
-          rf"(?:{trie_regex(COUNTER_IONS)})?(?:{trie_regex(FORMS)})?")
+    zh = (
+        rf"(?=[{first}])(?:{trie_regex(SALTS)}){{0,2}}(?:{trie_regex(names)}|{stem})"
+        rf"(?:{trie_regex(COUNTER_IONS)})?(?:{trie_regex(FORMS)})?"
+    )
     en_names = trie_regex(n.lower() for n in read_lines("medications_en.txt"))
     # Names match in any case (METFORMIN); unlisted INNs by their stem only as words (Osimertinib, osimertinib),
     # never inside capital-letter noise such as FASTQ quality strings (CEFDHIC).
-    en = (rf"(?<![A-Za-z])(?:(?i:{en_names})|[A-Za-z]?[a-z]{{2,}}(?:{trie_regex(STEMS_EN)})|[Cc]ef[a-z]{{3,}})"
-          rf"(?:\s+(?i:hydrochloride|sodium|potassium|calcium|mesylate|maleate|besylate|tablets?|capsules?|"
-          rf"injection|extended-release|sustained-release))*(?![A-Za-z])")
+    en = (
+        rf"(?<![A-Za-z])(?:(?i:{en_names})|[A-Za-z]?[a-z]{{2,}}(?:{trie_regex(STEMS_EN)})|[Cc]ef[a-z]{{3,}})"
+        rf"(?:\s+(?i:hydrochloride|sodium|potassium|calcium|mesylate|maleate|besylate|tablets?|capsules?|"
+        rf"injection|extended-release|sustained-release))*(?![A-Za-z])"
+    )
     return re.compile(zh), re.compile(en), re.compile(rf"(?:{zh}){_SPEC}|(?:{en}){_SPEC}")
 
 
@@ -119,14 +300,38 @@ class MedicationRecognizer(ValueRecognizer):
 
     entity = "MEDICATION"
     patterns: ClassVar = (
-        Pattern("Chinese generic drug name (dictionary or INN stem) with salt/dosage form (medium)",
-                "[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9()（）]{1,40}", 0.6),
+        Pattern(
+            "Chinese generic drug name (dictionary or INN stem) with salt/dosage form (medium)",
+            "[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9()（）]{1,40}",
+            0.6,
+        ),
         Pattern("English INN (dictionary or stem) (medium)", r"[A-Za-z][A-Za-z \-]{3,40}", 0.6),
     )
     context = (
-        "药品", "药物", "药名", "药品名称", "通用名", "用药", "处方", "医嘱", "怀疑药品", "合并用药", "给药",
-        "drug", "medication", "medicine", "prescription", "generic name", "drug_name",
-        "yp", "ypmc", "yaopin", "yw", "ywmc", "cf", "yz",
+        "药品",
+        "药物",
+        "药名",
+        "药品名称",
+        "通用名",
+        "用药",
+        "处方",
+        "医嘱",
+        "怀疑药品",
+        "合并用药",
+        "给药",
+        "drug",
+        "medication",
+        "medicine",
+        "prescription",
+        "generic name",
+        "drug_name",
+        "yp",
+        "ypmc",
+        "yaopin",
+        "yw",
+        "ywmc",
+        "cf",
+        "yz",
     )
     validator_strength = 0.75
     min_ratio = 0.5
@@ -147,8 +352,13 @@ class MedicationRecognizer(ValueRecognizer):
 
     def describe(self, candidate: str) -> dict[str, object]:
         """The dosage form written after a Chinese name (片, 缓释片, 注射液 …), if any."""
-        m = re.search(f"(?:{trie_regex(FORMS)})$", re.sub(r"[(（][^()（）]*[)）]$|\\s.*$", "", candidate.strip()))
-        return {"language": "en" if candidate[:1].isascii() else "zh", "dosage_form": m.group(0) if m else None}
+        m = re.search(
+            f"(?:{trie_regex(FORMS)})$", re.sub(r"[(（][^()（）]*[)）]$|\\s.*$", "", candidate.strip())
+        )
+        return {
+            "language": "en" if candidate[:1].isascii() else "zh",
+            "dosage_form": m.group(0) if m else None,
+        }
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:
@@ -161,14 +371,60 @@ class MedicationRecognizer(ValueRecognizer):
 
 
 #: Column and table names of product master data (a drug catalogue, an inventory).
-PRODUCT_WORDS = ("批准文号", "国药准字", "approval", "approval_no", "sku", "条码", "barcode", "ean", "规格",
-                 "specification", "剂型", "dosage_form", "零售价", "售价", "价格", "price", "list_price", "生产企业",
-                 "manufacturer", "商品名", "brand", "brand_name", "产品", "product", "目录", "catalog", "catalogue",
-                 "库存", "inventory", "批号", "batch", "贮藏", "storage")
+PRODUCT_WORDS = (
+    "批准文号",
+    "国药准字",
+    "approval",
+    "approval_no",
+    "sku",
+    "条码",
+    "barcode",
+    "ean",
+    "规格",
+    "specification",
+    "剂型",
+    "dosage_form",
+    "零售价",
+    "售价",
+    "价格",
+    "price",
+    "list_price",
+    "生产企业",
+    "manufacturer",
+    "商品名",
+    "brand",
+    "brand_name",
+    "产品",
+    "product",
+    "目录",
+    "catalog",
+    "catalogue",
+    "库存",
+    "inventory",
+    "批号",
+    "batch",
+    "贮藏",
+    "storage",
+)
 #: Entities that make a row a person's: beside them a drug name is a medication record.
-PERSON_ENTITIES = frozenset({"CN_PERSON_NAME", "CN_RESIDENT_ID", "CN_PASSPORT", "CN_HMT_PERMIT", "CN_MOBILE",
-                             "DATE_OF_BIRTH", "AGE", "GENDER", "MEDICAL_RECORD_NO", "CN_ADDRESS", "EMAIL", "DIAGNOSIS",
-                             "ICD10_CODE", "LAB_RESULT"})
+PERSON_ENTITIES = frozenset(
+    {
+        "CN_PERSON_NAME",
+        "CN_RESIDENT_ID",
+        "CN_PASSPORT",
+        "CN_HMT_PERMIT",
+        "CN_MOBILE",
+        "DATE_OF_BIRTH",
+        "AGE",
+        "GENDER",
+        "MEDICAL_RECORD_NO",
+        "CN_ADDRESS",
+        "EMAIL",
+        "DIAGNOSIS",
+        "ICD10_CODE",
+        "LAB_RESULT",
+    }
+)
 
 
 class MedicationProductContext:
@@ -193,6 +449,9 @@ class MedicationProductContext:
             return {}
         for f in meds:
             f.details["product_catalogue"] = sorted(signals)
-            f.explanation += ("; the table reads as product master data (" + ", ".join(sorted(signals)[:5])
-                              + ") with no personal data beside it: the drug names describe products, not patients")
+            f.explanation += (
+                "; the table reads as product master data ("
+                + ", ".join(sorted(signals)[:5])
+                + ") with no personal data beside it: the drug names describe products, not patients"
+            )
         return {}

@@ -39,11 +39,46 @@ class MedicalRecordNoRecognizer(ValueRecognizer):
         Pattern("record number, digits (very weak)", r"\d{4,20}", 0.3),
     )
     context = (
-        "病历号", "病案号", "住院号", "门诊号", "就诊号", "就诊卡号", "诊疗卡号", "病人id", "患者id", "病人编号",
-        "患者编号", "住院流水号", "门诊流水号", "住院登记号", "病历编号", "病案编号",
-        "mrn", "medical record", "medical_record", "patient id", "patient_id", "patientid", "patient no",
-        "patient_no", "admission no", "admission_no", "inpatient no", "inpatient_no", "outpatient no",
-        "outpatient_no", "visit no", "visit_no", "bah", "zyh", "mzh", "blh", "jzh", "jzkh", "brid", "hzid",
+        "病历号",
+        "病案号",
+        "住院号",
+        "门诊号",
+        "就诊号",
+        "就诊卡号",
+        "诊疗卡号",
+        "病人id",
+        "患者id",
+        "病人编号",
+        "患者编号",
+        "住院流水号",
+        "门诊流水号",
+        "住院登记号",
+        "病历编号",
+        "病案编号",
+        "mrn",
+        "medical record",
+        "medical_record",
+        "patient id",
+        "patient_id",
+        "patientid",
+        "patient no",
+        "patient_no",
+        "admission no",
+        "admission_no",
+        "inpatient no",
+        "inpatient_no",
+        "outpatient no",
+        "outpatient_no",
+        "visit no",
+        "visit_no",
+        "bah",
+        "zyh",
+        "mzh",
+        "blh",
+        "jzh",
+        "jzkh",
+        "brid",
+        "hzid",
     )
     validator_strength = 0.5
     min_ratio = 0.6
@@ -56,7 +91,9 @@ class MedicalRecordNoRecognizer(ValueRecognizer):
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         """Vectorized: the pattern checks the shape; repeated digits (``0000000``) are set aside."""
         mask = all_of(self.candidate_mask(values), pc.invert(pc.match_substring_regex(values, _REPEATED)))
-        return count_matches(self.entity, values, mask, pattern=self.patterns[0].name, max_examples=max_examples)
+        return count_matches(
+            self.entity, values, mask, pattern=self.patterns[0].name, max_examples=max_examples
+        )
 
     def mask(self, value: str) -> str:
         v = value.strip()
@@ -75,4 +112,4 @@ class MedicalRecordNoRecognizer(ValueRecognizer):
         return out
 
     def context_near(self, text: str, start: int, end: int, window: int = 24) -> list[str]:
-        return context_hits(self.context, text[max(0, start - window): start])
+        return context_hits(self.context, text[max(0, start - window) : start])

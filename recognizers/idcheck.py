@@ -41,6 +41,7 @@ def compact(number: str, strip: str = " -") -> str:
 
 # -- column helpers ---------------------------------------------------------------------------------------
 
+
 def as_string_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """A plain ``string`` array (chunks combined, large/view strings cast)."""
     if isinstance(values, pa.ChunkedArray):

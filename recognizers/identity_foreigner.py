@@ -48,6 +48,7 @@ from recognizers.identity_resident import GENERIC_DOCUMENT_WORDS
 
 _DATA = Path(__file__).resolve().parent / "data"
 
+
 @functools.lru_cache(maxsize=1)
 def countries() -> dict[str, tuple[str, str]]:
     """ISO 3166-1 codes: numeric and alpha-3 → (alpha-3, English name), from ``data/iso3166.tsv``."""
@@ -105,7 +106,9 @@ def validate_foreigner_pr(number: str) -> str:
             raise InvalidComponent("birth date is not a real date between 1880 and today")
         return number
     if len(number) == 15:
-        if not (number[:3].isascii() and number[:3].isalpha() and number[3:].isascii() and number[3:].isdigit()):
+        if not (
+            number[:3].isascii() and number[:3].isalpha() and number[3:].isascii() and number[3:].isdigit()
+        ):
             raise InvalidFormat()
         if number[:3] not in countries() or number[3:5] not in province_prefixes():
             raise InvalidComponent()
@@ -134,8 +137,17 @@ class ForeignerPrRecognizer(UpperCaseCodeRecognizer):
         Pattern("foreigner PR id, old 3 letters + 12 digits (medium)", r"[A-Za-z]{3}\d{12}", 0.6),
     )
     context = (
-        "永久居留", "永居证", "永久居留证", "外国人永久居留身份证", "绿卡", "permanent residence", "permanent resident",
-        "green card", "yjjl", "yjz", "yongjiu",
+        "永久居留",
+        "永居证",
+        "永久居留证",
+        "外国人永久居留身份证",
+        "绿卡",
+        "permanent residence",
+        "permanent resident",
+        "green card",
+        "yjjl",
+        "yjz",
+        "yongjiu",
     ) + GENERIC_DOCUMENT_WORDS
     validator_strength = 0.95
     min_ratio = 0.5
@@ -149,7 +161,9 @@ class ForeignerPrRecognizer(UpperCaseCodeRecognizer):
             if m.shape[1] == 18:
                 s = weighted_sums(m, _PR18_W)
                 ok = all_digits(m[:, :17]) & mod11_2_matches(s[:, 0], m[:, 17]) & (m[:, 0] == ord("9"))
-                ok &= sorted_member(s[:, 1], _province_array()) & sorted_member(s[:, 2], _country_numeric_array())
+                ok &= sorted_member(s[:, 1], _province_array()) & sorted_member(
+                    s[:, 2], _country_numeric_array()
+                )
                 out[idx] = ok & date_ok_array(s[:, 3], s[:, 4], s[:, 5])
             else:
                 sub = values.take(pa.array(idx))
@@ -168,5 +182,9 @@ class ForeignerPrRecognizer(UpperCaseCodeRecognizer):
         if not is_valid_foreigner_pr(c):
             return {}
         if len(c) == 18:
-            return {"nationality": countries()[c[3:6]][0], "birth_date": _dt.date(int(c[6:10]), int(c[10:12]), int(c[12:14])).isoformat(), "format": "2023"}
+            return {
+                "nationality": countries()[c[3:6]][0],
+                "birth_date": _dt.date(int(c[6:10]), int(c[10:12]), int(c[12:14])).isoformat(),
+                "format": "2023",
+            }
         return {"nationality": c[:3], "format": "2004"}

@@ -52,7 +52,16 @@ from recognizers.idcheck import (
 _PERMIT_CODES = np.array(sorted(int(p) for p in PERMIT_PREFIXES), dtype=np.int64)
 
 #: Words that name an identity document in general; every person-document recognizer accepts them.
-GENERIC_DOCUMENT_WORDS = ("证件号码", "证件号", "证件编号", "zjhm", "zjh", "certificate no", "document no", "document_no")
+GENERIC_DOCUMENT_WORDS = (
+    "证件号码",
+    "证件号",
+    "证件编号",
+    "zjhm",
+    "zjh",
+    "certificate no",
+    "document no",
+    "document_no",
+)
 
 
 def check_char(first17: str) -> str:
@@ -162,7 +171,9 @@ def to_18(number: str) -> str:
 
 
 #: Column weights over an 18-character ID: MOD 11-2 sum, year, month, day, division code.
-_ID18_W = np.hstack([np.append(MOD11_2_WEIGHTS, 0)[:, None], place_weights(18, [(6, 10), (10, 12), (12, 14), (0, 6)])])
+_ID18_W = np.hstack(
+    [np.append(MOD11_2_WEIGHTS, 0)[:, None], place_weights(18, [(6, 10), (10, 12), (12, 14), (0, 6)])]
+)
 #: Over a 15-digit legacy ID: two-digit year, month, day, division code.
 _ID15_W = place_weights(15, [(6, 8), (8, 10), (10, 12), (0, 6)])
 
@@ -244,15 +255,41 @@ class ResidentIdRecognizer(_ResidentLayoutRecognizer):
 
     entity = "CN_RESIDENT_ID"
     patterns: ClassVar = (
-        Pattern("resident id, 18 characters (strong with checksum)", r"[1-9]\d{5}(?:18|19|20)\d{2}[01]\d[0-3]\d\d{3}[0-9Xx]", 0.9),
-        Pattern("resident id, 18 characters grouped 6-8-4 (strong with checksum)", r"[1-9]\d{5}[ -](?:18|19|20)\d{6}[ -]\d{3}[0-9Xx]", 0.9),
+        Pattern(
+            "resident id, 18 characters (strong with checksum)",
+            r"[1-9]\d{5}(?:18|19|20)\d{2}[01]\d[0-3]\d\d{3}[0-9Xx]",
+            0.9,
+        ),
+        Pattern(
+            "resident id, 18 characters grouped 6-8-4 (strong with checksum)",
+            r"[1-9]\d{5}[ -](?:18|19|20)\d{6}[ -]\d{3}[0-9Xx]",
+            0.9,
+        ),
         Pattern("resident id, 15-digit legacy (weak)", r"[1-9]\d{5}\d{2}[01]\d[0-3]\d\d{3}", 0.4),
     )
     context = (
-        "身份证", "身份证号", "身份证号码", "公民身份号码", "身份号码", "居民身份证",
-        "id card", "id_card", "idcard", "id number", "id_no", "idno", "citizen id", "national id", "identity",
-        "shenfenzheng", "sfz", "sfzh", "sfzhm", "sfzjhm",
+        "身份证",
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "身份号码",
+        "居民身份证",
+        "id card",
+        "id_card",
+        "idcard",
+        "id number",
+        "id_no",
+        "idno",
+        "citizen id",
+        "national id",
+        "identity",
+        "shenfenzheng",
+        "sfz",
+        "sfzh",
+        "sfzhm",
+        "sfzjhm",
     ) + GENERIC_DOCUMENT_WORDS
+
     def validate(self, candidate: str) -> bool:
         return is_valid_resident_id(candidate)
 
@@ -277,12 +314,31 @@ class HmtResidencePermitRecognizer(_ResidentLayoutRecognizer):
 
     entity = "CN_HMT_PERMIT"
     patterns: ClassVar = (
-        Pattern("HMT residence permit, 18 characters (strong with checksum)", r"8[123]0000(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[0-9Xx]", 0.9),
+        Pattern(
+            "HMT residence permit, 18 characters (strong with checksum)",
+            r"8[123]0000(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[0-9Xx]",
+            0.9,
+        ),
     )
     context = (
-        "居住证", "港澳台居民居住证", "港澳居民居住证", "台湾居民居住证", "身份证", "身份证号",
-        "residence permit", "juzhuzheng", "jzz", "jzzh", "id card", "id_card", "idcard", "sfz", "sfzh", "sfzhm",
+        "居住证",
+        "港澳台居民居住证",
+        "港澳居民居住证",
+        "台湾居民居住证",
+        "身份证",
+        "身份证号",
+        "residence permit",
+        "juzhuzheng",
+        "jzz",
+        "jzzh",
+        "id card",
+        "id_card",
+        "idcard",
+        "sfz",
+        "sfzh",
+        "sfzhm",
     ) + GENERIC_DOCUMENT_WORDS
+
     def validate(self, candidate: str) -> bool:
         return is_valid_hmt_residence_permit(candidate)
 

@@ -59,12 +59,32 @@ class HkMacaoPermitRecognizer(ColumnarRecognizer):
 
     entity = "CN_HMT_PERMIT"
     patterns: ClassVar = (
-        Pattern("HK/Macao/Taiwan travel permit, letter + digits (weak)", r"[HMCWLhmcwl][0-9A-HJ-NP-Za-hj-np-z]\d{7}(?:\d{2})?", 0.4),
+        Pattern(
+            "HK/Macao/Taiwan travel permit, letter + digits (weak)",
+            r"[HMCWLhmcwl][0-9A-HJ-NP-Za-hj-np-z]\d{7}(?:\d{2})?",
+            0.4,
+        ),
     )
     context = (
-        "通行证", "回乡证", "港澳通行证", "往来港澳", "来往内地", "往来台湾", "大通证", "赴台证",
-        "home return permit", "home-return permit", "travel permit", "exit-entry permit", "hk macao permit",
-        "txz", "txzh", "hxz", "gatxz", "huixiangzheng", "tongxingzheng",
+        "通行证",
+        "回乡证",
+        "港澳通行证",
+        "往来港澳",
+        "来往内地",
+        "往来台湾",
+        "大通证",
+        "赴台证",
+        "home return permit",
+        "home-return permit",
+        "travel permit",
+        "exit-entry permit",
+        "hk macao permit",
+        "txz",
+        "txzh",
+        "hxz",
+        "gatxz",
+        "huixiangzheng",
+        "tongxingzheng",
     ) + GENERIC_DOCUMENT_WORDS
     validator_strength = 0.6
     min_ratio = 0.7
@@ -100,10 +120,20 @@ class TaiwanPermitRecognizer(ColumnarRecognizer):
     """
 
     entity = "CN_HMT_PERMIT"
-    patterns: ClassVar = (Pattern("Taiwan resident travel permit, 8 or 10 digits (very weak)", _TAIWAN_RE, 0.2),)
+    patterns: ClassVar = (
+        Pattern("Taiwan resident travel permit, 8 or 10 digits (very weak)", _TAIWAN_RE, 0.2),
+    )
     context = (
-        "台胞证", "台湾居民来往大陆通行证", "台湾通行证", "台湾居民", "taibaozheng", "tbz", "tbzh",
-        "mtp", "taiwan compatriot", "taiwan permit",
+        "台胞证",
+        "台湾居民来往大陆通行证",
+        "台湾通行证",
+        "台湾居民",
+        "taibaozheng",
+        "tbz",
+        "tbzh",
+        "mtp",
+        "taiwan compatriot",
+        "taiwan permit",
     )
     validator_strength = 0.4
     min_ratio = 0.8
@@ -152,8 +182,18 @@ class PassportRecognizer(UpperCaseCodeRecognizer):
         Pattern("official passport DE/SE/PE + 7 digits (medium)", r"[DSPdsp][Ee]\d{7}", 0.5),
     )
     context = (
-        "护照", "护照号", "护照号码", "因公护照", "外交护照", "passport", "passport no", "passport_no",
-        "huzhao", "hz", "hzh", "hzhm",
+        "护照",
+        "护照号",
+        "护照号码",
+        "因公护照",
+        "外交护照",
+        "passport",
+        "passport no",
+        "passport_no",
+        "huzhao",
+        "hz",
+        "hzh",
+        "hzhm",
     ) + GENERIC_DOCUMENT_WORDS
     validator_strength = 0.7
     min_ratio = 0.7

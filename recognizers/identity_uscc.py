@@ -51,10 +51,18 @@ _USCC_W = np.hstack([np.append(_USCC_WEIGHTS, 0)[:, None], place_weights(18, [(2
 _USCC_FIRST = np.zeros(256, dtype=bool)
 _USCC_FIRST[[ord(c) for c in "123456789ANY"]] = True
 _USCC_AUTHORITIES = {
-    "1": "机构编制 (establishment administration)", "2": "外交 (foreign affairs)", "3": "司法行政 (justice)",
-    "4": "文化 (culture)", "5": "民政 (civil affairs)", "6": "旅游 (tourism)", "7": "宗教 (religious affairs)",
-    "8": "工会 (trade unions)", "9": "市场监管 (market regulation)", "A": "中央军委改革和编制办公室 (military)",
-    "N": "农业 (agriculture)", "Y": "其他 (other)",
+    "1": "机构编制 (establishment administration)",
+    "2": "外交 (foreign affairs)",
+    "3": "司法行政 (justice)",
+    "4": "文化 (culture)",
+    "5": "民政 (civil affairs)",
+    "6": "旅游 (tourism)",
+    "7": "宗教 (religious affairs)",
+    "8": "工会 (trade unions)",
+    "9": "市场监管 (market regulation)",
+    "A": "中央军委改革和编制办公室 (military)",
+    "N": "农业 (agriculture)",
+    "Y": "其他 (other)",
 }
 #: Chars 3-4 are a province prefix, or 10 for registrations at national level.
 _USCC_REGION_PREFIXES_EXTRA = frozenset({"10"})
@@ -77,7 +85,10 @@ def organization_code_ok(code9: str) -> bool:
     """
     if len(code9) != 9 or not code9.isascii() or not code9[:8].isalnum():
         return False
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(code9[:8], (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    total = sum(
+        (int(c) if c.isdigit() else ord(c) - 55) * w
+        for c, w in zip(code9[:8], (3, 7, 9, 10, 5, 8, 4, 2), strict=True)
+    )
     check = 11 - total % 11
     return code9[8] == {10: "X", 11: "0"}.get(check, str(check))
 
@@ -98,7 +109,11 @@ def validate_uscc(number: str) -> str:
     number = compact(number, " -").upper()
     if len(number) != 18:
         raise InvalidLength()
-    if number[0] not in _USCC_AUTHORITIES or not ("1" <= number[1] <= "9") or not (number[2:8].isascii() and number[2:8].isdigit()):
+    if (
+        number[0] not in _USCC_AUTHORITIES
+        or not ("1" <= number[1] <= "9")
+        or not (number[2:8].isascii() and number[2:8].isdigit())
+    ):
         raise InvalidFormat()
     if any(c not in USCC_ALPHABET for c in number[8:]):
         raise InvalidFormat()
@@ -119,7 +134,9 @@ def is_valid_uscc(number: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _uscc_region_array() -> np.ndarray:
-    return np.array(sorted({int(p) for p in province_prefixes()} | {int(p) for p in _USCC_REGION_PREFIXES_EXTRA}))
+    return np.array(
+        sorted({int(p) for p in province_prefixes()} | {int(p) for p in _USCC_REGION_PREFIXES_EXTRA})
+    )
 
 
 class UsccRecognizer(UpperCaseCodeRecognizer):
@@ -142,8 +159,23 @@ class UsccRecognizer(UpperCaseCodeRecognizer):
         ),
     )
     context = (
-        "统一社会信用代码", "信用代码", "社会信用代码", "纳税人识别号", "税号", "营业执照", "企业代码", "机构代码",
-        "uscc", "credit code", "social credit", "tax id", "taxpayer", "tyshxydm", "shxydm", "xydm", "nsrsbh",
+        "统一社会信用代码",
+        "信用代码",
+        "社会信用代码",
+        "纳税人识别号",
+        "税号",
+        "营业执照",
+        "企业代码",
+        "机构代码",
+        "uscc",
+        "credit code",
+        "social credit",
+        "tax id",
+        "taxpayer",
+        "tyshxydm",
+        "shxydm",
+        "xydm",
+        "nsrsbh",
     )
     validator_strength = 0.97
     min_ratio = 0.5

@@ -74,6 +74,7 @@ def _split(text: str, sep: str | None = None) -> list[str]:
     """Words of a long literal (one string keeps the tables readable)."""
     return text.split(sep)
 
+
 #: Given-name characters seen fewer times than this (out of ~32 million) do not make a name in a column.
 MIN_GIVEN_COUNT = 30
 #: Masked-name characters (张*, 王某某, 李XX).
@@ -83,45 +84,104 @@ NAME_DOTS = "·•・‧.-"
 
 #: Words around names that are not names although they look like one (surname + name characters).
 ROLE_WORDS = frozenset(
-    _split("申请人 经办人 负责人 联系人 收件人 收货人 发件人 代理人 委托人 监护人 担保人 承办人 审批人 审核人 操作人 录入人 "
-    "创建人 修改人 更新人 签收人 领取人 付款人 收款人 开户人 持卡人 投保人 被保险人 受益人 法人 法定代表人 户主 本人 "
-    "家属 患者 病人 医生 护士 教师 老师 学生 职工 员工 司机 会计 出纳 经理 主任 主管 总监 专员 助理 秘书 顾问 "
-    "董事 监事 股东 客户 用户 会员 游客 访客 管理员 未知 不详 匿名 测试 某某 无名氏")
+    _split(
+        "申请人 经办人 负责人 联系人 收件人 收货人 发件人 代理人 委托人 监护人 担保人 承办人 审批人 审核人 操作人 录入人 "
+        "创建人 修改人 更新人 签收人 领取人 付款人 收款人 开户人 持卡人 投保人 被保险人 受益人 法人 法定代表人 户主 本人 "
+        "家属 患者 病人 医生 护士 教师 老师 学生 职工 员工 司机 会计 出纳 经理 主任 主管 总监 专员 助理 秘书 顾问 "
+        "董事 监事 股东 客户 用户 会员 游客 访客 管理员 未知 不详 匿名 测试 某某 无名氏"
+    )
 )
 
 #: Title words after a surname that refer to a person (江主席, 王先生, 李老师): the surname alone is the name.
 TITLES = (
-    "先生", "女士", "小姐", "同志", "老师", "教授", "医生", "大夫", "主席", "总理", "总书记", "书记", "部长", "省长",
-    "市长", "县长", "局长", "院长", "所长", "校长", "主任", "经理", "总", "董", "师傅", "阿姨", "大爷", "大妈", "警官",
+    "先生",
+    "女士",
+    "小姐",
+    "同志",
+    "老师",
+    "教授",
+    "医生",
+    "大夫",
+    "主席",
+    "总理",
+    "总书记",
+    "书记",
+    "部长",
+    "省长",
+    "市长",
+    "县长",
+    "局长",
+    "院长",
+    "所长",
+    "校长",
+    "主任",
+    "经理",
+    "总",
+    "董",
+    "师傅",
+    "阿姨",
+    "大爷",
+    "大妈",
+    "警官",
 )
 _TITLES_RE = re.compile("|".join(sorted(TITLES, key=len, reverse=True)))
 
 #: Words just before a name that announce a person.
 LEFT_CUES = frozenset(
-    _split("患者 姓名 联系人 记者 通讯员 主席 总理 副总理 总统 书记 部长 省长 市长 县长 主任 委员 教授 博士 院士 医生 大夫 "
-    "老师 同志 演员 导演 歌手 作家 画家 队员 选手 球员 教练 经理 董事长 总经理 总裁 会长 校长 局长 厅长 处长 科长 社长 "
-    "主编 委员长 法官 律师 民警 村民 农民 战士 烈士 申请人 经办人 负责人 代表人 收件人 收货人 持卡人 户主 被告 原告 "
-    "嫌疑人 学生 同学 朋友 儿子 女儿 妻子 丈夫 母亲 父亲 爷爷 奶奶 女士 家属 病人 网友 客户 会员 名叫 叫 主持人 "
-    "研究员 工程师 专家 秘书长 副主席 副总统 大使 司令员 政委 总书记 首相 国王 厂长 队长 所长 站长 团长 师傅 老人 "
-    "作者 编辑 摄影 译者 医师 护士 签名 签字 审核人 操作员 业务员 宣传员 讲师 研究生 市民 居民 乘客 司机 员工 职工 "
-    "签收人 寄件人 发件人 报告人 配送员 快递员 骑手 联系 投保人 被保险人 受益人 监护人 法人 代理人 委托人 领取人 "
-    "购买人 借款人 担保人 房东 租客 业主 住户 店主 老板 同事 领导 组长 班长 新生 考生 学员 教员 队长 户主")
+    _split(
+        "患者 姓名 联系人 记者 通讯员 主席 总理 副总理 总统 书记 部长 省长 市长 县长 主任 委员 教授 博士 院士 医生 大夫 "
+        "老师 同志 演员 导演 歌手 作家 画家 队员 选手 球员 教练 经理 董事长 总经理 总裁 会长 校长 局长 厅长 处长 科长 社长 "
+        "主编 委员长 法官 律师 民警 村民 农民 战士 烈士 申请人 经办人 负责人 代表人 收件人 收货人 持卡人 户主 被告 原告 "
+        "嫌疑人 学生 同学 朋友 儿子 女儿 妻子 丈夫 母亲 父亲 爷爷 奶奶 女士 家属 病人 网友 客户 会员 名叫 叫 主持人 "
+        "研究员 工程师 专家 秘书长 副主席 副总统 大使 司令员 政委 总书记 首相 国王 厂长 队长 所长 站长 团长 师傅 老人 "
+        "作者 编辑 摄影 译者 医师 护士 签名 签字 审核人 操作员 业务员 宣传员 讲师 研究生 市民 居民 乘客 司机 员工 职工 "
+        "签收人 寄件人 发件人 报告人 配送员 快递员 骑手 联系 投保人 被保险人 受益人 监护人 法人 代理人 委托人 领取人 "
+        "购买人 借款人 担保人 房东 租客 业主 住户 店主 老板 同事 领导 组长 班长 新生 考生 学员 教员 队长 户主"
+    )
 )
 #: Words just after a name that announce a person.
 RIGHT_CUES = frozenset(
-    _split("先生 女士 小姐 同志 说 表示 指出 认为 告诉 介绍 称 透露 强调 回忆 说道 笑 等 主席 总理 教授 医生 老师 书记 部长 "
-    "局长 一行 夫妇 会见 出席 主持 曾 获得 担任 任 男 女 出生 生于 同学 博士 院士 先后 家中 老人 大夫 所长 厂长 校长 "
-    "委员 总统 首相 致辞 讲话 看望 发表 签署 率 率领 接见 宣布 会长 董事长 总经理 现任 同学 医师 护士 患者 "
-    "的 于 因 在 已 将 为 和 与 及 来电 咨询 反映 申请 离职 入职 出差 家属 签收 本人 电话 手机 身份证 住院 就诊 "
-    "确诊 报告 投诉 表示 称 女士 先生")
+    _split(
+        "先生 女士 小姐 同志 说 表示 指出 认为 告诉 介绍 称 透露 强调 回忆 说道 笑 等 主席 总理 教授 医生 老师 书记 部长 "
+        "局长 一行 夫妇 会见 出席 主持 曾 获得 担任 任 男 女 出生 生于 同学 博士 院士 先后 家中 老人 大夫 所长 厂长 校长 "
+        "委员 总统 首相 致辞 讲话 看望 发表 签署 率 率领 接见 宣布 会长 董事长 总经理 现任 同学 医师 护士 患者 "
+        "的 于 因 在 已 将 为 和 与 及 来电 咨询 反映 申请 离职 入职 出差 家属 签收 本人 电话 手机 身份证 住院 就诊 "
+        "确诊 报告 投诉 表示 称 女士 先生"
+    )
 )
 _PUNCT = frozenset("，。、：:；;！!？?（）()《》“”\"'　 ,.\n\t/|-【】[]「」『』〔〕<>")
 #: Function characters that end no two-character given name (钟琳于, 冯雨来): the name stops before them.
 NOT_NAME_END = frozenset("于在和与的了是也都就来去说将把被向对从给让已曾等及或并")
 #: Words right after a span that make it an organisation or a place, not a person (李宁科技, 王府井大街).
 ORG_AFTER = (
-    "科技", "公司", "集团", "有限", "医院", "银行", "大学", "学院", "中学", "小学", "大道", "大街", "街道", "商场", "广场",
-    "超市", "药房", "药店", "诊所", "工作室", "事务所", "控股", "股份", "实业", "贸易", "酒店", "饭店", "餐厅",
+    "科技",
+    "公司",
+    "集团",
+    "有限",
+    "医院",
+    "银行",
+    "大学",
+    "学院",
+    "中学",
+    "小学",
+    "大道",
+    "大街",
+    "街道",
+    "商场",
+    "广场",
+    "超市",
+    "药房",
+    "药店",
+    "诊所",
+    "工作室",
+    "事务所",
+    "控股",
+    "股份",
+    "实业",
+    "贸易",
+    "酒店",
+    "饭店",
+    "餐厅",
 )
 
 #: Characters that transliterate foreign names (after the Xinhua transliteration tables; hand-compiled).
@@ -133,7 +193,11 @@ TRANSLIT_CHARS = frozenset(
     "买合木力卜吐逊再孜牙江别依热沙尕次仁旦卓玛扎西措央金索朗顿珠桑布格桑达瓦平措拉姆"  # Uyghur, Kazakh, Tibetan names
 )
 _FOREIGN_RE = re.compile(
-    "[" + "".join(sorted(TRANSLIT_CHARS)) + "]{2,6}(?:[·•・‧][" + "".join(sorted(TRANSLIT_CHARS)) + "]{1,6}){0,3}"
+    "["
+    + "".join(sorted(TRANSLIT_CHARS))
+    + "]{2,6}(?:[·•・‧]["
+    + "".join(sorted(TRANSLIT_CHARS))
+    + "]{1,6}){0,3}"
 )
 
 #: Place-name endings; a three-character dictionary word ending in one is a place (张家口, 王府井), not a name.
@@ -141,10 +205,31 @@ PLACE_ENDINGS = frozenset("口井港庄桥湾屯堡寨铺店集坝沟岭峪洼�
 
 #: Free-text model weights, fitted by ``recognizers/data/update/name_weights.py`` on train/dev splits.
 #: Order: see :func:`_features`.
-WEIGHTS = np.array([
-    -7.135, 0.922, 0.146, -0.056, -1.086, 1.136, 1.140, 2.193, 2.095, 1.938, 0.847, 1.081, 1.838, -2.096, -0.280,
-    1.736, 0.880, 0.073, -0.447, -0.618, -0.091,
-])
+WEIGHTS = np.array(
+    [
+        -7.135,
+        0.922,
+        0.146,
+        -0.056,
+        -1.086,
+        1.136,
+        1.140,
+        2.193,
+        2.095,
+        1.938,
+        0.847,
+        1.081,
+        1.838,
+        -2.096,
+        -0.280,
+        1.736,
+        0.880,
+        0.073,
+        -0.447,
+        -0.618,
+        -0.091,
+    ]
+)
 #: Score (log-odds) a free-text candidate needs.
 THRESHOLD = -0.5
 #: Share (%) a surname needs before "surname + title" (张医生) is taken as a person: rare surnames that are
@@ -271,7 +356,9 @@ def _code_point_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _vetoed_names() -> pa.Array:
     """Every string that :func:`split_name` accepts but :func:`is_plausible_name` rejects (words, places, roles)."""
     pool = set(ROLE_WORDS) | set(_place_names()) | {w for w in _dictionary() if len(w) <= 4}
-    return pa.array(sorted(w for w in pool if split_name(w) is not None and not is_plausible_name(w)), type=pa.string())
+    return pa.array(
+        sorted(w for w in pool if split_name(w) is not None and not is_plausible_name(w)), type=pa.string()
+    )
 
 
 def plausible_name_mask(values: pa.Array) -> np.ndarray:
@@ -291,11 +378,15 @@ def plausible_name_mask(values: pa.Array) -> np.ndarray:
         cp = (b[:, :, 0] & 0x0F) << 12 | (b[:, :, 1] & 0x3F) << 6 | (b[:, :, 2] & 0x3F)
         k = cp.shape[1]
         single = sur1[cp[:, 0]] & giv[cp[:, 1:]].all(axis=1) if k <= 3 else np.zeros(len(idx), dtype=bool)
-        compound = sorted_member(cp[:, 0] << 16 | cp[:, 1], pairs) & giv[cp[:, 2:]].all(axis=1) if k >= 3 else False
+        compound = (
+            sorted_member(cp[:, 0] << 16 | cp[:, 1], pairs) & giv[cp[:, 2:]].all(axis=1) if k >= 3 else False
+        )
         out[idx] = lead_ok & (single | compound)
     if out.any():
         hit = np.flatnonzero(out)
-        vetoed = pc.is_in(values.take(pa.array(hit)), value_set=_vetoed_names()).to_numpy(zero_copy_only=False)
+        vetoed = pc.is_in(values.take(pa.array(hit)), value_set=_vetoed_names()).to_numpy(
+            zero_copy_only=False
+        )
         out[hit[vetoed]] = False
     return out
 
@@ -338,9 +429,17 @@ def is_pinyin_name(value: str, *, concatenated: bool = False) -> bool:
     if len(tokens) not in (2, 3) or not all(t.isascii() and t.replace("'", "").isalpha() for t in tokens):
         return False
     low = [t.lower() for t in tokens]
-    if low[0] in sur and all(pinyin_split(t, 2) for t in low[1:]) and len(pinyin_split("".join(low[1:]), 3) or ()) <= 2:
+    if (
+        low[0] in sur
+        and all(pinyin_split(t, 2) for t in low[1:])
+        and len(pinyin_split("".join(low[1:]), 3) or ()) <= 2
+    ):
         return True
-    return low[-1] in sur and all(pinyin_split(t, 2) for t in low[:-1]) and len(pinyin_split("".join(low[:-1]), 3) or ()) <= 2
+    return (
+        low[-1] in sur
+        and all(pinyin_split(t, 2) for t in low[:-1])
+        and len(pinyin_split("".join(low[:-1]), 3) or ()) <= 2
+    )
 
 
 # -- jieba dictionary and the free-text model ------------------------------------------------------------------
@@ -485,7 +584,9 @@ def name_candidates(text: str) -> tuple[list[tuple[int, int, str]], np.ndarray]:
                         continue
                     if text.startswith(ORG_AFTER, j) or text[i + k : j] in TITLES or _place_follows(text, j):
                         continue
-                    if text[i:j] in _place_names() or (text[i:j] in _dictionary() and text[j - 1] in PLACE_ENDINGS and g == 2):
+                    if text[i:j] in _place_names() or (
+                        text[i:j] in _dictionary() and text[j - 1] in PLACE_ENDINGS and g == 2
+                    ):
                         continue
                     if k == 1 and g == 1 and text[i + 1] == ch:
                         continue  # a reduplicated character is a word (谢谢, 常常, 白白), not surname + name
@@ -528,7 +629,9 @@ def _dotted_core(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (i, j) if k < len(first) and e > 0 and middle_ok and is_dotted_name(core) else None
 
 
-def find_names(text: str, threshold: float = THRESHOLD, weights: np.ndarray = WEIGHTS) -> list[tuple[int, int, float]]:
+def find_names(
+    text: str, threshold: float = THRESHOLD, weights: np.ndarray = WEIGHTS
+) -> list[tuple[int, int, float]]:
     """Non-overlapping name spans ``(start, end, log-odds)`` in ``text``, best candidates first.
 
     Names whose parts a middle dot joins (迪丽娜尔·吐尔逊) are taken first when
@@ -562,9 +665,40 @@ def find_names(text: str, threshold: float = THRESHOLD, weights: np.ndarray = WE
 
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"  # literal characters: both RE2 and Python re accept them
 _NAME_CONTEXT = (
-    "姓名", "名字", "患者", "病人", "联系人", "先生", "女士", "医生", "护士", "申请人", "经办人", "负责人", "客户", "持卡人",
-    "收件人", "收货人", "户主", "法定代表人", "法人代表", "签名", "name", "full name", "patient", "contact", "customer",
-    "xingming", "xm", "hzxm", "lxr", "khxm", "sqr", "jbr", "fzr", "fddbr",
+    "姓名",
+    "名字",
+    "患者",
+    "病人",
+    "联系人",
+    "先生",
+    "女士",
+    "医生",
+    "护士",
+    "申请人",
+    "经办人",
+    "负责人",
+    "客户",
+    "持卡人",
+    "收件人",
+    "收货人",
+    "户主",
+    "法定代表人",
+    "法人代表",
+    "签名",
+    "name",
+    "full name",
+    "patient",
+    "contact",
+    "customer",
+    "xingming",
+    "xm",
+    "hzxm",
+    "lxr",
+    "khxm",
+    "sqr",
+    "jbr",
+    "fzr",
+    "fddbr",
 )
 
 
@@ -581,7 +715,11 @@ class ChineseNameRecognizer(ValueRecognizer):
     patterns: ClassVar = (
         Pattern("chinese name, surname + 1-2 characters (weak, dictionary)", f"[{_CJK}]{{2,4}}", 0.5),
         Pattern("masked chinese name, surname + * (medium)", f"[{_CJK}]{{1,2}}[*＊×xX某○]{{1,3}}", 0.6),
-        Pattern("minority or transliterated name with middle dot (weak)", f"[{_CJK}]{{1,8}}(?:[·•・‧][{_CJK}]{{1,8}}){{1,3}}", 0.4),
+        Pattern(
+            "minority or transliterated name with middle dot (weak)",
+            f"[{_CJK}]{{1,8}}(?:[·•・‧][{_CJK}]{{1,8}}){{1,3}}",
+            0.4,
+        ),
     )
     context = _NAME_CONTEXT
     validator_strength = 0.75
@@ -598,7 +736,9 @@ class ChineseNameRecognizer(ValueRecognizer):
         if n == 0:
             return ValueMatches(self.entity, 0, 0, [])
         plain = plausible_name_mask(values)
-        rest = np.flatnonzero(~plain & pc.match_substring_regex(values, self._anchored).to_numpy(zero_copy_only=False))
+        rest = np.flatnonzero(
+            ~plain & pc.match_substring_regex(values, self._anchored).to_numpy(zero_copy_only=False)
+        )
         ok = plain.copy()
         if len(rest):
             others = values.take(pa.array(rest))
@@ -610,7 +750,9 @@ class ChineseNameRecognizer(ValueRecognizer):
         if matched == 0:
             return ValueMatches(self.entity, n, 0, [])
         if n >= 20 and len(pc.unique(values)) <= 3:
-            return ValueMatches(self.entity, n, 0, [], details={"rejected": "three or fewer distinct values: a code"})
+            return ValueMatches(
+                self.entity, n, 0, [], details={"rejected": "three or fewer distinct values: a code"}
+            )
         pool = values.filter(pa.array(ok)).slice(0, 64).to_pylist()
         examples = list(dict.fromkeys(pool))[:max_examples]
         return ValueMatches(self.entity, n, matched, examples, pattern=self.pattern_name(examples[0]))
@@ -621,14 +763,24 @@ class ChineseNameRecognizer(ValueRecognizer):
             return parts[0] + "*" * len(parts[1])
         if any(d in value for d in NAME_DOTS[:4]):
             return value[0] + "*" * (len(value) - 1)
-        return value[: 2 if value[:2] in surnames() else 1] + "*" * max(1, len(value) - (2 if value[:2] in surnames() else 1))
+        return value[: 2 if value[:2] in surnames() else 1] + "*" * max(
+            1, len(value) - (2 if value[:2] in surnames() else 1)
+        )
 
     def find_spans(self, text: str) -> list[Span]:
         out = []
         for i, j, logit in find_names(text):
             near = self.context_near(text, i, j)
             score = 1 / (1 + math.exp(-logit)) * 0.8 + (CONTEXT_BOOST if near else 0.0)
-            span = Span(self.entity, i, j, text[i:j], min(1.0, score), "chinese name in text (model)", details={"logit": round(logit, 2)})
+            span = Span(
+                self.entity,
+                i,
+                j,
+                text[i:j],
+                min(1.0, score),
+                "chinese name in text (model)",
+                details={"logit": round(logit, 2)},
+            )
             if near:
                 span.details["context"] = near
             out.append(span)
@@ -646,9 +798,19 @@ class PinyinNameRecognizer(ValueRecognizer):
 
     entity = "CN_PERSON_NAME"
     patterns: ClassVar = (
-        Pattern("pinyin name, SURNAME Given (medium)", r"[A-Z]{2,6} [A-Z][a-z]{1,11}(?:[ -][A-Za-z][a-z]{1,5})?", 0.6),
-        Pattern("pinyin name, Surname Given or Given Surname (weak)", r"[A-Z][a-z]{1,11}[ -][A-Z][a-z]{1,11}(?:[ -][A-Za-z][a-z]{1,5})?", 0.4),
-        Pattern("pinyin name, upper or lower case (weak)", r"[A-Z]{1,12} [A-Z]{1,12}|[a-z]{1,12} [a-z]{1,12}", 0.3),
+        Pattern(
+            "pinyin name, SURNAME Given (medium)",
+            r"[A-Z]{2,6} [A-Z][a-z]{1,11}(?:[ -][A-Za-z][a-z]{1,5})?",
+            0.6,
+        ),
+        Pattern(
+            "pinyin name, Surname Given or Given Surname (weak)",
+            r"[A-Z][a-z]{1,11}[ -][A-Z][a-z]{1,11}(?:[ -][A-Za-z][a-z]{1,5})?",
+            0.4,
+        ),
+        Pattern(
+            "pinyin name, upper or lower case (weak)", r"[A-Z]{1,12} [A-Z]{1,12}|[a-z]{1,12} [a-z]{1,12}", 0.3
+        ),
     )
     context = _NAME_CONTEXT
     validator_strength = 0.6

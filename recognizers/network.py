@@ -89,7 +89,11 @@ class EmailRecognizer(ColumnarRecognizer):
 
     entity = "EMAIL"
     patterns: ClassVar = (
-        Pattern("e-mail address (strong)", r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}", 0.9),
+        Pattern(
+            "e-mail address (strong)",
+            r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}",
+            0.9,
+        ),
     )
     context = ("邮箱", "电子邮件", "电子邮箱", "email", "e-mail", "mail", "yx", "youxiang", "dzyx")
     validator_strength = 0.95
@@ -190,8 +194,20 @@ class IpRecognizer(ColumnarRecognizer):
         ),
     )
     context = (
-        "ip", "ip地址", "ip_addr", "ipaddr", "ip address", "登录ip", "客户端ip", "源地址", "目的地址", "client ip",
-        "remote addr", "remote_addr", "host", "ipdz",
+        "ip",
+        "ip地址",
+        "ip_addr",
+        "ipaddr",
+        "ip address",
+        "登录ip",
+        "客户端ip",
+        "源地址",
+        "目的地址",
+        "client ip",
+        "remote addr",
+        "remote_addr",
+        "host",
+        "ipdz",
     )
     #: Version and firmware columns hold ``3.15.8.108``: valid IPv4, no address.
     negative_context = ("version", "ver", "版本", "firmware", "固件", "build_no", "buildno")
@@ -247,14 +263,22 @@ class IpRecognizer(ColumnarRecognizer):
     def column_details(self, valid: pa.Array) -> dict[str, object]:
         sample = valid.slice(0, 1000).to_pylist()
         scopes = collections.Counter(ip_scope(v) for v in sample)
-        return {"private_share": round(scopes["private"] / len(sample), 4), "ipv6_share": round(
-            sum(":" in v for v in sample) / len(sample), 4)} if sample else {}
+        return (
+            {
+                "private_share": round(scopes["private"] / len(sample), 4),
+                "ipv6_share": round(sum(":" in v for v in sample) / len(sample), 4),
+            }
+            if sample
+            else {}
+        )
 
 
 # -- MAC addresses ----------------------------------------------------------------------------------------------
 
 _HEX2 = r"[0-9A-Fa-f]{2}"
-_MAC_STRICT = rf"{_HEX2}(?::{_HEX2}){{5}}|{_HEX2}(?:-{_HEX2}){{5}}|[0-9A-Fa-f]{{4}}\.[0-9A-Fa-f]{{4}}\.[0-9A-Fa-f]{{4}}"
+_MAC_STRICT = (
+    rf"{_HEX2}(?::{_HEX2}){{5}}|{_HEX2}(?:-{_HEX2}){{5}}|[0-9A-Fa-f]{{4}}\.[0-9A-Fa-f]{{4}}\.[0-9A-Fa-f]{{4}}"
+)
 _MAC = re.compile(_MAC_STRICT, re.ASCII)
 _PLACEHOLDERS = ("000000000000", "ffffffffffff")
 
@@ -335,8 +359,19 @@ class MacRecognizer(ColumnarRecognizer):
         Pattern("MAC in Cisco dotted form (strong)", r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}", 0.85),
     )
     context = (
-        "mac", "mac地址", "物理地址", "硬件地址", "mac address", "mac_addr", "macaddr", "bssid", "wifi mac", "网卡",
-        "wlan mac", "mac_address", "wldz",
+        "mac",
+        "mac地址",
+        "物理地址",
+        "硬件地址",
+        "mac address",
+        "mac_addr",
+        "macaddr",
+        "bssid",
+        "wifi mac",
+        "网卡",
+        "wlan mac",
+        "mac_address",
+        "wldz",
     )
     validator_strength = 0.9
     min_ratio = 0.6
@@ -373,7 +408,9 @@ class MacRecognizer(ColumnarRecognizer):
             return {}
         facts = [self.describe(v) for v in sample]
         return {
-            "locally_administered_share": round(sum(f["locally_administered"] for f in facts) / len(facts), 4),
+            "locally_administered_share": round(
+                sum(f["locally_administered"] for f in facts) / len(facts), 4
+            ),
             "known_vendor_share": round(sum(f["vendor"] is not None for f in facts) / len(facts), 4),
         }
 
@@ -401,7 +438,10 @@ class BareMacRecognizer(MacRecognizer):
         )
 
     def validate_array(self, values: pa.Array) -> np.ndarray:
-        ok = pc.and_(pc.match_substring_regex(values, "^[0-9A-Fa-f]{12}$"), pc.match_substring_regex(values, "[A-Fa-f]"))
+        ok = pc.and_(
+            pc.match_substring_regex(values, "^[0-9A-Fa-f]{12}$"),
+            pc.match_substring_regex(values, "[A-Fa-f]"),
+        )
         return pc.and_(ok, pc.match_substring_regex(values, "[0-9]")).to_numpy(zero_copy_only=False)
 
 

@@ -93,8 +93,15 @@ class BlankSpacyNlpEngine(NlpEngine):
             self.load()
         return self._artifacts(self.nlp(text))
 
-    def process_batch(self, texts: Iterable, language: str, batch_size: int = 1, n_process: int = 1,
-                      as_tuples: bool = False, **kwargs: object):  # noqa: ANN201
+    def process_batch(
+        self,
+        texts: Iterable,
+        language: str,
+        batch_size: int = 1,
+        n_process: int = 1,
+        as_tuples: bool = False,
+        **kwargs: object,
+    ):  # noqa: ANN201
         if not self.nlp:
             self.load()
         texts = list(texts)
@@ -140,7 +147,9 @@ class PresidioAdapter(EntityRecognizer):
     def load(self) -> None:
         """Nothing to load: patterns are compiled when the chujing recognizer is built."""
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         if entities and self.recognizer.entity not in entities:
             return []
         out = []
@@ -172,7 +181,10 @@ def presidio_recognizers(
     recognizers: Sequence[ValueRecognizerProtocol] | None = None, language: str = LANGUAGE
 ) -> list[PresidioAdapter]:
     """Every built-in chujing recognizer wrapped for Presidio."""
-    return [PresidioAdapter(r, language) for r in (recognizers if recognizers is not None else value_recognizers())]
+    return [
+        PresidioAdapter(r, language)
+        for r in (recognizers if recognizers is not None else value_recognizers())
+    ]
 
 
 def build_registry(language: str = LANGUAGE) -> RecognizerRegistry:
@@ -185,4 +197,6 @@ def build_registry(language: str = LANGUAGE) -> RecognizerRegistry:
 
 def build_analyzer() -> AnalyzerEngine:
     """An ``AnalyzerEngine`` for Chinese text with chujing's recognizers and the blank-zh NLP engine."""
-    return AnalyzerEngine(registry=build_registry(), nlp_engine=BlankChineseNlpEngine(), supported_languages=[LANGUAGE])
+    return AnalyzerEngine(
+        registry=build_registry(), nlp_engine=BlankChineseNlpEngine(), supported_languages=[LANGUAGE]
+    )

@@ -126,13 +126,35 @@ class MobileRecognizer(ColumnarRecognizer):
     entity = "CN_MOBILE"
     patterns: ClassVar = (
         Pattern("mobile, 11 digits (medium)", r"1[3-9]\d{9}", 0.6),
-        Pattern("mobile with +86/0086 (medium)", r"(?:\+86|0086|\(\+86\))[ -]?1[3-9]\d{9}|86[ -]1[3-9]\d{9}", 0.7),
-        Pattern("mobile grouped 3-4-4 (medium)", r"(?:(?:\+86|0086|\(\+86\))[ -]?)?1[3-9]\d[ -]\d{4}[ -]\d{4}", 0.6),
+        Pattern(
+            "mobile with +86/0086 (medium)", r"(?:\+86|0086|\(\+86\))[ -]?1[3-9]\d{9}|86[ -]1[3-9]\d{9}", 0.7
+        ),
+        Pattern(
+            "mobile grouped 3-4-4 (medium)",
+            r"(?:(?:\+86|0086|\(\+86\))[ -]?)?1[3-9]\d[ -]\d{4}[ -]\d{4}",
+            0.6,
+        ),
     )
     context = (
-        "手机", "手机号", "手机号码", "电话", "联系电话", "联系方式", "移动电话",
-        "mobile", "phone", "cell", "tel", "telephone", "contact",
-        "shouji", "sjh", "sjhm", "lxdh", "dh", "dianhua",
+        "手机",
+        "手机号",
+        "手机号码",
+        "电话",
+        "联系电话",
+        "联系方式",
+        "移动电话",
+        "mobile",
+        "phone",
+        "cell",
+        "tel",
+        "telephone",
+        "contact",
+        "shouji",
+        "sjh",
+        "sjhm",
+        "lxdh",
+        "dh",
+        "dianhua",
     )
     validator_strength = 0.6
     min_ratio = 0.7
@@ -243,9 +265,27 @@ class LandlineRecognizer(ColumnarRecognizer):
         ),
     )
     context = (
-        "电话", "固话", "座机", "固定电话", "办公电话", "联系电话", "传真", "总机",
-        "tel", "telephone", "phone", "landline", "fax", "office phone",
-        "dh", "gddh", "bgdh", "lxdh", "zuoji", "guhua", "dianhua",
+        "电话",
+        "固话",
+        "座机",
+        "固定电话",
+        "办公电话",
+        "联系电话",
+        "传真",
+        "总机",
+        "tel",
+        "telephone",
+        "phone",
+        "landline",
+        "fax",
+        "office phone",
+        "dh",
+        "gddh",
+        "bgdh",
+        "lxdh",
+        "zuoji",
+        "guhua",
+        "dianhua",
     )
     validator_strength = 0.8
     min_ratio = 0.6
@@ -291,10 +331,23 @@ class BareLandlineRecognizer(LandlineRecognizer):
 
 #: GSMA reporting-body identifiers (first two IMEI digits) in use.
 IMEI_REPORTING_BODIES = {
-    "01": "PTCRB (USA)", "10": "DECT", "30": "Iridium", "33": "DGPT (France)", "35": "BABT (UK)",
-    "44": "BABT (UK)", "45": "NTA (Denmark)", "49": "BZT/BAPT (Germany)", "50": "BZT ETS (Germany)",
-    "51": "Cetecom ICT (Germany)", "52": "Cetecom (Germany)", "53": "TÜV (Germany)", "54": "Phoenix (Germany)",
-    "86": "TAF (China)", "91": "MSAI (India)", "98": "BABT (UK)", "99": "GHA (global)",
+    "01": "PTCRB (USA)",
+    "10": "DECT",
+    "30": "Iridium",
+    "33": "DGPT (France)",
+    "35": "BABT (UK)",
+    "44": "BABT (UK)",
+    "45": "NTA (Denmark)",
+    "49": "BZT/BAPT (Germany)",
+    "50": "BZT ETS (Germany)",
+    "51": "Cetecom ICT (Germany)",
+    "52": "Cetecom (Germany)",
+    "53": "TÜV (Germany)",
+    "54": "Phoenix (Germany)",
+    "86": "TAF (China)",
+    "91": "MSAI (India)",
+    "98": "BABT (UK)",
+    "99": "GHA (global)",
 }
 _RBI_SET = pa.array(sorted(IMEI_REPORTING_BODIES))
 
@@ -320,8 +373,17 @@ class ImeiRecognizer(ColumnarRecognizer):
         Pattern("IMEI grouped 2-6-6-1 (strong with Luhn)", r"\d{2}[ /-]\d{6}[ /-]\d{6}[ /-]\d", 0.8),
     )
     context = (
-        "imei", "设备号", "设备识别码", "设备串号", "串号", "手机串号", "移动设备识别码", "device id", "device_id",
-        "sbh", "chuanhao",
+        "imei",
+        "设备号",
+        "设备识别码",
+        "设备串号",
+        "串号",
+        "手机串号",
+        "移动设备识别码",
+        "device id",
+        "device_id",
+        "sbh",
+        "chuanhao",
     )
     validator_strength = 0.85
     min_ratio = 0.6
@@ -337,7 +399,9 @@ class ImeiRecognizer(ColumnarRecognizer):
         out = np.zeros(len(values), dtype=bool)
         for idx, m in length_groups(values, (15,)):
             out[idx] = luhn_ok_array(m)
-        return out & pc.is_in(pc.utf8_slice_codeunits(values, 0, 2), value_set=_RBI_SET).to_numpy(zero_copy_only=False)
+        return out & pc.is_in(pc.utf8_slice_codeunits(values, 0, 2), value_set=_RBI_SET).to_numpy(
+            zero_copy_only=False
+        )
 
     def mask(self, value: str) -> str:
         return mask_middle(self.normalize(value), 8, 0)
@@ -349,10 +413,19 @@ class ImeiRecognizer(ColumnarRecognizer):
 
 #: Mobile network codes under MCC 460 (China).
 CN_MNC = {
-    "00": "China Mobile", "02": "China Mobile", "04": "China Mobile", "07": "China Mobile", "08": "China Mobile",
-    "01": "China Unicom", "06": "China Unicom", "09": "China Unicom",
-    "03": "China Telecom", "05": "China Telecom", "11": "China Telecom",
-    "15": "China Broadnet", "20": "China Tietong",
+    "00": "China Mobile",
+    "02": "China Mobile",
+    "04": "China Mobile",
+    "07": "China Mobile",
+    "08": "China Mobile",
+    "01": "China Unicom",
+    "06": "China Unicom",
+    "09": "China Unicom",
+    "03": "China Telecom",
+    "05": "China Telecom",
+    "11": "China Telecom",
+    "15": "China Broadnet",
+    "20": "China Tietong",
 }
 _MNC_RE = "|".join(sorted(CN_MNC))
 

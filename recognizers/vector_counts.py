@@ -21,14 +21,27 @@ import pyarrow.compute as pc
 from recognizers.base import ValueMatches
 
 
-def count_matches(entity: str, values: pa.Array, mask: pa.Array, *, pattern: str = "", max_examples: int = 3,
-                  details: dict[str, object] | None = None) -> ValueMatches:
+def count_matches(
+    entity: str,
+    values: pa.Array,
+    mask: pa.Array,
+    *,
+    pattern: str = "",
+    max_examples: int = 3,
+    details: dict[str, object] | None = None,
+) -> ValueMatches:
     """A :class:`ValueMatches` counting the ``True`` entries of ``mask`` (nulls count as ``False``)."""
     mask = pc.fill_null(mask, False)
     matched = int(pc.sum(pc.cast(mask, pa.int64())).as_py() or 0)
     examples = values.filter(mask).slice(0, max_examples).to_pylist() if matched else []
-    return ValueMatches(entity, len(values), matched, examples, pattern=pattern if matched else "",
-                        details=dict(details or {}))
+    return ValueMatches(
+        entity,
+        len(values),
+        matched,
+        examples,
+        pattern=pattern if matched else "",
+        details=dict(details or {}),
+    )
 
 
 def all_of(*masks: pa.Array) -> pa.Array:

@@ -44,10 +44,37 @@ from recognizers.idcheck import all_digits, compact, length_groups, weighted_sum
 # -- number plates ----------------------------------------------------------------------------------------------
 
 PROVINCES = {
-    "京": "北京", "津": "天津", "沪": "上海", "渝": "重庆", "冀": "河北", "豫": "河南", "云": "云南", "辽": "辽宁",
-    "黑": "黑龙江", "湘": "湖南", "皖": "安徽", "鲁": "山东", "新": "新疆", "苏": "江苏", "浙": "浙江", "赣": "江西",
-    "鄂": "湖北", "桂": "广西", "甘": "甘肃", "晋": "山西", "蒙": "内蒙古", "陕": "陕西", "吉": "吉林", "闽": "福建",
-    "贵": "贵州", "粤": "广东", "青": "青海", "藏": "西藏", "川": "四川", "宁": "宁夏", "琼": "海南",
+    "京": "北京",
+    "津": "天津",
+    "沪": "上海",
+    "渝": "重庆",
+    "冀": "河北",
+    "豫": "河南",
+    "云": "云南",
+    "辽": "辽宁",
+    "黑": "黑龙江",
+    "湘": "湖南",
+    "皖": "安徽",
+    "鲁": "山东",
+    "新": "新疆",
+    "苏": "江苏",
+    "浙": "浙江",
+    "赣": "江西",
+    "鄂": "湖北",
+    "桂": "广西",
+    "甘": "甘肃",
+    "晋": "山西",
+    "蒙": "内蒙古",
+    "陕": "陕西",
+    "吉": "吉林",
+    "闽": "福建",
+    "贵": "贵州",
+    "粤": "广东",
+    "青": "青海",
+    "藏": "西藏",
+    "川": "四川",
+    "宁": "宁夏",
+    "琼": "海南",
 }
 _P = "[" + "".join(PROVINCES) + "]"
 _L = "[A-HJ-NP-Z]"
@@ -63,8 +90,16 @@ PLATE_RE = "|".join(
 )
 _PLATE = re.compile(PLATE_RE, re.ASCII)
 _PLATE_SEPARATORS = "·• .-"
-_KINDS = {"挂": "trailer", "学": "coach", "警": "police", "港": "Hong Kong", "澳": "Macao", "领": "consulate",
-          "试": "test", "超": "oversize test"}
+_KINDS = {
+    "挂": "trailer",
+    "学": "coach",
+    "警": "police",
+    "港": "Hong Kong",
+    "澳": "Macao",
+    "领": "consulate",
+    "试": "test",
+    "超": "oversize test",
+}
 
 
 def normalize_plate(plate: str) -> str:
@@ -95,12 +130,28 @@ class PlateRecognizer(ColumnarRecognizer):
 
     entity = "CN_LICENSE_PLATE"
     patterns: ClassVar = (
-        Pattern("licence plate, province + letter + 5-6 (strong)", rf"{_P}[A-Za-z][·•.\- ]?[0-9A-Za-z{_SUFFIX}]{{5,6}}", 0.85),
+        Pattern(
+            "licence plate, province + letter + 5-6 (strong)",
+            rf"{_P}[A-Za-z][·•.\- ]?[0-9A-Za-z{_SUFFIX}]{{5,6}}",
+            0.85,
+        ),
         Pattern("embassy plate (strong)", r"\d{6}使|使\d{6}", 0.85),
     )
     context = (
-        "车牌", "车牌号", "车牌号码", "号牌", "号牌号码", "机动车号牌", "plate", "license plate", "licence plate",
-        "plate no", "plate_no", "cph", "hphm", "chepai",
+        "车牌",
+        "车牌号",
+        "车牌号码",
+        "号牌",
+        "号牌号码",
+        "机动车号牌",
+        "plate",
+        "license plate",
+        "licence plate",
+        "plate no",
+        "plate_no",
+        "cph",
+        "hphm",
+        "chepai",
     )
     validator_strength = 0.9
     min_ratio = 0.6
@@ -138,7 +189,8 @@ _VIN_VALUES = {
     **{str(d): d for d in range(10)},
     **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
     **dict(zip("JKLMN", range(1, 6), strict=True)),
-    "P": 7, "R": 9,
+    "P": 7,
+    "R": 9,
     **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
 _VIN_WEIGHTS = np.array([8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
@@ -148,9 +200,21 @@ for _c, _v in _VIN_VALUES.items():
 _VIN_CHECK_CODES = np.frombuffer(b"0123456789X", dtype=np.uint8)
 VIN_RE = r"[A-HJ-NPR-Z0-9]{17}"
 _VIN_REGIONS = (
-    ("L", "China"), ("J", "Japan"), ("K", "Korea"), ("W", "Germany"), ("V", "France/Spain/Austria"),
-    ("S", "United Kingdom/Central Europe"), ("Z", "Italy"), ("Y", "Nordic countries"), ("1", "United States"),
-    ("4", "United States"), ("5", "United States"), ("2", "Canada"), ("3", "Mexico"), ("9", "Brazil"), ("M", "India"),
+    ("L", "China"),
+    ("J", "Japan"),
+    ("K", "Korea"),
+    ("W", "Germany"),
+    ("V", "France/Spain/Austria"),
+    ("S", "United Kingdom/Central Europe"),
+    ("Z", "Italy"),
+    ("Y", "Nordic countries"),
+    ("1", "United States"),
+    ("4", "United States"),
+    ("5", "United States"),
+    ("2", "Canada"),
+    ("3", "Mexico"),
+    ("9", "Brazil"),
+    ("M", "India"),
 )
 
 
@@ -200,11 +264,23 @@ class VinRecognizer(UpperCaseCodeRecognizer):
     #: Upper case as printed, or lower case as some systems store it; never mixed (``ggs0UVv38j28HN5P5``
     #: inside a base64 blob passes the check digit one time in eleven).
     patterns: ClassVar = (
-        Pattern("VIN, 17 characters (strong with check digit)", r"[A-HJ-NPR-Z0-9]{17}|[a-hj-npr-z0-9]{17}", 0.85),
+        Pattern(
+            "VIN, 17 characters (strong with check digit)", r"[A-HJ-NPR-Z0-9]{17}|[a-hj-npr-z0-9]{17}", 0.85
+        ),
     )
     context = (
-        "车架号", "车辆识别代号", "车辆识别码", "车辆识别代码", "底盘号", "vin", "vin code", "frame number", "chassis",
-        "cjh", "clsbdh", "cheliangshibie",
+        "车架号",
+        "车辆识别代号",
+        "车辆识别码",
+        "车辆识别代码",
+        "底盘号",
+        "vin",
+        "vin code",
+        "frame number",
+        "chassis",
+        "cjh",
+        "clsbdh",
+        "cheliangshibie",
     )
     validator_strength = 0.95
     min_ratio = 0.5
@@ -245,8 +321,19 @@ class DriverFileNoRecognizer(ColumnarRecognizer):
     entity = "CN_DRIVER_FILE_NO"
     patterns: ClassVar = (Pattern("driving licence file number, 12 digits (very weak)", r"\d{12}", 0.2),)
     context = (
-        "档案编号", "驾驶证档案编号", "驾驶证档案号", "档案号", "驾照档案", "driver file", "licence file", "license file",
-        "file number", "file_no", "dabh", "dah", "jszdabh",
+        "档案编号",
+        "驾驶证档案编号",
+        "驾驶证档案号",
+        "档案号",
+        "驾照档案",
+        "driver file",
+        "licence file",
+        "license file",
+        "file number",
+        "file_no",
+        "dabh",
+        "dah",
+        "jszdabh",
     )
     validator_strength = 0.5
     min_ratio = 0.8

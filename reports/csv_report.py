@@ -21,10 +21,35 @@ from reports.integrity import digest
 from reports.view import category_label, entity_names, field_rows, persons_shown, route_label, split_report
 
 CSV_COLUMNS = (
-    "source", "schema", "table", "column", "column_type", "table_status", "row_count", "sampled_rows",
-    "entity_type", "entity_name_zh", "entity_name_en", "score", "match_ratio", "matched", "precision_m",
-    "pi_class", "categories", "category_codes", "persons", "persons_basis", "list_items", "route", "route_label",
-    "evidence_masked", "explanation", "error", "report_persons", "report_persons_basis", "report_sha256",
+    "source",
+    "schema",
+    "table",
+    "column",
+    "column_type",
+    "table_status",
+    "row_count",
+    "sampled_rows",
+    "entity_type",
+    "entity_name_zh",
+    "entity_name_en",
+    "score",
+    "match_ratio",
+    "matched",
+    "precision_m",
+    "pi_class",
+    "categories",
+    "category_codes",
+    "persons",
+    "persons_basis",
+    "list_items",
+    "route",
+    "route_label",
+    "evidence_masked",
+    "explanation",
+    "error",
+    "report_persons",
+    "report_persons_basis",
+    "report_sha256",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,24 +76,75 @@ def render_csv(report: dict[str, Any]) -> bytes:
     w.writerow(CSV_COLUMNS)
     for s in scan.get("sources", []):
         if s.get("status") != "ok":
-            w.writerow([_cell(v) for v in (s.get("uri"), "", "", "", "", s.get("status"), "", "", *[""] * 17,
-                                           s.get("error") or "", *tail)])
+            w.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        s.get("uri"),
+                        "",
+                        "",
+                        "",
+                        "",
+                        s.get("status"),
+                        "",
+                        "",
+                        *[""] * 17,
+                        s.get("error") or "",
+                        *tail,
+                    )
+                ]
+            )
     for t in scan.get("tables", []):
         if t.get("status") != "ok":
-            w.writerow([_cell(v) for v in (
-                t.get("source"), t.get("schema"), t.get("table"), "", "", t.get("status"), t.get("row_count"),
-                t.get("sampled_rows"), *[""] * 17, t.get("error") or "", *tail)])
+            w.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        t.get("source"),
+                        t.get("schema"),
+                        t.get("table"),
+                        "",
+                        "",
+                        t.get("status"),
+                        t.get("row_count"),
+                        t.get("sampled_rows"),
+                        *[""] * 17,
+                        t.get("error") or "",
+                        *tail,
+                    )
+                ]
+            )
     for r in field_rows(report):
         for e in r.entities:
             zh, en = entity_names(str(e.get("type", "")))
             values = (
-                r.source, r.schema, r.table, r.field, r.type, r.table_status, r.row_count, r.sampled_rows,
-                e.get("type"), zh, en, e.get("score"), e.get("match_ratio"), e.get("matched"), e.get("precision_m"),
-                r.pi_class, "; ".join(category_label(c) for c in r.categories),
-                "; ".join(str(c.get("code", "")) for c in r.categories), r.persons, r.persons_basis,
-                "; ".join(r.item_labels), r.route, route_label(r.route) if r.route else "",
-                " | ".join(e.get("evidence") or []), e.get("explanation"), "", *tail,
+                r.source,
+                r.schema,
+                r.table,
+                r.field,
+                r.type,
+                r.table_status,
+                r.row_count,
+                r.sampled_rows,
+                e.get("type"),
+                zh,
+                en,
+                e.get("score"),
+                e.get("match_ratio"),
+                e.get("matched"),
+                e.get("precision_m"),
+                r.pi_class,
+                "; ".join(category_label(c) for c in r.categories),
+                "; ".join(str(c.get("code", "")) for c in r.categories),
+                r.persons,
+                r.persons_basis,
+                "; ".join(r.item_labels),
+                r.route,
+                route_label(r.route) if r.route else "",
+                " | ".join(e.get("evidence") or []),
+                e.get("explanation"),
+                "",
+                *tail,
             )
             w.writerow([_cell(v) for v in values])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
-

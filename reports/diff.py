@@ -80,16 +80,27 @@ class ReportDiff:
         return dict(sorted(Counter(c.kind for c in self.changes).items()))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": DIFF_SCHEMA, "old": self.old, "new": self.new, "tolerance": self.tolerance,
-                "alert": self.alert, "alerts": sum(c.alert for c in self.changes), "counts": self.counts(),
-                "changes": [c.to_dict() for c in self.changes]}
+        return {
+            "schema": DIFF_SCHEMA,
+            "old": self.old,
+            "new": self.new,
+            "tolerance": self.tolerance,
+            "alert": self.alert,
+            "alerts": sum(c.alert for c in self.changes),
+            "counts": self.counts(),
+            "changes": [c.to_dict() for c in self.changes],
+        }
 
 
 def _meta(report: dict[str, Any]) -> dict[str, Any]:
     _, scan = split_report(report)
-    return {"started_at": scan.get("started_at"), "finished_at": scan.get("finished_at"),
-            "tool_version": (scan.get("tool") or {}).get("version"), "sha256": digest(report),
-            "route": overall_route(report)}
+    return {
+        "started_at": scan.get("started_at"),
+        "finished_at": scan.get("finished_at"),
+        "tool_version": (scan.get("tool") or {}).get("version"),
+        "sha256": digest(report),
+        "route": overall_route(report),
+    }
 
 
 def check_report(obj: Any, name: str) -> dict[str, Any]:
@@ -98,7 +109,9 @@ def check_report(obj: Any, name: str) -> dict[str, Any]:
         raise DiffError(f"{name}: not a chujing report (the top level is not a JSON object)")
     _, scan = split_report(obj)
     if not isinstance(scan.get("tables"), list) or not isinstance(scan.get("sources", []), list):
-        raise DiffError(f"{name}: not a chujing report (no 'tables' list); pass the JSON written by chujing scan")
+        raise DiffError(
+            f"{name}: not a chujing report (no 'tables' list); pass the JSON written by chujing scan"
+        )
     return obj
 
 
@@ -133,7 +146,9 @@ def _entity_words(e: dict[str, Any]) -> str:
     return f"{e.get('type')} (score {e.get('score')}{pct})"
 
 
-def diff_reports(old: dict[str, Any], new: dict[str, Any], *, tolerance: float = DEFAULT_TOLERANCE) -> ReportDiff:
+def diff_reports(
+    old: dict[str, Any], new: dict[str, Any], *, tolerance: float = DEFAULT_TOLERANCE
+) -> ReportDiff:
     """Compare two reports (scan reports or check decisions); ``new`` is the later one."""
     check_report(old, "OLD")
     check_report(new, "NEW")
@@ -159,7 +174,11 @@ def _sources(o: dict[str, Any], n: dict[str, Any]) -> list[Change]:
     for uri in old.keys() & new.keys():
         a, b = old[uri].get("status"), new[uri].get("status")
         if a == "ok" and b != "ok":
-            out.append(Change("source_failed", str(uri), f"source failed: {new[uri].get('error') or ''}", new=b, old=a))
+            out.append(
+                Change(
+                    "source_failed", str(uri), f"source failed: {new[uri].get('error') or ''}", new=b, old=a
+                )
+            )
         elif a != "ok" and b == "ok":
             out.append(Change("source_recovered", str(uri), "source scanned again", old=a, new=b))
     return sorted(out, key=lambda c: (c.kind, c.where))
@@ -184,12 +203,26 @@ def _tables(o: dict[str, Any], n: dict[str, Any], tol: float) -> list[Change]:
     for key in sorted(old.keys() & new.keys()):
         a, b = old[key], new[key]
         if a.get("status") == "ok" and b.get("status") != "ok":
-            out.append(Change("table_failed", _where(b), f"table failed: {b.get('error') or ''}; its columns were "
-                              "not compared", old="ok", new=b.get("status")))
+            out.append(
+                Change(
+                    "table_failed",
+                    _where(b),
+                    f"table failed: {b.get('error') or ''}; its columns were not compared",
+                    old="ok",
+                    new=b.get("status"),
+                )
+            )
             continue
         if a.get("status") != "ok" and b.get("status") == "ok":
-            out.append(Change("table_recovered", _where(b), "table scanned again (it failed before)",
-                              old=a.get("status"), new="ok"))
+            out.append(
+                Change(
+                    "table_recovered",
+                    _where(b),
+                    "table scanned again (it failed before)",
+                    old=a.get("status"),
+                    new="ok",
+                )
+            )
         if a.get("status") != "ok" or b.get("status") != "ok":
             continue
         out += _columns(a, b, tol)
@@ -204,10 +237,21 @@ def _columns(a: dict[str, Any], b: dict[str, Any], tol: float) -> list[Change]:
         c = new[name]
         sens = c.get("pi_class") == "sensitive"
         ents = ", ".join(_entity_words(e) for e in c.get("entities", []))
-        out.append(Change("column_added", _where(b, name), f"new column ({pi_class_label(c.get('pi_class'))})"
-                          + (f": {ents}" if ents else ""), alert=sens, new=c.get("pi_class")))
+        out.append(
+            Change(
+                "column_added",
+                _where(b, name),
+                f"new column ({pi_class_label(c.get('pi_class'))})" + (f": {ents}" if ents else ""),
+                alert=sens,
+                new=c.get("pi_class"),
+            )
+        )
     for name in [c.get("name") for c in a.get("columns", []) if c.get("name") not in new]:
-        out.append(Change("column_removed", _where(a, name), "column no longer present", old=old[name].get("pi_class")))
+        out.append(
+            Change(
+                "column_removed", _where(a, name), "column no longer present", old=old[name].get("pi_class")
+            )
+        )
     for name in [c.get("name") for c in b.get("columns", []) if c.get("name") in old]:
         out += _column(b, name, old[name], new[name], tol)
     return out
@@ -220,8 +264,15 @@ def _column(t: dict[str, Any], name: str, a: dict[str, Any], b: dict[str, Any], 
     ea = {e.get("type"): e for e in a.get("entities", [])}
     eb = {e.get("type"): e for e in b.get("entities", [])}
     for et in [e.get("type") for e in b.get("entities", []) if e.get("type") not in ea]:
-        out.append(Change("entity_appeared", where, f"{_entity_words(eb[et])} now found; column is "
-                          f"{pi_class_label(pb)}", alert=pb == "sensitive", new=et))
+        out.append(
+            Change(
+                "entity_appeared",
+                where,
+                f"{_entity_words(eb[et])} now found; column is {pi_class_label(pb)}",
+                alert=pb == "sensitive",
+                new=et,
+            )
+        )
     for et in [e.get("type") for e in a.get("entities", []) if e.get("type") not in eb]:
         out.append(Change("entity_vanished", where, f"{_entity_words(ea[et])} no longer found", old=et))
     for et in [e.get("type") for e in b.get("entities", []) if e.get("type") in ea]:
@@ -231,17 +282,34 @@ def _column(t: dict[str, Any], name: str, a: dict[str, Any], b: dict[str, Any], 
             if isinstance(x, (int, float)) and isinstance(y, (int, float)) and abs(y - x) > tol:
                 moved.append(f"{k} {x:g} → {y:g}")
         if moved:
-            out.append(Change("entity_changed", where, f"{et}: {', '.join(moved)}", old=ea[et].get("score"),
-                              new=eb[et].get("score")))
+            out.append(
+                Change(
+                    "entity_changed",
+                    where,
+                    f"{et}: {', '.join(moved)}",
+                    old=ea[et].get("score"),
+                    new=eb[et].get("score"),
+                )
+            )
     if pa != pb:
-        out.append(Change("pi_class_changed", where, f"{pi_class_label(pa)} → {pi_class_label(pb)}",
-                          alert=pb == "sensitive", old=pa, new=pb))
+        out.append(
+            Change(
+                "pi_class_changed",
+                where,
+                f"{pi_class_label(pa)} → {pi_class_label(pb)}",
+                alert=pb == "sensitive",
+                old=pa,
+                new=pb,
+            )
+        )
     ca = {category_key(c): c for c in a.get("categories", [])}
     cb = {category_key(c): c for c in b.get("categories", [])}
     for k in sorted(cb.keys() - ca.keys()):
         out.append(Change("category_added", where, f"now in category {category_label(cb[k])}", new=list(k)))
     for k in sorted(ca.keys() - cb.keys()):
-        out.append(Change("category_removed", where, f"no longer in category {category_label(ca[k])}", old=list(k)))
+        out.append(
+            Change("category_removed", where, f"no longer in category {category_label(ca[k])}", old=list(k))
+        )
     return out
 
 
@@ -251,14 +319,30 @@ def _lists(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     ib = {(h.get("list"), h.get("item")): h for h in list_hits(new)}
     for k in sorted(ib.keys() - ia.keys(), key=str):
         h = ib[k]
-        out.append(Change("list_item_added", f"{k[0]} item {k[1]}", f"now hit → {route_label(h.get('route'))}: "
-                          f"{h.get('name', '')}", new=h.get("route")))
+        out.append(
+            Change(
+                "list_item_added",
+                f"{k[0]} item {k[1]}",
+                f"now hit → {route_label(h.get('route'))}: {h.get('name', '')}",
+                new=h.get("route"),
+            )
+        )
     for k in sorted(ia.keys() - ib.keys(), key=str):
-        out.append(Change("list_item_removed", f"{k[0]} item {k[1]}", "no longer hit", old=ia[k].get("route")))
+        out.append(
+            Change("list_item_removed", f"{k[0]} item {k[1]}", "no longer hit", old=ia[k].get("route"))
+        )
     ra, rb = overall_route(old), overall_route(new)
     if ra != rb:
-        out.append(Change("route_changed", "route 出境路径", f"{route_label(ra)} → {route_label(rb)}"
-                          + (" (stricter)" if stricter(ra, rb) else ""), alert=stricter(ra, rb), old=ra, new=rb))
+        out.append(
+            Change(
+                "route_changed",
+                "route 出境路径",
+                f"{route_label(ra)} → {route_label(rb)}" + (" (stricter)" if stricter(ra, rb) else ""),
+                alert=stricter(ra, rb),
+                old=ra,
+                new=rb,
+            )
+        )
     return out
 
 
@@ -267,20 +351,39 @@ def _important(o: dict[str, Any], n: dict[str, Any]) -> list[Change]:
     b = (n.get("important_data") or {}).get("status") if isinstance(n.get("important_data"), dict) else None
     if a == b or b is None:
         return []
-    return [Change("important_data_changed", "important data 重要数据", f"{a} → {b}", alert=b == "candidate",
-                   old=a, new=b)]
+    return [
+        Change(
+            "important_data_changed",
+            "important data 重要数据",
+            f"{a} → {b}",
+            alert=b == "candidate",
+            old=a,
+            new=b,
+        )
+    ]
 
 
 def _context(o: dict[str, Any], n: dict[str, Any]) -> list[Change]:
     out = []
     ca, cb = o.get("catalog") or {}, n.get("catalog") or {}
-    texts_a = {x.get("id"): x.get("sha256") for x in [ca.get("reference_rule") or {}, *(ca.get("lists") or [])] if x}
-    texts_b = {x.get("id"): x.get("sha256") for x in [cb.get("reference_rule") or {}, *(cb.get("lists") or [])] if x}
+    texts_a = {
+        x.get("id"): x.get("sha256") for x in [ca.get("reference_rule") or {}, *(ca.get("lists") or [])] if x
+    }
+    texts_b = {
+        x.get("id"): x.get("sha256") for x in [cb.get("reference_rule") or {}, *(cb.get("lists") or [])] if x
+    }
     for tid in sorted(set(texts_a) | set(texts_b), key=str):
         if texts_a.get(tid) != texts_b.get(tid):
-            out.append(Change("catalog_changed", f"catalogue {tid}", "catalogue text added, removed or changed "
-                              "(SHA-256 differs): category and route changes may come from it",
-                              old=texts_a.get(tid), new=texts_b.get(tid)))
+            out.append(
+                Change(
+                    "catalog_changed",
+                    f"catalogue {tid}",
+                    "catalogue text added, removed or changed "
+                    "(SHA-256 differs): category and route changes may come from it",
+                    old=texts_a.get(tid),
+                    new=texts_b.get(tid),
+                )
+            )
     pa, pb = o.get("parameters") or {}, n.get("parameters") or {}
     keys = sorted((set(pa) | set(pb)) - {"scan_date"})
     moved = [f"{k}: {pa.get(k)!r} → {pb.get(k)!r}" for k in keys if pa.get(k) != pb.get(k)]
@@ -299,8 +402,10 @@ def _mark(kind: str) -> str:
 
 
 def render_diff_text(d: ReportDiff) -> str:
-    lines = [f"chujing diff — OLD {d.old.get('started_at')} ({str(d.old.get('sha256'))[:12]}) → "
-             f"NEW {d.new.get('started_at')} ({str(d.new.get('sha256'))[:12]})"]
+    lines = [
+        f"chujing diff — OLD {d.old.get('started_at')} ({str(d.old.get('sha256'))[:12]}) → "
+        f"NEW {d.new.get('started_at')} ({str(d.new.get('sha256'))[:12]})"
+    ]
     n_alert = sum(c.alert for c in d.changes)
     lines.append(f"ALERT: {n_alert} new sensitive finding(s)" if n_alert else "no new sensitive findings")
     if not d.changes:
@@ -319,20 +424,41 @@ def render_diff_json(d: ReportDiff) -> str:
 
 def render_diff_html(d: ReportDiff) -> str:
     n_alert = sum(c.alert for c in d.changes)
-    cards = "".join([card(len(d.changes), "变化", "Changes"),
-                     card(n_alert, "新增敏感发现", "New sensitive findings", cls="sens" if n_alert else ""),
-                     card(route_label(d.old.get("route")), "原出境路径", "Old route"),
-                     card(route_label(d.new.get("route")), "新出境路径", "New route")])
-    rows = [[esc(_mark(c.kind)), esc(c.kind), f'<span class="mono">{esc(c.where)}</span>', esc(c.detail),
-             badge("ALERT", "#c62828") if c.alert else ""] for c in d.changes]
-    table = grid([("", ""), ("类型", "Kind"), ("位置", "Where"), ("说明", "Detail"), ("警报", "Alert")], rows) \
-        if rows else '<p class="muted">No changes.</p>'
-    head = masthead("扫描差异", "Scan diff", [("OLD", d.old.get("started_at")), ("NEW", d.new.get("started_at")),
-                                          ("tolerance", d.tolerance)])
-    foot = (f'<div>OLD SHA-256 <span class="mono digest">{esc(d.old.get("sha256"))}</span></div>'
-            f'<div>NEW SHA-256 <span class="mono digest">{esc(d.new.get("sha256"))}</span></div>')
-    body = section("summary", "摘要", "Summary", f'<div class="cards">{cards}</div>') + \
-        section("changes", "变化明细", "Changes", table)
+    cards = "".join(
+        [
+            card(len(d.changes), "变化", "Changes"),
+            card(n_alert, "新增敏感发现", "New sensitive findings", cls="sens" if n_alert else ""),
+            card(route_label(d.old.get("route")), "原出境路径", "Old route"),
+            card(route_label(d.new.get("route")), "新出境路径", "New route"),
+        ]
+    )
+    rows = [
+        [
+            esc(_mark(c.kind)),
+            esc(c.kind),
+            f'<span class="mono">{esc(c.where)}</span>',
+            esc(c.detail),
+            badge("ALERT", "#c62828") if c.alert else "",
+        ]
+        for c in d.changes
+    ]
+    table = (
+        grid([("", ""), ("类型", "Kind"), ("位置", "Where"), ("说明", "Detail"), ("警报", "Alert")], rows)
+        if rows
+        else '<p class="muted">No changes.</p>'
+    )
+    head = masthead(
+        "扫描差异",
+        "Scan diff",
+        [("OLD", d.old.get("started_at")), ("NEW", d.new.get("started_at")), ("tolerance", d.tolerance)],
+    )
+    foot = (
+        f'<div>OLD SHA-256 <span class="mono digest">{esc(d.old.get("sha256"))}</span></div>'
+        f'<div>NEW SHA-256 <span class="mono digest">{esc(d.new.get("sha256"))}</span></div>'
+    )
+    body = section("summary", "摘要", "Summary", f'<div class="cards">{cards}</div>') + section(
+        "changes", "变化明细", "Changes", table
+    )
     return page("chujing — 扫描差异 (Scan diff)", body, masthead=head, footer=foot)
 
 

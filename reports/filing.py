@@ -58,11 +58,28 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "table": ("表名", "表", "数据表", "表格", "table", "tablename"),
     "field": ("字段名", "字段", "列名", "列", "field", "fieldname", "column", "columnname"),
     "type": ("字段类型", "类型", "数据类型", "type", "datatype"),
-    "pi_class": ("个人信息类别", "个人信息分类", "个人信息类型", "敏感程度", "敏感级别", "piclass", "pi",
-                 "personalinformationclass", "personalinformation"),
+    "pi_class": (
+        "个人信息类别",
+        "个人信息分类",
+        "个人信息类型",
+        "敏感程度",
+        "敏感级别",
+        "piclass",
+        "pi",
+        "personalinformationclass",
+        "personalinformation",
+    ),
     "entities": ("实体类型", "实体", "entitytypes", "entitytype", "entities"),
     "entity_names": ("实体名称", "entitynames", "entityname"),
-    "category_code": ("类别代码", "类别编码", "分类编码", "分类代码", "categorycode", "categorycodes", "code"),
+    "category_code": (
+        "类别代码",
+        "类别编码",
+        "分类编码",
+        "分类代码",
+        "categorycode",
+        "categorycodes",
+        "code",
+    ),
     "category_zh": ("数据类别", "类别", "分类", "数据分类", "category", "categories"),
     "category_en": ("数据类别英文", "类别英文", "categoryenglish", "categoryen"),
     "persons": ("涉及人数", "人数", "规模", "数据规模", "persons", "personcount", "count"),
@@ -73,10 +90,25 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "tables": ("数据表列表", "tables"),
     "recipient": ("境外接收方", "接收方", "recipient", "overseasrecipient"),
     "scenario": ("业务场景", "出境场景", "场景", "scenario", "businessscenario"),
-    "persons_sensitive": ("其中敏感个人信息", "敏感个人信息人数", "其中敏感个人信息人", "personssensitive",
-                          "sensitivepersons", "ofwhomwithsensitivepi", "sensitive"),
-    "declared_persons": ("申报规模", "申报规模人", "申报人数", "出境数据规模", "declaredpersons", "declaredscale",
-                         "total", "any"),
+    "persons_sensitive": (
+        "其中敏感个人信息",
+        "敏感个人信息人数",
+        "其中敏感个人信息人",
+        "personssensitive",
+        "sensitivepersons",
+        "ofwhomwithsensitivepi",
+        "sensitive",
+    ),
+    "declared_persons": (
+        "申报规模",
+        "申报规模人",
+        "申报人数",
+        "出境数据规模",
+        "declaredpersons",
+        "declaredscale",
+        "total",
+        "any",
+    ),
 }
 _INDEX = {a: k for k, aliases in ALIASES.items() for a in aliases}
 _PUNCT = re.compile(r"[\s\-_:：/|,，、.。;；'\"`]+|[()（）\[\]【】{}<>《》「」]")
@@ -136,10 +168,17 @@ class DeclaredField:
 
     def to_dict(self) -> dict[str, Any]:
         # A hand-written filing may carry a database password in its source: it must not reach a result.
-        return {"table": self.table, "field": self.field, "schema": self.schema,
-                "source": mask_uri(self.source) if self.source else None,
-                "pi_class": self.pi_class, "entity_types": sorted(self.entity_types),
-                "categories": sorted(self.categories), "persons": self.persons, "origin": self.origin}
+        return {
+            "table": self.table,
+            "field": self.field,
+            "schema": self.schema,
+            "source": mask_uri(self.source) if self.source else None,
+            "pi_class": self.pi_class,
+            "entity_types": sorted(self.entity_types),
+            "categories": sorted(self.categories),
+            "persons": self.persons,
+            "origin": self.origin,
+        }
 
 
 @dataclass
@@ -168,15 +207,25 @@ class Filing:
         """
         out: dict[tuple[str | None, str | None, str], tuple[str | None, str | None, str]] = {}
         for f in self.fields:
-            out.setdefault((source_identity(f.source) if f.source else None, f.schema, f.table),
-                           (f.source, f.schema, f.table))
+            out.setdefault(
+                (source_identity(f.source) if f.source else None, f.schema, f.table),
+                (f.source, f.schema, f.table),
+            )
         return list(out.values())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": FILING_SCHEMA, "path": self.path, "format": self.format, "recipient": self.recipient,
-                "scenario": self.scenario, "persons": self.persons, "persons_sensitive": self.persons_sensitive,
-                "categories": sorted(self.declared_categories), "tables": len(self.tables()),
-                "fields": [f.to_dict() for f in self.fields]}
+        return {
+            "schema": FILING_SCHEMA,
+            "path": self.path,
+            "format": self.format,
+            "recipient": self.recipient,
+            "scenario": self.scenario,
+            "persons": self.persons,
+            "persons_sensitive": self.persons_sensitive,
+            "categories": sorted(self.declared_categories),
+            "tables": len(self.tables()),
+            "fields": [f.to_dict() for f in self.fields],
+        }
 
 
 def parse_pi_class(value: Any) -> str | None:
@@ -186,7 +235,19 @@ def parse_pi_class(value: Any) -> str | None:
     ['sensitive', 'general', 'general', 'general', None, None, None]
     """
     s = norm(value)
-    if not s or s in {"none", "no", "n", "否", "无", "非个人信息", "非个人信息none", "nopi", "notpi", "na", "-"}:
+    if not s or s in {
+        "none",
+        "no",
+        "n",
+        "否",
+        "无",
+        "非个人信息",
+        "非个人信息none",
+        "nopi",
+        "notpi",
+        "na",
+        "-",
+    }:
         return None
     if "非敏感" in s or "nonsensitive" in s or "notsensitive" in s:
         return "general"
@@ -196,7 +257,9 @@ def parse_pi_class(value: Any) -> str | None:
         return "general"
     if "非" in s or "none" in s:
         return None
-    raise FilingError(f"PI class {value!r} is not one of 敏感个人信息 sensitive / 一般个人信息 general / 非个人信息 none")
+    raise FilingError(
+        f"PI class {value!r} is not one of 敏感个人信息 sensitive / 一般个人信息 general / 非个人信息 none"
+    )
 
 
 _UNITS = {"万": 10_000, "亿": 100_000_000, "k": 1_000, "m": 1_000_000, "千": 1_000, "百万": 1_000_000}
@@ -262,10 +325,15 @@ def _declared(rec: dict[str, Any], origin: str, table: str | None = None) -> Dec
     if not tname:
         raise FilingError(f"{origin}: a field without a table name")
     return DeclaredField(
-        table=tname, field=_text(rec.get("field")), schema=_text(rec.get("schema")), source=_text(rec.get("source")),
-        pi_class=parse_pi_class(rec.get("pi_class")), entity_types=_entity_tokens(rec.get("entities")),
+        table=tname,
+        field=_text(rec.get("field")),
+        schema=_text(rec.get("schema")),
+        source=_text(rec.get("source")),
+        pi_class=parse_pi_class(rec.get("pi_class")),
+        entity_types=_entity_tokens(rec.get("entities")),
         categories=category_tokens(rec.get("category_code"), rec.get("category_zh"), rec.get("category_en")),
-        persons=parse_count(rec.get("persons")), origin=origin,
+        persons=parse_count(rec.get("persons")),
+        origin=origin,
     )
 
 
@@ -285,9 +353,13 @@ def _keys(d: dict[str, Any]) -> dict[str, Any]:
 
 def _from_mapping(doc: Any, path: str, fmt: str) -> Filing:
     if not isinstance(doc, dict):
-        raise FilingError(f"{path}: a filing must be a mapping with 'fields' (or 'tables'), not {type(doc).__name__}")
+        raise FilingError(
+            f"{path}: a filing must be a mapping with 'fields' (or 'tables'), not {type(doc).__name__}"
+        )
     d = _keys(doc)
-    filing = Filing(path=path, format=fmt, recipient=_text(d.get("recipient")), scenario=_text(d.get("scenario")))
+    filing = Filing(
+        path=path, format=fmt, recipient=_text(d.get("recipient")), scenario=_text(d.get("scenario"))
+    )
     persons = d.get("persons", d.get("declared_persons"))
     if isinstance(persons, dict):
         p = _keys(persons)
@@ -350,11 +422,15 @@ def _from_xlsx(data: bytes, path: str) -> Filing:
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException: all "not a workbook"
         raise FilingError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
     try:
-        sheets = sorted(wb.worksheets, key=lambda ws: not any(w in norm(ws.title) for w in ("目录", "catalog")))
+        sheets = sorted(
+            wb.worksheets, key=lambda ws: not any(w in norm(ws.title) for w in ("目录", "catalog"))
+        )
         found = next(((ws, h) for ws in sheets if (h := _header_row(ws)) is not None), None)
         if found is None:
-            raise FilingError(f"{path}: no sheet has a header row naming the table and field columns "
-                              "(表名 Table, 字段名 Field)")
+            raise FilingError(
+                f"{path}: no sheet has a header row naming the table and field columns "
+                "(表名 Table, 字段名 Field)"
+            )
         ws, (head, cols) = found
         filing = Filing(path=path, format="xlsx")
         last_table: dict[str, Any] = {}
@@ -363,7 +439,9 @@ def _from_xlsx(data: bytes, path: str) -> Filing:
             if not _text(rec.get("table")) and not _text(rec.get("field")):
                 continue
             if not _text(rec.get("table")):  # a blank (or merged) table cell repeats the one above
-                rec.update({k: last_table.get(k) for k in ("table", "schema", "source") if not _text(rec.get(k))})
+                rec.update(
+                    {k: last_table.get(k) for k in ("table", "schema", "source") if not _text(rec.get(k))}
+                )
             else:
                 last_table = {k: rec.get(k) for k in ("table", "schema", "source")}
             filing.fields.append(_declared(rec, f"{path} sheet '{ws.title}' row {r}"))
@@ -424,8 +502,9 @@ def load_filing(path: str | Path) -> Filing:
     if fmt == "xlsx" or (fmt is None and data[:2] == b"PK"):
         return _from_xlsx(data, str(p))
     if data[:4] == _OLE2:
-        raise FilingError(f"{p}: an Excel 97-2003 (.xls) or Word file, not a filing — save it as .xlsx; "
-                          f"{FILING_FORMATS}")
+        raise FilingError(
+            f"{p}: an Excel 97-2003 (.xls) or Word file, not a filing — save it as .xlsx; {FILING_FORMATS}"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -64,7 +64,9 @@ def _plain(report: dict[str, Any]) -> Any:
 
 def canonical_bytes(report: dict[str, Any]) -> bytes:
     """The chujing-c14n/1 bytes of ``report`` (the ``integrity`` member excluded)."""
-    return json.dumps(_plain(report), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(_plain(report), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def digest(report: dict[str, Any]) -> str:
@@ -89,7 +91,10 @@ def seal(report: dict[str, Any], sign_key: bytes | None = None) -> dict[str, Any
     if sign_key is not None and not sign_key:
         raise IntegrityError("the signing key is empty")
     data = canonical_bytes(report)
-    integrity: dict[str, Any] = {"canonicalization": CANONICALIZATION, "sha256": hashlib.sha256(data).hexdigest()}
+    integrity: dict[str, Any] = {
+        "canonicalization": CANONICALIZATION,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
     if sign_key:
         integrity["hmac_sha256"] = _hmac(sign_key, data)
     integrity["signed"] = bool(sign_key)
@@ -147,27 +152,43 @@ def verify(report_bytes_or_dict: bytes | str | dict[str, Any], sign_key: bytes |
     report = load_report(report_bytes_or_dict)
     seal_ = report.get("integrity")
     if not isinstance(seal_, dict) or not isinstance(seal_.get("sha256"), str):
-        return VerifyResult("unsealed", "no integrity member: the report was not sealed, nothing to verify against")
+        return VerifyResult(
+            "unsealed", "no integrity member: the report was not sealed, nothing to verify against"
+        )
     if not str(seal_.get("canonicalization", "")).startswith("chujing-c14n/1"):
         return VerifyResult("tampered", f"unknown canonicalization {seal_.get('canonicalization')!r}")
     data = canonical_bytes(report)
     actual = hashlib.sha256(data).hexdigest()
     signed = isinstance(seal_.get("hmac_sha256"), str)
     if not hmac.compare_digest(actual, seal_["sha256"]):
-        return VerifyResult("tampered", f"content does not match its SHA-256 (sealed {seal_['sha256'][:16]}…, "
-                            f"content {actual[:16]}…): the report was changed after it was sealed", actual, signed)
+        return VerifyResult(
+            "tampered",
+            f"content does not match its SHA-256 (sealed {seal_['sha256'][:16]}…, "
+            f"content {actual[:16]}…): the report was changed after it was sealed",
+            actual,
+            signed,
+        )
     if sign_key is None:
         what = "signed; give the key to check the signature" if signed else "unsigned"
         return VerifyResult("intact", f"intact: SHA-256 {actual} ({what})", actual, signed)
     if not signed:
-        return VerifyResult("unsigned", "a signing key was given but the report carries no signature", actual, False)
+        return VerifyResult(
+            "unsigned", "a signing key was given but the report carries no signature", actual, False
+        )
     if not hmac.compare_digest(_hmac(sign_key, data), seal_["hmac_sha256"]):
-        return VerifyResult("bad_signature", "the HMAC-SHA-256 signature does not match: the report was re-hashed "
-                            "after a change, or signed with another key", actual, True)
+        return VerifyResult(
+            "bad_signature",
+            "the HMAC-SHA-256 signature does not match: the report was re-hashed "
+            "after a change, or signed with another key",
+            actual,
+            True,
+        )
     return VerifyResult("intact", f"intact and signature valid: SHA-256 {actual}", actual, True)
 
 
-def load_sign_key(path: str | os.PathLike[str] | None = None, *, env: dict[str, str] | None = None) -> bytes | None:
+def load_sign_key(
+    path: str | os.PathLike[str] | None = None, *, env: dict[str, str] | None = None
+) -> bytes | None:
     """The signing key from ``path`` (its bytes, trailing newlines dropped) or ``$CHUJING_SIGN_KEY``.
 
     Returns ``None`` when neither is set.  The error names the file, never the key.

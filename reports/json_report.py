@@ -27,9 +27,25 @@ from reports.integrity import is_current, sealed_copy
 from reports.models import validate_report_json
 
 #: Top-level keys in the order a reader meets them; others follow in their own order, ``integrity`` last.
-KEY_ORDER = ("schema", "tool", "started_at", "finished_at", "parameters", "route", "route_label", "items",
-             "candidate_important_data", "persons", "sources", "tables", "catalog", "list_items", "important_data",
-             "summary", "scan")
+KEY_ORDER = (
+    "schema",
+    "tool",
+    "started_at",
+    "finished_at",
+    "parameters",
+    "route",
+    "route_label",
+    "items",
+    "candidate_important_data",
+    "persons",
+    "sources",
+    "tables",
+    "catalog",
+    "list_items",
+    "important_data",
+    "summary",
+    "scan",
+)
 
 
 def ordered(report: dict[str, Any]) -> dict[str, Any]:
@@ -62,4 +78,3 @@ def render_json(report: dict[str, Any], *, seal_missing: bool = True) -> str:
     if seal_missing:
         validate_report_json(text, report.get("schema"))
     return text
-

@@ -83,11 +83,23 @@ def render_summary(report: dict[str, Any], *, max_width: int | None = None) -> s
 RENDERERS: dict[str, Renderer] = {
     r.name: r
     for r in (
-        Renderer("json", ".json", "application/json", "versioned report contract, sealed with its SHA-256", _json),
-        Renderer("html", ".html", "text/html; charset=utf-8", "self-contained page with summary and charts", _html),
-        Renderer("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "export data catalogue (出境数据目录) workbook", _xlsx, binary=True),
-        Renderer("csv", ".csv", "text/csv; charset=utf-8", "flat findings, one row per column and entity", _csv),
+        Renderer(
+            "json", ".json", "application/json", "versioned report contract, sealed with its SHA-256", _json
+        ),
+        Renderer(
+            "html", ".html", "text/html; charset=utf-8", "self-contained page with summary and charts", _html
+        ),
+        Renderer(
+            "xlsx",
+            ".xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "export data catalogue (出境数据目录) workbook",
+            _xlsx,
+            binary=True,
+        ),
+        Renderer(
+            "csv", ".csv", "text/csv; charset=utf-8", "flat findings, one row per column and entity", _csv
+        ),
         Renderer("table", ".txt", "text/plain; charset=utf-8", "terminal summary", _table),
     )
 }

@@ -42,10 +42,15 @@ from reports.integrity import seal
 from reports.view import PI_CLASS_RANK, category_label, pi_class_label, table_name
 
 SPOTCHECK_SCHEMA = "chujing.spotcheck/1"
-BASIS_WORDS = {"distinct_key": "distinct persons", "distinct_key_with_unkeyed_rows": "distinct + rows without key",
-               "row_count_upper_bound": "upper bound: rows"}
-ART14 = ("江苏自贸试验区数据出境负面清单管理办法 第十四条: 片区管委会…应组织专业机构就数据实际出境情况与备案材料进行一致性抽验"
-         " (Jiangsu Art. 14: consistency spot-checks between the actual data export and the filing materials)")
+BASIS_WORDS = {
+    "distinct_key": "distinct persons",
+    "distinct_key_with_unkeyed_rows": "distinct + rows without key",
+    "row_count_upper_bound": "upper bound: rows",
+}
+ART14 = (
+    "江苏自贸试验区数据出境负面清单管理办法 第十四条: 片区管委会…应组织专业机构就数据实际出境情况与备案材料进行一致性抽验"
+    " (Jiangsu Art. 14: consistency spot-checks between the actual data export and the filing materials)"
+)
 
 
 @dataclass(frozen=True)
@@ -66,13 +71,20 @@ class PersonFigures:
 
     persons: int = 0
     persons_sensitive: int = 0
-    basis: str = "row_count_upper_bound"  # distinct_key | distinct_key_with_unkeyed_rows | row_count_upper_bound
+    basis: str = (
+        "row_count_upper_bound"  # distinct_key | distinct_key_with_unkeyed_rows | row_count_upper_bound
+    )
     by_table: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"persons": self.persons, "persons_sensitive": self.persons_sensitive, "basis": self.basis,
-                "by_table": self.by_table, "notes": self.notes}
+        return {
+            "persons": self.persons,
+            "persons_sensitive": self.persons_sensitive,
+            "basis": self.basis,
+            "by_table": self.by_table,
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -90,8 +102,16 @@ class SpotcheckResult:
     @property
     def failed(self) -> list[str]:
         """Sources and tables the scan could not read (the check is incomplete there)."""
-        out = [f"{s.get('uri')}: {s.get('error')}" for s in self.scan.get("sources", []) if s.get("status") != "ok"]
-        out += [f"{table_name(t)}: {t.get('error')}" for t in self.scan.get("tables", []) if t.get("status") != "ok"]
+        out = [
+            f"{s.get('uri')}: {s.get('error')}"
+            for s in self.scan.get("sources", [])
+            if s.get("status") != "ok"
+        ]
+        out += [
+            f"{table_name(t)}: {t.get('error')}"
+            for t in self.scan.get("tables", [])
+            if t.get("status") != "ok"
+        ]
         return out
 
     @property
@@ -108,10 +128,19 @@ class SpotcheckResult:
         return dict(sorted(out.items()))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": SPOTCHECK_SCHEMA, "consistent": self.consistent, "exit_status": self.exit_status,
-                "basis": ART14, "filing": self.filing.to_dict(), "persons": self.persons.to_dict(),
-                "counts": self.counts(), "divergences": [d.to_dict() for d in self.divergences],
-                "failed": self.failed, "notes": self.notes, "scan": self.scan}
+        return {
+            "schema": SPOTCHECK_SCHEMA,
+            "consistent": self.consistent,
+            "exit_status": self.exit_status,
+            "basis": ART14,
+            "filing": self.filing.to_dict(),
+            "persons": self.persons.to_dict(),
+            "counts": self.counts(),
+            "divergences": [d.to_dict() for d in self.divergences],
+            "failed": self.failed,
+            "notes": self.notes,
+            "scan": self.scan,
+        }
 
 
 # --- matching declared tables and fields to the scan -------------------------------------------------
@@ -150,8 +179,9 @@ def _find_table(tables: list[dict[str, Any]], f: DeclaredField, ids: dict[str, s
 
 def _find_column(t: dict[str, Any], name: str) -> dict[str, Any] | None:
     cols = t.get("columns", [])
-    return next((c for c in cols if c.get("name") == name), None) or \
-        next((c for c in cols if str(c.get("name", "")).casefold() == name.strip().casefold()), None)
+    return next((c for c in cols if c.get("name") == name), None) or next(
+        (c for c in cols if str(c.get("name", "")).casefold() == name.strip().casefold()), None
+    )
 
 
 def _category_declared(cat: dict[str, Any], declared: frozenset[str]) -> bool:
@@ -175,9 +205,14 @@ def compare(filing: Filing, scan: dict[str, Any], persons: PersonFigures | None 
             if key not in missing_tables:
                 missing_tables.add(key)
                 where = ".".join(x for x in (f.schema, f.table) if x)
-                res.divergences.append(Divergence("declared_table_missing", where,
-                                                  f"declared ({f.origin}{_in_source(f.source)}) but not in the "
-                                                  "export data", declared=where))
+                res.divergences.append(
+                    Divergence(
+                        "declared_table_missing",
+                        where,
+                        f"declared ({f.origin}{_in_source(f.source)}) but not in the export data",
+                        declared=where,
+                    )
+                )
             continue
         if f.persons is not None:
             table_declared_persons[id(t)] = max(table_declared_persons.get(id(t), 0), f.persons)
@@ -190,21 +225,37 @@ def compare(filing: Filing, scan: dict[str, Any], persons: PersonFigures | None 
         c = _find_column(t, f.field)
         where = f"{table_name(t)}.{f.field}"
         if c is None:
-            res.divergences.append(Divergence("declared_field_missing", where,
-                                              f"declared ({f.origin}) but the table has no such column"))
+            res.divergences.append(
+                Divergence(
+                    "declared_field_missing", where, f"declared ({f.origin}) but the table has no such column"
+                )
+            )
             continue
         found = c.get("pi_class")
         if PI_CLASS_RANK.get(found, 0) > PI_CLASS_RANK.get(f.pi_class, 0):
             ents = ", ".join(e.get("type", "") for e in c.get("entities", []))
-            res.divergences.append(Divergence(
-                "pi_class_stricter", where, f"declared {pi_class_label(f.pi_class)}, found {pi_class_label(found)}"
-                + (f" ({ents})" if ents else ""), declared=f.pi_class, found=found))
+            res.divergences.append(
+                Divergence(
+                    "pi_class_stricter",
+                    where,
+                    f"declared {pi_class_label(f.pi_class)}, found {pi_class_label(found)}"
+                    + (f" ({ents})" if ents else ""),
+                    declared=f.pi_class,
+                    found=found,
+                )
+            )
         if f.entity_types:
             extra = sorted({e.get("type", "") for e in c.get("entities", [])} - f.entity_types)
             if extra:
-                res.divergences.append(Divergence(
-                    "entity_types_undeclared", where, f"found {', '.join(extra)}; declared "
-                    f"{', '.join(sorted(f.entity_types))}", declared=sorted(f.entity_types), found=extra))
+                res.divergences.append(
+                    Divergence(
+                        "entity_types_undeclared",
+                        where,
+                        f"found {', '.join(extra)}; declared {', '.join(sorted(f.entity_types))}",
+                        declared=sorted(f.entity_types),
+                        found=extra,
+                    )
+                )
     undeclared_plain = 0
     for t in tables:
         if t.get("status") != "ok" or id(t) in declared_whole:
@@ -216,18 +267,30 @@ def compare(filing: Filing, scan: dict[str, Any], persons: PersonFigures | None 
             where = f"{table_name(t)}.{c.get('name')}"
             ents = ", ".join(e.get("type", "") for e in c.get("entities", []))
             if c.get("pi_class") == "sensitive":
-                res.divergences.append(Divergence("undeclared_sensitive_field", where,
-                                                  f"sensitive PI ({ents}) in a field the filing does not list",
-                                                  found="sensitive"))
+                res.divergences.append(
+                    Divergence(
+                        "undeclared_sensitive_field",
+                        where,
+                        f"sensitive PI ({ents}) in a field the filing does not list",
+                        found="sensitive",
+                    )
+                )
             elif c.get("entities") or c.get("categories"):
                 what = ents or "; ".join(category_label(x) for x in c.get("categories", []))
-                res.divergences.append(Divergence("undeclared_field_with_findings", where,
-                                                  f"{pi_class_label(c.get('pi_class'))}: {what}",
-                                                  found=c.get("pi_class")))
+                res.divergences.append(
+                    Divergence(
+                        "undeclared_field_with_findings",
+                        where,
+                        f"{pi_class_label(c.get('pi_class'))}: {what}",
+                        found=c.get("pi_class"),
+                    )
+                )
             else:
                 undeclared_plain += 1
     if undeclared_plain:
-        res.notes.append(f"{undeclared_plain:,} exported field(s) without findings are not in the filing's catalogue")
+        res.notes.append(
+            f"{undeclared_plain:,} exported field(s) without findings are not in the filing's catalogue"
+        )
     declared_cats = filing.declared_categories
     seen: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
     for t in tables:
@@ -237,9 +300,14 @@ def compare(filing: Filing, scan: dict[str, Any], persons: PersonFigures | None 
                     k = (str(cat.get("rule")), str(cat.get("code")))
                     seen.setdefault(k, (cat, []))[1].append(f"{table_name(t)}.{c.get('name')}")
     for (_, _), (cat, where) in sorted(seen.items()):
-        res.divergences.append(Divergence("undeclared_category", ", ".join(where),
-                                          f"category {category_label(cat)} present but not declared",
-                                          found=category_label(cat)))
+        res.divergences.append(
+            Divergence(
+                "undeclared_category",
+                ", ".join(where),
+                f"category {category_label(cat)} present but not declared",
+                found=category_label(cat),
+            )
+        )
     _persons(res, filing, persons, tables, table_declared_persons)
     res.notes += _unscanned_sources(filing, scan, ids)
     return res
@@ -256,37 +324,64 @@ def _unscanned_sources(filing: Filing, scan: dict[str, Any], ids: dict[str, str]
     out: dict[str, str] = {}
     for f in filing.fields:
         if f.source and ids[f.source] not in scanned:
-            out.setdefault(ids[f.source], f"the filing declares source {mask_uri(f.source)}, which is none of the "
-                                          "sources checked (compared as resolved paths, database URLs without "
-                                          "credentials or driver, bucket and prefix)")
+            out.setdefault(
+                ids[f.source],
+                f"the filing declares source {mask_uri(f.source)}, which is none of the "
+                "sources checked (compared as resolved paths, database URLs without "
+                "credentials or driver, bucket and prefix)",
+            )
     return list(out.values())
 
 
-def _persons(res: SpotcheckResult, filing: Filing, p: PersonFigures, tables: list[dict[str, Any]],
-             per_table: dict[int, int]) -> None:
-    basis = {"distinct_key": "distinct persons",
-             "distinct_key_with_unkeyed_rows": "distinct persons, rows without a key counted one each (upper bound)",
-             "row_count_upper_bound": "row counts of tables holding PI (upper bound, persons not counted)"}.get(
-        p.basis, p.basis)
+def _persons(
+    res: SpotcheckResult,
+    filing: Filing,
+    p: PersonFigures,
+    tables: list[dict[str, Any]],
+    per_table: dict[int, int],
+) -> None:
+    basis = {
+        "distinct_key": "distinct persons",
+        "distinct_key_with_unkeyed_rows": "distinct persons, rows without a key counted one each (upper bound)",
+        "row_count_upper_bound": "row counts of tables holding PI (upper bound, persons not counted)",
+    }.get(p.basis, p.basis)
     if filing.persons is None:
         res.notes.append("the filing declares no scale (persons): the scale was not checked")
     elif p.persons > filing.persons:
-        res.divergences.append(Divergence("persons_above_scale", "export", f"{p.persons:,} persons ({basis}) "
-                                          f"above the declared {filing.persons:,}", declared=filing.persons,
-                                          found=p.persons))
+        res.divergences.append(
+            Divergence(
+                "persons_above_scale",
+                "export",
+                f"{p.persons:,} persons ({basis}) above the declared {filing.persons:,}",
+                declared=filing.persons,
+                found=p.persons,
+            )
+        )
     if filing.persons_sensitive is not None and p.persons_sensitive > filing.persons_sensitive:
-        res.divergences.append(Divergence("sensitive_persons_above_scale", "export",
-                                          f"{p.persons_sensitive:,} persons with sensitive PI ({basis}) above the "
-                                          f"declared {filing.persons_sensitive:,}",
-                                          declared=filing.persons_sensitive, found=p.persons_sensitive))
+        res.divergences.append(
+            Divergence(
+                "sensitive_persons_above_scale",
+                "export",
+                f"{p.persons_sensitive:,} persons with sensitive PI ({basis}) above the "
+                f"declared {filing.persons_sensitive:,}",
+                declared=filing.persons_sensitive,
+                found=p.persons_sensitive,
+            )
+        )
     for t in tables:
         declared = per_table.get(id(t))
         got = p.by_table.get(table_name(t), {}).get("persons")
         if declared is not None and isinstance(got, int) and got > declared:
             b = p.by_table[table_name(t)].get("basis", "")
-            res.divergences.append(Divergence("persons_above_scale", table_name(t),
-                                              f"{got:,} persons ({b}) above the {declared:,} declared for this table",
-                                              declared=declared, found=got))
+            res.divergences.append(
+                Divergence(
+                    "persons_above_scale",
+                    table_name(t),
+                    f"{got:,} persons ({b}) above the {declared:,} declared for this table",
+                    declared=declared,
+                    found=got,
+                )
+            )
 
 
 # --- counting persons ---------------------------------------------------------------------------------
@@ -303,8 +398,10 @@ def persons_from_rows(scan: dict[str, Any]) -> PersonFigures:
         fig.by_table[table_name(t)] = {"persons": rows, "basis": "row_count_upper_bound", "sensitive": sens}
         fig.persons += rows
         fig.persons_sensitive += rows if sens else 0
-    fig.notes.append("persons are row counts of tables holding PI, summed: an upper bound (one row per person at "
-                     "most, no person in two tables)")
+    fig.notes.append(
+        "persons are row counts of tables holding PI, summed: an upper bound (one row per person at "
+        "most, no person in two tables)"
+    )
     return fig
 
 
@@ -313,10 +410,12 @@ def persons_from_rows(scan: dict[str, Any]) -> PersonFigures:
 
 def render_spotcheck_text(res: SpotcheckResult) -> str:
     f = res.filing
-    lines = [f"chujing spotcheck — filing {f.path} ({len(f.fields)} declared field(s), {len(f.tables())} table(s))"
-             f" against {len(res.scan.get('tables', []))} scanned table(s)",
-             f"persons: {res.persons.persons:,} ({res.persons.basis}); declared "
-             f"{'—' if f.persons is None else f'{f.persons:,}'}"]
+    lines = [
+        f"chujing spotcheck — filing {f.path} ({len(f.fields)} declared field(s), {len(f.tables())} table(s))"
+        f" against {len(res.scan.get('tables', []))} scanned table(s)",
+        f"persons: {res.persons.persons:,} ({res.persons.basis}); declared "
+        f"{'—' if f.persons is None else f'{f.persons:,}'}",
+    ]
     if res.consistent:
         lines.append("CONSISTENT: the export data matches the filing")
     else:
@@ -332,34 +431,81 @@ def render_spotcheck_text(res: SpotcheckResult) -> str:
 
 def render_spotcheck_html(res: SpotcheckResult, digest_of: dict[str, Any]) -> str:
     f = res.filing
-    cards = "".join([
-        card(len(res.divergences), "不一致项", "Divergences", cls="sens" if res.divergences else ""),
-        card(len(f.fields), "申报字段", "Declared fields"),
-        card(sum(len(t.get("columns", [])) for t in res.scan.get("tables", [])), "实际字段", "Fields in the data"),
-        card(res.persons.persons, "实际人数", "Persons found", sub=BASIS_WORDS.get(res.persons.basis, res.persons.basis)),
-        card("—" if f.persons is None else f.persons, "申报规模", "Declared persons"),
-    ])
+    cards = "".join(
+        [
+            card(len(res.divergences), "不一致项", "Divergences", cls="sens" if res.divergences else ""),
+            card(len(f.fields), "申报字段", "Declared fields"),
+            card(
+                sum(len(t.get("columns", [])) for t in res.scan.get("tables", [])),
+                "实际字段",
+                "Fields in the data",
+            ),
+            card(
+                res.persons.persons,
+                "实际人数",
+                "Persons found",
+                sub=BASIS_WORDS.get(res.persons.basis, res.persons.basis),
+            ),
+            card("—" if f.persons is None else f.persons, "申报规模", "Declared persons"),
+        ]
+    )
     verdict = badge("一致 consistent", "#2e7d32") if res.consistent else badge("不一致 divergent", "#c62828")
-    rows = [[esc(d.kind), f'<span class="mono">{esc(d.where)}</span>', esc(d.detail)] for d in res.divergences]
-    div = grid([("类型", "Kind"), ("位置", "Where"), ("说明", "Detail")], rows) if rows else \
-        '<p class="muted">No divergence.</p>'
-    decl = grid([("表名", "Table"), ("字段名", "Field"), ("申报类别", "Declared PI class"), ("实体类型", "Entity types"),
-                 ("来源", "Origin")],
-                [[esc(x.table), esc(x.field or "(whole table)"), pi_badge(x.pi_class) if x.pi_class else "—",
-                  esc(", ".join(sorted(x.entity_types))),
-                  f'<span class="reason">{esc(x.origin.removeprefix(f.path).strip())}</span>']
-                 for x in f.fields])
-    notes = "".join(f'<p class="reason">{esc(n)}</p>' for n in res.notes + [f"error: {x}" for x in res.failed])
-    body = (section("summary", "抽验结论", "Verdict", f"<p>{verdict} <span class=\"reason\">{esc(ART14)}</span></p>"
-                    f'<div class="cards">{cards}</div>{notes}')
-            + section("divergences", "不一致项", "Divergences", div)
-            + section("filing", "申报内容", "Declared in the filing",
-                      f"<p>Recipient 境外接收方: {esc(f.recipient or '—')} · Scenario 业务场景: {esc(f.scenario or '—')}"
-                      f" · file: <span class=\"mono\">{esc(f.path)}</span></p>{decl}"))
-    head = masthead("一致性抽验", "Consistency spot-check", [("filing", f.path),
-                                                       ("scanned", res.scan.get("finished_at"))])
-    return page("chujing — 一致性抽验 (Consistency spot-check)", body, masthead=head,
-                footer=integrity_footer(digest_of, "JSON spot-check result"))
+    rows = [
+        [esc(d.kind), f'<span class="mono">{esc(d.where)}</span>', esc(d.detail)] for d in res.divergences
+    ]
+    div = (
+        grid([("类型", "Kind"), ("位置", "Where"), ("说明", "Detail")], rows)
+        if rows
+        else '<p class="muted">No divergence.</p>'
+    )
+    decl = grid(
+        [
+            ("表名", "Table"),
+            ("字段名", "Field"),
+            ("申报类别", "Declared PI class"),
+            ("实体类型", "Entity types"),
+            ("来源", "Origin"),
+        ],
+        [
+            [
+                esc(x.table),
+                esc(x.field or "(whole table)"),
+                pi_badge(x.pi_class) if x.pi_class else "—",
+                esc(", ".join(sorted(x.entity_types))),
+                f'<span class="reason">{esc(x.origin.removeprefix(f.path).strip())}</span>',
+            ]
+            for x in f.fields
+        ],
+    )
+    notes = "".join(
+        f'<p class="reason">{esc(n)}</p>' for n in res.notes + [f"error: {x}" for x in res.failed]
+    )
+    body = (
+        section(
+            "summary",
+            "抽验结论",
+            "Verdict",
+            f'<p>{verdict} <span class="reason">{esc(ART14)}</span></p>'
+            f'<div class="cards">{cards}</div>{notes}',
+        )
+        + section("divergences", "不一致项", "Divergences", div)
+        + section(
+            "filing",
+            "申报内容",
+            "Declared in the filing",
+            f"<p>Recipient 境外接收方: {esc(f.recipient or '—')} · Scenario 业务场景: {esc(f.scenario or '—')}"
+            f' · file: <span class="mono">{esc(f.path)}</span></p>{decl}',
+        )
+    )
+    head = masthead(
+        "一致性抽验", "Consistency spot-check", [("filing", f.path), ("scanned", res.scan.get("finished_at"))]
+    )
+    return page(
+        "chujing — 一致性抽验 (Consistency spot-check)",
+        body,
+        masthead=head,
+        footer=integrity_footer(digest_of, "JSON spot-check result"),
+    )
 
 
 def render_spotcheck(res: SpotcheckResult, fmt: str, *, sign_key: bytes | None = None) -> bytes:

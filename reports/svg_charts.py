@@ -38,8 +38,14 @@ def _fmt(v: float) -> str:
     return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
 
 
-def bar_chart(title: str, bars: Sequence[Bar], *, width_px: int = 600, unit: str = "",
-              empty_text: str = "nothing to chart") -> str:
+def bar_chart(
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    width_px: int = 600,
+    unit: str = "",
+    empty_text: str = "nothing to chart",
+) -> str:
     """An SVG horizontal bar chart; an empty chart says so in words instead of drawing nothing."""
     label_cols = min(48, max([width(b.label) for b in bars] + [8]))
     label_px = int(label_cols * CHAR_PX) + 12
@@ -49,8 +55,11 @@ def bar_chart(title: str, bars: Sequence[Bar], *, width_px: int = 600, unit: str
     height = top + max(1, len(bars)) * ROW_PX + 8
     total_w = label_px + plot_px + value_px
     t = escape(title)
-    out = [f'<svg class="chart" role="img" aria-label="{t}" viewBox="0 0 {total_w} {height}" '
-           f'width="{total_w}" height="{height}" font-size="{FONT_PX}">', f"<title>{t}</title>"]
+    out = [
+        f'<svg class="chart" role="img" aria-label="{t}" viewBox="0 0 {total_w} {height}" '
+        f'width="{total_w}" height="{height}" font-size="{FONT_PX}">',
+        f"<title>{t}</title>",
+    ]
     if not bars:
         out.append(f'<text x="0" y="{top + 16}" fill="#78909c">{escape(empty_text)}</text></svg>')
         return "".join(out)
@@ -61,7 +70,7 @@ def bar_chart(title: str, bars: Sequence[Bar], *, width_px: int = 600, unit: str
         label = escape(truncate(b.label, label_cols))
         tip = escape(b.tooltip or f"{b.label}: {_fmt(b.value)}{unit}")
         out.append(
-            f'<g><title>{tip}</title>'
+            f"<g><title>{tip}</title>"
             f'<text x="{label_px - 8}" y="{y + BAR_PX - 3}" text-anchor="end" fill="#263238">{label}</text>'
             f'<rect x="{label_px}" y="{y}" width="{plot_px}" height="{BAR_PX}" rx="3" fill="#eceff1"/>'
             f'<rect x="{label_px}" y="{y}" width="{w:.1f}" height="{BAR_PX}" rx="3" fill="{escape(b.colour)}"/>'

@@ -68,7 +68,9 @@ def render_table(report: dict[str, Any], *, max_width: int | None = None) -> str
         lines.append("")
         lines.append("Negative-list items (出境负面清单条目):")
         for h in hits:
-            lines.append(f"  {h['list']} item {h['item']}: {h['route']} — {truncate(h.get('reason', ''), _less(max_width, 30))}")
+            lines.append(
+                f"  {h['list']} item {h['item']}: {h['route']} — {truncate(h.get('reason', ''), _less(max_width, 30))}"
+            )
     if isinstance(lists, dict) and lists.get("route"):
         lines += ["", *_route_lines(lists)]
     return "\n".join(lines) + "\n"
@@ -87,11 +89,15 @@ def _route_lines(evaluation: dict[str, Any]) -> list[str]:
     ledger's, so its route can differ either way.
     """
 
-    lines = [f"Route 出境路径: {route_label(evaluation['route'])} — exit {evaluation.get('exit_status')} "
-             "(chujing check's status for this route)"]
+    lines = [
+        f"Route 出境路径: {route_label(evaluation['route'])} — exit {evaluation.get('exit_status')} "
+        "(chujing check's status for this route)"
+    ]
     if evaluation.get("persons_basis") == "row_count_upper_bound":
-        lines.append("  decided on persons estimated from row counts; chujing check counts distinct persons "
-                     "and adds earlier exports this year")
+        lines.append(
+            "  decided on persons estimated from row counts; chujing check counts distinct persons "
+            "and adds earlier exports this year"
+        )
     review = evaluation.get("manual_review") or []
     if review:
         lines.append(f"  {len(review)} item(s) need manual review 需人工判断 (see the report)")

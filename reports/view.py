@@ -139,7 +139,9 @@ def candidate_label(c: Any) -> str:
     if c.get("source") == "negative_list":
         return f"{c.get('list')} #{c.get('item')} {c.get('name') or ''}".strip()
     if c.get("clause") is not None:
-        return f"{c.get('rule') or 'identification rule'} clause {c.get('clause')} ({c.get('threshold') or ''})"
+        return (
+            f"{c.get('rule') or 'identification rule'} clause {c.get('clause')} ({c.get('threshold') or ''})"
+        )
     return str(c.get("reason") or c.get("name") or c)
 
 
@@ -208,7 +210,9 @@ def persons_shown(report: dict[str, Any]) -> PersonsShown:
     fig = scan.get("persons")
     if not (isinstance(fig, dict) and fig.get("basis") in BASES):
         fig = person_figure(scan)  # a report written before scans stored their figure
-    return PersonsShown(fig.get("count"), fig.get("sensitive"), str(fig["basis"]), str(fig.get("derivation") or ""))
+    return PersonsShown(
+        fig.get("count"), fig.get("sensitive"), str(fig["basis"]), str(fig.get("derivation") or "")
+    )
 
 
 def _check_persons(block: dict[str, Any]) -> PersonsShown:
@@ -220,9 +224,17 @@ def _check_persons(block: dict[str, Any]) -> PersonsShown:
     how += f" ({unkeyed:,} without any key, counted one per row)" if unkeyed else ""
     prior, total = this.get("prior_this_year"), this.get("total")
     if isinstance(prior, int) and isinstance(total, int):
-        how += f"; {prior:,} more exported earlier this year according to the ledger, {total:,} since 1 January"
-    return PersonsShown(this.get("this_export"), sens.get("this_export"), "distinct_persons", how,
-                        prior if isinstance(prior, int) else None, total if isinstance(total, int) else None)
+        how += (
+            f"; {prior:,} more exported earlier this year according to the ledger, {total:,} since 1 January"
+        )
+    return PersonsShown(
+        this.get("this_export"),
+        sens.get("this_export"),
+        "distinct_persons",
+        how,
+        prior if isinstance(prior, int) else None,
+        total if isinstance(total, int) else None,
+    )
 
 
 # --- the export data catalogue: one row per field -----------------------------------------------------
@@ -303,15 +315,27 @@ def field_rows(report: dict[str, Any]) -> list[FieldRow]:
         persons, basis = table_persons(t)
         for c in t.get("columns", []):
             pi = c.get("pi_class")
-            rows.append(FieldRow(
-                source=str(t.get("source", "")), schema=t.get("schema"), table=str(t.get("table", "")),
-                table_label=table_name(t), field=str(c.get("name", "")), type=str(c.get("type", "")),
-                table_status=str(t.get("status", "ok")), row_count=t.get("row_count"),
-                sampled_rows=int(t.get("sampled_rows") or 0), non_null=int(c.get("non_null") or 0),
-                pi_class=pi, pi_basis=c.get("pi_basis"), entities=list(c.get("entities") or []),
-                categories=list(c.get("categories") or []), persons=persons if pi else None,
-                persons_basis=basis if pi else "", comment=c.get("comment"),
-            ))
+            rows.append(
+                FieldRow(
+                    source=str(t.get("source", "")),
+                    schema=t.get("schema"),
+                    table=str(t.get("table", "")),
+                    table_label=table_name(t),
+                    field=str(c.get("name", "")),
+                    type=str(c.get("type", "")),
+                    table_status=str(t.get("status", "ok")),
+                    row_count=t.get("row_count"),
+                    sampled_rows=int(t.get("sampled_rows") or 0),
+                    non_null=int(c.get("non_null") or 0),
+                    pi_class=pi,
+                    pi_basis=c.get("pi_basis"),
+                    entities=list(c.get("entities") or []),
+                    categories=list(c.get("categories") or []),
+                    persons=persons if pi else None,
+                    persons_basis=basis if pi else "",
+                    comment=c.get("comment"),
+                )
+            )
     for hit in list_hits(report):
         reason = str(hit.get("reason", ""))
         named = [r for r in rows if _mentions(reason, f"{r.table_label}.{r.field}")]

@@ -135,8 +135,14 @@ def _header(ws, row: int, headers: Sequence[tuple[str, str, int]]) -> None:
     ws.row_dimensions[row].height = 32
 
 
-def _rows(ws, start: int, rows: Iterable[Sequence[Any]], *, pi_col: int | None = None,
-          pi_values: Sequence[str | None] = ()) -> int:
+def _rows(
+    ws,
+    start: int,
+    rows: Iterable[Sequence[Any]],
+    *,
+    pi_col: int | None = None,
+    pi_values: Sequence[str | None] = (),
+) -> int:
     from openpyxl.styles import PatternFill
 
     r = start
@@ -170,13 +176,24 @@ def _ratio(r: FieldRow) -> float | None:
 def catalogue_values(r: FieldRow) -> list[Any]:
     """One catalogue row, in :data:`CATALOGUE_COLUMNS` order."""
     return [
-        r.source, r.schema or "", r.table, r.field, r.type, PI_CLASS_CELL.get(r.pi_class, r.pi_class or ""),
-        _entity_types(r), _entity_names(r),
+        r.source,
+        r.schema or "",
+        r.table,
+        r.field,
+        r.type,
+        PI_CLASS_CELL.get(r.pi_class, r.pi_class or ""),
+        _entity_types(r),
+        _entity_names(r),
         "; ".join(str(c.get("code", "")) for c in r.categories),
         "; ".join(str(c.get("name", "")) for c in r.categories),
         "; ".join(str(c.get("name_en", "")) for c in r.categories),
-        r.persons, r.persons_basis, "; ".join(r.item_labels), route_label(r.route) if r.route else "",
-        _evidence(r), _ratio(r), "",
+        r.persons,
+        r.persons_basis,
+        "; ".join(r.item_labels),
+        route_label(r.route) if r.route else "",
+        _evidence(r),
+        _ratio(r),
+        "",
     ]
 
 
@@ -207,7 +224,9 @@ def render_xlsx(report: dict[str, Any]) -> bytes:
     props.title = "出境数据目录 Export data catalogue"
     props.subject = f"chujing report SHA-256 {sha}"
     props.keywords = f"chujing; sha256:{sha}"
-    props.description = f"Rendered from the chujing JSON report whose canonical SHA-256 is {sha} ({CANONICALIZATION})."
+    props.description = (
+        f"Rendered from the chujing JSON report whose canonical SHA-256 is {sha} ({CANONICALIZATION})."
+    )
     props.created = props.modified = when
     wb.custom_doc_props.append(StringProperty(name="chujing_report_sha256", value=sha))
     wb.custom_doc_props.append(StringProperty(name="chujing_check", value="yes" if check else "no"))
@@ -272,34 +291,57 @@ def _summary_sheet(ws, report: dict[str, Any], sha: str, taken: set[str]) -> Non
         ("扫描结束", "Scan finished", scan.get("finished_at", "")),
         ("报告 SHA-256", "Report SHA-256", sha),
         ("规范化方法", "Canonicalization", CANONICALIZATION),
-        ("签名", "Signed", "yes (HMAC-SHA-256)" if seal_.get("signed") and seal_.get("sha256") == sha else "no"),
+        (
+            "签名",
+            "Signed",
+            "yes (HMAC-SHA-256)" if seal_.get("signed") and seal_.get("sha256") == sha else "no",
+        ),
         ("数据源", "Sources", f"{c['sources']} ({c['sources_failed']} failed)"),
         ("数据表", "Tables", f"{c['tables']} ({c['tables_failed']} failed, {c['tables_with_pi']} with PI)"),
         ("字段", "Columns", f"{c['columns']} scanned, {c['columns_with_findings']} with findings"),
         ("敏感个人信息字段", "Sensitive PI columns", c["sensitive_columns"]),
         ("一般个人信息字段", "General PI columns", c["general_columns"]),
         ("数据类别", "Categories", "; ".join(cats.values()) or "—"),
-        ("负面清单条目", "List items",
-         "; ".join(f"{h.get('list')} #{h.get('item')} → {h.get('route')}" for h in list_hits(report)) or "—"),
+        (
+            "负面清单条目",
+            "List items",
+            "; ".join(f"{h.get('list')} #{h.get('item')} → {h.get('route')}" for h in list_hits(report))
+            or "—",
+        ),
         ("出境路径", "Route", route_label(c["route"])),
         ("涉及人数", "Persons", persons.count),
         ("人数依据", "Persons basis", f"{persons.basis_label}: {persons.derivation}"),
         ("敏感个人信息涉及人数", "Persons with sensitive PI", persons.sensitive),
         ("重要数据", "Important data", imp.get("status", "—")),
-        ("候选重要数据", "Candidate important data", "; ".join(candidate_label(c) for c in candidates) or "—"),
+        (
+            "候选重要数据",
+            "Candidate important data",
+            "; ".join(candidate_label(c) for c in candidates) or "—",
+        ),
     ]
     if persons.total is not None:
-        lines.insert(lines.index(("涉及人数", "Persons", persons.count)) + 1,
-                     ("自当年1月1日起累计（人）", "Persons since 1 January", persons.total))
+        lines.insert(
+            lines.index(("涉及人数", "Persons", persons.count)) + 1,
+            ("自当年1月1日起累计（人）", "Persons since 1 January", persons.total),
+        )
     rr = cat.get("reference_rule")
     if isinstance(rr, dict):
-        lines.append(("参考规则", "Reference rule", f"{rr.get('id')} {rr.get('version')} sha256:{rr.get('sha256')}"))
+        lines.append(
+            ("参考规则", "Reference rule", f"{rr.get('id')} {rr.get('version')} sha256:{rr.get('sha256')}")
+        )
     for x in cat.get("lists") or []:
-        lines.append(("负面清单", "Negative list", f"{x.get('id')} {x.get('version')} sha256:{x.get('sha256')}"))
+        lines.append(
+            ("负面清单", "Negative list", f"{x.get('id')} {x.get('version')} sha256:{x.get('sha256')}")
+        )
     params = scan.get("parameters") or {}
     lines.append(("抽样参数", "Sampling parameters", ", ".join(f"{k}={v}" for k, v in params.items()) or "—"))
     _put(ws, 1, 1, "出境数据目录 Export data catalogue — chujing").font = Font(bold=True, size=14)
-    _put(ws, 2, 1, "Rendered from the JSON report below (SHA-256); raw values never appear, evidence is masked.")
+    _put(
+        ws,
+        2,
+        1,
+        "Rendered from the JSON report below (SHA-256); raw values never appear, evidence is masked.",
+    )
     r = 4
     for zh, en, value in lines:
         _put(ws, r, 1, f"{zh} {en}").font = Font(bold=True)
@@ -311,9 +353,12 @@ def _summary_sheet(ws, report: dict[str, Any], sha: str, taken: set[str]) -> Non
     hint = f"pre-filled with the report's person figure ({persons.basis_label}: {persons.derivation})"
     if persons.basis != "distinct_persons":
         hint += "; replace it with the de-duplicated count of natural persons (以自然人为单位去重)"
-    prefill = {"persons": (persons.count, hint), "persons_sensitive": (persons.sensitive, hint),
-               "scenario": (ev.get("scenario") or "", "scenario id or name, e.g. clinical-trial 临床试验"),
-               "recipient": ("", "name and country of the overseas recipient")}
+    prefill = {
+        "persons": (persons.count, hint),
+        "persons_sensitive": (persons.sensitive, hint),
+        "scenario": (ev.get("scenario") or "", "scenario id or name, e.g. clinical-trial 临床试验"),
+        "recipient": ("", "name and country of the overseas recipient"),
+    }
     for key, zh, en in DECLARATION_ROWS:
         value, hint = prefill[key]
         _put(ws, r, 1, f"{zh} {en}").font = Font(bold=True)
@@ -330,28 +375,54 @@ def _catalogue_sheet(ws, rows: list[FieldRow]) -> None:
 
     _header(ws, 1, [(zh, en, w) for _, zh, en, w in CATALOGUE_COLUMNS])
     pi_col = 1 + [k for k, *_ in CATALOGUE_COLUMNS].index("pi_class")
-    end = _rows(ws, 2, (catalogue_values(r) for r in rows), pi_col=pi_col, pi_values=[r.pi_class for r in rows])
+    end = _rows(
+        ws, 2, (catalogue_values(r) for r in rows), pi_col=pi_col, pi_values=[r.pi_class for r in rows]
+    )
     ws.freeze_panes = "E2"
     ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(CATALOGUE_COLUMNS)).column_letter}{max(2, end - 1)}"
     ws.print_title_rows = "1:1"
-    dv = DataValidation(type="list", formula1='"' + ",".join(PI_CLASS_CHOICES) + '"', allow_blank=True,
-                        showErrorMessage=True, errorTitle="个人信息类别 PI class",
-                        error="敏感个人信息 sensitive / 一般个人信息 general / 非个人信息 none")
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(PI_CLASS_CHOICES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="个人信息类别 PI class",
+        error="敏感个人信息 sensitive / 一般个人信息 general / 非个人信息 none",
+    )
     letter = ws.cell(row=1, column=pi_col).column_letter
     dv.add(f"{letter}2:{letter}{max(2, end - 1) + 500}")
     ws.add_data_validation(dv)
 
 
 def _items_sheet(ws, report: dict[str, Any]) -> None:
-    headers = [("清单", "List", 24), ("条目", "Item", 7), ("层级", "Tier", 7), ("出境路径", "Route", 34),
-               ("数据类型", "Data kind", 18), ("条目内容", "Item text", 50), ("条目（英文）", "Item (English)", 50),
-               ("人数", "Persons", 10), ("理由", "Reason", 90)]
+    headers = [
+        ("清单", "List", 24),
+        ("条目", "Item", 7),
+        ("层级", "Tier", 7),
+        ("出境路径", "Route", 34),
+        ("数据类型", "Data kind", 18),
+        ("条目内容", "Item text", 50),
+        ("条目（英文）", "Item (English)", 50),
+        ("人数", "Persons", 10),
+        ("理由", "Reason", 90),
+    ]
     _header(ws, 1, headers)
     rows = []
     for h in list_hits(report):
         p = h.get("persons") if isinstance(h.get("persons"), dict) else {}
-        rows.append([h.get("list"), h.get("item"), h.get("tier"), route_label(h.get("route")), h.get("data_kind"),
-                     h.get("name"), h.get("name_en"), p.get("total"), h.get("reason")])
+        rows.append(
+            [
+                h.get("list"),
+                h.get("item"),
+                h.get("tier"),
+                route_label(h.get("route")),
+                h.get("data_kind"),
+                h.get("name"),
+                h.get("name_en"),
+                p.get("total"),
+                h.get("reason"),
+            ]
+        )
     _rows(ws, 2, rows)
     ws.freeze_panes = "A2"
 
@@ -362,26 +433,50 @@ def _table_sheet(ws, t: dict[str, Any], cols: list[FieldRow]) -> None:
     _put(ws, 1, 1, table_name(t)).font = Font(bold=True, size=13)
     rows_txt = "?" if t.get("row_count") is None else f"{t['row_count']:,}"
     status = "" if t.get("status") == "ok" else f" — FAILED: {t.get('error') or ''}"
-    _put(ws, 2, 1, f"{t.get('source')} · {t.get('kind', 'table')} · {rows_txt} rows · "
-                   f"{int(t.get('sampled_rows') or 0):,} sampled{status}")
-    headers = [("字段名", "Field", 22), ("字段类型", "Type", 11), ("非空（样本）", "Non-null (sample)", 10),
-               ("个人信息类别", "PI class", 20), ("实体类型", "Entity type", 20), ("实体名称", "Entity name", 26),
-               ("评分", "Score", 7), ("匹配率", "Match ratio", 9), ("数据类别", "Category", 22),
-               ("证据（已脱敏）", "Masked evidence", 34), ("负面清单条目", "List items", 22), ("出境路径", "Route", 26),
-               ("说明", "Explanation", 70)]
+    _put(
+        ws,
+        2,
+        1,
+        f"{t.get('source')} · {t.get('kind', 'table')} · {rows_txt} rows · "
+        f"{int(t.get('sampled_rows') or 0):,} sampled{status}",
+    )
+    headers = [
+        ("字段名", "Field", 22),
+        ("字段类型", "Type", 11),
+        ("非空（样本）", "Non-null (sample)", 10),
+        ("个人信息类别", "PI class", 20),
+        ("实体类型", "Entity type", 20),
+        ("实体名称", "Entity name", 26),
+        ("评分", "Score", 7),
+        ("匹配率", "Match ratio", 9),
+        ("数据类别", "Category", 22),
+        ("证据（已脱敏）", "Masked evidence", 34),
+        ("负面清单条目", "List items", 22),
+        ("出境路径", "Route", 26),
+        ("说明", "Explanation", 70),
+    ]
     _header(ws, 3, headers)
     rows, pis = [], []
     for c in cols:
         ents = c.entities or [{}]
         for e in ents:
-            rows.append([
-                c.field, c.type, c.non_null, PI_CLASS_CELL.get(c.pi_class, ""), e.get("type", ""),
-                "{} ({})".format(*entity_names(e["type"])) if e.get("type") else "", e.get("score"),
-                e.get("match_ratio"), "; ".join(category_label(x) for x in c.categories),
-                " | ".join(e.get("evidence") or []), "; ".join(c.item_labels),
-                route_label(c.route) if c.route else "",
-                "; ".join(x for x in [e.get("explanation"), c.pi_basis] if x),
-            ])
+            rows.append(
+                [
+                    c.field,
+                    c.type,
+                    c.non_null,
+                    PI_CLASS_CELL.get(c.pi_class, ""),
+                    e.get("type", ""),
+                    "{} ({})".format(*entity_names(e["type"])) if e.get("type") else "",
+                    e.get("score"),
+                    e.get("match_ratio"),
+                    "; ".join(category_label(x) for x in c.categories),
+                    " | ".join(e.get("evidence") or []),
+                    "; ".join(c.item_labels),
+                    route_label(c.route) if c.route else "",
+                    "; ".join(x for x in [e.get("explanation"), c.pi_basis] if x),
+                ]
+            )
             pis.append(c.pi_class)
     _rows(ws, 4, rows, pi_col=4, pi_values=pis)
     ws.freeze_panes = "B4"
@@ -395,8 +490,13 @@ def _evidence_sheet(ws, scan: dict[str, Any], sha: str) -> None:
     _put(ws, 1, 2, sha)
     _put(ws, 2, 1, "规范化方法 Canonicalization").font = Font(bold=True)
     _put(ws, 2, 2, CANONICALIZATION)
-    headers = [("表名", "Table", 30), ("数据源", "Source", 40), ("行数", "Rows", 12), ("指纹项", "Fingerprint key", 18),
-               ("指纹值", "Fingerprint value", 80)]
+    headers = [
+        ("表名", "Table", 30),
+        ("数据源", "Source", 40),
+        ("行数", "Rows", 12),
+        ("指纹项", "Fingerprint key", 18),
+        ("指纹值", "Fingerprint value", 80),
+    ]
     _header(ws, 4, headers)
     rows = []
     for t in scan.get("tables", []):

@@ -45,7 +45,7 @@ def test_cli_reference_does_not_depend_on_what_ran_before():
 
 def test_every_command_has_help_and_every_option_a_description():
     for full, cmd in _commands(main, "chujing"):
-        assert (cmd.help or cmd.short_help), f"{full} has no help text"
+        assert cmd.help or cmd.short_help, f"{full} has no help text"
         for p in cmd.params:
             if isinstance(p, click.Option):
                 assert p.help, f"{full} {p.opts[0]} has no help text"

@@ -53,16 +53,25 @@ class ColumnResult:
     per_type: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     errors: list[ColumnOutcome] = field(default_factory=list)
     columns: int = 0
-    crashes: list[str] = field(default_factory=list)  # tables on which the predictor raised (all labels missed)
-    negatives_clean: dict[str, bool] = field(default_factory=dict)  # hard-negative kind -> no error on any of its columns
+    crashes: list[str] = field(
+        default_factory=list
+    )  # tables on which the predictor raised (all labels missed)
+    negatives_clean: dict[str, bool] = field(
+        default_factory=dict
+    )  # hard-negative kind -> no error on any of its columns
 
 
 def chujing_predictor(scan_date) -> ColumnPredictor:  # noqa: ANN001 - datetime.date
     """The structured path as the scanner runs it: ``analyze_table`` on the whole table."""
 
     def predict(table: LabelledTable) -> dict[str, list[ColumnPrediction]]:
-        found = analyze_table(table.to_arrow(), table.metas(), table_name=table.name, table_comment=table.comment,
-                              scan_date=scan_date)
+        found = analyze_table(
+            table.to_arrow(),
+            table.metas(),
+            table_name=table.name,
+            table_comment=table.comment,
+            scan_date=scan_date,
+        )
         return {
             col: [ColumnPrediction((f.type,), f.precision_m, f.explanation) for f in findings]
             for col, findings in found.items()
@@ -88,7 +97,9 @@ def check_failure(column: LabelledColumn, etype: str, pred: ColumnPrediction) ->
     return None
 
 
-def evaluate_columns(corpus: Corpus, predict: ColumnPredictor, *, scored_types: Iterable[str] | None = None) -> ColumnResult:
+def evaluate_columns(
+    corpus: Corpus, predict: ColumnPredictor, *, scored_types: Iterable[str] | None = None
+) -> ColumnResult:
     """Score ``predict`` on every labelled column.  ``scored_types`` limits the types counted (baselines)."""
     scored = set(scored_types) if scored_types is not None else None
     result = ColumnResult()
@@ -117,18 +128,35 @@ def evaluate_columns(corpus: Corpus, predict: ColumnPredictor, *, scored_types: 
                         continue
                     counts.fp += 1
                     counts.fn += 1
-                    result.errors.append(ColumnOutcome(table.name, column.name, t, "wrong precision", why, examples,
-                                                       column.negative))
+                    result.errors.append(
+                        ColumnOutcome(
+                            table.name, column.name, t, "wrong precision", why, examples, column.negative
+                        )
+                    )
                 elif t in gold:
                     counts.fn += 1
-                    result.errors.append(ColumnOutcome(table.name, column.name, t, "miss", "not reported", examples,
-                                                       column.negative))
+                    result.errors.append(
+                        ColumnOutcome(
+                            table.name, column.name, t, "miss", "not reported", examples, column.negative
+                        )
+                    )
                 else:
                     counts.fp += 1
-                    result.errors.append(ColumnOutcome(table.name, column.name, t, "false alarm",
-                                                       preds[t].explanation or "reported", examples, column.negative))
+                    result.errors.append(
+                        ColumnOutcome(
+                            table.name,
+                            column.name,
+                            t,
+                            "false alarm",
+                            preds[t].explanation or "reported",
+                            examples,
+                            column.negative,
+                        )
+                    )
                 ok = False
             if column.negative:
-                result.negatives_clean[column.negative] = result.negatives_clean.get(column.negative, True) and ok
+                result.negatives_clean[column.negative] = (
+                    result.negatives_clean.get(column.negative, True) and ok
+                )
     result.per_type = dict(result.per_type)
     return result

@@ -127,8 +127,14 @@ def load_corpus(root: str | Path) -> Corpus:
         doc = json.loads((root / rel).read_text(encoding="utf-8"))
         cols = tuple(
             LabelledColumn(
-                name=c["name"], type=c["type"], labels=frozenset(c["labels"]), values=tuple(c["values"]),
-                comment=c.get("comment"), negative=c.get("negative"), checks=c.get("checks") or {}, note=c.get("note", ""),
+                name=c["name"],
+                type=c["type"],
+                labels=frozenset(c["labels"]),
+                values=tuple(c["values"]),
+                comment=c.get("comment"),
+                negative=c.get("negative"),
+                checks=c.get("checks") or {},
+                note=c.get("note", ""),
             )
             for c in doc["columns"]
         )

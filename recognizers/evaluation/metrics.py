@@ -70,8 +70,15 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, object]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "support": self.support,
-                "precision": _round(self.precision), "recall": _round(self.recall), "f1": _round(self.f1)}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "support": self.support,
+            "precision": _round(self.precision),
+            "recall": _round(self.recall),
+            "f1": _round(self.f1),
+        }
 
 
 def _round(x: float | None) -> float | None:

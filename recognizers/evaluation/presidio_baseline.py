@@ -96,7 +96,9 @@ def text_spans(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     return out
 
 
-def column_types(values: Iterable[object], max_values: int = 100, share: float = 0.5) -> list[tuple[str, ...]]:
+def column_types(
+    values: Iterable[object], max_values: int = 100, share: float = 0.5
+) -> list[tuple[str, ...]]:
     """The presidio-structured style decision for one column: ``[alternatives]`` or ``[]``."""
     analyzer = stock_analyzer()
     seen = 0
@@ -105,7 +107,9 @@ def column_types(values: Iterable[object], max_values: int = 100, share: float =
         if v is None or str(v).strip() == "":
             continue
         seen += 1
-        results = [r for r in analyzer.analyze(str(v), language=LANGUAGE) if r.entity_type in PRESIDIO_TO_CHUJING]
+        results = [
+            r for r in analyzer.analyze(str(v), language=LANGUAGE) if r.entity_type in PRESIDIO_TO_CHUJING
+        ]
         if results:
             best = max(results, key=lambda r: r.score)
             top[PRESIDIO_TO_CHUJING[best.entity_type]] += 1

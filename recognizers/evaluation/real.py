@@ -92,7 +92,10 @@ def read_cehrner(path: Path) -> list[GoldDoc]:
         for line in fh:
             if line.strip():
                 rec = json.loads(line)
-                spans = [(int(m["offset"]), int(m["offset"]) + len(m["mention"]), m["label"]) for m in rec["mention_data"]]
+                spans = [
+                    (int(m["offset"]), int(m["offset"]) + len(m["mention"]), m["label"])
+                    for m in rec["mention_data"]
+                ]
                 docs.append((rec["text"], spans))
     return docs
 
@@ -137,7 +140,11 @@ def names_section(corpora: Path, sample: int | None) -> list[dict]:
     sets = (
         ("MSRA test", lambda: read_tagged(ner / "msra_test_bio.txt", sep="\t"), {"PER"}),
         ("People's Daily test", lambda: read_tagged(ner / "peoples_daily.test"), {"PER"}),
-        ("Weibo test (PER.NAM)", lambda: read_tagged(ner / "weibo.test", sep="\t", strip_digit=True), {"PER.NAM"}),
+        (
+            "Weibo test (PER.NAM)",
+            lambda: read_tagged(ner / "weibo.test", sep="\t", strip_digit=True),
+            {"PER.NAM"},
+        ),
         ("Resume test", lambda: read_tagged(ner / "resume.test.bmes"), {"NAME"}),
     )
     out = []
@@ -156,38 +163,47 @@ def diagnosis_section(corpora: Path) -> dict:
 
 
 def _findings_summary(found: dict) -> dict[str, list[dict]]:
-    return {col: [{"type": f.type, "score": round(f.score, 3), "precision_m": f.precision_m} for f in fs]
-            for col, fs in found.items()}
+    return {
+        col: [{"type": f.type, "score": round(f.score, 3), "precision_m": f.precision_m} for f in fs]
+        for col, fs in found.items()
+    }
 
 
 def geolife_section(corpora: Path, sample: int) -> dict:
     with gzip.open(corpora / "geo" / "geolife_sample.txt.gz", "rt", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     picked = _sample(rows, sample)
-    table = pa.table({
-        "lat": pa.array([float(r["lat"]) for r in picked]),
-        "lng": pa.array([float(r["lng"]) for r in picked]),
-        "datetime": pa.array([r["datetime"] for r in picked]),
-        "uid": pa.array([r["uid"] for r in picked]),
-    })
+    table = pa.table(
+        {
+            "lat": pa.array([float(r["lat"]) for r in picked]),
+            "lng": pa.array([float(r["lng"]) for r in picked]),
+            "datetime": pa.array([r["datetime"] for r in picked]),
+            "uid": pa.array([r["uid"] for r in picked]),
+        }
+    )
     sample_found = analyze_table(table, table_name="geolife_sample")
     plt_rows = []
     for path in sorted((corpora / "geo" / "geolife_plt").rglob("*.plt")):
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[6:]
         plt_rows.extend(line.split(",") for line in lines if line.count(",") >= 6)
     plt_rows = _sample(plt_rows, sample)
-    plt = pa.table({
-        "lat": pa.array([float(r[0]) for r in plt_rows]),
-        "lon": pa.array([float(r[1]) for r in plt_rows]),
-        "alt_ft": pa.array([float(r[3]) for r in plt_rows]),
-        "days": pa.array([float(r[4]) for r in plt_rows]),
-        "date": pa.array([r[5] for r in plt_rows]),
-        "time": pa.array([r[6] for r in plt_rows]),
-    })
+    plt = pa.table(
+        {
+            "lat": pa.array([float(r[0]) for r in plt_rows]),
+            "lon": pa.array([float(r[1]) for r in plt_rows]),
+            "alt_ft": pa.array([float(r[3]) for r in plt_rows]),
+            "days": pa.array([float(r[4]) for r in plt_rows]),
+            "date": pa.array([r[5] for r in plt_rows]),
+            "time": pa.array([r[6] for r in plt_rows]),
+        }
+    )
     plt_found = analyze_table(plt, table_name="geolife_plt")
     return {
-        "rows_of_sample_file": len(rows), "rows_analysed": len(picked), "plt_rows_analysed": len(plt_rows),
-        "sample_table": _findings_summary(sample_found), "plt_table": _findings_summary(plt_found),
+        "rows_of_sample_file": len(rows),
+        "rows_analysed": len(picked),
+        "plt_rows_analysed": len(plt_rows),
+        "sample_table": _findings_summary(sample_found),
+        "plt_table": _findings_summary(plt_found),
     }
 
 
@@ -196,8 +212,14 @@ def _read_dialogue(corpora: Path) -> list[str]:
     return [row["ask"] for row in csv.DictReader(io.StringIO(raw)) if row.get("ask")]
 
 
-def dialogue_section(corpora: Path, sample: int, judgments_path: Path | None, spot: int = 100, min_per_type: int = 10,
-                     show: int = 3) -> dict:
+def dialogue_section(
+    corpora: Path,
+    sample: int,
+    judgments_path: Path | None,
+    spot: int = 100,
+    min_per_type: int = 10,
+    show: int = 3,
+) -> dict:
     """Findings in real patient questions.
 
     The spot check is every finding in the first ``spot`` questions of the
@@ -214,8 +236,16 @@ def dialogue_section(corpora: Path, sample: int, judgments_path: Path | None, sp
     findings = []
     for i in idx:
         for s, e, ty in predict(asks[i]):
-            findings.append({"row": i, "start": s, "end": e, "type": ty, "text": asks[i][s:e],
-                             "context": f"{asks[i][max(0, s - 12):s]}【{asks[i][s:e]}】{asks[i][e:e + 12]}"})
+            findings.append(
+                {
+                    "row": i,
+                    "start": s,
+                    "end": e,
+                    "type": ty,
+                    "text": asks[i][s:e],
+                    "context": f"{asks[i][max(0, s - 12) : s]}【{asks[i][s:e]}】{asks[i][e : e + 12]}",
+                }
+            )
     judged: dict[tuple, bool] = {}
     if judgments_path is not None and judgments_path.is_file():
         for j in json.loads(judgments_path.read_text(encoding="utf-8")).get("medical_dialogue", []):
@@ -239,12 +269,21 @@ def dialogue_section(corpora: Path, sample: int, judgments_path: Path | None, sp
             "judged": len(marks),
             "judged_correct": sum(marks),
             "estimated_precision": round(sum(marks) / len(marks), 3) if marks else None,
-            "wrong": [f["context"] for f in spot_findings
-                      if judged.get((f["row"], f["start"], f["end"], f["type"])) is False],
+            "wrong": [
+                f["context"]
+                for f in spot_findings
+                if judged.get((f["row"], f["start"], f["end"], f["type"])) is False
+            ],
             "sample": [f["context"] for f in of_type[:show]],
         }
-    return {"texts": len(idx), "of": len(asks), "spot_check_texts": len(spot_rows), "findings": len(findings),
-            "per_type": per_type, "unjudged": unjudged}
+    return {
+        "texts": len(idx),
+        "of": len(asks),
+        "spot_check_texts": len(spot_rows),
+        "findings": len(findings),
+        "per_type": per_type,
+        "unjudged": unjudged,
+    }
 
 
 def waimai_section(corpora: Path, sample: int | None) -> dict:
@@ -265,22 +304,33 @@ def waimai_section(corpora: Path, sample: int | None) -> dict:
         for s, e, ty in found:
             ex = examples.setdefault(ty, [])
             if len(ex) < 3:
-                ex.append(f"{text[max(0, s - 8):s]}【{text[s:e]}】{text[e:e + 8]}")
+                ex.append(f"{text[max(0, s - 8) : s]}【{text[s:e]}】{text[e : e + 8]}")
     n = len(picked)
     return {
-        "reviews": n, "of": len(reviews), "seconds": round(time.perf_counter() - t0, 2),
+        "reviews": n,
+        "of": len(reviews),
+        "seconds": round(time.perf_counter() - t0, 2),
         "share_with_any_finding": round(any_finding / n, 4) if n else None,
         "share_by_type": {t: round(c / n, 4) for t, c in with_type.most_common()},
         "examples": examples,
     }
 
 
-def run_real(shared: Path, *, judgments: Path | None = None, name_sample: int | None = None,
-             dialogue_sample: int = 1000, waimai_sample: int | None = None, geo_sample: int = 20000) -> dict:
+def run_real(
+    shared: Path,
+    *,
+    judgments: Path | None = None,
+    name_sample: int | None = None,
+    dialogue_sample: int = 1000,
+    waimai_sample: int | None = None,
+    geo_sample: int = 20000,
+) -> dict:
     """Every real-corpus section; ``shared`` is the ``../shared`` directory."""
     corpora = shared / "corpora"
     if not corpora.is_dir():
-        raise FileNotFoundError(f"{corpora} not found: --real reads the public corpora from ../shared/corpora")
+        raise FileNotFoundError(
+            f"{corpora} not found: --real reads the public corpora from ../shared/corpora"
+        )
     t0 = time.perf_counter()
     out = {
         "names": names_section(corpora, name_sample),

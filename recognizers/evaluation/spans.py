@@ -42,7 +42,9 @@ def presidio_path(text: str) -> list[SpanPrediction]:
     return [(r.start, r.end, (r.entity_type,)) for r in _chujing_analyzer().analyze(text, language="zh")]
 
 
-def find_spans_path(text: str, recognizers: Sequence[ValueRecognizerProtocol] | None = None) -> list[SpanPrediction]:
+def find_spans_path(
+    text: str, recognizers: Sequence[ValueRecognizerProtocol] | None = None
+) -> list[SpanPrediction]:
     """Every value recognizer's ``find_spans`` on ``text``, duplicates removed."""
     out = set()
     for rec in recognizers if recognizers is not None else value_recognizers():
@@ -65,7 +67,9 @@ class SpanResult:
     exact: dict[str, Counts]
     overlap: dict[str, Counts]
     errors: list[SpanError] = field(default_factory=list)
-    outside_labels: dict[str, int] = field(default_factory=dict)  # predictions of types the text is not labelled for
+    outside_labels: dict[str, int] = field(
+        default_factory=dict
+    )  # predictions of types the text is not labelled for
     texts: int = 0
     crashes: list[str] = field(default_factory=list)  # sentences on which the predictor raised
 
@@ -79,11 +83,16 @@ def _resolve(start: int, end: int, alts: tuple[str, ...], gold: Iterable[tuple[i
 
 
 def _context(text: str, start: int, end: int, width: int = 12) -> str:
-    return f"{text[max(0, start - width):start]}【{text[start:end]}】{text[end:end + width]}"
+    return f"{text[max(0, start - width) : start]}【{text[start:end]}】{text[end : end + width]}"
 
 
-def evaluate_spans(texts: Sequence[LabelledText], predict: SpanPredictor, text_types: Iterable[str],
-                   *, scored_types: Iterable[str] | None = None) -> SpanResult:
+def evaluate_spans(
+    texts: Sequence[LabelledText],
+    predict: SpanPredictor,
+    text_types: Iterable[str],
+    *,
+    scored_types: Iterable[str] | None = None,
+) -> SpanResult:
     """Score ``predict`` on ``texts``; ``scored_types`` limits the types counted (baselines)."""
     scored = set(text_types) if scored_types is None else set(scored_types) & set(text_types)
     gold: list[SpanKey] = []
@@ -104,8 +113,13 @@ def evaluate_spans(texts: Sequence[LabelledText], predict: SpanPredictor, text_t
                 pred.append((t.id, s, e, ty))
             else:
                 outside[ty] = outside.get(ty, 0) + 1
-    result = SpanResult(exact=match_spans(gold, pred, "exact"), overlap=match_spans(gold, pred, "overlap"),
-                        outside_labels=outside, texts=len(texts), crashes=crashes)
+    result = SpanResult(
+        exact=match_spans(gold, pred, "exact"),
+        overlap=match_spans(gold, pred, "overlap"),
+        outside_labels=outside,
+        texts=len(texts),
+        crashes=crashes,
+    )
     for t in scored:
         result.exact.setdefault(t, Counts())
         result.overlap.setdefault(t, Counts())

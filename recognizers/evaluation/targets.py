@@ -22,8 +22,12 @@ HEADLINE_MATCH = "exact"
 #: Types held to the span-level target: names, ID numbers, phones, addresses.
 SPAN_TARGET_TYPES: tuple[str, ...] = (
     "CN_PERSON_NAME",
-    "CN_RESIDENT_ID", "CN_PASSPORT", "CN_HMT_PERMIT", "CN_FOREIGNER_PR",
-    "CN_MOBILE", "CN_LANDLINE",
+    "CN_RESIDENT_ID",
+    "CN_PASSPORT",
+    "CN_HMT_PERMIT",
+    "CN_FOREIGNER_PR",
+    "CN_MOBILE",
+    "CN_LANDLINE",
     "CN_ADDRESS",
 )
 

@@ -63,8 +63,12 @@ class Run(Contract):
     """The scan store's run this report is (see docs/scheduling.md)."""
 
     id: str = Field(description="The run's id in the store.")
-    incremental: bool = Field(description="Whether unchanged tables were carried over from the last successful run.")
-    resumed_from: str | None = Field(description="The unfinished run this one continued (`--resume`), or null.")
+    incremental: bool = Field(
+        description="Whether unchanged tables were carried over from the last successful run."
+    )
+    resumed_from: str | None = Field(
+        description="The unfinished run this one continued (`--resume`), or null."
+    )
 
 
 class ScanReport(Contract):
@@ -92,7 +96,8 @@ class ScanReport(Contract):
     )
     summary: Summary
     run: Run | None = Field(
-        default=None, description="With a scan store (`--store`): which run this report is; absent without one."
+        default=None,
+        description="With a scan store (`--store`): which run this report is; absent without one.",
     )
     integrity: Integrity | None = Field(
         default=None, description="The seal; absent only before the report is written."

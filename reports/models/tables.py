@@ -66,7 +66,9 @@ class Entity(Contract):
 class Review(Contract):
     """A person's decision about a finding, kept in the scan store across runs (audit evidence, never deleted)."""
 
-    decision: Literal["confirm", "dismiss"] = Field(description="Confirmed as this data, or dismissed as not it.")
+    decision: Literal["confirm", "dismiss"] = Field(
+        description="Confirmed as this data, or dismissed as not it."
+    )
     note: str = Field(description="Why, in the reviewer's words.")
     by: str = Field(description="Who decided.")
     at: Timestamp = Field(description="When (UTC).")

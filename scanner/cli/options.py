@@ -231,8 +231,11 @@ def build_scan_options(values: dict[str, Any]) -> ScanOptions:
     s3 = {k: values.pop(k) for k in S3_OPTION_NAMES if k in values}
     files = tuple(values.pop("recognizer_files", ()) or ())
     catalog_dirs = values["catalog_dirs"]
-    registry = recognizers.load_registry(files=list(files), catalog_dirs=list(catalog_dirs)) if (
-        files or catalog_dirs) else None
+    registry = (
+        recognizers.load_registry(files=list(files), catalog_dirs=list(catalog_dirs))
+        if (files or catalog_dirs)
+        else None
+    )
     return ScanOptions(
         registry=registry,
         sample_rows=values.pop("sample_rows"),

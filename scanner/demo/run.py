@@ -33,7 +33,9 @@ class DemoResult:
     outputs: list[Path] = field(default_factory=list)
 
 
-def run_demo(target: Path, *, seed: int = 20250101, observer: ScanObserver | None = None, debug: bool = False) -> DemoResult:
+def run_demo(
+    target: Path, *, seed: int = 20250101, observer: ScanObserver | None = None, debug: bool = False
+) -> DemoResult:
     """Build, scan, and write ``report.json``, ``report.html``, ``report.xlsx`` and ``report.csv``."""
 
     target = Path(target)
@@ -53,5 +55,3 @@ def run_demo(target: Path, *, seed: int = 20250101, observer: ScanObserver | Non
         write_report(report, fmt, out)
         result.outputs.append(out)
     return result
-
-

@@ -18,25 +18,48 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def entity(etype: str, ratio: float = 1.0, precision_m: float | None = None) -> dict[str, Any]:
     """An entity finding as the scanner writes it into a report (evidence already masked)."""
-    return {"type": etype, "score": 0.95, "match_ratio": ratio, "matched": 10, "evidence": ["***"],
-            "precision_m": precision_m}
+    return {
+        "type": etype,
+        "score": 0.95,
+        "match_ratio": ratio,
+        "matched": 10,
+        "evidence": ["***"],
+        "precision_m": precision_m,
+    }
 
 
 def column(name: str, *entities: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "type": "text", "non_null": 100, "entities": list(entities), "pi_class": None,
-            "categories": []}
+    return {
+        "name": name,
+        "type": "text",
+        "non_null": 100,
+        "entities": list(entities),
+        "pi_class": None,
+        "categories": [],
+    }
 
 
 def table(name: str, *columns: dict[str, Any], rows: int | None = 1000) -> dict[str, Any]:
-    return {"source": "postgresql://u:***@127.0.0.1/db", "table": name, "row_count": rows,
-            "sampled_rows": min(rows or 1000, 1000), "status": "ok", "error": None, "columns": list(columns)}
+    return {
+        "source": "postgresql://u:***@127.0.0.1/db",
+        "table": name,
+        "row_count": rows,
+        "sampled_rows": min(rows or 1000, 1000),
+        "status": "ok",
+        "error": None,
+        "columns": list(columns),
+    }
 
 
 def report(*tables: dict[str, Any]) -> dict[str, Any]:
-    return {"schema": "chujing.report/1", "tool": {"name": "chujing", "version": "test"},
-            "started_at": "2025-01-01T00:00:00Z", "finished_at": "2025-01-01T00:00:01Z",
-            "sources": [{"uri": "postgresql://u:***@127.0.0.1/db", "kind": "sql", "status": "ok", "error": None}],
-            "tables": list(tables)}
+    return {
+        "schema": "chujing.report/1",
+        "tool": {"name": "chujing", "version": "test"},
+        "started_at": "2025-01-01T00:00:00Z",
+        "finished_at": "2025-01-01T00:00:01Z",
+        "sources": [{"uri": "postgresql://u:***@127.0.0.1/db", "kind": "sql", "status": "ok", "error": None}],
+        "tables": list(tables),
+    }
 
 
 def persons_of(t: dict[str, Any], n: int, prior: int = 0) -> PersonCounts:
@@ -52,17 +75,33 @@ def persons_of(t: dict[str, Any], n: int, prior: int = 0) -> PersonCounts:
     return PersonCounts({sig: n}, total)
 
 
-def evaluate_export(catalog: Any, lst: str, entities: list[str] | tuple[str, ...], n: int, *,
-                    scenario: str | None = None, subject: str | None = None, modality: str | None = None,
-                    persons: PersonCounts | None = None, name: str = "t") -> Any:
+def evaluate_export(
+    catalog: Any,
+    lst: str,
+    entities: list[str] | tuple[str, ...],
+    n: int,
+    *,
+    scenario: str | None = None,
+    subject: str | None = None,
+    modality: str | None = None,
+    persons: PersonCounts | None = None,
+    name: str = "t",
+) -> Any:
     """Evaluate one list against a one-table export of ``n`` rows whose columns hold ``entities``.
 
     Persons default to :func:`persons_of` the table (every person carries every element it holds).
     """
     t = table(name, *(column(e.lower(), entity(e)) for e in entities), rows=n)
     annotate_table(t, catalog.reference_rule("jiangsu-2025-reference-rule"))
-    return evaluate(findings_from_report(report(t)), catalog=catalog, lists=[lst], scenario=scenario,
-                    subject=subject, persons=persons if persons is not None else persons_of(t, n), modality=modality)
+    return evaluate(
+        findings_from_report(report(t)),
+        catalog=catalog,
+        lists=[lst],
+        scenario=scenario,
+        subject=subject,
+        persons=persons if persons is not None else persons_of(t, n),
+        modality=modality,
+    )
 
 
 def user_catalog(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:

@@ -18,8 +18,13 @@ def _findings(rule, *entities, name="t"):
 
 
 def _run(rule, persons, *entities, ciio=False, name="t"):
-    return identify(_findings(rule, *entities, name=name), persons, rule=rule, ciio=ciio,
-                    accounts_or_diagnosis_entities=ACCOUNTS)
+    return identify(
+        _findings(rule, *entities, name=name),
+        persons,
+        rule=rule,
+        ciio=ciio,
+        accounts_or_diagnosis_entities=ACCOUNTS,
+    )
 
 
 def _met(out):
@@ -52,13 +57,16 @@ def _persons_of(*entities, n):
 def test_hundred_thousand_sensitive_needs_accounts_or_diagnosis(jiangsu):
     p = _persons_of("CN_RESIDENT_ID", n=100_000)
     assert _met(_run(jiangsu, p, "CN_RESIDENT_ID")) == set()
-    out = _run(jiangsu, _persons_of("CN_RESIDENT_ID", "CN_BANK_CARD", n=100_000), "CN_RESIDENT_ID", "CN_BANK_CARD")
+    out = _run(
+        jiangsu, _persons_of("CN_RESIDENT_ID", "CN_BANK_CARD", n=100_000), "CN_RESIDENT_ID", "CN_BANK_CARD"
+    )
     assert _met(out) == {(2, "persons_sensitive_pi_with_accounts_or_diagnosis", "any")}
     (c,) = out["candidates"]
     assert "CN_BANK_CARD in t.cn_bank_card" in c["reason"] and "candidate only" in c["reason"]
     assert c["source_text"].startswith("10万人以上且包含个人银行账户")
     assert _met(_run(jiangsu, _persons_of("DIAGNOSIS", n=100_000), "DIAGNOSIS")) == {
-        (2, "persons_sensitive_pi_with_accounts_or_diagnosis", "any")}
+        (2, "persons_sensitive_pi_with_accounts_or_diagnosis", "any")
+    }
     assert _met(_run(jiangsu, _persons_of("DIAGNOSIS", n=99_999), "DIAGNOSIS")) == set()
 
 
@@ -66,19 +74,26 @@ def test_accounts_or_diagnosis_counts_only_the_persons_whose_sensitive_pi_includ
     """「10万人以上且包含个人银行账户、个人保险账户、个人注册账户、个人诊疗数据等的敏感个人信息」: the 100,000 are persons
     whose sensitive PI includes such data.  150,000 persons with ID numbers, 60,000 of them with a bank card, do not
     meet it (the old reading counted all 150,000 once a bank-card column was found)."""
-    p = PersonCounts({frozenset({"CN_RESIDENT_ID"}): 90_000, frozenset({"CN_RESIDENT_ID", "CN_BANK_CARD"}): 60_000})
+    p = PersonCounts(
+        {frozenset({"CN_RESIDENT_ID"}): 90_000, frozenset({"CN_RESIDENT_ID", "CN_BANK_CARD"}): 60_000}
+    )
     out = _run(jiangsu, p, "CN_RESIDENT_ID", "CN_BANK_CARD")
     assert (2, "persons_sensitive_pi_with_accounts_or_diagnosis", "any") not in _met(out)
     (c,) = [c for c in out["not_met"] if c["measure"] == "persons_sensitive_pi_with_accounts_or_diagnosis"]
     assert c["count"] == 60_000 and "persons whose sensitive PI includes" in c["reason"]
     assert "CN_BANK_CARD" in c["persons_counted"]
     # medication records and test results are 个人诊疗数据 too
-    crit = [x for cl in jiangsu.identification_rule.clauses for x in cl.criteria
-            if x.measure == "persons_sensitive_pi_with_accounts_or_diagnosis"][0]
+    crit = [
+        x
+        for cl in jiangsu.identification_rule.clauses
+        for x in cl.criteria
+        if x.measure == "persons_sensitive_pi_with_accounts_or_diagnosis"
+    ][0]
     assert {"MEDICATION", "LAB_RESULT"} <= set(crit.entities)
     p = PersonCounts({frozenset({"CN_PERSON_NAME", "LAB_RESULT"}): 100_000})
     assert (2, "persons_sensitive_pi_with_accounts_or_diagnosis", "any") in _met(
-        _run(jiangsu, p, "CN_PERSON_NAME", "LAB_RESULT"))
+        _run(jiangsu, p, "CN_PERSON_NAME", "LAB_RESULT")
+    )
 
 
 def test_ciio_threshold_only_for_ciio(jiangsu):
@@ -91,7 +106,10 @@ def test_ciio_threshold_only_for_ciio(jiangsu):
 def test_output_quotes_art17_and_lists_qualitative_clauses(jiangsu):
     out = _run(jiangsu, PersonCounts.of(1, 1, 0), "CN_RESIDENT_ID")
     assert out["declaration"]["article"] == 17
-    assert "未被省级管理部门、省级行业主管部门及有关职能部门、片区管委会告知或者公开发布为重要数据的" in out["declaration"]["source_text"]
+    assert (
+        "未被省级管理部门、省级行业主管部门及有关职能部门、片区管委会告知或者公开发布为重要数据的"
+        in out["declaration"]["source_text"]
+    )
     assert [m["clause"] for m in out["manual_review"]] == [4, 5]
     assert out["export_control"] is None
 
@@ -107,4 +125,5 @@ def test_strict_above_and_inclusive_min(mini_catalog):
     rule = mini_catalog.reference_rule("jiangsu-2025-reference-rule")  # fixture: sensitive test is `above`
     assert _met(_run(rule, PersonCounts.of(1_000_000, 1_000_000, 0), "CN_RESIDENT_ID")) == set()
     assert _met(_run(rule, PersonCounts.of(1_000_001, 1_000_001, 0), "CN_RESIDENT_ID")) == {
-        (2, "persons_sensitive_pi", "any")}
+        (2, "persons_sensitive_pi", "any")
+    }

@@ -54,7 +54,9 @@ def test_thresholds_are_inclusive_below_exclusive(mini_catalog):
 
 
 def test_unknown_id_names_the_known_ones(mini_catalog):
-    with pytest.raises(CatalogError, match=r"unknown catalogue id 'nope' \(known: jiangsu-2025-reference-rule, mini-list\)"):
+    with pytest.raises(
+        CatalogError, match=r"unknown catalogue id 'nope' \(known: jiangsu-2025-reference-rule, mini-list\)"
+    ):
         mini_catalog.get("nope")
     with pytest.raises(CatalogError, match="is a reference_rule, not a negative list"):
         mini_catalog.negative_list("jiangsu-2025-reference-rule")
@@ -65,7 +67,9 @@ def test_type_error_names_file_item_and_field(tmp_path):
     _edit_list(d, lambda data: data["items"][2]["thresholds"][0].update(min="1万"))
     problems = _problems(d)
     assert len(problems) == 1
-    assert problems[0].startswith(f"{d / 'mini-list.yaml'}: item 3: thresholds[0].min: Input should be a valid integer")
+    assert problems[0].startswith(
+        f"{d / 'mini-list.yaml'}: item 3: thresholds[0].min: Input should be a valid integer"
+    )
 
 
 def test_entry_without_usable_number_is_named_by_position(tmp_path):
@@ -87,9 +91,13 @@ def test_typo_key_and_missing_field_and_bad_route(tmp_path):
     _edit_list(d, edit)
     name = str(d / "mini-list.yaml")
     problems = _problems(d)
-    assert f"{name}: item 1: threshold: unknown key (a typo? the catalogue schema has no such field)" in problems
+    assert (
+        f"{name}: item 1: threshold: unknown key (a typo? the catalogue schema has no such field)" in problems
+    )
     assert f"{name}: item 2: name_en: Field required" in problems
-    assert any(p.startswith(f"{name}: item 3: route: Input should be 'security_assessment'") for p in problems)
+    assert any(
+        p.startswith(f"{name}: item 3: route: Input should be 'security_assessment'") for p in problems
+    )
     assert f"{name}: title_en: Input should be a valid string" in problems
 
 
@@ -102,9 +110,15 @@ def test_model_level_rules_are_reported_on_the_entry(tmp_path):
 
     _edit_list(d, edit)
     problems = _problems(d)
-    assert any(p.endswith("item 2: scenarios: mode 'all_except' needs except_items (the items whose scenarios are "
-                          "excepted)") for p in problems)
-    assert any(p.endswith("item 3: thresholds[0]: min (50000) must be smaller than below (10000)") for p in problems)
+    assert any(
+        p.endswith(
+            "item 2: scenarios: mode 'all_except' needs except_items (the items whose scenarios are excepted)"
+        )
+        for p in problems
+    )
+    assert any(
+        p.endswith("item 3: thresholds[0]: min (50000) must be smaller than below (10000)") for p in problems
+    )
 
 
 def test_cross_checks(tmp_path):
@@ -139,7 +153,10 @@ def test_cross_checks(tmp_path):
 def test_item_numbers_unique_and_contiguous(tmp_path):
     d = _copy_mini(tmp_path)
     _edit_list(d, lambda data: data["items"][2].update(item=5))
-    assert any("items: item numbers must run 1…3 without gaps (missing [3], unexpected [5])" in p for p in _problems(d))
+    assert any(
+        "items: item numbers must run 1…3 without gaps (missing [3], unexpected [5])" in p
+        for p in _problems(d)
+    )
     _edit_list(d, lambda data: data["items"][2].update(item=2))
     assert any(p.endswith("item 2: item: duplicate item number") for p in _problems(d))
 
@@ -148,21 +165,29 @@ def test_file_vocabulary_adds_ids_but_may_not_redefine_canonical_ones(tmp_path):
     d = _copy_mini(tmp_path)
 
     def edit(data):
-        data["vocabulary"] = {"scenarios": {"lab-audit": {"name": "实验室审计", "name_en": "Lab audit"},
-                                            "clinical-trial": {"name": "临床", "name_en": "Trial"}}}
+        data["vocabulary"] = {
+            "scenarios": {
+                "lab-audit": {"name": "实验室审计", "name_en": "Lab audit"},
+                "clinical-trial": {"name": "临床", "name_en": "Trial"},
+            }
+        }
         data["items"][0]["scenarios"]["ids"] = ["clinical-trial", "lab-audit"]
 
     _edit_list(d, edit)
     (p,) = _problems(d)
-    assert p.endswith("vocabulary.scenarios.clinical-trial: 'clinical-trial' is already a canonical scenario id; "
-                      "use it without redefining it")
+    assert p.endswith(
+        "vocabulary.scenarios.clinical-trial: 'clinical-trial' is already a canonical scenario id; "
+        "use it without redefining it"
+    )
 
 
 def test_yaml_syntax_and_duplicate_keys_name_the_line(tmp_path):
     d = _copy_mini(tmp_path)
     p = d / "mini-list.yaml"
-    p.write_text(p.read_text(encoding="utf-8").replace("sector: test\n", "sector: test\nsector: again\n"),
-                 encoding="utf-8")
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("sector: test\n", "sector: test\nsector: again\n"),
+        encoding="utf-8",
+    )
     (problem,) = _problems(d)
     assert problem.startswith(f"{p}: line ") and "duplicate key 'sector' (first at line" in problem
     p.write_text("items: [1, 2\n", encoding="utf-8")
@@ -174,7 +199,9 @@ def test_id_must_match_file_name(tmp_path):
     d = _copy_mini(tmp_path)
     (d / "mini-list.yaml").rename(d / "other-name.yaml")
     (p,) = _problems(d)
-    assert p == f"{d / 'other-name.yaml'}: id: 'mini-list' must equal the file name without .yaml ('other-name')"
+    assert (
+        p == f"{d / 'other-name.yaml'}: id: 'mini-list' must equal the file name without .yaml ('other-name')"
+    )
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -199,7 +226,8 @@ def test_user_list_may_add_but_not_shadow_a_builtin(tmp_path, real_catalog):
     assert exc.value.problems == [
         f"{d / 'jiangsu-2025-reference-rule.yaml'}: id: 'jiangsu-2025-reference-rule' is already defined by a "
         "built-in document (catalog/data/jiangsu-2025-reference-rule.yaml); a user list may add a new id but "
-        "must not replace one — rename it"]
+        "must not replace one — rename it"
+    ]
 
 
 def test_missing_directory(tmp_path):
@@ -218,10 +246,14 @@ def test_reference_rule_cross_checks(tmp_path):
     p = d / "jiangsu-2025-reference-rule.yaml"
     data = yaml.safe_load(p.read_text(encoding="utf-8"))
     data["identification_rule"]["clauses"][0]["criteria"][2]["entities"] = ["BANK"]
-    data["identification_rule"]["clauses"][0]["criteria"][1]["min"] = 5  # with `above` too: exactly one allowed
+    data["identification_rule"]["clauses"][0]["criteria"][1]["min"] = (
+        5  # with `above` too: exactly one allowed
+    )
     data["categories"][1]["parent"] = "十四"
     p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    assert _problems(d) == [f"{p}: clause 2: criteria[1]: a criterion needs exactly one of above (超过) or min (以上)"]
+    assert _problems(d) == [
+        f"{p}: clause 2: criteria[1]: a criterion needs exactly one of above (超过) or min (以上)"
+    ]
     data["identification_rule"]["clauses"][0]["criteria"][1].pop("min")
     p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     problems = set(_problems(d))

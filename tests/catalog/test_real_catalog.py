@@ -67,8 +67,11 @@ def test_every_entry_has_its_source_text(real_catalog, doc_id, shared_dir):
     else:
         assert isinstance(doc, ReferenceRule)
         assert [c.code for c in doc.subcategories()] == [str(i) for i in range(1, 41)]
-        translation = _norm((shared_dir / "seeds" / doc.provenance.translation_seed).read_text(encoding="utf-8")) \
-            if doc.provenance.translation_seed else ""
+        translation = (
+            _norm((shared_dir / "seeds" / doc.provenance.translation_seed).read_text(encoding="utf-8"))
+            if doc.provenance.translation_seed
+            else ""
+        )
         for c in doc.categories:
             assert c.source_text.strip()
             # Jiangsu's sub-category 40 has no row in the Chinese seed; its name comes from the translation
@@ -81,13 +84,25 @@ def test_jiangsu_biopharma_structure(real_catalog):
     lst = real_catalog.negative_list("jiangsu-2025-biopharma")
     assert len(lst.items) == 21
     assert {t.tier: t.route for t in lst.tiers} == {
-        "一": "security_assessment", "二": "standard_contract_or_certification", "三": "other_lawful_route"}
-    assert lst.item(13).scenarios.mode == "all_except" and lst.item(13).scenarios.except_items == [7, 8, 9, 10, 11, 12]
+        "一": "security_assessment",
+        "二": "standard_contract_or_certification",
+        "三": "other_lawful_route",
+    }
+    assert lst.item(13).scenarios.mode == "all_except" and lst.item(13).scenarios.except_items == [
+        7,
+        8,
+        9,
+        10,
+        11,
+        12,
+    ]
     assert lst.item(20).scenarios.except_items == [14, 15, 16, 17, 18, 19]
     assert lst.item(21).route == "other_lawful_route" and lst.item(21).scenarios.mode == "all"
     assert [(t.pi, t.min, t.below) for t in lst.item(14).thresholds] == [("any", 10000, 50000)]
-    assert [(t.pi, t.min, t.below) for t in lst.item(13).thresholds] == [("general", 1000000, None),
-                                                                        ("sensitive", 10000, None)]
+    assert [(t.pi, t.min, t.below) for t in lst.item(13).thresholds] == [
+        ("general", 1000000, None),
+        ("sensitive", 10000, None),
+    ]
     assert "不包括患者的真实姓名和联系方式" in {x.source_text for x in lst.item(8).elements.excluded}
 
 
@@ -105,7 +120,9 @@ def test_identification_thresholds_are_inclusive_as_written(real_catalog):
         rule = real_catalog.reference_rule(rid)
         crits = [c for cl in rule.identification_rule.clauses for c in cl.criteria]
         assert sorted((c.measure, c.operator_type, c.min) for c in crits) == [
-            ("persons_pi", "any", 10_000_000), ("persons_pi", "ciio", 100_000),
+            ("persons_pi", "any", 10_000_000),
+            ("persons_pi", "ciio", 100_000),
             ("persons_sensitive_pi", "any", 1_000_000),
-            ("persons_sensitive_pi_with_accounts_or_diagnosis", "any", 100_000)]
+            ("persons_sensitive_pi_with_accounts_or_diagnosis", "any", 100_000),
+        ]
         assert rule.article_on("export_control") is not None

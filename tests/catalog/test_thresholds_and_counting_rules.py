@@ -52,7 +52,10 @@ def test_banking_items_carry_their_own_counting_rule(real_catalog):
     assert own == {4, 5, 6, 7, 9, 10, 11, 12}
     for n in own:
         rule = nl.item(n).counting_rule
-        assert "和行业标准规范或指导文件规定情形" in rule.source_text and rule.source_text.strip() in nl.item(n).source_text
+        assert (
+            "和行业标准规范或指导文件规定情形" in rule.source_text
+            and rule.source_text.strip() in nl.item(n).source_text
+        )
         assert rule.cumulative_from == "01-01" and rule.unit == "natural_person"
     assert "行业标准规范" not in nl.counting_rule.source_text  # items 8 and 13 use the list's sentence
     for n in (8, 13):
@@ -62,16 +65,30 @@ def test_banking_items_carry_their_own_counting_rule(real_catalog):
 def _bank(real_catalog, scenario, subject, etypes, persons):
     t = table("t", *(column(e.lower(), entity(e)) for e in etypes), rows=persons.any.this_export)
     annotate_table(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
-    return evaluate(findings_from_report(report(t)), catalog=real_catalog, lists=[BANK], scenario=scenario,
-                    subject=subject, persons=persons)
+    return evaluate(
+        findings_from_report(report(t)),
+        catalog=real_catalog,
+        lists=[BANK],
+        scenario=scenario,
+        subject=subject,
+        persons=persons,
+    )
 
 
 def test_evaluator_uses_the_items_counting_rule(real_catalog):
-    ev = _bank(real_catalog, "anti-money-laundering", "customer", ["CN_RESIDENT_ID"],
-               PersonCounts.of(300_000, 300_000, 0, prior_any=800_000, prior_sensitive=800_000))
+    ev = _bank(
+        real_catalog,
+        "anti-money-laundering",
+        "customer",
+        ["CN_RESIDENT_ID"],
+        PersonCounts.of(300_000, 300_000, 0, prior_any=800_000, prior_sensitive=800_000),
+    )
     (h,) = [h for h in ev.hits if h["item"] == 5]  # 300,000 + 800,000 earlier this year ≥ 100万
     assert h["counting_rule"]["origin"] == "item"
-    assert "industry standards or guidance documents (行业标准规范或指导文件)" in h["counting_rule"]["excluded_cases"]
+    assert (
+        "industry standards or guidance documents (行业标准规范或指导文件)"
+        in h["counting_rule"]["excluded_cases"]
+    )
     assert "counted by the item's own counting rule" in h["reason"]
     ev = _bank(real_catalog, "other", None, ["CN_RESIDENT_ID"], PersonCounts.of(20_000, 20_000, 0))
     (h,) = [h for h in ev.hits if h["item"] == 8]
@@ -82,35 +99,68 @@ def test_counting_unit_other_than_persons_needs_review(tmp_path):
     def edit(doc):
         it = first_thresholded(doc)
         it["counting"] = "cumulative_calendar_year"
-        it["counting_rule"] = {"cumulative_from": "01-01", "unit": "account", "source_text": it["source_text"][:10]}
+        it["counting_rule"] = {
+            "cumulative_from": "01-01",
+            "unit": "account",
+            "source_text": it["source_text"][:10],
+        }
+
     cat = load_catalog([user_catalog(tmp_path, edit)], include_builtin=False)
     nl = cat.negative_list("mini-list")
     it = next(i for i in nl.items if i.counting_rule is not None)
-    t = table("t", *(column(e.lower(), entity(e)) for e in it.evidence.entities or ["CN_RESIDENT_ID"]), rows=10**7)
+    t = table(
+        "t", *(column(e.lower(), entity(e)) for e in it.evidence.entities or ["CN_RESIDENT_ID"]), rows=10**7
+    )
     annotate_table(t, cat.reference_rule("jiangsu-2025-reference-rule"))
-    ev = evaluate(findings_from_report(report(t)), catalog=cat, lists=["mini-list"],
-                  scenario=(it.scenarios.ids or [None])[0], subject=(it.subjects or [None])[0],
-                  persons=PersonCounts.of(10**7, 10**7, 10**7))
+    ev = evaluate(
+        findings_from_report(report(t)),
+        catalog=cat,
+        lists=["mini-list"],
+        scenario=(it.scenarios.ids or [None])[0],
+        subject=(it.subjects or [None])[0],
+        persons=PersonCounts.of(10**7, 10**7, 10**7),
+    )
     (r,) = [r for r in ev.manual_review if r["item"] == it.item]
     assert r["review"] == "counting_unit" and "counts by account" in r["reason"]
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda it: it["thresholds"][0].update(applies_to={"entities": ["BIOMETRIC"], "source_text": "nowhere"}),
-     "not found in the item's source_text"),
-    (lambda it: it["thresholds"][0].update(applies_to={"entities": ["RELIGION"], "source_text": it["source_text"][:6]}),
-     "'RELIGION' is not in the item's evidence.entities"),
-    (lambda it: it.update(counting="none", counting_rule={"cumulative_from": "01-01", "source_text": "x"}),
-     "contradicts counting: none"),
-    (lambda it: it.update(interpretations=[{"parameter": "missing_m", "source_text": it["source_text"][:6],
-                                            "reading": "r"}]),
-     "'missing_m' is not a key of the item's parameters"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda it: it["thresholds"][0].update(
+                applies_to={"entities": ["BIOMETRIC"], "source_text": "nowhere"}
+            ),
+            "not found in the item's source_text",
+        ),
+        (
+            lambda it: it["thresholds"][0].update(
+                applies_to={"entities": ["RELIGION"], "source_text": it["source_text"][:6]}
+            ),
+            "'RELIGION' is not in the item's evidence.entities",
+        ),
+        (
+            lambda it: it.update(
+                counting="none", counting_rule={"cumulative_from": "01-01", "source_text": "x"}
+            ),
+            "contradicts counting: none",
+        ),
+        (
+            lambda it: it.update(
+                interpretations=[
+                    {"parameter": "missing_m", "source_text": it["source_text"][:6], "reading": "r"}
+                ]
+            ),
+            "'missing_m' is not a key of the item's parameters",
+        ),
+    ],
+)
 def test_loader_checks_scopes_rules_and_interpretations(tmp_path, edit, message):
     def apply(doc):
         it = first_thresholded(doc)
         it.setdefault("evidence", {}).setdefault("entities", ["DIAGNOSIS"])
         edit(it)
+
     with pytest.raises(CatalogError, match=re.escape(message)):
         load_catalog([user_catalog(tmp_path, apply)], include_builtin=False)
 
@@ -122,7 +172,10 @@ def test_trajectory_interpretation_is_recorded_for_counsel(real_catalog):
         ip = it.interpretation("trajectory_precision_m")
         assert it.parameters["trajectory_precision_m"] == 10
         assert ip is not None and ip.status == "working_reading" and ip.confirm_with == "counsel"
-        assert ip.source_text == "平面精度不优于10米(不含10米)的车辆行踪轨迹" and ip.source_text in it.source_text
+        assert (
+            ip.source_text == "平面精度不优于10米(不含10米)的车辆行踪轨迹"
+            and ip.source_text in it.source_text
+        )
         # read literally: coarser than 10 m is the enumerated sensitive PI; 10 m or finer is high-precision data
         assert "precision_m > 10" in ip.reading and "not better than 10 m" in ip.reading
         assert "candidate for item 1" in ip.reading and "PIPL Art. 28" in ip.reading

@@ -98,15 +98,27 @@ def test_scan_cli_s3_options_skipped_objects_and_exit_status(s3: s3server.S3Fixt
     s3.put("exp/scan.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     result = CliRunner().invoke(
         main,
-        ["scan", s3.uri("exp/"), "--endpoint-url", s3.endpoint, "--addressing-style", "path",
-         "--max-objects", "10", "--format", "json"],
+        [
+            "scan",
+            s3.uri("exp/"),
+            "--endpoint-url",
+            s3.endpoint,
+            "--addressing-style",
+            "path",
+            "--max-objects",
+            "10",
+            "--format",
+            "json",
+        ],
         catch_exceptions=False,
     )
     assert result.exit_code == 2, result.stderr  # the corrupt object failed; the rest was scanned
     report = json.loads(result.stdout)
     (source,) = report["sources"]
     assert source["status"] == "ok"
-    assert [(x["key"], x["reason"].split(":")[0]) for x in source["skipped"]] == [("exp/scan.png", "unsupported format")]
+    assert [(x["key"], x["reason"].split(":")[0]) for x in source["skipped"]] == [
+        ("exp/scan.png", "unsupported format")
+    ]
     assert source["listing"]["max_objects"] == 10
     status = {t["table"]: t["status"] for t in report["tables"]}
     assert status == {"patients": "ok", "broken": "error"}

@@ -41,13 +41,49 @@ HERE = Path(__file__).resolve().parent
 CORPUS = load_corpus(HERE)
 IMPLEMENTED = sorted(implemented_types())
 #: Entity types with a registered recognizer when this test was written (all 39): none may disappear.
-IMPLEMENTED_AT_WRITING = frozenset({
-    "CN_RESIDENT_ID", "CN_PASSPORT", "CN_HMT_PERMIT", "CN_FOREIGNER_PR", "CN_USCC", "CN_MOBILE", "CN_LANDLINE", "EMAIL",
-    "IP_ADDRESS", "MAC_ADDRESS", "CN_BANK_CARD", "CN_BANK_ACCOUNT", "CN_PERSON_NAME", "CN_ADDRESS", "DATE_OF_BIRTH", "AGE",
-    "GENDER", "ETHNICITY", "RELIGION", "GEO_COORDINATE", "DNA_SEQUENCE", "GENETIC_VARIANT", "GENE_SYMBOL", "ICD10_CODE",
-    "DIAGNOSIS", "SPECIAL_DISEASE", "MEDICATION", "LAB_RESULT", "MEDICAL_RECORD_NO", "CN_LICENSE_PLATE", "VIN",
-    "CN_DRIVER_FILE_NO", "IMEI", "IMSI", "ICCID", "MSISDN", "BIOMETRIC", "CREDENTIAL", "MINOR_UNDER_14",
-})
+IMPLEMENTED_AT_WRITING = frozenset(
+    {
+        "CN_RESIDENT_ID",
+        "CN_PASSPORT",
+        "CN_HMT_PERMIT",
+        "CN_FOREIGNER_PR",
+        "CN_USCC",
+        "CN_MOBILE",
+        "CN_LANDLINE",
+        "EMAIL",
+        "IP_ADDRESS",
+        "MAC_ADDRESS",
+        "CN_BANK_CARD",
+        "CN_BANK_ACCOUNT",
+        "CN_PERSON_NAME",
+        "CN_ADDRESS",
+        "DATE_OF_BIRTH",
+        "AGE",
+        "GENDER",
+        "ETHNICITY",
+        "RELIGION",
+        "GEO_COORDINATE",
+        "DNA_SEQUENCE",
+        "GENETIC_VARIANT",
+        "GENE_SYMBOL",
+        "ICD10_CODE",
+        "DIAGNOSIS",
+        "SPECIAL_DISEASE",
+        "MEDICATION",
+        "LAB_RESULT",
+        "MEDICAL_RECORD_NO",
+        "CN_LICENSE_PLATE",
+        "VIN",
+        "CN_DRIVER_FILE_NO",
+        "IMEI",
+        "IMSI",
+        "ICCID",
+        "MSISDN",
+        "BIOMETRIC",
+        "CREDENTIAL",
+        "MINOR_UNDER_14",
+    }
+)
 COLUMN_TYPES = [t for t in CORPUS.vocabulary if t in IMPLEMENTED and t in CORPUS.column_types()]
 SPAN_TYPES = [t for t in SPAN_TARGET_TYPES if t in IMPLEMENTED]
 NEGATIVE_KINDS = sorted(CORPUS.negative_kinds())
@@ -101,14 +137,25 @@ def test_corpus_size_and_hard_negatives() -> None:
     assert sum(s.startswith("template:") for s in sources) >= 300
     assert sum(s.startswith("handwritten:") for s in sources) >= 50
     assert sum(1 for t in CORPUS.texts if not t.spans) >= 20, "sentences without personal information"
-    assert {"CN_PERSON_NAME", "CN_RESIDENT_ID", "CN_MOBILE", "CN_ADDRESS", "EMAIL", "CN_BANK_CARD",
-            "CN_LICENSE_PLATE", "DIAGNOSIS", "GEO_COORDINATE"} <= CORPUS.span_types()
+    assert {
+        "CN_PERSON_NAME",
+        "CN_RESIDENT_ID",
+        "CN_MOBILE",
+        "CN_ADDRESS",
+        "EMAIL",
+        "CN_BANK_CARD",
+        "CN_LICENSE_PLATE",
+        "DIAGNOSIS",
+        "GEO_COORDINATE",
+    } <= CORPUS.span_types()
 
 
 def test_coarse_coordinates_are_checked_for_precision_not_absence() -> None:
     coarse = [c for _, c in CORPUS.columns() if c.negative == "coarse_coordinates"]
-    assert coarse and all(c.labels == {"GEO_COORDINATE"} and c.checks["GEO_COORDINATE"]["min_precision_m"] >= 500
-                          for c in coarse)
+    assert coarse and all(
+        c.labels == {"GEO_COORDINATE"} and c.checks["GEO_COORDINATE"]["min_precision_m"] >= 500
+        for c in coarse
+    )
 
 
 # -- what exists ----------------------------------------------------------------------------------------------------
@@ -127,15 +174,21 @@ def test_presidio_path_finds_what_find_spans_finds(spans: SpanResult) -> None:
     direct = evaluate_spans(CORPUS.texts, find_spans_path, CORPUS.text_types)
     assert spans.crashes == [] and direct.crashes == []
     for etype in CORPUS.text_types:
-        assert (spans.exact[etype].tp, spans.exact[etype].fp) == (direct.exact[etype].tp, direct.exact[etype].fp), etype
+        assert (spans.exact[etype].tp, spans.exact[etype].fp) == (
+            direct.exact[etype].tp,
+            direct.exact[etype].fp,
+        ), etype
 
 
 # -- the targets ------------------------------------------------------------------------------------------------------
 
 
 def _column_errors(columns: ColumnResult, etype: str) -> str:
-    rows = [f"  {e.kind}: {e.table}.{e.column} e.g. {', '.join(v[:30] for v in e.examples)} — {e.detail[:120]}"
-            for e in columns.errors if e.type == etype]
+    rows = [
+        f"  {e.kind}: {e.table}.{e.column} e.g. {', '.join(v[:30] for v in e.examples)} — {e.detail[:120]}"
+        for e in columns.errors
+        if e.type == etype
+    ]
     return "\n".join(rows)
 
 
@@ -152,14 +205,18 @@ def test_column_level_targets(columns: ColumnResult, etype: str) -> None:
 def test_hard_negatives_are_not_reported(columns: ColumnResult, kind: str) -> None:
     cols = set(CORPUS.negative_kinds()[kind])
     errors = [e for e in columns.errors if f"{e.table}.{e.column}" in cols]
-    assert errors == [], "\n".join(f"{e.table}.{e.column}: {e.kind} {e.type} — {e.detail[:120]}" for e in errors)
+    assert errors == [], "\n".join(
+        f"{e.table}.{e.column}: {e.kind} {e.type} — {e.detail[:120]}" for e in errors
+    )
 
 
 @pytest.mark.parametrize("etype", SPAN_TYPES)
 def test_span_level_targets(spans: SpanResult, etype: str) -> None:
     c = spans.exact[etype]
     wrong = [f"  {e.kind}: {e.context}" for e in spans.errors if e.type == etype][:15]
-    assert (c.f1 or 0.0) >= SPAN_F1, f"{etype}: exact F1 {c.f1} (P {c.precision}, R {c.recall})\n" + "\n".join(wrong)
+    assert (c.f1 or 0.0) >= SPAN_F1, (
+        f"{etype}: exact F1 {c.f1} (P {c.precision}, R {c.recall})\n" + "\n".join(wrong)
+    )
 
 
 # -- the report -------------------------------------------------------------------------------------------------------
@@ -168,22 +225,61 @@ def test_span_level_targets(spans: SpanResult, etype: str) -> None:
 def _mini_corpus(root: Path) -> None:
     """Two columns and three sentences: enough to run the whole command quickly."""
     (root / "tables").mkdir()
-    table = {"name": "t", "comment": None, "rows": 4, "columns": [
-        {"name": "sjhm", "type": "string", "comment": None, "labels": ["CN_MOBILE"], "negative": None, "checks": {},
-         "note": "", "values": ["13912345678", "13812345678", "+86 150 1234 5678", None]},
-        {"name": "sku", "type": "string", "comment": None, "labels": [], "negative": "sku", "checks": {}, "note": "",
-         "values": ["SKU-A00001", "SKU-B00002", "SKU-C00003", "SKU-D00004"]},
-    ]}
+    table = {
+        "name": "t",
+        "comment": None,
+        "rows": 4,
+        "columns": [
+            {
+                "name": "sjhm",
+                "type": "string",
+                "comment": None,
+                "labels": ["CN_MOBILE"],
+                "negative": None,
+                "checks": {},
+                "note": "",
+                "values": ["13912345678", "13812345678", "+86 150 1234 5678", None],
+            },
+            {
+                "name": "sku",
+                "type": "string",
+                "comment": None,
+                "labels": [],
+                "negative": "sku",
+                "checks": {},
+                "note": "",
+                "values": ["SKU-A00001", "SKU-B00002", "SKU-C00003", "SKU-D00004"],
+            },
+        ],
+    }
     (root / "tables" / "t.json").write_text(json.dumps(table), encoding="utf-8")
     texts = [
-        {"id": "a", "source": "handwritten:x", "text": "联系电话13912345678。", "spans": [[4, 15, "CN_MOBILE", "13912345678"]]},
-        {"id": "b", "source": "handwritten:x", "text": "邮箱wang@163.com", "spans": [[2, 14, "EMAIL", "wang@163.com"]]},
+        {
+            "id": "a",
+            "source": "handwritten:x",
+            "text": "联系电话13912345678。",
+            "spans": [[4, 15, "CN_MOBILE", "13912345678"]],
+        },
+        {
+            "id": "b",
+            "source": "handwritten:x",
+            "text": "邮箱wang@163.com",
+            "spans": [[2, 14, "EMAIL", "wang@163.com"]],
+        },
         {"id": "c", "source": "handwritten:x", "text": "今天天气很好。", "spans": []},
     ]
-    (root / "text.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
-    manifest = {"schema": "chujing.evalcorpus/1", "seed": 0, "scan_date": "2026-11-22", "tables": ["tables/t.json"],
-                "text": "text.jsonl", "text_types": ["CN_MOBILE", "EMAIL"],
-                "vocabulary": {"CN_MOBILE": "手机号码", "EMAIL": "电子邮件地址", "NOT_A_TYPE_YET": "未实现"}}
+    (root / "text.jsonl").write_text(
+        "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8"
+    )
+    manifest = {
+        "schema": "chujing.evalcorpus/1",
+        "seed": 0,
+        "scan_date": "2026-11-22",
+        "tables": ["tables/t.json"],
+        "text": "text.jsonl",
+        "text_types": ["CN_MOBILE", "EMAIL"],
+        "vocabulary": {"CN_MOBILE": "手机号码", "EMAIL": "电子邮件地址", "NOT_A_TYPE_YET": "未实现"},
+    }
     (root / "corpus.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 

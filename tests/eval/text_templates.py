@@ -117,7 +117,12 @@ SLOTS: dict[str, Filler] = {
     "company": lambda r: (g.company_name(r), ()),
     "dose": lambda r: (r.choice(g.DOSES), ()),
     "dept": lambda r: (r.choice(("研发部", "财务部", "人力资源部", "市场部", "质量部", "物流中心")), ()),
-    "bank": lambda r: (r.choice(("中国工商银行苏州分行", "招商银行上海分行", "中国建设银行北京海淀支行", "交通银行深圳分行")), ()),
+    "bank": lambda r: (
+        r.choice(
+            ("中国工商银行苏州分行", "招商银行上海分行", "中国建设银行北京海淀支行", "交通银行深圳分行")
+        ),
+        (),
+    ),
     "city": lambda r: (r.choice(("苏州", "上海", "杭州", "成都", "武汉", "广州", "北京", "南京")), ()),
     "empno": lambda r: (f"E{r.randint(10000, 99999)}", ()),
     "batch": lambda r: (f"{r.randint(2024, 2026)}{r.randint(1, 12):02d}{r.randint(1, 999):03d}", ()),

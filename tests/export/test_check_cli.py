@@ -348,7 +348,9 @@ def test_vehicle_trajectories_read_by_the_literal_10_m_line(run, ledger_key, tmp
 
     fine = write_sqlite(tmp_path / "fine.db", "vehicle_trajectory", cols, _trajectories(6_000, 4, 6))
     out = run("check", fine, *auto)
-    assert out.exit_code == 20, out.stderr  # the candidate needs a security assessment with only 6,000 vehicles
+    assert out.exit_code == 20, (
+        out.stderr
+    )  # the candidate needs a security assessment with only 6,000 vehicles
     assert item_numbers(out.json) == [1, 14]
     (cand,) = [c for c in out.json["candidate_important_data"] if c.get("item") == 1]
     assert "candidate important data for a person to confirm" in cand["reason"]
@@ -376,10 +378,19 @@ def test_html_report_of_the_decision(run, ledger_key, tmp_path: Path, trial_expo
     assert "Route: 标准合同备案或个人信息保护认证" in out.output  # the terminal summary beside the file
 
 
-def test_declared_modality_decides_the_ai_training_data_items(run, ledger_key, tmp_path, trial_exports) -> None:
+def test_declared_modality_decides_the_ai_training_data_items(
+    run, ledger_key, tmp_path, trial_exports
+) -> None:
     """The AI list sets its scales per content type (text / image / audio; video is outside, note 1):
     undeclared, the 10,000 persons' item 7 is left for review; declared, it is decided."""
-    ai = ("--list", "multisector-2025-ai-training-data", "--scenario", "model-training", "--subject", "customer")
+    ai = (
+        "--list",
+        "multisector-2025-ai-training-data",
+        "--scenario",
+        "model-training",
+        "--subject",
+        "customer",
+    )
     common = (trial_exports["10000"], *ai, "--ledger", tmp_path / "l.db", "--format", "json")
     undeclared = run("check", *common)
     assert undeclared.exit_code == 5, undeclared.stderr  # needs review, never cleared

@@ -27,7 +27,9 @@ from tests.export import ledger_writer
 from tests.export.conftest import LEDGER_KEY, legacy_id, mobile, resident_id, write_sqlite
 from tests.export.ledger_writer import EXPORTS_EACH, PERSONS_EACH, WRITERS
 
-TRIAL_EXPORT = ScanOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial", subject="trial-subject")
+TRIAL_EXPORT = ScanOptions(
+    lists=["jiangsu-2025-biopharma"], scenario="clinical-trial", subject="trial-subject"
+)
 
 KEY = LEDGER_KEY.encode()
 D = _dt.date

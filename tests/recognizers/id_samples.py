@@ -58,7 +58,13 @@ def hmt_residence_permit(rng: random.Random) -> str:
 
 
 def foreigner_pr(rng: random.Random) -> str:
-    first = "9" + rng.choice(("11", "31", "44", "32")) + rng.choice(("840", "392", "410", "276", "250")) + _date(rng) + digits(rng, 3)
+    first = (
+        "9"
+        + rng.choice(("11", "31", "44", "32"))
+        + rng.choice(("840", "392", "410", "276", "250"))
+        + _date(rng)
+        + digits(rng, 3)
+    )
     return first + check_char(first)
 
 
@@ -69,7 +75,9 @@ def uscc(rng: random.Random) -> str:
 
 
 def bank_card(rng: random.Random) -> str:
-    prefix, length = rng.choice((("622848", 19), ("621700", 19), ("622588", 16), ("436742", 16), ("955880", 19)))
+    prefix, length = rng.choice(
+        (("622848", 19), ("621700", 19), ("622588", 16), ("436742", 16), ("955880", 19))
+    )
     return luhn_complete(prefix + digits(rng, length - len(prefix) - 1))
 
 
@@ -120,7 +128,12 @@ def plate(rng: random.Random) -> str:
     letter = rng.choice("ABCDEFGH")
     kind = rng.random()
     if kind < 0.6:
-        return prov + letter + rng.choice(("", "·")) + "".join(rng.choice("0123456789ABCDEFGHJK") for _ in range(5))
+        return (
+            prov
+            + letter
+            + rng.choice(("", "·"))
+            + "".join(rng.choice("0123456789ABCDEFGHJK") for _ in range(5))
+        )
     if kind < 0.9:
         return prov + letter + rng.choice("DF") + rng.choice("0123456789ABC") + digits(rng, 4)
     return prov + letter + digits(rng, 5) + rng.choice("DF")
@@ -133,10 +146,14 @@ def vin(rng: random.Random) -> str:
 
 
 def passport(rng: random.Random) -> str:
-    return rng.choice(("E" + digits(rng, 8), "E" + rng.choice("ABCDEFGHJK") + digits(rng, 7), "G" + digits(rng, 8)))
+    return rng.choice(
+        ("E" + digits(rng, 8), "E" + rng.choice("ABCDEFGHJK") + digits(rng, 7), "G" + digits(rng, 8))
+    )
 
 
-def column(rng: random.Random, gen, n: int = 1000, null_share: float = 0.05, junk_share: float = 0.05) -> list:
+def column(
+    rng: random.Random, gen, n: int = 1000, null_share: float = 0.05, junk_share: float = 0.05
+) -> list:
     """``n`` values: nulls, junk (placeholders people type) and ``gen`` values, shuffled."""
     junk = ("N/A", "未知", "-", "0", "无", "test", "待补充")
     out: list = []
@@ -159,7 +176,9 @@ def expected_ratio(values: list, valid: int | None = None) -> float:
     return good / len(non_null)
 
 
-def analyze(columns: dict[str, list], comments: dict[str, str] | None = None, types: dict | None = None) -> dict:
+def analyze(
+    columns: dict[str, list], comments: dict[str, str] | None = None, types: dict | None = None
+) -> dict:
     """``{column: {entity: finding}}`` for a table analysed by the real engine with our recognizers.
 
     Other families' table-level recognizers are switched off
@@ -168,6 +187,8 @@ def analyze(columns: dict[str, list], comments: dict[str, str] | None = None, ty
     """
     arrays = {name: pa.array(vals, type=(types or {}).get(name)) for name, vals in columns.items()}
     table = pa.table(arrays)
-    metas = [ColumnMeta(name, str(table.schema.field(name).type), (comments or {}).get(name)) for name in columns]
+    metas = [
+        ColumnMeta(name, str(table.schema.field(name).type), (comments or {}).get(name)) for name in columns
+    ]
     found = engine.analyze_table(table, metas, recognizers=RECOGNIZERS, table_recognizers=())
     return {col: {f.type: f for f in fs if f.type in ENTITY_TYPES} for col, fs in found.items()}

@@ -15,7 +15,8 @@ from recognizers.engine import analyze_table
 
 SCAN = _dt.date(2026, 11, 22)
 _SPEC = importlib.util.spec_from_file_location(
-    "name_weights", Path(__file__).resolve().parents[2] / "recognizers" / "data" / "update" / "name_weights.py"
+    "name_weights",
+    Path(__file__).resolve().parents[2] / "recognizers" / "data" / "update" / "name_weights.py",
 )
 corpora = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(corpora)
@@ -26,7 +27,9 @@ def test_gazetteer_levels_and_short_forms():
     assert len(p) > 5000
     assert p["江苏省"] == p["江苏"] == p["内蒙古"] == p["广西"] == p["香港特别行政区"] == "province"
     assert p["苏州市"] == p["苏州"] == p["延边"] == "prefecture"
-    assert p["姑苏区"] == p["昆山"] == p["崇文区"] == "county"  # 崇文区: merged in 2010, still in old addresses
+    assert (
+        p["姑苏区"] == p["昆山"] == p["崇文区"] == "county"
+    )  # 崇文区: merged in 2010, still in old addresses
     assert place_at("江苏省苏州市", 0) == "江苏省" and place_at("江苏省苏州市", 3) == "苏州市"
 
 
@@ -39,9 +42,20 @@ def test_parse_address():
 
 @pytest.mark.parametrize(
     "value",
-    ["江苏省苏州市姑苏区人民路88号", "上海市浦东新区张江路123弄4号", "北京市海淀区中关村大街1号", "苏州工业园区星湖街328号",
-     "人民路88号3栋2单元501室", "河南省新乡市红旗区荣校东路599号", "辽宁省海城唐王山后村", "湖南省长沙县黄花镇",
-     "上海 静安区 南京西路1266号", "杭州市西湖区文三路", "阳光花园5栋2单元301", "新疆维吾尔自治区乌鲁木齐市天山区解放南路"],
+    [
+        "江苏省苏州市姑苏区人民路88号",
+        "上海市浦东新区张江路123弄4号",
+        "北京市海淀区中关村大街1号",
+        "苏州工业园区星湖街328号",
+        "人民路88号3栋2单元501室",
+        "河南省新乡市红旗区荣校东路599号",
+        "辽宁省海城唐王山后村",
+        "湖南省长沙县黄花镇",
+        "上海 静安区 南京西路1266号",
+        "杭州市西湖区文三路",
+        "阳光花园5栋2单元301",
+        "新疆维吾尔自治区乌鲁木齐市天山区解放南路",
+    ],
 )
 def test_addresses(value):
     assert is_address(value)
@@ -49,8 +63,24 @@ def test_addresses(value):
 
 @pytest.mark.parametrize(
     "value",
-    ["江苏省苏州市", "四川省成都市武侯区", "张家口", "王府井", "王府井大街", "长安街", "苏州澄湖生物医药有限公司", "内分泌科",
-     "12号", "3-2-501", "北京市政府第10期", "上海市规划局公布55号", "山东省农村", "阿莫西林胶囊", "", "€"],
+    [
+        "江苏省苏州市",
+        "四川省成都市武侯区",
+        "张家口",
+        "王府井",
+        "王府井大街",
+        "长安街",
+        "苏州澄湖生物医药有限公司",
+        "内分泌科",
+        "12号",
+        "3-2-501",
+        "北京市政府第10期",
+        "上海市规划局公布55号",
+        "山东省农村",
+        "阿莫西林胶囊",
+        "",
+        "€",
+    ],
 )
 def test_not_addresses(value):
     assert not is_address(value)
@@ -65,22 +95,32 @@ def test_mask_keeps_province_and_city():
 
 def test_address_columns_and_negatives():
     n = 60
-    table = pa.table({
-        "jtzz": [f"江苏省苏州市吴中区木渎镇金山路{i}号" for i in range(n)],
-        "supplier_addr": [f"苏州工业园区星湖街{i}号生物医药产业园" for i in range(n)],
-        "ship_to": [f"上海市静安区南京西路{1000 + i}号{i % 9 + 1}楼" for i in range(n)],
-        "supplier": ["苏州澄湖生物医药有限公司", "江苏恒瑞医药股份有限公司", "信达生物制药（苏州）有限公司"] * 20,
-        "city": ["苏州市", "南京市", "无锡市", "常州市"] * 15,
-        "region": ["江苏省苏州市", "浙江省杭州市", "上海市浦东新区"] * 20,
-        "dept": ["内分泌科", "心内科", "骨科"] * 20,
-        "street": ["人民路", "干将路", "十全街"] * 20,
-    })
+    table = pa.table(
+        {
+            "jtzz": [f"江苏省苏州市吴中区木渎镇金山路{i}号" for i in range(n)],
+            "supplier_addr": [f"苏州工业园区星湖街{i}号生物医药产业园" for i in range(n)],
+            "ship_to": [f"上海市静安区南京西路{1000 + i}号{i % 9 + 1}楼" for i in range(n)],
+            "supplier": [
+                "苏州澄湖生物医药有限公司",
+                "江苏恒瑞医药股份有限公司",
+                "信达生物制药（苏州）有限公司",
+            ]
+            * 20,
+            "city": ["苏州市", "南京市", "无锡市", "常州市"] * 15,
+            "region": ["江苏省苏州市", "浙江省杭州市", "上海市浦东新区"] * 20,
+            "dept": ["内分泌科", "心内科", "骨科"] * 20,
+            "street": ["人民路", "干将路", "十全街"] * 20,
+        }
+    )
     found = analyze_table(table, scan_date=SCAN)
     for col in ("jtzz", "supplier_addr", "ship_to"):
         assert "CN_ADDRESS" in {f.type for f in found[col]}, col
     for col in ("supplier", "city", "region", "dept", "street"):
         assert "CN_ADDRESS" not in {f.type for f in found[col]}, col
-    assert all(e.startswith("江苏省苏州市") for e in next(f for f in found["jtzz"] if f.type == "CN_ADDRESS").evidence)
+    assert all(
+        e.startswith("江苏省苏州市")
+        for e in next(f for f in found["jtzz"] if f.type == "CN_ADDRESS").evidence
+    )
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,22 @@ def _types(found: dict, column: str) -> dict:
 
 @pytest.mark.parametrize(
     "value, date",
-    [("1980-01-02", _dt.date(1980, 1, 2)), ("1980/1/2", _dt.date(1980, 1, 2)), ("1980.01.02", _dt.date(1980, 1, 2)),
-     ("19800102", _dt.date(1980, 1, 2)), ("1980年1月2日", _dt.date(1980, 1, 2)), ("1980年1月", _dt.date(1980, 1, 1)),
-     ("1980-01", _dt.date(1980, 1, 1)), ("1980-01-02 00:00:00", _dt.date(1980, 1, 2)), ("1980-01-02T08:00", _dt.date(1980, 1, 2)),
-     ("1980-02-30", None), ("19801302", None), ("2026年", None), ("abc", None), ("", None)],
+    [
+        ("1980-01-02", _dt.date(1980, 1, 2)),
+        ("1980/1/2", _dt.date(1980, 1, 2)),
+        ("1980.01.02", _dt.date(1980, 1, 2)),
+        ("19800102", _dt.date(1980, 1, 2)),
+        ("1980年1月2日", _dt.date(1980, 1, 2)),
+        ("1980年1月", _dt.date(1980, 1, 1)),
+        ("1980-01", _dt.date(1980, 1, 1)),
+        ("1980-01-02 00:00:00", _dt.date(1980, 1, 2)),
+        ("1980-01-02T08:00", _dt.date(1980, 1, 2)),
+        ("1980-02-30", None),
+        ("19801302", None),
+        ("2026年", None),
+        ("abc", None),
+        ("", None),
+    ],
 )
 def test_parse_date(value, date):
     assert parse_date(value) == date
@@ -56,12 +68,17 @@ def test_under_14_boundaries():
 
 def _dates(n: int, start: int = 1940, end: int = 2005, seed: int = 5) -> list[str]:
     rng = random.Random(seed)
-    return [(_dt.date(start, 1, 1) + _dt.timedelta(days=rng.randint(0, (end - start) * 365))).isoformat() for _ in range(n)]
+    return [
+        (_dt.date(start, 1, 1) + _dt.timedelta(days=rng.randint(0, (end - start) * 365))).isoformat()
+        for _ in range(n)
+    ]
 
 
 def test_date_of_birth_needs_support():
     dates = _dates(100)
-    table = pa.table({"csrq": dates, "created_at": dates, "c1": dates, "birthday": [d.replace("-", "") for d in dates]})
+    table = pa.table(
+        {"csrq": dates, "created_at": dates, "c1": dates, "birthday": [d.replace("-", "") for d in dates]}
+    )
     found = analyze_table(table, [ColumnMeta("c1", "varchar", "出生日期")], scan_date=SCAN)
     for col in ("csrq", "c1", "birthday"):
         assert "DATE_OF_BIRTH" in _types(found, col), col
@@ -72,8 +89,13 @@ def test_date_of_birth_needs_support():
 def test_date_typed_birth_columns():
     rng = random.Random(2)
     days = [_dt.date(1950, 1, 1) + _dt.timedelta(days=rng.randint(0, 20000)) for _ in range(80)]
-    table = pa.table({"dob": pa.array(days, pa.date32()), "created_at": pa.array(days, pa.date32()),
-                      "birth_ts": pa.array([_dt.datetime(d.year, d.month, d.day) for d in days], pa.timestamp("us"))})
+    table = pa.table(
+        {
+            "dob": pa.array(days, pa.date32()),
+            "created_at": pa.array(days, pa.date32()),
+            "birth_ts": pa.array([_dt.datetime(d.year, d.month, d.day) for d in days], pa.timestamp("us")),
+        }
+    )
     found = analyze_table(table, scan_date=SCAN)
     assert "DATE_OF_BIRTH" in _types(found, "dob") and "DATE_OF_BIRTH" in _types(found, "birth_ts")
     assert found["created_at"] == []
@@ -88,7 +110,14 @@ def test_date_of_birth_in_text_needs_a_cue():
 def test_age():
     rng = random.Random(4)
     ages = [str(rng.randint(1, 95)) for _ in range(100)]
-    table = pa.table({"nl": ages, "qty": ages, "age_text": [a + "岁" for a in ages], "score": [str(rng.randint(0, 500)) for _ in range(100)]})
+    table = pa.table(
+        {
+            "nl": ages,
+            "qty": ages,
+            "age_text": [a + "岁" for a in ages],
+            "score": [str(rng.randint(0, 500)) for _ in range(100)],
+        }
+    )
     found = analyze_table(table, [ColumnMeta("score", "int", "年龄")], scan_date=SCAN)
     assert "AGE" in _types(found, "nl") and "AGE" in _types(found, "age_text")
     assert "AGE" not in _types(found, "qty")  # small integers without a name are quantities
@@ -98,8 +127,15 @@ def test_age():
 
 
 def test_gender():
-    table = pa.table({"xb": ["男", "女"] * 40, "sex": ["M", "F"] * 40, "xbdm": ["1", "2"] * 40, "flag": ["1", "2"] * 40,
-                      "gender": ["male", "female", "Male", "Female"] * 20})
+    table = pa.table(
+        {
+            "xb": ["男", "女"] * 40,
+            "sex": ["M", "F"] * 40,
+            "xbdm": ["1", "2"] * 40,
+            "flag": ["1", "2"] * 40,
+            "gender": ["male", "female", "Male", "Female"] * 20,
+        }
+    )
     found = analyze_table(table, scan_date=SCAN)
     for col in ("xb", "sex", "xbdm", "gender"):
         assert "GENDER" in _types(found, col), col
@@ -111,10 +147,20 @@ def test_gender():
 def test_ethnicity():
     assert len([k for k, v in ethnic_groups().items() if v <= "56"]) == 56
     groups = ["汉族", "壮族", "回族", "维吾尔族", "满族", "苗族"]
-    table = pa.table({"col_a": groups * 15, "mz": ["汉", "回", "满", "苗", "壮", "藏"] * 15, "codes": ["01", "03"] * 45,
-                      "mzdm": ["01", "03"] * 45})
+    table = pa.table(
+        {
+            "col_a": groups * 15,
+            "mz": ["汉", "回", "满", "苗", "壮", "藏"] * 15,
+            "codes": ["01", "03"] * 45,
+            "mzdm": ["01", "03"] * 45,
+        }
+    )
     found = analyze_table(table, scan_date=SCAN)
-    assert "ETHNICITY" in _types(found, "col_a") and "ETHNICITY" in _types(found, "mz") and "ETHNICITY" in _types(found, "mzdm")
+    assert (
+        "ETHNICITY" in _types(found, "col_a")
+        and "ETHNICITY" in _types(found, "mz")
+        and "ETHNICITY" in _types(found, "mzdm")
+    )
     assert "ETHNICITY" not in _types(found, "codes")
     assert [s.text for s in EthnicityRecognizer().find_spans("民族：汉族，籍贯江苏")] == ["汉族"]
 
@@ -153,8 +199,12 @@ def test_minor_from_birth_dates_needs_enough_children():
     assert "DATE_OF_BIRTH" in _types(found2, "csrq") and "MINOR_UNDER_14" not in _types(found2, "csrq")
     f = _types(analyze_table(pa.table({"csrq": three}), scan_date=SCAN), "csrq")["MINOR_UNDER_14"]
     assert f.matched == 3 and f.details["derived_from"] == "csrq"
-    dated = pa.table({"birth_date": pa.array([_dt.date(2019, 5, 1)] * 10 + [_dt.date(1970, 1, 1)] * 10, pa.date32())})
-    assert _types(analyze_table(dated, scan_date=SCAN), "birth_date")["MINOR_UNDER_14"].match_ratio == pytest.approx(0.5)
+    dated = pa.table(
+        {"birth_date": pa.array([_dt.date(2019, 5, 1)] * 10 + [_dt.date(1970, 1, 1)] * 10, pa.date32())}
+    )
+    assert _types(analyze_table(dated, scan_date=SCAN), "birth_date")[
+        "MINOR_UNDER_14"
+    ].match_ratio == pytest.approx(0.5)
 
 
 def test_created_at_children_are_not_minors():

@@ -24,11 +24,15 @@ def _types(table: pa.Table, metas: list[ColumnMeta] | None = None) -> dict[str, 
 def test_version_columns_are_not_ip_addresses() -> None:
     versions = [f"{i % 12 + 1}.{i % 20}.{(i * 37) % 256}.{(i * 91) % 256}" for i in range(200)]
     table = pa.table({"firmware_version": versions, "app_ver": versions, "last_login_ip": versions})
-    found = _types(table, [ColumnMeta("firmware_version"), ColumnMeta("app_ver", comment=None),
-                           ColumnMeta("last_login_ip")])
+    found = _types(
+        table,
+        [ColumnMeta("firmware_version"), ColumnMeta("app_ver", comment=None), ColumnMeta("last_login_ip")],
+    )
     assert "IP_ADDRESS" not in found["firmware_version"] and "IP_ADDRESS" not in found["app_ver"]
     assert "IP_ADDRESS" in found["last_login_ip"]  # the values alone cannot tell them apart
-    assert "IP_ADDRESS" not in _types(pa.table({"f1": versions}), [ColumnMeta("f1", comment="固件版本")])["f1"]
+    assert (
+        "IP_ADDRESS" not in _types(pa.table({"f1": versions}), [ColumnMeta("f1", comment="固件版本")])["f1"]
+    )
 
 
 def test_vin_is_never_mixed_case() -> None:
@@ -43,8 +47,18 @@ def test_msisdn_after_plus_is_a_mobile_number_in_text() -> None:
     assert [s.text for s in MsisdnRecognizer().find_spans("计费号码8617655862419")] == ["8617655862419"]
 
 
-@pytest.mark.parametrize("value", ["TPPA 阳性", "RPR 1:16", "HIV抗体 阴性", "淋球菌培养 阳性", "尿蛋白 ++",
-                                   "HIV-1 RNA 12500 copies/mL", "HBsAg阴性（-）"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "TPPA 阳性",
+        "RPR 1:16",
+        "HIV抗体 阴性",
+        "淋球菌培养 阳性",
+        "尿蛋白 ++",
+        "HIV-1 RNA 12500 copies/mL",
+        "HBsAg阴性（-）",
+    ],
+)
 def test_qualitative_lab_results(value: str) -> None:
     assert is_lab_value(value)
     assert [s.text for s in LabResultRecognizer().find_spans(f"检查：{value}。")] == [value]
@@ -55,8 +69,17 @@ def test_not_qualitative_lab_results(value: str) -> None:
     assert not is_lab_value(value)
 
 
-@pytest.mark.parametrize("name", ["crm_customer", "telecom_subscriber", "ops_events", "school_students",
-                                  "product_catalog", "community_residents"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "crm_customer",
+        "telecom_subscriber",
+        "ops_events",
+        "school_students",
+        "product_catalog",
+        "community_residents",
+    ],
+)
 def test_screening_sample_changes_no_finding(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Long structured columns are screened on a spread sample first; the findings must be those of a full read."""
     corpus = load_corpus(EVAL)
@@ -68,5 +91,6 @@ def test_screening_sample_changes_no_finding(name: str, monkeypatch: pytest.Monk
     screened = analyze_table(big, table.metas(), **kwargs)
     monkeypatch.setattr(engine, "SCREEN_MIN_VALUES", 10**12)
     full = analyze_table(big, table.metas(), **kwargs)
-    assert {c: sorted(f.type for f in fs) for c, fs in screened.items()} == \
-        {c: sorted(f.type for f in fs) for c, fs in full.items()}
+    assert {c: sorted(f.type for f in fs) for c, fs in screened.items()} == {
+        c: sorted(f.type for f in fs) for c, fs in full.items()
+    }

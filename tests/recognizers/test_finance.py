@@ -46,12 +46,19 @@ def test_issuer_table_and_its_eight_digit_bins():
     assert eight, "the cardbin table has eight-digit BINs"
     card = S.luhn_complete(eight[0] + "0" * 10)
     assert issuer(card) == bins[eight[0]]  # cardbin itself never finds these (it looks up 7 digits)
-    assert card_family("6228480402564890018") == "UnionPay" and card_family("9558801234567890123") == "domestic (old)"
+    assert (
+        card_family("6228480402564890018") == "UnionPay"
+        and card_family("9558801234567890123") == "domestic (old)"
+    )
 
 
 def test_card_describe_and_masks():
     rec = BankCardRecognizer()
-    assert rec.describe("6228480402564890018") == {"scheme": "UnionPay", "bank": "农业银行", "card": "金穗通宝卡(银联卡)"}
+    assert rec.describe("6228480402564890018") == {
+        "scheme": "UnionPay",
+        "bank": "农业银行",
+        "card": "金穗通宝卡(银联卡)",
+    }
     assert rec.describe("6228480402564890017") == {}
     assert rec.mask("6228480402564890018") == "622848*********0018"
     assert rec.mask("6228 4804 0256 0018") == "6228 **** **** 0018"
@@ -93,7 +100,9 @@ def test_real_cards_with_some_luhn_failures_still_reported():
 
 def test_timestamp_order_numbers_are_not_cards_or_ids():
     rng = random.Random(24)
-    orders = [f"2026{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{S.digits(rng, 6)}{i:04d}" for i in range(1000)]
+    orders = [
+        f"2026{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{S.digits(rng, 6)}{i:04d}" for i in range(1000)
+    ]
     assert S.analyze({"order_no": orders})["order_no"] == {}
     ints = [int(o[:18]) for o in orders]
     assert S.analyze({"order_id": ints})["order_id"] == {}
@@ -101,8 +110,14 @@ def test_timestamp_order_numbers_are_not_cards_or_ids():
 
 @pytest.mark.parametrize(
     ("number", "valid"),
-    [("6214830123456789", True), ("0200 0012 0900 1234 567", True), ("12345678", False), ("000000000000", False),
-     ("1" * 26, False), ("12345678a9", False)],
+    [
+        ("6214830123456789", True),
+        ("0200 0012 0900 1234 567", True),
+        ("12345678", False),
+        ("000000000000", False),
+        ("1" * 26, False),
+        ("12345678a9", False),
+    ],
 )
 def test_bank_account_shape(number, valid):
     assert is_valid_bank_account(number) is valid
@@ -112,12 +127,16 @@ def test_bank_account_needs_context():
     rng = random.Random(25)
     values = S.column(rng, lambda r: S.digits(r, r.randint(12, 20)))
     assert "CN_BANK_ACCOUNT" not in S.analyze({"ref": values})["ref"]
-    assert "CN_BANK_ACCOUNT" not in S.analyze({"user_account": values})["user_account"]  # bare "account" is not enough
+    assert (
+        "CN_BANK_ACCOUNT" not in S.analyze({"user_account": values})["user_account"]
+    )  # bare "account" is not enough
     for name, comment in (("yhzh", None), ("settle_acct", None), ("col_9", "对公结算账户账号")):
         f = S.analyze({name: values}, comments={name: comment})[name]["CN_BANK_ACCOUNT"]
         assert f.match_ratio == pytest.approx(S.expected_ratio(values))
     rec = BankAccountRecognizer()
-    assert [s.text for s in rec.find_spans("收款账号：0200001209001234567，开户行：工商银行")] == ["0200001209001234567"]
+    assert [s.text for s in rec.find_spans("收款账号：0200001209001234567，开户行：工商银行")] == [
+        "0200001209001234567"
+    ]
     assert rec.find_spans("订单0200001209001234567已发货") == []
     assert rec.mask("0200001209001234567") == "0200***********4567"
 

@@ -19,7 +19,9 @@ GENETIC = {"DNA_SEQUENCE", "GENETIC_VARIANT", "GENE_SYMBOL"}
 
 
 def analyze(columns: dict[str, list], metas: list[ColumnMeta] | None = None) -> dict[str, dict[str, object]]:
-    res = analyze_table(pa.table(columns), metas, table_name="t", recognizers=RECS, table_recognizers=TABLE_RECS)
+    res = analyze_table(
+        pa.table(columns), metas, table_name="t", recognizers=RECS, table_recognizers=TABLE_RECS
+    )
     return {col: {f.type: f for f in found} for col, found in res.items()}
 
 
@@ -32,7 +34,11 @@ def _seq(rng: random.Random, n: int, alphabet: str = "ACGT") -> str:
 
 def test_sequence_shapes():
     rng = random.Random(1)
-    assert is_sequence(_seq(rng, 20)) and is_sequence(_seq(rng, 30, "ACGU")) and is_sequence(_seq(rng, 40).lower())
+    assert (
+        is_sequence(_seq(rng, 20))
+        and is_sequence(_seq(rng, 30, "ACGU"))
+        and is_sequence(_seq(rng, 40).lower())
+    )
     assert not is_sequence("GATTACA") and not is_sequence("CATTAG" * 3)  # short words
     assert not is_sequence("A" * 50) and not is_sequence("N" * 30 + "ACGT" * 2)  # padding
     assert not is_sequence("ACGTU" * 10)  # DNA and RNA mixed
@@ -42,7 +48,7 @@ def test_fasta_and_fastq_in_multiline_values():
     rng = random.Random(2)
     r = DnaSequenceRecognizer()
     seq = _seq(rng, 120)
-    fasta = ">sample_01 chr7 exon 15\n" + "\n".join(seq[i:i + 60] for i in range(0, 120, 60)) + "\n"
+    fasta = ">sample_01 chr7 exon 15\n" + "\n".join(seq[i : i + 60] for i in range(0, 120, 60)) + "\n"
     (sp,) = r.find_spans(fasta)
     assert sp.pattern.startswith("FASTA") and sp.text.strip() == fasta.strip()
     qual = "".join(chr(33 + rng.randint(2, 40)) for _ in seq)
@@ -81,13 +87,29 @@ def test_sequence_columns():
 @pytest.mark.parametrize(
     ("value", "valid"),
     [
-        ("rs113488022", True), ("rs671", True), ("NM_004333.6:c.1799T>A", True), ("NM_007294.4:c.68_69del", True),
-        ("NM_000059.4:c.5946del", True), ("c.-12+3A>G", True), ("p.(Val600Glu)", True), ("p.V600E", True),
-        ("p.Glu23ValfsTer17", True), ("p.(Pro227=)", True), ("NC_000007.14:g.140753336A>T", True),
-        ("NM_004333.6(BRAF):c.1799T>A", True), ("chr7:140453136 A>T", True), ("chr7:140453136:A:T", True),
+        ("rs113488022", True),
+        ("rs671", True),
+        ("NM_004333.6:c.1799T>A", True),
+        ("NM_007294.4:c.68_69del", True),
+        ("NM_000059.4:c.5946del", True),
+        ("c.-12+3A>G", True),
+        ("p.(Val600Glu)", True),
+        ("p.V600E", True),
+        ("p.Glu23ValfsTer17", True),
+        ("p.(Pro227=)", True),
+        ("NC_000007.14:g.140753336A>T", True),
+        ("NM_004333.6(BRAF):c.1799T>A", True),
+        ("chr7:140453136 A>T", True),
+        ("chr7:140453136:A:T", True),
         ("chr17-7675088-C-T", True),
-        ("rs0123", False), ("RS232", False), ("12:30", False), ("c.100A>A", False), ("chr7:140453136:A:A", False),
-        ("p.Foo600Bar", False), ("v1.2.3", False), ("A320B", False),
+        ("rs0123", False),
+        ("RS232", False),
+        ("12:30", False),
+        ("c.100A>A", False),
+        ("chr7:140453136:A:A", False),
+        ("p.Foo600Bar", False),
+        ("v1.2.3", False),
+        ("A320B", False),
     ],
 )
 def test_variant_forms(value, valid):
@@ -98,26 +120,46 @@ def test_variant_columns_and_text():
     rng = random.Random(4)
     rs = [f"rs{rng.randrange(1, 10**9)}" for _ in range(300)]
     assert analyze({"rs_id": rs})["rs_id"]["GENETIC_VARIANT"].match_ratio == 1.0
-    hgvs = [rng.choice(["NM_004333.6:c.1799T>A", "NM_005228.5:c.2573T>G", "NM_004985.5:c.35G>A"]) for _ in range(300)]
+    hgvs = [
+        rng.choice(["NM_004333.6:c.1799T>A", "NM_005228.5:c.2573T>G", "NM_004985.5:c.35G>A"])
+        for _ in range(300)
+    ]
     assert "GENETIC_VARIANT" in analyze({"hgvs_c": hgvs})["hgvs_c"]
     times = [f"{rng.randrange(24):02d}:{rng.randrange(60):02d}" for _ in range(300)]
     assert set(analyze({"t": times})["t"]) & GENETIC == set()
     text = "检出BRAF V600E突变(NM_004333.6:c.1799T>A, rs113488022)，EGFR 19del阴性；下午12:30复查，订单v1.2.3"
     assert [s.text for s in GeneticVariantRecognizer().find_spans(text)] == [
-        "BRAF V600E", "NM_004333.6:c.1799T>A", "rs113488022", "EGFR 19del"]
+        "BRAF V600E",
+        "NM_004333.6:c.1799T>A",
+        "rs113488022",
+        "EGFR 19del",
+    ]
 
 
 def test_vcf_text_and_vcf_columns():
-    vcf = ("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
-           "chr7\t140753336\trs113488022\tA\tT\t99\tPASS\tDP=120\n"
-           "12\t25245350\t.\tC\tT\t80\tPASS\tDP=88\n")
+    vcf = (
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+        "chr7\t140753336\trs113488022\tA\tT\t99\tPASS\tDP=120\n"
+        "12\t25245350\t.\tC\tT\t80\tPASS\tDP=88\n"
+    )
     spans = GeneticVariantRecognizer().find_spans(vcf)
     assert {s.pattern for s in spans} >= {"VCF header (strong)", "VCF record (strong)"}
     rng = random.Random(5)
-    rows = [rng.choice([("chr7", 140753336, "A", "T"), ("chr12", 25245350, "C", "A"), ("chr17", 43124027, "ACT", "A")])
-            for _ in range(300)]
-    found = analyze({"chrom": [r[0] for r in rows], "pos": [r[1] for r in rows], "ref": [r[2] for r in rows],
-                     "alt": [r[3] for r in rows], "depth": [rng.randint(10, 900) for _ in rows]})
+    rows = [
+        rng.choice(
+            [("chr7", 140753336, "A", "T"), ("chr12", 25245350, "C", "A"), ("chr17", 43124027, "ACT", "A")]
+        )
+        for _ in range(300)
+    ]
+    found = analyze(
+        {
+            "chrom": [r[0] for r in rows],
+            "pos": [r[1] for r in rows],
+            "ref": [r[2] for r in rows],
+            "alt": [r[3] for r in rows],
+            "depth": [rng.randint(10, 900) for _ in rows],
+        }
+    )
     for col in ("chrom", "pos", "ref", "alt"):
         assert found[col]["GENETIC_VARIANT"].details["vcf_columns"]["ref"] == "ref"
     assert "GENETIC_VARIANT" not in found["depth"]
@@ -140,7 +182,20 @@ def test_genotypes_only_in_genotype_columns():
 def test_gene_list():
     table = gene_table()
     assert len({v[0] for v in table.values()}) >= 600
-    for s in ("BRAF", "EGFR", "KRAS", "TP53", "BRCA1", "BRCA2", "ALK", "ROS1", "MET", "ERBB2", "HER2", "CYP2C19"):
+    for s in (
+        "BRAF",
+        "EGFR",
+        "KRAS",
+        "TP53",
+        "BRCA1",
+        "BRCA2",
+        "ALK",
+        "ROS1",
+        "MET",
+        "ERBB2",
+        "HER2",
+        "CYP2C19",
+    ):
         assert is_gene_symbol(s), s
     assert table["HER2"][0] == "ERBB2" and table["PD-L1"][0] == "CD274"
     assert is_ambiguous_symbol("CAT") and is_ambiguous_symbol("SET") and is_ambiguous_symbol("MAX")
@@ -154,19 +209,25 @@ def test_gene_symbol_columns_and_words():
     assert "GENE_SYMBOL" in analyze({"g": genes})["g"]  # a high ratio of listed symbols carries the column
     words = [rng.choice(["CAT", "SET", "MAX", "ATM", "OTC", "APP", "ACE"]) for _ in range(300)]
     assert "GENE_SYMBOL" not in analyze({"code": words})["code"]
-    assert "GENE_SYMBOL" in analyze({"gene_symbol": words})["gene_symbol"]  # named gene column: ambiguous counts
-    prose = ["The cat sat on the SET while MAX watched the ATM and the APP.",
-             "Set the MAX value for the CAT scanner before the RET key is pressed."] * 100
+    assert (
+        "GENE_SYMBOL" in analyze({"gene_symbol": words})["gene_symbol"]
+    )  # named gene column: ambiguous counts
+    prose = [
+        "The cat sat on the SET while MAX watched the ATM and the APP.",
+        "Set the MAX value for the CAT scanner before the RET key is pressed.",
+    ] * 100
     assert set(analyze({"comment": prose})["comment"]) & GENETIC == set()
 
 
 def test_gene_symbols_in_text_need_genetic_context():
     g = GeneSymbolRecognizer()
-    assert [s.text for s in g.find_spans("EGFR基因19外显子缺失，ALK融合阴性，KRAS G12C")] == ["EGFR", "ALK", "KRAS"]
+    assert [s.text for s in g.find_spans("EGFR基因19外显子缺失，ALK融合阴性，KRAS G12C")] == [
+        "EGFR",
+        "ALK",
+        "KRAS",
+    ]
     assert g.find_spans("Press the MAX button and SET the CAT level; call the ATM") == []
     assert [s.text for s in g.find_spans("CRP阳性，EGFR阳性")] == ["EGFR"]  # CRP is also a lab test
 
 
 # -- robustness -----------------------------------------------------------------------------------------
-
-

@@ -20,14 +20,20 @@ RECS = tuple(cls() for cls in geo.VALUE_RECOGNIZERS)
 TABLE_RECS = tuple(cls() for cls in geo.TABLE_RECOGNIZERS)
 
 
-def analyze(columns: dict[str, list], metas: list[ColumnMeta] | None = None, table_name: str = "t",
-            schema: pa.Schema | None = None) -> dict[str, dict[str, object]]:
+def analyze(
+    columns: dict[str, list],
+    metas: list[ColumnMeta] | None = None,
+    table_name: str = "t",
+    schema: pa.Schema | None = None,
+) -> dict[str, dict[str, object]]:
     table = pa.table(columns, schema=schema) if schema is not None else pa.table(columns)
     res = analyze_table(table, metas, table_name=table_name, recognizers=RECS, table_recognizers=TABLE_RECS)
     return {col: {f.type: f for f in found} for col, found in res.items()}
 
 
-def _track(rng: random.Random, n: int, lat0: float = 31.3178, lon0: float = 120.7364, d: int = 6) -> tuple[list, list]:
+def _track(
+    rng: random.Random, n: int, lat0: float = 31.3178, lon0: float = 120.7364, d: int = 6
+) -> tuple[list, list]:
     lats, lons = [], []
     lat, lon = lat0, lon0
     for _ in range(n):
@@ -81,9 +87,17 @@ def test_pairs_in_decimal_float32_and_string_columns():
     rng = random.Random(3)
     lats, lons = _track(rng, 300, d=5)
     dec = pa.schema([("wd", pa.decimal128(10, 6)), ("jd", pa.decimal128(10, 6))])
-    found = analyze({"wd": [decimal.Decimal(f"{v:.6f}") for v in lats], "jd": [decimal.Decimal(f"{v:.6f}") for v in lons]},
-                    schema=dec)
-    assert found["wd"]["GEO_COORDINATE"].details["decimals"] == {"lat": 5, "lon": 5}  # DECIMAL(10,6) zeros dropped
+    found = analyze(
+        {
+            "wd": [decimal.Decimal(f"{v:.6f}") for v in lats],
+            "jd": [decimal.Decimal(f"{v:.6f}") for v in lons],
+        },
+        schema=dec,
+    )
+    assert found["wd"]["GEO_COORDINATE"].details["decimals"] == {
+        "lat": 5,
+        "lon": 5,
+    }  # DECIMAL(10,6) zeros dropped
     f32 = pa.schema([("lat", pa.float32()), ("lng", pa.float32())])
     found = analyze({"lat": lats, "lng": lons}, schema=f32)
     assert found["lat"]["GEO_COORDINATE"].precision_m < 10
@@ -158,7 +172,10 @@ def test_datum_from_names():
     lats, lons = _track(rng, 200)
     f = analyze({"lat_gcj02": lats, "lng_gcj02": lons})["lat_gcj02"]["GEO_COORDINATE"]
     assert f.details["datum"] == "GCJ-02"
-    f = analyze({"y": lats, "x": lons}, [ColumnMeta("y", "REAL", "百度坐标纬度"), ColumnMeta("x", "REAL", "百度坐标经度")])
+    f = analyze(
+        {"y": lats, "x": lons},
+        [ColumnMeta("y", "REAL", "百度坐标纬度"), ColumnMeta("x", "REAL", "百度坐标经度")],
+    )
     assert f["y"]["GEO_COORDINATE"].details["datum"] == "BD-09"
 
 
@@ -187,9 +204,21 @@ def test_coordinate_strings(value, order, fine):
     assert (info["precision_m"] < 10) is fine
 
 
-@pytest.mark.parametrize("value", ["12.50,13.75", "1.2,3.4", "3.5,4.2", "0.000000,0.000000", "99.1234,199.1234",
-                                   "12:30", "1.2.3", '{"type":"LineString","coordinates":[1.5,2.5]}', "1.50,2.00",
-                                   "36.52 120.55"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "12.50,13.75",
+        "1.2,3.4",
+        "3.5,4.2",
+        "0.000000,0.000000",
+        "99.1234,199.1234",
+        "12:30",
+        "1.2.3",
+        '{"type":"LineString","coordinates":[1.5,2.5]}',
+        "1.50,2.00",
+        "36.52 120.55",
+    ],
+)
 def test_not_coordinates(value):
     assert parse_coordinate(value) is None
 
@@ -197,22 +226,31 @@ def test_not_coordinates(value):
 def test_string_coordinate_columns_get_precision():
     rng = random.Random(9)
     lats, lons = _track(rng, 300)
-    found = analyze({"location": [f"{lo},{la}" for la, lo in zip(lats, lons, strict=True)],
-                     "wkt": [f"POINT({lo:.4f} {la:.4f})" for la, lo in zip(lats, lons, strict=True)],
-                     "city": [f"{la:.2f},{lo:.2f}" for la, lo in zip(lats, lons, strict=True)]})
+    found = analyze(
+        {
+            "location": [f"{lo},{la}" for la, lo in zip(lats, lons, strict=True)],
+            "wkt": [f"POINT({lo:.4f} {la:.4f})" for la, lo in zip(lats, lons, strict=True)],
+            "city": [f"{la:.2f},{lo:.2f}" for la, lo in zip(lats, lons, strict=True)],
+        }
+    )
     assert found["location"]["GEO_COORDINATE"].precision_m == pytest.approx(0.11132)
     assert found["wkt"]["GEO_COORDINATE"].precision_m == pytest.approx(11.132)
     assert found["city"]["GEO_COORDINATE"].precision_m > 1000
     assert not any(f"{lons[0]}" in e for e in found["location"]["GEO_COORDINATE"].evidence)
-    prices = [f"{rng.randint(1, 99)}.{rng.randint(0, 99):02d},{rng.randint(1, 99)}.{rng.randint(0, 99):02d}" for _ in range(300)]
+    prices = [
+        f"{rng.randint(1, 99)}.{rng.randint(0, 99):02d},{rng.randint(1, 99)}.{rng.randint(0, 99):02d}"
+        for _ in range(300)
+    ]
     assert "GEO_COORDINATE" not in analyze({"prices": prices})["prices"]
 
 
 def test_coordinates_in_free_text_get_precision():
     rng = random.Random(10)
     lats, lons = _track(rng, 100)
-    texts = [f"车辆于2026-06-0{i % 9 + 1} 08:30 停靠在位置 {la},{lo} 附近，司机报告路况拥堵，预计晚到二十分钟左右。"
-             for i, (la, lo) in enumerate(zip(lats, lons, strict=True))]
+    texts = [
+        f"车辆于2026-06-0{i % 9 + 1} 08:30 停靠在位置 {la},{lo} 附近，司机报告路况拥堵，预计晚到二十分钟左右。"
+        for i, (la, lo) in enumerate(zip(lats, lons, strict=True))
+    ]
     f = analyze({"report": texts})["report"]["GEO_COORDINATE"]
     assert f.details.get("free_text") and f.precision_m == pytest.approx(0.11132)
 
@@ -233,20 +271,29 @@ def test_geolife_sample(shared_dir):
     Measured on the whole file (0.9 s) and on the first 1,000 rows (the scanner's default sample).
     """
     table = pcsv.read_csv(shared_dir / "corpora" / "geo" / "geolife_sample.txt.gz")
-    found = analyze_table(table.slice(0, 5000), table_name="geolife", recognizers=RECS, table_recognizers=TABLE_RECS)
+    found = analyze_table(
+        table.slice(0, 5000), table_name="geolife", recognizers=RECS, table_recognizers=TABLE_RECS
+    )
     for col in ("lat", "lng"):
         (f,) = [f for f in found[col] if f.type == "GEO_COORDINATE"]
-        assert f.details["pair"] == {"lat": "lat", "lon": "lng"} and f.details["decimals"] == {"lat": 6, "lon": 6}
+        assert f.details["pair"] == {"lat": "lat", "lon": "lng"} and f.details["decimals"] == {
+            "lat": 6,
+            "lon": 6,
+        }
         assert 0.1 <= f.precision_m <= 0.12 and f.match_ratio == 1.0
     assert not any(f.type == "GEO_COORDINATE" for f in found["uid"] + found["datetime"])
 
 
 def test_geolife_plt_logs(shared_dir):
     """Raw .plt logs (6 header lines, unnamed columns lat, lon, 0, altitude, days, date, time): every file pairs f0/f1."""
-    paths = sorted(glob.glob(str(shared_dir / "corpora" / "geo" / "geolife_plt" / "*" / "Trajectory" / "*.plt")))
+    paths = sorted(
+        glob.glob(str(shared_dir / "corpora" / "geo" / "geolife_plt" / "*" / "Trajectory" / "*.plt"))
+    )
     assert len(paths) == 18
     for path in paths:
-        table = pcsv.read_csv(path, read_options=pcsv.ReadOptions(skip_rows=6, autogenerate_column_names=True))
+        table = pcsv.read_csv(
+            path, read_options=pcsv.ReadOptions(skip_rows=6, autogenerate_column_names=True)
+        )
         found = analyze_table(table, table_name="plt", recognizers=RECS, table_recognizers=TABLE_RECS)
         geo_cols = sorted(c for c, fs in found.items() if any(f.type == "GEO_COORDINATE" for f in fs))
         assert geo_cols == ["f0", "f1"], path

@@ -31,9 +31,20 @@ TABLE_RECS = tuple(cls() for cls in health.TABLE_RECOGNIZERS)
 HEALTH = {"ICD10_CODE", "DIAGNOSIS", "SPECIAL_DISEASE", "MEDICATION", "LAB_RESULT", "MEDICAL_RECORD_NO"}
 
 
-def analyze(columns: dict[str, list], metas: list[ColumnMeta] | None = None, table_name: str = "t",
-            table_comment: str | None = None) -> dict[str, dict[str, object]]:
-    res = analyze_table(pa.table(columns), metas, table_name=table_name, table_comment=table_comment, recognizers=RECS, table_recognizers=TABLE_RECS)
+def analyze(
+    columns: dict[str, list],
+    metas: list[ColumnMeta] | None = None,
+    table_name: str = "t",
+    table_comment: str | None = None,
+) -> dict[str, dict[str, object]]:
+    res = analyze_table(
+        pa.table(columns),
+        metas,
+        table_name=table_name,
+        table_comment=table_comment,
+        recognizers=RECS,
+        table_recognizers=TABLE_RECS,
+    )
     return {col: {f.type: f for f in found} for col, found in res.items()}
 
 
@@ -47,10 +58,25 @@ def health_types(found: dict[str, object]) -> set[str]:
 @pytest.mark.parametrize(
     ("code", "valid"),
     [
-        ("E11.900x001", True), ("I10.x00x002", True), ("G20.x03", True), ("A38xx01", True), ("A01.003+G01*", True),
-        ("E11.401+G63.2*", True), ("C34.100x001", True), ("E11.9", True), ("I10", True), ("Z21", True),
-        ("U07.100", True), ("B20.000", True), ("A17.0†", True),
-        ("B12", False), ("B12.1", False), ("A45.0", False), ("E11.900+B12*", False), ("12.50", False), ("1.2.3", False),
+        ("E11.900x001", True),
+        ("I10.x00x002", True),
+        ("G20.x03", True),
+        ("A38xx01", True),
+        ("A01.003+G01*", True),
+        ("E11.401+G63.2*", True),
+        ("C34.100x001", True),
+        ("E11.9", True),
+        ("I10", True),
+        ("Z21", True),
+        ("U07.100", True),
+        ("B20.000", True),
+        ("A17.0†", True),
+        ("B12", False),
+        ("B12.1", False),
+        ("A45.0", False),
+        ("E11.900+B12*", False),
+        ("12.50", False),
+        ("1.2.3", False),
     ],
 )
 def test_icd_codes(code, valid):
@@ -100,7 +126,10 @@ def test_hard_negatives_are_no_health_data(name, values):
 
 def test_icd_in_text():
     r = IcdCodeRecognizer()
-    assert [s.text for s in r.find_spans("出院诊断：E11.900x001 2型糖尿病；I10.x00x002")] == ["E11.900x001", "I10.x00x002"]
+    assert [s.text for s in r.find_spans("出院诊断：E11.900x001 2型糖尿病；I10.x00x002")] == [
+        "E11.900x001",
+        "I10.x00x002",
+    ]
     assert r.find_spans("请到A01教室，座位B12") == []
     assert [s.text for s in r.find_spans("诊断编码 I10")] == ["I10"]
 
@@ -111,13 +140,33 @@ def test_icd_in_text():
 @pytest.mark.parametrize(
     ("value", "ok"),
     [
-        ("感冒", True), ("糖尿病", True), ("高血压", True), ("肺癌", True), ("2型糖尿病", True),
-        ("2型糖尿病不伴有并发症", True), ("右肺上叶恶性肿瘤", True), ("高血压3级(极高危)", True),
-        ("冠状动脉粥样硬化性心脏病", True), ("type 2 diabetes mellitus", True), ("Hypertension", True),
-        ("non-small cell lung cancer", True), ("伤寒", True), ("COPD", True),
-        ("盐酸二甲双胍片", False), ("感冒灵颗粒", False), ("复方感冒灵片", False), ("肿瘤科", False),
-        ("内分泌科", False), ("肿瘤医院", False), ("胃癌根治术", False), ("癌胚抗原", False), ("苏州市立医院", False),
-        ("张伟", False), ("已完成", False), ("aids", False), ("", False),
+        ("感冒", True),
+        ("糖尿病", True),
+        ("高血压", True),
+        ("肺癌", True),
+        ("2型糖尿病", True),
+        ("2型糖尿病不伴有并发症", True),
+        ("右肺上叶恶性肿瘤", True),
+        ("高血压3级(极高危)", True),
+        ("冠状动脉粥样硬化性心脏病", True),
+        ("type 2 diabetes mellitus", True),
+        ("Hypertension", True),
+        ("non-small cell lung cancer", True),
+        ("伤寒", True),
+        ("COPD", True),
+        ("盐酸二甲双胍片", False),
+        ("感冒灵颗粒", False),
+        ("复方感冒灵片", False),
+        ("肿瘤科", False),
+        ("内分泌科", False),
+        ("肿瘤医院", False),
+        ("胃癌根治术", False),
+        ("癌胚抗原", False),
+        ("苏州市立医院", False),
+        ("张伟", False),
+        ("已完成", False),
+        ("aids", False),
+        ("", False),
     ],
 )
 def test_diagnosis_values(value, ok):
@@ -126,33 +175,59 @@ def test_diagnosis_values(value, ok):
 
 def test_diagnosis_columns_and_product_catalogue():
     rng = random.Random(3)
-    zdmc = [rng.choice(["2型糖尿病", "原发性高血压", "右肺上叶恶性肿瘤", "慢性阻塞性肺疾病", "脑梗死"]) for _ in range(300)]
+    zdmc = [
+        rng.choice(["2型糖尿病", "原发性高血压", "右肺上叶恶性肿瘤", "慢性阻塞性肺疾病", "脑梗死"])
+        for _ in range(300)
+    ]
     found = analyze({"zdmc": zdmc})["zdmc"]
     assert "DIAGNOSIS" in found and found["DIAGNOSIS"].match_ratio == 1.0
     assert all("*" in e for e in found["DIAGNOSIS"].evidence)
-    products = ["盐酸二甲双胍片", "阿托伐他汀钙片", "缬沙坦胶囊", "感冒灵颗粒", "连花清瘟胶囊", "甘精胰岛素注射液"] * 30
-    catalogue = {"generic_name": products, "approval_no": [f"国药准字H2025{n:04d}" for n in range(180)],
-                 "list_price": [12.8] * 180}
+    products = [
+        "盐酸二甲双胍片",
+        "阿托伐他汀钙片",
+        "缬沙坦胶囊",
+        "感冒灵颗粒",
+        "连花清瘟胶囊",
+        "甘精胰岛素注射液",
+    ] * 30
+    catalogue = {
+        "generic_name": products,
+        "approval_no": [f"国药准字H2025{n:04d}" for n in range(180)],
+        "list_price": [12.8] * 180,
+    }
     found = analyze(catalogue, table_name="products")
     assert "DIAGNOSIS" not in found["generic_name"] and "MEDICATION" in found["generic_name"]
     assert "approval_no" in found["generic_name"]["MEDICATION"].details["product_catalogue"]
     assert health_types(found["approval_no"]) == set()
-    prescriptions = {"drug": products, "zdmc": ["2型糖尿病", "原发性高血压", "感冒"] * 60, "approval_no": catalogue["approval_no"]}
+    prescriptions = {
+        "drug": products,
+        "zdmc": ["2型糖尿病", "原发性高血压", "感冒"] * 60,
+        "approval_no": catalogue["approval_no"],
+    }
     found = analyze(prescriptions, table_name="prescriptions")
-    assert "product_catalogue" not in found["drug"]["MEDICATION"].details  # beside diagnoses: a medication record
+    assert (
+        "product_catalogue" not in found["drug"]["MEDICATION"].details
+    )  # beside diagnoses: a medication record
     english = ["type 2 diabetes mellitus", "essential hypertension", "asthma", "lung adenocarcinoma"] * 50
     assert "DIAGNOSIS" in analyze({"condition": english})["condition"]
 
 
 def test_diagnosis_spans_in_text():
-    spans = [s.text for s in DiagnosisRecognizer().find_spans(
-        "患者因胃癌术后多发脑转移入院，既往高血压3级、2型糖尿病，行胃癌根治术；查癌胚抗原。抗肿瘤治疗。")]
+    spans = [
+        s.text
+        for s in DiagnosisRecognizer().find_spans(
+            "患者因胃癌术后多发脑转移入院，既往高血压3级、2型糖尿病，行胃癌根治术；查癌胚抗原。抗肿瘤治疗。"
+        )
+    ]
     assert spans == ["胃癌术后", "多发脑转移", "高血压3级", "2型糖尿病"]
 
 
 def test_special_diseases():
     s = SpecialDiseaseRecognizer()
-    assert [s.validate(v) for v in ("梅毒", "HIV感染", "艾滋病", "尖锐湿疣", "B20.000", "Z21", "A51.0", "HIV-positive")] == [True] * 8
+    assert [
+        s.validate(v)
+        for v in ("梅毒", "HIV感染", "艾滋病", "尖锐湿疣", "B20.000", "Z21", "A51.0", "HIV-positive")
+    ] == [True] * 8
     assert [s.validate(v) for v in ("HIV抗体", "E11.900", "A65", "慢性病", "性病科")] == [False] * 5
     assert [x.text for x in s.find_spans("患者慢性病史10年，3年前确诊梅毒，HIV抗体阴性")] == ["梅毒"]
 
@@ -183,17 +258,30 @@ def test_one_special_code_in_a_diagnosis_column_is_enough():
 
 def test_medication_values_and_approval_numbers():
     r = MedicationRecognizer()
-    ok = ["盐酸二甲双胍缓释片", "阿托伐他汀钙片", "注射用紫杉醇(白蛋白结合型)", "甲磺酸奥希替尼片", "metformin",
-          "Pembrolizumab", "阿司匹林 100mg", "帕博利珠单抗", "头孢曲松钠"]
+    ok = [
+        "盐酸二甲双胍缓释片",
+        "阿托伐他汀钙片",
+        "注射用紫杉醇(白蛋白结合型)",
+        "甲磺酸奥希替尼片",
+        "metformin",
+        "Pembrolizumab",
+        "阿司匹林 100mg",
+        "帕博利珠单抗",
+        "头孢曲松钠",
+    ]
     assert all(r.validate(v) for v in ok), [v for v in ok if not r.validate(v)]
-    assert not any(r.validate(v) for v in ("国药准字H20253101", "盐酸二甲双胍片 3", "照片", "芯片", "名片", "Apple"))
+    assert not any(
+        r.validate(v) for v in ("国药准字H20253101", "盐酸二甲双胍片 3", "照片", "芯片", "名片", "Apple")
+    )
     approval = [f"国药准字H2025{n:04d}" for n in range(300)]
     assert health_types(analyze({"approval_no": approval})["approval_no"]) == set()
 
 
 def test_medication_free_text():
-    texts = [f"患者于2025年3月起遵医嘱每日服用{d}，第{i}天后出现皮疹伴瘙痒，停药后症状逐渐缓解，既往无药物过敏史，合并用药不详，嘱门诊随访复查。"
-             for i, d in enumerate(["吉非替尼片", "阿托伐他汀钙片", "氨氯地平"] * 40)]
+    texts = [
+        f"患者于2025年3月起遵医嘱每日服用{d}，第{i}天后出现皮疹伴瘙痒，停药后症状逐渐缓解，既往无药物过敏史，合并用药不详，嘱门诊随访复查。"
+        for i, d in enumerate(["吉非替尼片", "阿托伐他汀钙片", "氨氯地平"] * 40)
+    ]
     assert "MEDICATION" in analyze({"narrative": texts})["narrative"]
     reviews = ["送餐很快，味道不错，下次还点", "饭菜凉了，包装一般", "照片和实物不符"] * 40
     assert health_types(analyze({"review": reviews})["review"]) == set()
@@ -204,8 +292,9 @@ def test_medication_free_text():
 
 def test_lab_result_values():
     r = LabResultRecognizer()
-    assert [s.text for s in r.find_spans("HbA1c 7.2%，血糖 6.1 mmol/L，ALT 45 U/L，白细胞 5.6×10^9/L，K 4.2")] == [
-        "HbA1c 7.2%", "血糖 6.1 mmol/L", "ALT 45 U/L", "白细胞 5.6×10^9/L"]
+    assert [
+        s.text for s in r.find_spans("HbA1c 7.2%，血糖 6.1 mmol/L，ALT 45 U/L，白细胞 5.6×10^9/L，K 4.2")
+    ] == ["HbA1c 7.2%", "血糖 6.1 mmol/L", "ALT 45 U/L", "白细胞 5.6×10^9/L"]
     rng = random.Random(5)
     values = [f"{rng.uniform(3, 12):.1f} mmol/L" for _ in range(300)]
     f = analyze({"glu": values})["glu"]["LAB_RESULT"]
@@ -261,10 +350,15 @@ def test_cehrner_diagnosis_spans(shared_dir):
     """
     rec = DiagnosisRecognizer()
     gold_n = hit = pred_n = pred_ok = 0
-    for line in (shared_dir / "corpora" / "medical" / "cEHRNER_test.json").read_text(encoding="utf-8").splitlines():
+    for line in (
+        (shared_dir / "corpora" / "medical" / "cEHRNER_test.json").read_text(encoding="utf-8").splitlines()
+    ):
         doc = json.loads(line)
-        gold = [(int(m["offset"]), int(m["offset"]) + len(m["mention"])) for m in doc["mention_data"]
-                if m["label"] == "疾病和诊断"]
+        gold = [
+            (int(m["offset"]), int(m["offset"]) + len(m["mention"]))
+            for m in doc["mention_data"]
+            if m["label"] == "疾病和诊断"
+        ]
         spans = [(s.start, s.end) for s in rec.find_spans(doc["text"])]
         gold_n += len(gold)
         pred_n += len(spans)

@@ -28,7 +28,9 @@ GENERATORS = {
     "HkMacaoPermitRecognizer": lambda r: r.choice("HMCWL") + S.digits(r, r.choice((8, 10))),
     "TaiwanPermitRecognizer": lambda r: S.digits(r, r.choice((8, 10))),
     "PassportRecognizer": S.passport,
-    "ForeignerPrRecognizer": lambda r: S.foreigner_pr(r) if r.random() < 0.7 else "USA" + r.choice(("11", "44")) + S.digits(r, 10),
+    "ForeignerPrRecognizer": lambda r: (
+        S.foreigner_pr(r) if r.random() < 0.7 else "USA" + r.choice(("11", "44")) + S.digits(r, 10)
+    ),
     "UsccRecognizer": S.uscc,
     "BankCardRecognizer": S.bank_card,
     "BankAccountRecognizer": lambda r: S.digits(r, r.randint(9, 25)),
@@ -73,7 +75,9 @@ def test_column_path_agrees_with_scalar_path(rec):
     vec = rec.validate_array(pa.array(norm_vec)).tolist()
     scalar = [rec.is_valid(v) for v in norm_scalar]
     assert vec == scalar
-    assert sum(scalar) / len(scalar) > 0.3  # shape-only recognizers accept every shaped value; the others some
+    assert (
+        sum(scalar) / len(scalar) > 0.3
+    )  # shape-only recognizers accept every shaped value; the others some
 
 
 # -- hard negatives ------------------------------------------------------------------------------------------------
@@ -83,19 +87,29 @@ def _hard_negatives() -> dict[str, list]:
     rng = random.Random(63)
     n = 1000
     return {
-        "order_no": [f"2026{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{S.digits(rng, 6)}{i:04d}" for i in range(n)],
-        "order_id": [int(f"2025{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{S.digits(rng, 4)}{i:04d}") for i in range(n)],
+        "order_no": [
+            f"2026{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{S.digits(rng, 6)}{i:04d}" for i in range(n)
+        ],
+        "order_id": [
+            int(f"2025{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{S.digits(rng, 4)}{i:04d}")
+            for i in range(n)
+        ],
         "id_card_no": [(v := S.resident_id(rng))[:17] + ("0" if v[17] != "0" else "1") for _ in range(n)],
         "card_no": ["62" + S.digits(rng, rng.randint(14, 17)) for _ in range(n)],
         "ref_16_19": [rng.choice("3456") + S.digits(rng, rng.randint(15, 18)) for _ in range(n)],
-        "phone": ["1" + rng.choice(("20", "21", "00", "05", "10", "12")) + S.digits(rng, 8) for _ in range(n)],
+        "phone": [
+            "1" + rng.choice(("20", "21", "00", "05", "10", "12")) + S.digits(rng, 8) for _ in range(n)
+        ],
         "created_ms": [1_600_000_000_000 + rng.randint(0, 10**11) for _ in range(n)],
         "md5": [hashlib.md5(str(i).encode()).hexdigest() for i in range(n)],
         "sha1": [hashlib.sha1(str(i).encode()).hexdigest() for i in range(n)],
         "sku": [f"SKU-{rng.randint(10000, 99999)}-{rng.choice(('BLK', 'WHT', 'RED'))}" for _ in range(n)],
         "sku2": [f"{rng.choice('ABCDEFGH')}{rng.choice('ABCDEFGH')}{S.digits(rng, 6)}" for _ in range(n)],
         "price": [f"{rng.randint(1, 9999)}.{rng.randint(0, 99):02d}" for _ in range(n)],
-        "version": [f"{rng.randint(0, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 30)}.{rng.randint(0, 31)}" for _ in range(n)],
+        "version": [
+            f"{rng.randint(0, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 30)}.{rng.randint(0, 31)}"
+            for _ in range(n)
+        ],
         "serial_no": [str(15000000000 + i) for i in range(n)],
         "device_sn": [str(13900000000 + 7 * i) for i in range(n)],  # a counter with step 7
         "qty": [rng.randint(0, 500) for _ in range(n)],
@@ -103,8 +117,13 @@ def _hard_negatives() -> dict[str, list]:
         "batch": [f"{rng.choice('ABCDEFGH')}{S.digits(rng, 8)}" for _ in range(n)],
         "zip": [S.digits(rng, 6) for _ in range(n)],
         "imei_like": [rng.choice(("86", "35")) + S.digits(rng, 13) for _ in range(n)],
-        "vin_like": ["".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17)) for _ in range(n)],
-        "uscc_like": ["91" + S.digits(rng, 6) + "".join(rng.choice(identity.USCC_ALPHABET) for _ in range(10)) for _ in range(n)],
+        "vin_like": [
+            "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17)) for _ in range(n)
+        ],
+        "uscc_like": [
+            "91" + S.digits(rng, 6) + "".join(rng.choice(identity.USCC_ALPHABET) for _ in range(10))
+            for _ in range(n)
+        ],
     }
 
 
@@ -132,6 +151,7 @@ def test_family_docstring_table_matches_the_recognizer(rec):
     rows = [line.split() for line in (family.__doc__ or "").splitlines() if line.startswith(rec.entity + " ")]
     wanted = [str(rec.validator_strength), str(rec.min_ratio)]
     assert any(
-        [t for t in row if re.fullmatch(r"\d\.\d+", t)][-2:] == wanted and (row[-1] == "context") == rec.requires_context
+        [t for t in row if re.fullmatch(r"\d\.\d+", t)][-2:] == wanted
+        and (row[-1] == "context") == rec.requires_context
         for row in rows
     ), f"{family.__name__} docstring has no row '{rec.entity} … {' '.join(wanted)}'"

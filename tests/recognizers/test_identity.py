@@ -98,7 +98,9 @@ def test_resident_id_column_with_nulls_and_junk():
 
 def test_legacy_and_modern_ids_mixed_in_an_int64_column():
     rng = random.Random(12)
-    values = [int(S.legacy_id(rng)) for _ in range(300)] + [int(v) for v in (S.resident_id(rng) for _ in range(700)) if v[-1] != "X"]
+    values = [int(S.legacy_id(rng)) for _ in range(300)] + [
+        int(v) for v in (S.resident_id(rng) for _ in range(700)) if v[-1] != "X"
+    ]
     found = S.analyze({"sfzh": values}, types={"sfzh": None})["sfzh"]
     assert "CN_RESIDENT_ID" in found and found["CN_RESIDENT_ID"].match_ratio == pytest.approx(1.0)
     assert 0.2 < found["CN_RESIDENT_ID"].details["legacy_15_share"] < 0.4
@@ -139,8 +141,18 @@ def test_permit_numbers_mixed_into_an_id_column_are_reported_beside_ids():
 
 @pytest.mark.parametrize(
     ("number", "valid"),
-    [("H12345678", True), ("M1234567890", True), ("C12345678", True), ("CA1234567", True), ("W12345678", True),
-     ("L12345678", True), ("h12345678", True), ("H00000000", False), ("X12345678", False), ("H1234567", False)],
+    [
+        ("H12345678", True),
+        ("M1234567890", True),
+        ("C12345678", True),
+        ("CA1234567", True),
+        ("W12345678", True),
+        ("L12345678", True),
+        ("h12345678", True),
+        ("H00000000", False),
+        ("X12345678", False),
+        ("H1234567", False),
+    ],
 )
 def test_hk_macao_travel_permit_shapes(number, valid):
     rec = HkMacaoPermitRecognizer()
@@ -151,9 +163,14 @@ def test_travel_permits_need_context():
     rng = random.Random(16)
     values = S.column(rng, lambda r: r.choice("HMC") + S.digits(r, 8))
     assert "CN_HMT_PERMIT" not in S.analyze({"code": values})["code"]
-    assert "CN_HMT_PERMIT" in S.analyze({"hxz_no": values}, comments={"hxz_no": "港澳居民来往内地通行证号码"})["hxz_no"]
+    assert (
+        "CN_HMT_PERMIT"
+        in S.analyze({"hxz_no": values}, comments={"hxz_no": "港澳居民来往内地通行证号码"})["hxz_no"]
+    )
     taiwan = S.column(rng, lambda r: S.digits(r, 8))
-    assert "CN_HMT_PERMIT" not in S.analyze({"zjhm": taiwan})["zjhm"]  # the generic word is not enough for 8 digits
+    assert (
+        "CN_HMT_PERMIT" not in S.analyze({"zjhm": taiwan})["zjhm"]
+    )  # the generic word is not enough for 8 digits
     assert "CN_HMT_PERMIT" in S.analyze({"tbz": taiwan}, comments={"tbz": "台胞证号"})["tbz"]
 
 
@@ -169,10 +186,18 @@ def test_permit_in_free_text_needs_a_context_word_nearby():
 
 @pytest.mark.parametrize(
     ("number", "valid", "kind"),
-    [("E12345678", True, "ordinary passport (electronic, 2012-)"), ("EA1234567", True, "ordinary passport (electronic, 2012-)"),
-     ("G12345678", True, "ordinary passport (2007-2012)"), ("DE1234567", True, "diplomatic passport"),
-     ("SE1234567", True, "service passport"), ("PE1234567", True, "public affairs passport"),
-     ("EI1234567", False, None), ("E1234567", False, None), ("K12345678", False, None), ("E١٢٣٤٥٦٧٨", False, None)],
+    [
+        ("E12345678", True, "ordinary passport (electronic, 2012-)"),
+        ("EA1234567", True, "ordinary passport (electronic, 2012-)"),
+        ("G12345678", True, "ordinary passport (2007-2012)"),
+        ("DE1234567", True, "diplomatic passport"),
+        ("SE1234567", True, "service passport"),
+        ("PE1234567", True, "public affairs passport"),
+        ("EI1234567", False, None),
+        ("E1234567", False, None),
+        ("K12345678", False, None),
+        ("E١٢٣٤٥٦٧٨", False, None),
+    ],
 )
 def test_passport_table(number, valid, kind):
     rec = PassportRecognizer()
@@ -202,7 +227,10 @@ def test_foreigner_pr_new_and_old():
     assert not is_valid_foreigner_pr("XYZ110801011234")  # not an ISO 3166 code
     assert not is_valid_foreigner_pr("USA990801011234")  # 99 is no province
     assert ForeignerPrRecognizer().describe("911840198001010013") == {
-        "nationality": "USA", "birth_date": "1980-01-01", "format": "2023"}
+        "nationality": "USA",
+        "birth_date": "1980-01-01",
+        "format": "2023",
+    }
     assert not is_valid_resident_id("911840198001010013")  # 9 is no province: never a resident ID
     rng = random.Random(18)
     found = S.analyze({"yjz": S.column(rng, S.foreigner_pr)})["yjz"]

@@ -34,7 +34,8 @@ from recognizers.names import (
 
 SCAN = _dt.date(2026, 11, 22)
 _SPEC = importlib.util.spec_from_file_location(
-    "name_weights", Path(__file__).resolve().parents[2] / "recognizers" / "data" / "update" / "name_weights.py"
+    "name_weights",
+    Path(__file__).resolve().parents[2] / "recognizers" / "data" / "update" / "name_weights.py",
 )
 corpora = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(corpora)  # the corpus readers used for fitting, reused for testing
@@ -56,29 +57,65 @@ def test_surname_table_has_single_and_compound_surnames():
 
 @pytest.mark.parametrize(
     "value, parts",
-    [("张伟", ("张", "伟")), ("王秀英", ("王", "秀英")), ("欧阳娜娜", ("欧阳", "娜娜")), ("诸葛亮", ("诸葛", "亮")),
-     ("司马光", ("司马", "光")), ("内分泌科", None), ("张", None), ("张伟伟伟伟", None)],
+    [
+        ("张伟", ("张", "伟")),
+        ("王秀英", ("王", "秀英")),
+        ("欧阳娜娜", ("欧阳", "娜娜")),
+        ("诸葛亮", ("诸葛", "亮")),
+        ("司马光", ("司马", "光")),
+        ("内分泌科", None),
+        ("张", None),
+        ("张伟伟伟伟", None),
+    ],
 )
 def test_split_name(value, parts):
     assert split_name(value) == parts
 
 
-@pytest.mark.parametrize("value", ["张伟", "王秀英", "李娜", "欧阳娜娜", "陈建国", "刘洋", "赵丽颖", "黄晓明"])
+@pytest.mark.parametrize(
+    "value", ["张伟", "王秀英", "李娜", "欧阳娜娜", "陈建国", "刘洋", "赵丽颖", "黄晓明"]
+)
 def test_plausible_names(value):
     assert is_plausible_name(value)
 
 
 @pytest.mark.parametrize(
     "value",
-    ["张家口", "王府井", "张家港", "申请人", "经办人", "负责人", "高度", "安全", "方面", "内分泌科", "苏州", "常见", "于是",
-     "经理", "司机", "测试"],
+    [
+        "张家口",
+        "王府井",
+        "张家港",
+        "申请人",
+        "经办人",
+        "负责人",
+        "高度",
+        "安全",
+        "方面",
+        "内分泌科",
+        "苏州",
+        "常见",
+        "于是",
+        "经理",
+        "司机",
+        "测试",
+    ],
 )
 def test_not_names(value):
     assert not is_plausible_name(value)
 
 
-@pytest.mark.parametrize("value, ok", [("张*", True), ("欧阳**", True), ("王某某", True), ("李XX", True), ("**", False),
-                                       ("张", False), ("是*", False)])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("张*", True),
+        ("欧阳**", True),
+        ("王某某", True),
+        ("李XX", True),
+        ("**", False),
+        ("张", False),
+        ("是*", False),
+    ],
+)
 def test_masked_names(value, ok):
     assert is_masked_name(value) is ok
 
@@ -90,8 +127,18 @@ def test_dotted_names():
 
 @pytest.mark.parametrize(
     "value, ok",
-    [("Zhang Wei", True), ("ZHANG Wei", True), ("Wei Zhang", True), ("Xiaoming Wang", True), ("OUYANG Nana", True),
-     ("Zhang Xiao-ming", True), ("John Smith", False), ("Hello World", False), ("Data Base", False), ("Zhang", False)],
+    [
+        ("Zhang Wei", True),
+        ("ZHANG Wei", True),
+        ("Wei Zhang", True),
+        ("Xiaoming Wang", True),
+        ("OUYANG Nana", True),
+        ("Zhang Xiao-ming", True),
+        ("John Smith", False),
+        ("Hello World", False),
+        ("Data Base", False),
+        ("Zhang", False),
+    ],
 )
 def test_pinyin_names(value, ok):
     assert is_pinyin_name(value) is ok
@@ -114,7 +161,9 @@ def test_vector_and_scalar_validation_agree():
     rng = random.Random(12)
     sur = list(surnames())
     chars = "伟芳娜秀英家口府井请人度全面见是重视东方的了在有说表示科内分泌申经办"
-    values = [rng.choice(sur) + "".join(rng.choice(chars) for _ in range(rng.randint(0, 3))) for _ in range(3000)]
+    values = [
+        rng.choice(sur) + "".join(rng.choice(chars) for _ in range(rng.randint(0, 3))) for _ in range(3000)
+    ]
     values += ["张家口", "王府井", "申请人", "高度", "欧阳娜娜", "a张伟", "张伟1", "𠀀伟", "", "张"]
     vec = plausible_name_mask(pa.array(values))
     assert vec.tolist() == [is_plausible_name(v) for v in values]
@@ -125,25 +174,47 @@ def test_vector_and_scalar_validation_agree():
 
 def _person_names(n: int, seed: int = 3) -> list[str]:
     rng = random.Random(seed)
-    sur = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "欧阳", "司马"]
+    sur = [
+        "王",
+        "李",
+        "张",
+        "刘",
+        "陈",
+        "杨",
+        "黄",
+        "赵",
+        "吴",
+        "周",
+        "徐",
+        "孙",
+        "马",
+        "朱",
+        "胡",
+        "欧阳",
+        "司马",
+    ]
     giv = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧巧美兰玉桂建国志红梅鹏飞"
     return [rng.choice(sur) + "".join(rng.choice(giv) for _ in range(rng.choice((1, 2)))) for _ in range(n)]
 
 
 def test_name_columns_in_every_form():
     names = _person_names(120)
-    table = pa.table({
-        "hzxm": names,
-        "contact": names,
-        "masked": [n[: 2 if n[:2] in ("欧阳", "司马") else 1] + "*" * 2 for n in names],
-        "name_en": ["Zhang Wei", "LI Na", "Wang Xiaoming", "Liu Yang", "Chen Jie", "Zhao Lei"] * 20,
-        "xingming": ["zhangwei", "lina", "wangxiaoming", "liuyang", "chenjie", "zhaolei"] * 20,
-        "login": ["zhangwei", "lina", "wangxiaoming", "liuyang", "chenjie", "zhaolei"] * 20,
-    })
+    table = pa.table(
+        {
+            "hzxm": names,
+            "contact": names,
+            "masked": [n[: 2 if n[:2] in ("欧阳", "司马") else 1] + "*" * 2 for n in names],
+            "name_en": ["Zhang Wei", "LI Na", "Wang Xiaoming", "Liu Yang", "Chen Jie", "Zhao Lei"] * 20,
+            "xingming": ["zhangwei", "lina", "wangxiaoming", "liuyang", "chenjie", "zhaolei"] * 20,
+            "login": ["zhangwei", "lina", "wangxiaoming", "liuyang", "chenjie", "zhaolei"] * 20,
+        }
+    )
     found = analyze_table(table, [ColumnMeta("contact", "string", "联系人")], scan_date=SCAN)
     for col in ("hzxm", "contact", "masked", "name_en", "xingming"):
         assert "CN_PERSON_NAME" in _types(found, col), col
-    assert "CN_PERSON_NAME" not in _types(found, "login")  # one pinyin word proves nothing without a name column
+    assert "CN_PERSON_NAME" not in _types(
+        found, "login"
+    )  # one pinyin word proves nothing without a name column
     evidence = found["hzxm"][0].evidence
     assert evidence and all("*" in e for e in evidence)
 
@@ -151,7 +222,16 @@ def test_name_columns_in_every_form():
 @pytest.mark.parametrize(
     "column, values",
     [
-        ("supplier", ["苏州澄湖生物医药有限公司", "江苏恒瑞医药股份有限公司", "上海医药集团", "华润三九医药", "信达生物制药"]),
+        (
+            "supplier",
+            [
+                "苏州澄湖生物医药有限公司",
+                "江苏恒瑞医药股份有限公司",
+                "上海医药集团",
+                "华润三九医药",
+                "信达生物制药",
+            ],
+        ),
         ("product", ["阿莫西林胶囊", "布洛芬缓释胶囊", "复方甘草片", "维生素C片", "感冒灵颗粒"]),
         ("dept", ["内分泌科", "心内科", "骨科", "儿科", "神经外科", "消化内科", "呼吸科", "急诊科"]),
         ("place", ["张家口", "王府井", "张家港", "苏州", "昆山", "朝阳区", "杭州", "高新区"]),
@@ -190,7 +270,11 @@ def test_free_text_spans(text, expected):
 
 def test_free_text_column():
     tail = "既往体健，否认高血压、糖尿病病史，否认药物过敏史，今日复诊，生命体征平稳，继续目前治疗方案，门诊随访。"
-    notes = ["患者王秀英，女，67岁，主诉胸痛三天。" + tail, "家属张建国陪同就诊，联系人李娜。" + tail, "今日无特殊。" + tail] * 10
+    notes = [
+        "患者王秀英，女，67岁，主诉胸痛三天。" + tail,
+        "家属张建国陪同就诊，联系人李娜。" + tail,
+        "今日无特殊。" + tail,
+    ] * 10
     found = analyze_table(pa.table({"note": notes}), scan_date=SCAN)
     f = {x.type: x for x in found["note"]}["CN_PERSON_NAME"]
     assert f.details.get("free_text") and f.match_ratio == pytest.approx(2 / 3)
@@ -206,11 +290,36 @@ def test_pinyin_in_text_needs_passport_form_or_context():
 
 #: corpus → (reader, minimum precision, minimum recall, minimum F1); measured P/R/F1 in the comments.
 CORPORA = {
-    "msra_test": (lambda ner: corpora.tagged(ner / "msra_test_bio.txt", "\t", "PER"), 0.88, 0.62, 0.73),  # .907/.650/.757
-    "peoples_daily_test": (lambda ner: corpora.tagged(ner / "peoples_daily.test", None, "PER"), 0.84, 0.58, 0.69),  # .873/.607/.716
-    "weibo_test": (lambda ner: corpora.tagged(ner / "weibo.test", "\t", "PER.NAM"), 0.75, 0.33, 0.47),  # .820/.363/.503
-    "resume_test": (lambda ner: corpora.tagged(ner / "resume.test.bmes", None, "NAME"), 0.88, 0.92, 0.90),  # .907/.955/.930
-    "cluener_dev": (lambda ner: corpora.cluener(ner / "cluener.dev.json"), 0.68, 0.52, 0.59),  # .712/.557/.625
+    "msra_test": (
+        lambda ner: corpora.tagged(ner / "msra_test_bio.txt", "\t", "PER"),
+        0.88,
+        0.62,
+        0.73,
+    ),  # .907/.650/.757
+    "peoples_daily_test": (
+        lambda ner: corpora.tagged(ner / "peoples_daily.test", None, "PER"),
+        0.84,
+        0.58,
+        0.69,
+    ),  # .873/.607/.716
+    "weibo_test": (
+        lambda ner: corpora.tagged(ner / "weibo.test", "\t", "PER.NAM"),
+        0.75,
+        0.33,
+        0.47,
+    ),  # .820/.363/.503
+    "resume_test": (
+        lambda ner: corpora.tagged(ner / "resume.test.bmes", None, "NAME"),
+        0.88,
+        0.92,
+        0.90,
+    ),  # .907/.955/.930
+    "cluener_dev": (
+        lambda ner: corpora.cluener(ner / "cluener.dev.json"),
+        0.68,
+        0.52,
+        0.59,
+    ),  # .712/.557/.625
 }
 
 
@@ -240,7 +349,12 @@ def test_person_names_on_public_corpora(shared_dir, corpus):
     reader, min_p, min_r, min_f = CORPORA[corpus]
     sentences = corpora.sample(reader(shared_dir / "corpora" / "ner"), 2000, seed=11)
     p, r, f = _prf(sentences, lambda t: {(i, j) for i, j, _ in find_names(t)})
-    assert (p, r, f) >= (min_p, 0, 0) and r >= min_r and f >= min_f, (corpus, round(p, 3), round(r, 3), round(f, 3))
+    assert (p, r, f) >= (min_p, 0, 0) and r >= min_r and f >= min_f, (
+        corpus,
+        round(p, 3),
+        round(r, 3),
+        round(f, 3),
+    )
     if corpus in ("msra_test", "resume_test"):
         jp, jr, jf = _prf(sentences[:500], _jieba_nr)
         assert f > jf + 0.05, (corpus, round(f, 3), "jieba nr", round(jf, 3))

@@ -23,9 +23,17 @@ from tests.recognizers import id_samples as S
 
 @pytest.mark.parametrize(
     ("address", "valid"),
-    [("zhang.wei@example.com.cn", True), ("a+b_c%d@sub.qq.com", True), (".a@example.com", False),
-     ("a..b@example.com", False), ("a@-example.com", False), ("a@example.c", False), ("a@b", False),
-     ("x" * 65 + "@example.com", False), ("张伟@example.com", False)],
+    [
+        ("zhang.wei@example.com.cn", True),
+        ("a+b_c%d@sub.qq.com", True),
+        (".a@example.com", False),
+        ("a..b@example.com", False),
+        ("a@-example.com", False),
+        ("a@example.c", False),
+        ("a@b", False),
+        ("x" * 65 + "@example.com", False),
+        ("张伟@example.com", False),
+    ],
 )
 def test_email_table(address, valid):
     assert is_valid_email(address) is valid
@@ -42,11 +50,25 @@ def test_email_column():
 
 @pytest.mark.parametrize(
     ("address", "valid"),
-    [("192.168.1.10", True), ("114.114.114.114", True), ("10.0.0.0/8", True), ("1.2.3.4:8080", True),
-     ("[2001:db8::1]:443", True), ("2001:db8::1", True), ("::1", True), ("::ffff:192.168.1.1", True),
-     ("fe80::1ff:fe23:4567:890a", True), ("2001:db8::/32", True), ("256.1.1.1", False), ("010.1.1.1", False),
-     ("1.2.3", False), ("1.2.3.4/33", False), ("2001:db8:::1", False), ("12:30:45", False),
-     ("1:2:3:4:5:6:7:8:9", False)],
+    [
+        ("192.168.1.10", True),
+        ("114.114.114.114", True),
+        ("10.0.0.0/8", True),
+        ("1.2.3.4:8080", True),
+        ("[2001:db8::1]:443", True),
+        ("2001:db8::1", True),
+        ("::1", True),
+        ("::ffff:192.168.1.1", True),
+        ("fe80::1ff:fe23:4567:890a", True),
+        ("2001:db8::/32", True),
+        ("256.1.1.1", False),
+        ("010.1.1.1", False),
+        ("1.2.3", False),
+        ("1.2.3.4/33", False),
+        ("2001:db8:::1", False),
+        ("12:30:45", False),
+        ("1:2:3:4:5:6:7:8:9", False),
+    ],
 )
 def test_ip_table(address, valid):
     rec = IpRecognizer()
@@ -82,7 +104,9 @@ def test_ip_scope_and_column_details():
     assert rec.describe("127.0.0.1")["scope"] == "loopback" and rec.describe("2408::1")["scope"] == "public"
     assert rec.mask("192.168.1.10") == "192.168.*.*" and rec.mask("2001:db8::1") == "2001:db8:****"
     rng = random.Random(43)
-    values = [f"192.168.{rng.randint(0, 255)}.{rng.randint(1, 254)}" for _ in range(500)] + [S.ipv4(rng) for _ in range(500)]
+    values = [f"192.168.{rng.randint(0, 255)}.{rng.randint(1, 254)}" for _ in range(500)] + [
+        S.ipv4(rng) for _ in range(500)
+    ]
     f = S.analyze({"client_ip": values})["client_ip"]["IP_ADDRESS"]
     assert f.match_ratio == 1.0 and 0.5 <= f.details["private_share"] < 0.6
     v6 = S.column(rng, S.ipv6)
@@ -91,7 +115,10 @@ def test_ip_scope_and_column_details():
 
 def test_version_strings_are_not_ip_addresses():
     rng = random.Random(44)
-    versions = [f"{rng.randint(0, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 30)}.{rng.randint(0, 31)}" for _ in range(500)]
+    versions = [
+        f"{rng.randint(0, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 30)}.{rng.randint(0, 31)}"
+        for _ in range(500)
+    ]
     assert all(is_valid_ip(v) for v in versions)  # the premise: every one is a valid address
     found = S.analyze({"version": versions, "app_ver": versions})
     assert "IP_ADDRESS" not in found["version"] and "IP_ADDRESS" not in found["app_ver"]
@@ -101,7 +128,11 @@ def test_version_strings_are_not_ip_addresses():
     assert [s.text for s in rec.find_spans("登录IP：114.114.114.114，端口 22")] == ["114.114.114.114"]
     assert rec.find_spans("see 1.2.3.4.5 for details") == []
     log = "src IP:114.114.114.114 dst=[2001:db8::1]:443 via ::ffff:10.0.0.1"
-    assert [s.text for s in rec.find_spans(log)] == ["114.114.114.114", "[2001:db8::1]:443", "::ffff:10.0.0.1"]
+    assert [s.text for s in rec.find_spans(log)] == [
+        "114.114.114.114",
+        "[2001:db8::1]:443",
+        "::ffff:10.0.0.1",
+    ]
     # a LAN with a small address pool is not taken for version numbers
     lan = [f"10.0.0.{rng.randint(2, 30)}" for _ in range(200)]
     assert "IP_ADDRESS" in S.analyze({"host": lan})["host"]
@@ -109,8 +140,16 @@ def test_version_strings_are_not_ip_addresses():
 
 @pytest.mark.parametrize(
     ("address", "valid"),
-    [("d0:50:99:84:a2:a0", True), ("D0-50-99-84-A2-A0", True), ("d050.9984.a2a0", True), ("d0:50:99-84:a2:a0", False),
-     ("00:00:00:00:00:00", False), ("ff:ff:ff:ff:ff:ff", False), ("d0:50:99:84:a2", False), ("g0:50:99:84:a2:a0", False)],
+    [
+        ("d0:50:99:84:a2:a0", True),
+        ("D0-50-99-84-A2-A0", True),
+        ("d050.9984.a2a0", True),
+        ("d0:50:99-84:a2:a0", False),
+        ("00:00:00:00:00:00", False),
+        ("ff:ff:ff:ff:ff:ff", False),
+        ("d0:50:99:84:a2", False),
+        ("g0:50:99:84:a2:a0", False),
+    ],
 )
 def test_mac_table(address, valid):
     assert is_valid_mac(address) is valid

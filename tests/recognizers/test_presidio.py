@@ -42,8 +42,11 @@ def test_validators_run_inside_presidio(analyzer: AnalyzerEngine) -> None:
 
 def test_results_explain_themselves(analyzer: AnalyzerEngine) -> None:
     text = f"身份证号{ID_OK}"
-    (result,) = [r for r in analyzer.analyze(text, language="zh", return_decision_process=True)
-                 if r.entity_type == "CN_RESIDENT_ID"]
+    (result,) = [
+        r
+        for r in analyzer.analyze(text, language="zh", return_decision_process=True)
+        if r.entity_type == "CN_RESIDENT_ID"
+    ]
     assert result.analysis_explanation is not None
     assert result.recognition_metadata["recognizer_name"]
     assert 0 < result.score <= 1
@@ -58,7 +61,11 @@ def test_entities_filter_and_a_shared_registry() -> None:
     engine = AnalyzerEngine(registry=registry, nlp_engine=BlankChineseNlpEngine(), supported_languages=["zh"])
     text = f"联系电话13912345678，证件{ID_OK}，邮箱: li@example.cn"
     both = _found(engine.analyze(text, language="zh"), text)
-    assert {("EMAIL", "li@example.cn"), ("EMAIL_ADDRESS", "li@example.cn"), ("CN_MOBILE", "13912345678")} <= both
+    assert {
+        ("EMAIL", "li@example.cn"),
+        ("EMAIL_ADDRESS", "li@example.cn"),
+        ("CN_MOBILE", "13912345678"),
+    } <= both
     only_phones = engine.analyze(text, language="zh", entities=["CN_MOBILE"])
     assert _found(only_phones, text) == {("CN_MOBILE", "13912345678")}
 

@@ -93,7 +93,9 @@ def test_serial_numbers_shaped_like_mobiles_are_rejected_as_counters():
 )
 def test_landline_table(value, valid):
     assert is_valid_landline(value) is valid
-    assert (LandlineRecognizer().analyze_values(pa.array([value])).matched == 1) is valid  # the column path agrees
+    assert (
+        LandlineRecognizer().analyze_values(pa.array([value])).matched == 1
+    ) is valid  # the column path agrees
 
 
 def test_area_codes_come_from_phonenumbers_and_name_places():
@@ -111,7 +113,9 @@ def test_landline_columns_with_and_without_separators():
     assert f.match_ratio == pytest.approx(S.expected_ratio(values))
     bare = [v.replace("-", "") if v else v for v in values]
     assert "CN_LANDLINE" not in S.analyze({"col_u": bare})["col_u"]  # bare digits need context
-    assert S.analyze({"zuoji": bare})["zuoji"]["CN_LANDLINE"].match_ratio == pytest.approx(S.expected_ratio(bare))
+    assert S.analyze({"zuoji": bare})["zuoji"]["CN_LANDLINE"].match_ratio == pytest.approx(
+        S.expected_ratio(bare)
+    )
     assert BareLandlineRecognizer().find_spans("订单号02583456789") == []
     assert [s.text for s in BareLandlineRecognizer().find_spans("座机 02583456789")] == ["02583456789"]
 
@@ -123,8 +127,13 @@ def test_landline_in_free_text():
 
 @pytest.mark.parametrize(
     ("value", "valid"),
-    [("490154203237518", True), ("49-015420-323751-8", True), ("490154203237517", False), ("000154203237518", False),
-     ("86" + "0" * 13, False)],
+    [
+        ("490154203237518", True),
+        ("49-015420-323751-8", True),
+        ("490154203237517", False),
+        ("000154203237518", False),
+        ("86" + "0" * 13, False),
+    ],
 )
 def test_imei_table(value, valid):
     assert is_valid_imei(value) is valid
@@ -144,7 +153,12 @@ def test_imsi_iccid_msisdn():
 
 @pytest.mark.parametrize(
     ("name", "gen", "entity"),
-    [("imei", S.imei, "IMEI"), ("imsi", S.imsi, "IMSI"), ("iccid", S.iccid, "ICCID"), ("msisdn", S.msisdn, "MSISDN")],
+    [
+        ("imei", S.imei, "IMEI"),
+        ("imsi", S.imsi, "IMSI"),
+        ("iccid", S.iccid, "ICCID"),
+        ("msisdn", S.msisdn, "MSISDN"),
+    ],
 )
 def test_device_columns(name, gen, entity):
     rng = random.Random(33)
@@ -175,10 +189,12 @@ def test_millisecond_timestamps_are_not_msisdn_or_mobiles():
 
 def test_random_fifteen_and_twenty_digit_numbers_are_not_devices():
     rng = random.Random(36)
-    found = S.analyze({
-        "imei": [rng.choice(("86", "35")) + S.digits(rng, 13) for _ in range(1000)],
-        "iccid": ["8986" + S.digits(rng, 16) for _ in range(1000)],
-    })
+    found = S.analyze(
+        {
+            "imei": [rng.choice(("86", "35")) + S.digits(rng, 13) for _ in range(1000)],
+            "iccid": ["8986" + S.digits(rng, 16) for _ in range(1000)],
+        }
+    )
     assert "IMEI" not in found["imei"] and "ICCID" not in found["iccid"]
 
 
@@ -197,7 +213,9 @@ def test_mobile_validation_agrees_with_phonenumbers():
     rng = random.Random(31)
     numbers = ["1" + S.digits(rng, 10) for _ in range(3000)] + [S.mobile(rng) for _ in range(500)]
     for n in numbers:
-        parsed = phonenumbers.PhoneNumber(country_code=86, national_number=int(n))  # parse() strips carrier codes
+        parsed = phonenumbers.PhoneNumber(
+            country_code=86, national_number=int(n)
+        )  # parse() strips carrier codes
         is_mobile = phonenumbers.number_type(parsed) in (
             phonenumbers.PhoneNumberType.MOBILE,
             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,

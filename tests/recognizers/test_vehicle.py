@@ -53,7 +53,11 @@ def test_plate_column_mask_and_text():
     assert f.match_ratio == pytest.approx(S.expected_ratio(values))
     assert PlateRecognizer().mask("苏A·12345") == "苏A****5"
     assert [s.text for s in PlateRecognizer().find_spans("车牌号苏E·5X8K2的车辆于")] == ["苏E·5X8K2"]
-    assert PlateRecognizer().describe("京AD12345") == {"province": "北京", "kind": "new energy", "new_energy": True}
+    assert PlateRecognizer().describe("京AD12345") == {
+        "province": "北京",
+        "kind": "new energy",
+        "new_energy": True,
+    }
 
 
 def test_vin_check_digit_and_rules():
@@ -62,7 +66,9 @@ def test_vin_check_digit_and_rules():
     assert not is_valid_vin("1M8GDM9AXKP04278")  # 16 characters
     assert not is_valid_vin("1M8GDM9AXIP042788")  # I is not allowed
     body = "12345678901234567"
-    assert not is_valid_vin(body[:8] + vin_check_digit(body) + body[9:])  # all digits: an order number, not a VIN
+    assert not is_valid_vin(
+        body[:8] + vin_check_digit(body) + body[9:]
+    )  # all digits: an order number, not a VIN
     assert is_valid_vin("1m8gdm9axkp042788")
     assert VinRecognizer().describe("LSVAU218XN2183294") == {"wmi": "LSV", "region": "China"}
     assert VinRecognizer().mask("LSVAU218XN2183294") == "LSV**************"

@@ -51,8 +51,16 @@ class Warehouse:
         return [f"sqlite:///{self.db}", str(self.lake)]
 
 
-def build_warehouse(root: Path, *, seed: int = 7, rows: int = 60, bank_cards: bool = True,
-                    patients: bool = True, extra_sensitive_column: bool = False, duplicates: int = 0) -> Warehouse:
+def build_warehouse(
+    root: Path,
+    *,
+    seed: int = 7,
+    rows: int = 60,
+    bank_cards: bool = True,
+    patients: bool = True,
+    extra_sensitive_column: bool = False,
+    duplicates: int = 0,
+) -> Warehouse:
     """customers (ID number, mobile, bank card) and orders in SQLite; patients (ICD-10, mobile) in Parquet.
 
     ``extra_sensitive_column`` adds a passport-free resident-ID column to ``orders`` (the "after" state of
@@ -67,11 +75,16 @@ def build_warehouse(root: Path, *, seed: int = 7, rows: int = 60, bank_cards: bo
     cols = "id INTEGER PRIMARY KEY, full_name TEXT, id_card TEXT, mobile TEXT, city TEXT"
     cols += ", bank_card_no TEXT" if bank_cards else ""
     con.execute(f"CREATE TABLE customers ({cols})")
-    ocols = "order_no TEXT, amount REAL, created TEXT" + (", buyer_id_card TEXT" if extra_sensitive_column else "")
+    ocols = "order_no TEXT, amount REAL, created TEXT" + (
+        ", buyer_id_card TEXT" if extra_sensitive_column else ""
+    )
     con.execute(f"CREATE TABLE orders ({ocols})")
     for i in range(rows):
-        rid = resident_id(rng.choice(["320505", "110101", "310104"]),
-                          f"19{rng.randint(60, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}", rng.randint(0, 999))
+        rid = resident_id(
+            rng.choice(["320505", "110101", "310104"]),
+            f"19{rng.randint(60, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}",
+            rng.randint(0, 999),
+        )
         mobile = f"139{rng.randint(10_000_000, 99_999_999)}"
         card = luhn_complete(f"622848{rng.randint(10**11, 10**12 - 1)}")
         wh.raw += [rid, mobile] + ([card] if bank_cards else [])
@@ -82,17 +95,27 @@ def build_warehouse(root: Path, *, seed: int = 7, rows: int = 60, bank_cards: bo
             ovals.append(rid)
         con.execute(f"INSERT INTO orders VALUES ({','.join('?' * len(ovals))})", ovals)
     for j in range(duplicates):
-        con.execute("INSERT INTO customers (id, full_name, id_card, mobile, city) "
-                    "SELECT ?, full_name, id_card, mobile, city FROM customers WHERE id = ?", (rows + j, j))
+        con.execute(
+            "INSERT INTO customers (id, full_name, id_card, mobile, city) "
+            "SELECT ?, full_name, id_card, mobile, city FROM customers WHERE id = ?",
+            (rows + j, j),
+        )
     con.commit()
     con.close()
     if patients:
         codes = ["E11.900", "I10.x00", "J45.900", "C34.901", "K21.000"]
         phones = [f"138{rng.randint(10_000_000, 99_999_999)}" for _ in range(rows)]
         wh.raw += phones
-        pq.write_table(pa.table({"batch_ref": [f"C{i:04d}" for i in range(rows)],
-                                 "icd10_code": [codes[i % len(codes)] for i in range(rows)],
-                                 "contact_phone": phones}), wh.lake / "patients.parquet")
+        pq.write_table(
+            pa.table(
+                {
+                    "batch_ref": [f"C{i:04d}" for i in range(rows)],
+                    "icd10_code": [codes[i % len(codes)] for i in range(rows)],
+                    "contact_phone": phones,
+                }
+            ),
+            wh.lake / "patients.parquet",
+        )
     return wh
 
 

@@ -21,9 +21,19 @@ SRC = "sqlite:////data/crm.db"
 @pytest.fixture
 def old() -> dict:
     r = json.loads(GOLDEN.read_text("utf-8"))
-    r["list_items"] = {"route": "standard_contract_or_certification", "items": [
-        {"list": "jiangsu-2025-biopharma", "item": 20, "route": "standard_contract_or_certification",
-         "data_kind": "personal_information", "name": "个人信息", "reason": "evidence: personal information found"}]}
+    r["list_items"] = {
+        "route": "standard_contract_or_certification",
+        "items": [
+            {
+                "list": "jiangsu-2025-biopharma",
+                "item": 20,
+                "route": "standard_contract_or_certification",
+                "data_kind": "personal_information",
+                "name": "个人信息",
+                "reason": "evidence: personal information found",
+            }
+        ],
+    }
     r["important_data"] = {"status": "not_indicated"}
     r["catalog"] = {"reference_rule": {"id": "jiangsu-2025-reference-rule", "sha256": "aa"}, "lists": []}
     return r
@@ -47,7 +57,9 @@ def test_identical_reports_have_no_changes(old):
 
 def test_entity_appeared_on_a_sensitive_column_alerts(old):
     new = copy.deepcopy(old)
-    _col(new, "sfzh")["entities"].append({"type": "CN_PASSPORT", "score": 0.9, "match_ratio": 0.1, "evidence": []})
+    _col(new, "sfzh")["entities"].append(
+        {"type": "CN_PASSPORT", "score": 0.9, "match_ratio": 0.1, "evidence": []}
+    )
     k = _kinds(old, new)
     (c,) = k["entity_appeared"]
     assert c.alert and c.new == "CN_PASSPORT" and c.where == f"{SRC} · 受试者.sfzh"
@@ -87,8 +99,14 @@ def test_entity_vanished_and_score_moves(old):
 def test_category_changes(old):
     new = copy.deepcopy(old)
     _col(new, "zdmc")["categories"] = []
-    _col(new, "sfzh")["categories"] = [{"rule": "jiangsu-2025-reference-rule", "code": "27", "name": "遗传资源",
-                                        "name_en": "Genetic resources"}]
+    _col(new, "sfzh")["categories"] = [
+        {
+            "rule": "jiangsu-2025-reference-rule",
+            "code": "27",
+            "name": "遗传资源",
+            "name_en": "Genetic resources",
+        }
+    ]
     k = _kinds(old, new)
     assert "28 健康医疗 (Health & medical)" in k["category_removed"][0].detail
     assert "27 遗传资源 (Genetic resources)" in k["category_added"][0].detail
@@ -104,8 +122,9 @@ def test_tables_and_columns_added_and_removed(old):
     for c in harmless["columns"]:
         c.update(entities=[], pi_class=None, categories=[])
     new["tables"].append(harmless)
-    new["tables"][0]["columns"].append({"name": "passport_no", "type": "TEXT", "entities": [], "pi_class": "sensitive",
-                                        "categories": []})
+    new["tables"][0]["columns"].append(
+        {"name": "passport_no", "type": "TEXT", "entities": [], "pi_class": "sensitive", "categories": []}
+    )
     new["tables"][0]["columns"] = [c for c in new["tables"][0]["columns"] if c["name"] != "visit_date"]
     k = _kinds(old, new)
     by_table = {c.where.split(" · ")[1]: c for c in k["table_added"]}
@@ -136,8 +155,9 @@ def test_failed_tables_and_sources(old):
 
 def test_list_items_and_route(old):
     new = copy.deepcopy(old)
-    new["list_items"]["items"].append({"list": "jiangsu-2025-biopharma", "item": 7, "route": "security_assessment",
-                                       "name": "临床试验数据"})
+    new["list_items"]["items"].append(
+        {"list": "jiangsu-2025-biopharma", "item": 7, "route": "security_assessment", "name": "临床试验数据"}
+    )
     new["list_items"]["route"] = "security_assessment"
     k = _kinds(old, new)
     assert k["list_item_added"][0].where == "jiangsu-2025-biopharma item 7"
@@ -173,7 +193,11 @@ def test_formats(old):
     text = render_diff(d, "table").decode()
     assert "ALERT: 1 new sensitive finding(s)" in text and "[ALERT] pi_class_changed" in text
     doc = json.loads(render_diff(d, "json"))
-    assert doc["schema"] == "chujing.diff/1" and doc["alert"] is True and doc["counts"] == {"pi_class_changed": 1}
+    assert (
+        doc["schema"] == "chujing.diff/1"
+        and doc["alert"] is True
+        and doc["counts"] == {"pi_class_changed": 1}
+    )
     html = render_diff(d, "html").decode()
     assert "受试者.visit_date" in html and "http://" not in html and "https://" not in html
     with pytest.raises(ValueError):
@@ -221,8 +245,10 @@ def test_cli_errors(tmp_path):
     bad.write_text("{", "utf-8")
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"tables": [], "sources": []}), "utf-8")
-    for args, words in (([str(tmp_path / "missing.json"), str(good)], "cannot read"),
-                        ([str(bad), str(good)], "not valid JSON"),
-                        ([str(good), str(bad)], "not valid JSON")):
+    for args, words in (
+        ([str(tmp_path / "missing.json"), str(good)], "cannot read"),
+        ([str(bad), str(good)], "not valid JSON"),
+        ([str(good), str(bad)], "not valid JSON"),
+    ):
         r = _run(*args)
         assert r.exit_code == 2 and words in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -30,11 +30,20 @@ def test_yaml_filing(tmp_path):
     p = tmp_path / "filing.yaml"
     p.write_text(YAML, "utf-8")
     f = load_filing(p)
-    assert (f.recipient, f.scenario, f.persons, f.persons_sensitive) == \
-        ("Example Pharma GmbH (Germany)", "clinical-trial", 12000, 3000)
+    assert (f.recipient, f.scenario, f.persons, f.persons_sensitive) == (
+        "Example Pharma GmbH (Germany)",
+        "clinical-trial",
+        12000,
+        3000,
+    )
     got = [(x.table, x.field, x.pi_class) for x in f.fields]
-    assert got == [("customers", "id_card", "sensitive"), ("customers", "mobile", "general"),
-                   ("patients", "case_no", None), ("patients", "icd10_code", "sensitive"), ("orders", None, None)]
+    assert got == [
+        ("customers", "id_card", "sensitive"),
+        ("customers", "mobile", "general"),
+        ("patients", "case_no", None),
+        ("patients", "icd10_code", "sensitive"),
+        ("orders", None, None),
+    ]
     assert f.fields[0].entity_types == {"CN_RESIDENT_ID"}
     assert {"28", "健康医疗", "health&medical"} <= f.declared_categories
     assert f.tables() == [(None, None, "customers"), (None, None, "patients"), (None, None, "orders")]
@@ -42,20 +51,25 @@ def test_yaml_filing(tmp_path):
 
 def test_json_filing(tmp_path):
     p = tmp_path / "filing.json"
-    p.write_text(json.dumps({"fields": [{"table": "t", "column": "c", "pi_class": "general"}], "persons": "1.2万"}),
-                 "utf-8")
+    p.write_text(
+        json.dumps({"fields": [{"table": "t", "column": "c", "pi_class": "general"}], "persons": "1.2万"}),
+        "utf-8",
+    )
     f = load_filing(p)
     assert f.format == "json" and f.persons == 12000 and f.fields[0].field == "c"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("fields: [{field: c}]", "without a table name"),
-    ("- just a list", "must be a mapping"),
-    ("recipient: x", "declares no fields"),
-    ("fields: [{table: t, field: c, pi_class: maybe}]", "PI class 'maybe'"),
-    ("fields: [{table: t, field: c}]\npersons: lots", "not a number of persons"),
-    ("fields: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("fields: [{field: c}]", "without a table name"),
+        ("- just a list", "must be a mapping"),
+        ("recipient: x", "declares no fields"),
+        ("fields: [{table: t, field: c, pi_class: maybe}]", "PI class 'maybe'"),
+        ("fields: [{table: t, field: c}]\npersons: lots", "not a number of persons"),
+        ("fields: [\n", "not valid YAML"),
+    ],
+)
 def test_bad_filings_say_what_is_wrong(tmp_path, text, message):
     p = tmp_path / "bad.yaml"
     p.write_text(text, "utf-8")
@@ -110,8 +124,13 @@ def test_edited_catalogue_is_tolerated(tmp_path, report):
     ws = wb[CATALOGUE_SHEET]
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
-    keep = {"表名\nTable": "Table name", "字段名\nField": "字段", "个人信息类别\nPI class": "PI class",
-            "实体类型\nEntity types": "实体类型", "类别代码\nCategory code": "类别代码"}
+    keep = {
+        "表名\nTable": "Table name",
+        "字段名\nField": "字段",
+        "个人信息类别\nPI class": "PI class",
+        "实体类型\nEntity types": "实体类型",
+        "类别代码\nCategory code": "类别代码",
+    }
     idx = [head.index(h) for h in keep]
     new = Workbook()
     out = new.active

@@ -32,9 +32,19 @@ def _chromium_or_skip() -> str:
 
 
 def _run_chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [_chromium_or_skip(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={profile}", *args]
+    cmd = [
+        _chromium_or_skip(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, timeout=60, check=False)
 
 
@@ -67,7 +77,12 @@ def test_dom_shows_the_summary_first(page):
     assert _card(dom, "敏感个人信息字段") == str(sensitive) == "3"
     assert _card(dom, "负面清单条目") == "1"
     assert "标准合同备案或个人信息保护认证 (standard contract or certification)" in dom
-    assert dom.index('id="summary"') < dom.index('id="charts"') < dom.index('id="tables"') < dom.index('id="evidence"')
+    assert (
+        dom.index('id="summary"')
+        < dom.index('id="charts"')
+        < dom.index('id="tables"')
+        < dom.index('id="evidence"')
+    )
 
 
 def test_dom_has_bilingual_labels_charts_and_evidence(page):
@@ -93,8 +108,8 @@ def _png_facts(path: Path) -> tuple[int, int, float]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, width, height = 8, b"", 0, 0
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width, height = struct.unpack(">II", body[:8])
         elif kind == b"IDAT":

@@ -58,7 +58,9 @@ def test_digest_ignores_key_order_whitespace_and_the_seal(golden):
 
 def test_digest_sees_every_change(golden):
     for mutate in (
-        lambda r: r["tables"][0]["columns"][0]["entities"][0]["evidence"].__setitem__(0, "1101**********9828"),
+        lambda r: r["tables"][0]["columns"][0]["entities"][0]["evidence"].__setitem__(
+            0, "1101**********9828"
+        ),
         lambda r: r["tables"][0].__setitem__("row_count", 2001),
         lambda r: r["tables"][0]["columns"][1].__setitem__("pi_class", "general"),
         lambda r: r.__setitem__("finished_at", "2025-06-30T08:00:03Z"),
@@ -71,7 +73,11 @@ def test_digest_sees_every_change(golden):
 
 def test_seal_adds_integrity_and_is_idempotent(golden):
     sealed = seal(copy.deepcopy(golden))
-    assert sealed["integrity"] == {"canonicalization": CANONICALIZATION, "sha256": GOLDEN_SHA256, "signed": False}
+    assert sealed["integrity"] == {
+        "canonicalization": CANONICALIZATION,
+        "sha256": GOLDEN_SHA256,
+        "signed": False,
+    }
     assert list(sealed)[-1] == "integrity"
     again = seal(copy.deepcopy(sealed), KEY)
     assert again["integrity"]["sha256"] == GOLDEN_SHA256 and again["integrity"]["signed"] is True

@@ -91,11 +91,18 @@ def test_every_format_shows_the_scans_one_figure(demo_report):
 def _check(report: dict, this_export: int, prior: int) -> dict:
     """A ``chujing check`` decision in the shape it writes (``chujing.check/1``): its exact count, the scan inside."""
     li = report["list_items"]
-    count = {"this_export": this_export, "prior_this_year": prior, "total": this_export + prior,
-             "already_exported_this_year": 0}
+    count = {
+        "this_export": this_export,
+        "prior_this_year": prior,
+        "total": this_export + prior,
+        "already_exported_this_year": 0,
+    }
     window = ["2026-01-01", "2026-06-30"]
-    counting = {f"{when}_{kind}": n for when, n in (("this", this_export), ("prior", prior), ("overlap", 0))
-                for kind in ("any", "sensitive", "general")}
+    counting = {
+        f"{when}_{kind}": n
+        for when, n in (("this", this_export), ("prior", prior), ("overlap", 0))
+        for kind in ("any", "sensitive", "general")
+    }
     return {
         "schema": "chujing.check/1",
         "tool": dict(report["tool"]),
@@ -120,12 +127,25 @@ def _check(report: dict, this_export: int, prior: int) -> dict:
             "sensitive": dict(count),
             "general": dict(count),
             "basis": "ledger",
-            "counting": {"as_of": window[1], **counting, "prior_exports": 1, "prior_unkeyed": 0, "this_unkeyed": 0,
-                         "window": window},
+            "counting": {
+                "as_of": window[1],
+                **counting,
+                "prior_exports": 1,
+                "prior_unkeyed": 0,
+                "this_unkeyed": 0,
+                "window": window,
+            },
             "tables": [],
         },
-        "ledger": {"location": "ledger.db", "exists": True, "key_fingerprint": "0" * 32, "window": window,
-                   "prior_exports": 1, "exempt_articles": [], "recorded": None},
+        "ledger": {
+            "location": "ledger.db",
+            "exists": True,
+            "key_fingerprint": "0" * 32,
+            "window": window,
+            "prior_exports": 1,
+            "exempt_articles": [],
+            "recorded": None,
+        },
         "errors": [],
         "scan": copy.deepcopy(report),
     }

@@ -16,7 +16,7 @@ from reports.json_report import KEY_ORDER, render_json
 from reports.renderers import FORMATS, RENDERERS, format_for_path, render, write_report
 
 HOSTILE_TABLE = '<script>alert("t")</script>&"=cmd|/c calc"'
-HOSTILE_COLUMN = "=HYPERLINK(\"x\",\"y\")<img src=x onerror=alert(1)>"
+HOSTILE_COLUMN = '=HYPERLINK("x","y")<img src=x onerror=alert(1)>'
 
 
 def _texts(fmt: str, data: bytes) -> str:
@@ -30,8 +30,14 @@ def _texts(fmt: str, data: bytes) -> str:
 def _check_decision(report: dict) -> dict:
     """The shape ``chujing check`` returns: the decision on top, the scan inside."""
     li = report["list_items"]
-    return {"route": li["route"], "route_label": li["route_label"], "items": li["items"],
-            "candidate_important_data": [], "scenario": "clinical-trial", "scan": report}
+    return {
+        "route": li["route"],
+        "route_label": li["route_label"],
+        "items": li["items"],
+        "candidate_important_data": [],
+        "scenario": "clinical-trial",
+        "scan": report,
+    }
 
 
 def test_registry_api():
@@ -117,7 +123,9 @@ def test_xlsx_keeps_formulas_as_text(report):
     hostile = [c for c in cells if c.value.startswith("=")]
     assert hostile and all(c.data_type == "s" for c in hostile)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert not any("<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+        assert not any(
+            "<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")
+        )
 
 
 def test_csv_is_excel_friendly_and_flat(report):

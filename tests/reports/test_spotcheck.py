@@ -19,9 +19,17 @@ from scanner.cli import main
 from scanner.export.spotcheck import count_export_persons
 from tests.reports.conftest import SCAN_DATE, build_warehouse, scan_warehouse
 
-ALL_KINDS = {"undeclared_sensitive_field", "undeclared_field_with_findings", "undeclared_category",
-             "pi_class_stricter", "entity_types_undeclared", "persons_above_scale", "sensitive_persons_above_scale",
-             "declared_table_missing", "declared_field_missing"}
+ALL_KINDS = {
+    "undeclared_sensitive_field",
+    "undeclared_field_with_findings",
+    "undeclared_category",
+    "pi_class_stricter",
+    "entity_types_undeclared",
+    "persons_above_scale",
+    "sensitive_persons_above_scale",
+    "declared_table_missing",
+    "declared_field_missing",
+}
 
 DIVERGENT = """\
 recipient: Example Pharma GmbH
@@ -123,7 +131,9 @@ def test_persons_are_counted_per_natural_person(tmp_path):
     fig = count_export_persons(wh.sources, report, connector_options={})
     assert fig.by_table["customers"]["persons"] == 60  # 65 rows, 5 repeat earlier persons
     assert fig.by_table["customers"]["key_kind"] == "resident_id"
-    assert fig.persons == 120 and fig.basis == "distinct_key"  # ID-keyed and mobile-keyed persons are not merged
+    assert (
+        fig.persons == 120 and fig.basis == "distinct_key"
+    )  # ID-keyed and mobile-keyed persons are not merged
     filing_text = "persons: 122\nfields: [{table: customers, field: id}]\n"
     declared = load_filing(_write(tmp_path, filing_text))
     assert "persons_above_scale" not in {d.kind for d in compare(declared, report, fig).divergences}
@@ -140,8 +150,9 @@ def _write(tmp_path, text: str):
 
 
 def _run(*args: str):
-    return CliRunner().invoke(main, ["spotcheck", *args, "--scan-date", SCAN_DATE.isoformat()],
-                              env={"CHUJING_SIGN_KEY": None})
+    return CliRunner().invoke(
+        main, ["spotcheck", *args, "--scan-date", SCAN_DATE.isoformat()], env={"CHUJING_SIGN_KEY": None}
+    )
 
 
 def test_cli_consistent_then_divergent(tmp_path, warehouse, report):
@@ -160,7 +171,9 @@ def test_cli_consistent_then_divergent(tmp_path, warehouse, report):
     key = tmp_path / "key"
     key.write_bytes(b"k3y")
     out = tmp_path / "spot.json"
-    bad = _run(str(edited), *warehouse.sources, "--format", "json", "-o", str(out), "--sign-key-file", str(key))
+    bad = _run(
+        str(edited), *warehouse.sources, "--format", "json", "-o", str(out), "--sign-key-file", str(key)
+    )
     assert bad.exit_code == 1, bad.output
     assert "undeclared_sensitive_field  patients.icd10_code" in bad.stdout
     doc = json.loads(out.read_text("utf-8"))
@@ -193,10 +206,16 @@ def test_cli_recognises_the_filed_sources_however_spelled(tmp_path, monkeypatch,
     catalogue = tmp_path / "catalogue.xlsx"
     catalogue.write_bytes(render_xlsx(report))
     declared = {f.source for f in load_filing(catalogue).fields}
-    assert declared == {f"sqlite:///{warehouse.db}", str(warehouse.lake)}  # the catalogue names them absolutely
+    assert declared == {
+        f"sqlite:///{warehouse.db}",
+        str(warehouse.lake),
+    }  # the catalogue names them absolutely
     monkeypatch.chdir(warehouse.root)
-    for db, lake in [("sqlite:///crm.db", "lake/"), ("sqlite+pysqlite:///./crm.db", "./lake//"),
-                     (f"sqlite:///{warehouse.db}", f"{warehouse.lake}/")]:
+    for db, lake in [
+        ("sqlite:///crm.db", "lake/"),
+        ("sqlite+pysqlite:///./crm.db", "./lake//"),
+        (f"sqlite:///{warehouse.db}", f"{warehouse.lake}/"),
+    ]:
         r = _run(str(catalogue), db, lake)
         assert r.exit_code == 0 and "CONSISTENT" in r.stdout, (db, lake, r.output)
 
@@ -213,24 +232,32 @@ def test_cli_a_different_database_of_the_same_name_still_diverges(tmp_path, monk
     missing = [d for d in doc["divergences"] if d["kind"] == "declared_table_missing"]
     assert {d["where"] for d in missing} == {"customers", "orders"}  # patients, in the same lake, is matched
     assert all(f"sqlite:///{warehouse.db}" in d["detail"] for d in missing)
-    assert any(f"declares source sqlite:///{warehouse.db}, which is none of the sources" in n for n in doc["notes"])
+    assert any(
+        f"declares source sqlite:///{warehouse.db}, which is none of the sources" in n for n in doc["notes"]
+    )
 
 
-@pytest.mark.parametrize(("declared", "same"), [
-    ("postgresql://auditor:hunter2@db.internal:5432/dw", True),
-    ("postgresql+psycopg2://db.internal./dw?sslmode=require", True),
-    ("postgresql://db.internal:5433/dw", False),
-    ("postgresql://db.internal/dw_archive", False),
-    ("postgresql://db2.internal/dw", False),
-])
+@pytest.mark.parametrize(
+    ("declared", "same"),
+    [
+        ("postgresql://auditor:hunter2@db.internal:5432/dw", True),
+        ("postgresql+psycopg2://db.internal./dw?sslmode=require", True),
+        ("postgresql://db.internal:5433/dw", False),
+        ("postgresql://db.internal/dw_archive", False),
+        ("postgresql://db2.internal/dw", False),
+    ],
+)
 def test_declared_database_urls_match_by_identity(tmp_path, report, declared, same):
     scanned = "postgresql+psycopg://scan:***@DB.Internal/dw"
     for t in report["tables"]:
         t["source"] = scanned if t["source"].startswith("sqlite") else t["source"]
     for s in report["sources"]:
         s["uri"] = scanned if s["uri"].startswith("sqlite") else s["uri"]
-    filing = _filing(tmp_path, f"tables:\n  - {{table: customers, source: '{declared}'}}\n"
-                               f"  - {{table: orders, source: '{declared}'}}\n  - {{table: patients}}\n")
+    filing = _filing(
+        tmp_path,
+        f"tables:\n  - {{table: customers, source: '{declared}'}}\n"
+        f"  - {{table: orders, source: '{declared}'}}\n  - {{table: patients}}\n",
+    )
     assert len(filing.tables()) == 3
     res = compare(filing, report)
     missing = {d.where for d in res.divergences if d.kind == "declared_table_missing"}
@@ -240,13 +267,16 @@ def test_declared_database_urls_match_by_identity(tmp_path, report, declared, sa
 
 def test_one_source_spelled_two_ways_is_one_declared_table(tmp_path, monkeypatch, warehouse, report):
     monkeypatch.chdir(warehouse.root)
-    filing = _filing(tmp_path, f"""\
+    filing = _filing(
+        tmp_path,
+        f"""\
 tables:
   - {{table: customers, source: 'sqlite:///crm.db'}}
   - {{table: customers, source: 'sqlite:///{warehouse.db}'}}
   - {{table: orders, source: 'sqlite:///./crm.db'}}
   - {{table: patients, source: 'lake/'}}
   - {{table: patients, source: '{warehouse.lake}'}}
-""")
+""",
+    )
     assert [t[2] for t in filing.tables()] == ["customers", "orders", "patients"]
     assert not [d for d in compare(filing, report).divergences if d.kind.startswith("declared_")]

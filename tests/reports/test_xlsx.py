@@ -60,7 +60,12 @@ def test_summary_sheet_carries_evidence_and_the_declaration_block(report):
     assert cells["出境路径 Route"].startswith("标准合同备案或个人信息保护认证")
     assert "sha256:" in cells["参考规则 Reference rule"]
     # the report's person figure: customers and patients (60 rows each), bounded by their rows' sum
-    assert cells["申报规模（人） Declared persons"] == cells["涉及人数 Persons"] == report["persons"]["count"] == 120
+    assert (
+        cells["申报规模（人） Declared persons"]
+        == cells["涉及人数 Persons"]
+        == report["persons"]["count"]
+        == 120
+    )
     assert "境外接收方 Overseas recipient" in cells
     assert wb.properties.keywords == f"chujing; sha256:{digest(report)}"
     assert any(p.name == "chujing_report_sha256" and p.value == digest(report) for p in wb.custom_doc_props)
@@ -77,8 +82,10 @@ def test_table_sheet_shows_masked_evidence_and_reasons(report):
 
 def test_sheet_titles_are_valid_and_unique():
     taken: set[str] = set()
-    names = [sheet_title(n, taken) for n in
-             ["摘要 Summary", "a/b", "A/B", "x" * 40, "x" * 40, "History", "'quoted'", "[]:*?/\\"]]
+    names = [
+        sheet_title(n, taken)
+        for n in ["摘要 Summary", "a/b", "A/B", "x" * 40, "x" * 40, "History", "'quoted'", "[]:*?/\\"]
+    ]
     assert len({n.casefold() for n in names}) == len(names)
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     assert names[2] == "A_B~2" and names[4].endswith("~2") and names[5] != "History"
@@ -89,7 +96,9 @@ def test_long_and_clashing_table_names(report):
     r["tables"][0]["table"] = "客户主数据_" + "非常长的表名" * 8
     r["tables"][1]["table"] = "客户主数据_" + "非常长的表名" * 8 + "_2"
     wb = _wb(r)
-    assert len(wb.sheetnames) == len(set(wb.sheetnames)) == 3 + 3 + 1  # summary, catalogue, items, 3 tables, evidence
+    assert (
+        len(wb.sheetnames) == len(set(wb.sheetnames)) == 3 + 3 + 1
+    )  # summary, catalogue, items, 3 tables, evidence
 
 
 def test_deterministic_for_a_report(report):

@@ -23,7 +23,14 @@ from scanner.demo import data as demo_data
 from scanner.demo.data import DB_NAME, LAKE_NAME, REFERENCE_DATE, build_demo_warehouse
 from scanner.demo.identities import vin_check_digit
 
-SQL_TABLES = ("trial_subjects", "healthcare_professionals", "products", "batches", "inventory", "device_after_sales")
+SQL_TABLES = (
+    "trial_subjects",
+    "healthcare_professionals",
+    "products",
+    "batches",
+    "inventory",
+    "device_after_sales",
+)
 LAKE_TABLES = ("pharmacovigilance_cases", "gene_variant_calls", "telematics_vans")
 # GA 36-2018 shapes, as in ../shared/reference/identifiers.md (a middle dot is common in data).
 PLATE = re.compile(
@@ -61,7 +68,10 @@ def _digest(demo) -> str:
         h.update(repr(_query(demo, f'SELECT * FROM "{table}" ORDER BY rowid')).encode())
     for name in LAKE_TABLES:
         t = _lake(demo, name)
-        h.update(repr(t.schema).encode() + repr(t.sort_by([(c, "ascending") for c in t.column_names[:3]]).to_pylist()).encode())
+        h.update(
+            repr(t.schema).encode()
+            + repr(t.sort_by([(c, "ascending") for c in t.column_names[:3]]).to_pylist()).encode()
+        )
     return h.hexdigest()
 
 
@@ -77,8 +87,14 @@ def test_description_matches_the_files(demo):
         assert _query(demo, f'SELECT COUNT(*) FROM "{table}"')[0][0] == demo.tables[table]
     for name in LAKE_TABLES:
         assert _lake(demo, name).num_rows == demo.tables[name]
-    expected = {"trial_subjects": 2000, "healthcare_professionals": 300, "device_after_sales": 800,
-                "pharmacovigilance_cases": 600, "gene_variant_calls": 1500, "telematics_vans": 5000}
+    expected = {
+        "trial_subjects": 2000,
+        "healthcare_professionals": 300,
+        "device_after_sales": 800,
+        "pharmacovigilance_cases": 600,
+        "gene_variant_calls": 1500,
+        "telematics_vans": 5000,
+    }
     assert {k: demo.tables[k] for k in expected} == expected
 
 
@@ -95,7 +111,9 @@ def test_same_seed_same_content_other_seed_other_content(tmp_path):
     b = build_demo_warehouse(tmp_path / "b", scale=0.2)
     c = build_demo_warehouse(tmp_path / "c", scale=0.2, seed=7)
     assert _digest(a) == _digest(b)
-    assert (a.parquet_dir / "telematics_vans.parquet").read_bytes() == (b.parquet_dir / "telematics_vans.parquet").read_bytes()
+    assert (a.parquet_dir / "telematics_vans.parquet").read_bytes() == (
+        b.parquet_dir / "telematics_vans.parquet"
+    ).read_bytes()
     assert _digest(a) != _digest(c)
 
 
@@ -112,7 +130,9 @@ def test_every_resident_id_is_valid_and_matches_birth_date_and_sex(demo):
     assert any(i.endswith("x") for i in ids) and any(i.endswith("X") for i in ids)
     assert 5 <= sum(len(i) == 15 for i in ids) <= 100  # a few legacy numbers
     assert sum(i.startswith("3205") for i in ids) > len(ids) / 3  # mostly Suzhou registrations
-    others = _column(demo, "healthcare_professionals", "id_card_no") + _column(demo, "device_after_sales", "使用人身份证号")
+    others = _column(demo, "healthcare_professionals", "id_card_no") + _column(
+        demo, "device_after_sales", "使用人身份证号"
+    )
     assert all(is_valid_resident_id(i) for i in others)
 
 

@@ -43,21 +43,26 @@ def warehouse(tmp_path: Path) -> dict[str, object]:
     ids, mobiles = make_ids(300), make_mobiles(300)
     db = tmp_path / "crm.db"
     con = sqlite3.connect(db)
-    con.execute("CREATE TABLE patients (id INTEGER PRIMARY KEY, sfzh TEXT, sjhm TEXT, email TEXT, order_no TEXT)")
+    con.execute(
+        "CREATE TABLE patients (id INTEGER PRIMARY KEY, sfzh TEXT, sjhm TEXT, email TEXT, order_no TEXT)"
+    )
     con.executemany(
         "INSERT INTO patients VALUES (?, ?, ?, ?, ?)",
-        [
-            (i, ids[i], mobiles[i], f"user{i}@example.com.cn", f"20260315093015{i:04d}")
-            for i in range(300)
-        ],
+        [(i, ids[i], mobiles[i], f"user{i}@example.com.cn", f"20260315093015{i:04d}") for i in range(300)],
     )
     con.execute("CREATE TABLE products (sku TEXT, name TEXT, price REAL)")
-    con.executemany("INSERT INTO products VALUES (?, ?, ?)", [(f"SKU-{i:05d}", f"盐酸二甲双胍片 {i}", 12.5 + i) for i in range(50)])
+    con.executemany(
+        "INSERT INTO products VALUES (?, ?, ?)",
+        [(f"SKU-{i:05d}", f"盐酸二甲双胍片 {i}", 12.5 + i) for i in range(50)],
+    )
     con.commit()
     con.close()
     lake = tmp_path / "lake"
     lake.mkdir()
-    pq.write_table(pa.table({"subject": [f"S{i:04d}" for i in range(200)], "id_card": ids[:200]}), lake / "subjects.parquet")
+    pq.write_table(
+        pa.table({"subject": [f"S{i:04d}" for i in range(200)], "id_card": ids[:200]}),
+        lake / "subjects.parquet",
+    )
     return {"db": db, "lake": lake, "ids": ids, "mobiles": mobiles}
 
 
@@ -73,7 +78,18 @@ def columns_of(report: dict, table: str) -> dict[str, dict]:
 
 def test_scan_sqlite_and_parquet_finds_pi_and_masks_evidence(warehouse, tmp_path):
     out = tmp_path / "report.json"
-    code, stdout, stderr = run(["scan", f"sqlite:///{warehouse['db']}", str(warehouse["lake"]), "--format", "json", "-o", str(out), "--quiet"])
+    code, stdout, stderr = run(
+        [
+            "scan",
+            f"sqlite:///{warehouse['db']}",
+            str(warehouse["lake"]),
+            "--format",
+            "json",
+            "-o",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0, stderr
     text = out.read_text(encoding="utf-8")
     report = json.loads(text)

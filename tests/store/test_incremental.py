@@ -77,7 +77,9 @@ def test_a_catalogue_change_rescans_everything(tmp_path: Path) -> None:
     mine = tmp_path / "catalogue"
     mine.mkdir()
     text = (REPO / "catalog" / "data" / "jiangsu-2025-biopharma.yaml").read_text(encoding="utf-8")
-    (mine / "my-biopharma.yaml").write_text(text.replace("id: jiangsu-2025-biopharma", "id: my-biopharma", 1), "utf-8")
+    (mine / "my-biopharma.yaml").write_text(
+        text.replace("id: jiangsu-2025-biopharma", "id: my-biopharma", 1), "utf-8"
+    )
     again = scan(src, store, "--incremental", "--catalog", mine)
     assert {t["scanned_in_run"] for t in again["tables"]} == {again["run"]["id"]}
 

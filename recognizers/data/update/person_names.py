@@ -30,28 +30,123 @@ DATA = Path(__file__).resolve().parents[1]
 
 #: Compound surnames of the 百家姓 and modern ones; share in percent (hand-assigned, approximate).
 COMPOUND_SURNAMES = {
-    "欧阳": 0.08, "上官": 0.004, "司马": 0.004, "诸葛": 0.003, "皇甫": 0.003, "令狐": 0.002, "慕容": 0.002,
-    "尉迟": 0.001, "东方": 0.001, "公孙": 0.001, "长孙": 0.001, "宇文": 0.001, "司徒": 0.003, "夏侯": 0.002,
-    "轩辕": 0.001, "端木": 0.001, "独孤": 0.001, "呼延": 0.001, "南宫": 0.001, "闻人": 0.001, "万俟": 0.0005,
-    "赫连": 0.0005, "澹台": 0.0005, "公冶": 0.0005, "宗政": 0.0005, "濮阳": 0.0005, "淳于": 0.001, "单于": 0.0005,
-    "太叔": 0.0005, "申屠": 0.001, "仲孙": 0.0005, "钟离": 0.0005, "鲜于": 0.0005, "闾丘": 0.0005, "司空": 0.0005,
-    "亓官": 0.0005, "司寇": 0.0005, "子车": 0.0005, "颛孙": 0.0005, "巫马": 0.0005, "公西": 0.0005, "漆雕": 0.0005,
-    "乐正": 0.0005, "壤驷": 0.0005, "公良": 0.0005, "拓跋": 0.0005, "夹谷": 0.0005, "宰父": 0.0005, "谷梁": 0.0005,
-    "段干": 0.0005, "百里": 0.0005, "东郭": 0.0005, "南门": 0.0005, "羊舌": 0.0005, "微生": 0.0005,
-    "梁丘": 0.0005, "左丘": 0.0005, "东门": 0.0005, "西门": 0.0005, "第五": 0.0005, "公羊": 0.0005, "仉督": 0.0005,
+    "欧阳": 0.08,
+    "上官": 0.004,
+    "司马": 0.004,
+    "诸葛": 0.003,
+    "皇甫": 0.003,
+    "令狐": 0.002,
+    "慕容": 0.002,
+    "尉迟": 0.001,
+    "东方": 0.001,
+    "公孙": 0.001,
+    "长孙": 0.001,
+    "宇文": 0.001,
+    "司徒": 0.003,
+    "夏侯": 0.002,
+    "轩辕": 0.001,
+    "端木": 0.001,
+    "独孤": 0.001,
+    "呼延": 0.001,
+    "南宫": 0.001,
+    "闻人": 0.001,
+    "万俟": 0.0005,
+    "赫连": 0.0005,
+    "澹台": 0.0005,
+    "公冶": 0.0005,
+    "宗政": 0.0005,
+    "濮阳": 0.0005,
+    "淳于": 0.001,
+    "单于": 0.0005,
+    "太叔": 0.0005,
+    "申屠": 0.001,
+    "仲孙": 0.0005,
+    "钟离": 0.0005,
+    "鲜于": 0.0005,
+    "闾丘": 0.0005,
+    "司空": 0.0005,
+    "亓官": 0.0005,
+    "司寇": 0.0005,
+    "子车": 0.0005,
+    "颛孙": 0.0005,
+    "巫马": 0.0005,
+    "公西": 0.0005,
+    "漆雕": 0.0005,
+    "乐正": 0.0005,
+    "壤驷": 0.0005,
+    "公良": 0.0005,
+    "拓跋": 0.0005,
+    "夹谷": 0.0005,
+    "宰父": 0.0005,
+    "谷梁": 0.0005,
+    "段干": 0.0005,
+    "百里": 0.0005,
+    "东郭": 0.0005,
+    "南门": 0.0005,
+    "羊舌": 0.0005,
+    "微生": 0.0005,
+    "梁丘": 0.0005,
+    "左丘": 0.0005,
+    "东门": 0.0005,
+    "西门": 0.0005,
+    "第五": 0.0005,
+    "公羊": 0.0005,
+    "仉督": 0.0005,
 }
 
 #: Single-character surnames missing from Faker's list (share in percent, approximate; Faker lists 萧 for 肖
 #: and 阎 for 闫, but registries write both).
-EXTRA_SURNAMES = {"肖": 0.5, "闫": 0.15, "付": 0.1, "覃": 0.05, "蒙": 0.03, "农": 0.02, "佘": 0.01, "禤": 0.002, "麦": 0.02, "冼": 0.005, "揭": 0.005}
+EXTRA_SURNAMES = {
+    "肖": 0.5,
+    "闫": 0.15,
+    "付": 0.1,
+    "覃": 0.05,
+    "蒙": 0.03,
+    "农": 0.02,
+    "佘": 0.01,
+    "禤": 0.002,
+    "麦": 0.02,
+    "冼": 0.005,
+    "揭": 0.005,
+}
 
 #: Customary surname readings that differ from the character's common reading.
 SURNAME_READINGS = {
-    "曾": "zeng", "单": "shan", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha", "覃": "qin", "解": "xie",
-    "盖": "ge", "乐": "yue", "缪": "miao", "翟": "zhai", "种": "chong", "员": "yun", "召": "shao", "秘": "bi",
-    "纪": "ji", "任": "ren", "燕": "yan", "葛": "ge", "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun",
-    "单于": "chanyu", "澹台": "tantai", "亓官": "qiguan", "祭": "zhai", "繁": "po", "相": "xiang", "洗": "xian",
-    "冼": "xian", "隗": "wei", "郇": "huan", "尉": "yu", "阚": "kan",
+    "曾": "zeng",
+    "单": "shan",
+    "仇": "qiu",
+    "区": "ou",
+    "朴": "piao",
+    "查": "zha",
+    "覃": "qin",
+    "解": "xie",
+    "盖": "ge",
+    "乐": "yue",
+    "缪": "miao",
+    "翟": "zhai",
+    "种": "chong",
+    "员": "yun",
+    "召": "shao",
+    "秘": "bi",
+    "纪": "ji",
+    "任": "ren",
+    "燕": "yan",
+    "葛": "ge",
+    "尉迟": "yuchi",
+    "万俟": "moqi",
+    "长孙": "zhangsun",
+    "单于": "chanyu",
+    "澹台": "tantai",
+    "亓官": "qiguan",
+    "祭": "zhai",
+    "繁": "po",
+    "相": "xiang",
+    "洗": "xian",
+    "冼": "xian",
+    "隗": "wei",
+    "郇": "huan",
+    "尉": "yu",
+    "阚": "kan",
 }
 
 MIN_GIVEN_COUNT = 5
@@ -77,7 +172,10 @@ def surnames() -> tuple[list[str], str]:
     for table in (EXTRA_SURNAMES, COMPOUND_SURNAMES):
         for s, share in table.items():
             rows.setdefault(s, share)
-    lines = [f"{s}\t{share:g}\t{' '.join(_readings(s))}" for s, share in sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))]
+    lines = [
+        f"{s}\t{share:g}\t{' '.join(_readings(s))}"
+        for s, share in sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     return lines, faker.VERSION
 
 
@@ -118,24 +216,36 @@ def main() -> None:
 
     regen = "# Regenerate: python recognizers/data/update/person_names.py"
     lines, faker_version = surnames()
-    _write(DATA / "cn_surnames.tsv", [
-        "# Chinese surnames: surname<TAB>share of the population (percent)<TAB>pinyin readings (customary first).",
-        f"# Source: Faker {faker_version} zh_CN person provider (MIT), shares after zh.wikipedia.org/wiki/中国姓氏排名;",
-        "# compound surnames from the 百家姓 (public domain) with hand-assigned shares;",
-        f"# readings from pypinyin {pypinyin.__version__} (MIT) with customary surname readings.",
-        regen,
-    ], lines)
-    _write(DATA / "cn_given_name_chars.tsv", [
-        "# Characters of Chinese given names: char<TAB>count in male names<TAB>count in female names.",
-        "# Source: ngender 0.1.1 charfreq.csv (MIT, Copyright (c) 2015 Jingchao Hu), counted over real names;",
-        f"# characters seen fewer than {MIN_GIVEN_COUNT} times are left out.",
-        regen,
-    ], given_chars())
-    _write(DATA / "pinyin_syllables.txt", [
-        "# Toneless Hanyu Pinyin syllables (v for ü), one a line.",
-        f"# Source: pypinyin {pypinyin.__version__} (MIT) character dictionary; lyu/nyu/lue/nue added (GB/T 28039-2011).",
-        regen,
-    ], syllables())
+    _write(
+        DATA / "cn_surnames.tsv",
+        [
+            "# Chinese surnames: surname<TAB>share of the population (percent)<TAB>pinyin readings (customary first).",
+            f"# Source: Faker {faker_version} zh_CN person provider (MIT), shares after zh.wikipedia.org/wiki/中国姓氏排名;",
+            "# compound surnames from the 百家姓 (public domain) with hand-assigned shares;",
+            f"# readings from pypinyin {pypinyin.__version__} (MIT) with customary surname readings.",
+            regen,
+        ],
+        lines,
+    )
+    _write(
+        DATA / "cn_given_name_chars.tsv",
+        [
+            "# Characters of Chinese given names: char<TAB>count in male names<TAB>count in female names.",
+            "# Source: ngender 0.1.1 charfreq.csv (MIT, Copyright (c) 2015 Jingchao Hu), counted over real names;",
+            f"# characters seen fewer than {MIN_GIVEN_COUNT} times are left out.",
+            regen,
+        ],
+        given_chars(),
+    )
+    _write(
+        DATA / "pinyin_syllables.txt",
+        [
+            "# Toneless Hanyu Pinyin syllables (v for ü), one a line.",
+            f"# Source: pypinyin {pypinyin.__version__} (MIT) character dictionary; lyu/nyu/lue/nue added (GB/T 28039-2011).",
+            regen,
+        ],
+        syllables(),
+    )
 
 
 if __name__ == "__main__":

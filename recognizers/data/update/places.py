@@ -22,9 +22,14 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "cn_places.tsv"
 _NAME_RE = re.compile(r"(?:\[([^\]]*)\])?([^,\[]+)")
-_PLACEHOLDERS = re.compile(r"^(?:市辖区|县|郊区|矿区|省直辖县级行政区划|自治区直辖县级行政区划|省直辖行政单位|直辖县级行政区划)$")
-EXTRA = [("710000", "province", "台湾省", ""), ("810000", "province", "香港特别行政区", ""),
-         ("820000", "province", "澳门特别行政区", "")]
+_PLACEHOLDERS = re.compile(
+    r"^(?:市辖区|县|郊区|矿区|省直辖县级行政区划|自治区直辖县级行政区划|省直辖行政单位|直辖县级行政区划)$"
+)
+EXTRA = [
+    ("710000", "province", "台湾省", ""),
+    ("810000", "province", "香港特别行政区", ""),
+    ("820000", "province", "澳门特别行政区", ""),
+]
 
 
 def rows() -> list[tuple[str, str, str, str]]:
