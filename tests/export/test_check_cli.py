@@ -402,3 +402,30 @@ def test_declared_modality_decides_the_ai_training_data_items(
     video = run("check", *common, "--modality", "video")
     assert video.exit_code == 5 and item_numbers(video.json) == []  # not covered: the general rules apply
     assert any(r.get("review") == "scope" for r in video.json["manual_review"])
+
+
+def test_the_ledger_accumulates_only_within_an_items_scope(run, ledger_key, tmp_path: Path) -> None:
+    """Item 7 reads 「自当年1月1日起累计向境外提供5万人以上的受试者个人基本资料、诊疗和健康生理信息」: it accumulates
+    trial subjects (受试者), not every person exported this year.  40,000 pharmacovigilance patients recorded
+    in March, then 10,000 trial subjects in June: 10,000 toward item 7's band, so item 14 (1万人以上且不满5万人的
+    受试者…, standard contract), not item 7 (security assessment)."""
+    cols = ("case_id", "id_no", "diagnosis", "icd10", "drug")
+    patients = [
+        (f"AE{i:07d}", resident_id(i), *DIAGNOSES[i % len(DIAGNOSES)]) for i in range(100_000, 140_000)
+    ]
+    march = write_sqlite(tmp_path / "march.db", "ae_cases", cols, patients)
+    ledger = ("--ledger", tmp_path / "l.db")
+    pv = ("--list", JS, "--scenario", "pharmacovigilance", "--subject", "patient", *ledger)
+    assert run("ledger", "record", march, *pv, "--exported-at", "2025-03-10").exit_code != 2
+    june = run(
+        "check", trial_exports_10000(tmp_path), *TRIAL, *ledger, "--as-of", "2025-06-01", "--format", "json"
+    )
+    assert june.exit_code == 10, june.stderr
+    assert item_numbers(june.json) == [14]
+    (hit,) = june.json["items"]
+    assert hit["persons"]["total"] == 10_000  # the 40,000 patients are outside the item's scope
+    assert june.json["persons"]["any"]["total"] == 50_000  # though all of them count for the year
+
+
+def trial_exports_10000(tmp_path: Path) -> str:
+    return write_sqlite(tmp_path / "t10000.db", "trial_subjects", TRIAL_COLUMNS, trial_rows(range(10_000)))
