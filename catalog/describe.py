@@ -157,7 +157,7 @@ def _threshold_words(th: Threshold) -> str:
     kind = {
         "any": "persons",
         "sensitive": "persons with sensitive PI",
-        "general": "persons with only general PI",
+        "general": "persons whose general PI leaves",
     }
     band = " and ".join(
         x

@@ -24,7 +24,7 @@ def number(x: int | None) -> str:
 
 
 #: The person figures of a check, in the order shown, with their labels.
-PERSON_KINDS = (("any", "all"), ("sensitive", "sensitive PI 敏感"), ("general", "general only 一般"))
+PERSON_KINDS = (("any", "all"), ("sensitive", "sensitive PI 敏感"), ("general", "general PI 一般"))
 #: The three numbers of a figure, each after its label.
 PERSON_FIGURES = (
     ("this_export", "this export"),

@@ -16,7 +16,7 @@ def render_ledger_table(doc: dict[str, Any], *, max_width: int | None = None) ->
         + ("" if doc["exists"] else " (empty: nothing recorded yet)"),
         f"Persons exported in {doc['year']} (de-duplicated, exempt exports not counted): "
         f"{t['persons']['any']:,} — sensitive PI {t['persons']['sensitive']:,}, "
-        f"general only {t['persons']['general']:,}"
+        f"general PI {t['persons']['general']:,}"
         + (f" (incl. {t['unkeyed']:,} counted without a key)" if t["unkeyed"] else ""),
         "",
     ]

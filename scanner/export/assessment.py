@@ -13,6 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.candidates import candidate_important_data
 from catalog.evaluator import Evaluation
 from reports.models import CHECK_SCHEMA
 from scanner import __version__
@@ -72,7 +73,7 @@ class Assessment:
             "recipient": self.options.recipient,
             "person_key": [list(k) for k in self.options.person_keys] or None,
             "items": [_item(i) for i in ev["items"]],
-            "candidate_important_data": self._candidates(ev),
+            "candidate_important_data": candidate_important_data(ev, self.identification),
             "manual_review": ev["manual_review"],
             "not_hit": ev["not_hit"],
             "notes": [*ev["notes"], *self.notes],
@@ -86,34 +87,6 @@ class Assessment:
             "errors": list(self.errors),
             "scan": self.report,
         }
-
-    def _candidates(self, ev: dict[str, Any]) -> list[dict[str, Any]]:
-        out = [
-            {
-                "source": "negative_list",
-                "list": i["list"],
-                "item": i["item"],
-                "route": i["route"],
-                "name": i.get("name"),
-                "name_en": i.get("name_en"),
-                "reason": i["reason"],
-            }
-            for i in ev["items"]
-            if i.get("candidate")
-        ]
-        rule = self.identification.get("rule", {})
-        out += [
-            {
-                "source": "identification_rule",
-                "rule": rule.get("id"),
-                "clause": c.get("clause"),
-                "measure": c.get("measure"),
-                "threshold": c.get("threshold"),
-                "reason": c.get("reason"),
-            }
-            for c in self.identification.get("candidates", [])
-        ]
-        return out
 
 
 def _item(hit: dict[str, Any]) -> dict[str, Any]:

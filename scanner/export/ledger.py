@@ -77,11 +77,11 @@ from scanner.export.ledger_schema import (
     temp_metadata,
     tmp_keys,
 )
+from scanner.store.database import sqlite_engine, write
 
 KEY_ENV = "CHUJING_LEDGER_KEY"
 LEDGER_ENV = "CHUJING_LEDGER"
 MIN_KEY_BYTES = 16
-BUSY_TIMEOUT_S = 120
 _FINGERPRINT_LABEL = b"chujing.ledger/key-fingerprint/1"
 _PLACEHOLDERS = {"qmark": "?, ?", "numeric": ":1, :2", "format": "%s, %s", "pyformat": "%s, %s"}
 _PG_LOCK = 0x6368756A  # "chuj": serialises schema creation between PostgreSQL clients
@@ -211,31 +211,6 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database).expanduser()
 
 
-def _sqlite_engine(path: Path | None) -> Engine:
-    """A SQLite engine whose write transactions take the lock at BEGIN (no deadlocks between writers)."""
-    if path is None:
-        engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
-    else:
-        engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
-
-    def on_connect(dbapi_conn, record) -> None:  # noqa: ANN001
-        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event below issues BEGIN itself
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        if path is not None:
-            cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.close()
-
-    def on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get("chujing_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    sa.event.listen(engine, "connect", on_connect)
-    sa.event.listen(engine, "begin", on_begin)
-    return engine
-
-
 class Ledger:
     """An open ledger database.  Use :meth:`open`; close it (or use it as a context manager)."""
 
@@ -272,7 +247,7 @@ class Ledger:
                 raise LedgerError(f"{path}: not a file — give the ledger's SQLite file or a database URL")
             if not path.exists() and not create:
                 # Nothing recorded yet: count in a scratch database with the same (empty) tables.
-                ledger = cls(_sqlite_engine(None), key, display=display, exists=False, secrets_=[])
+                ledger = cls(sqlite_engine(None), key, display=display, exists=False, secrets_=[])
                 ledger._create_schema()
                 ledger.exists = False
                 return ledger
@@ -280,7 +255,7 @@ class Ledger:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 # Hashes only, but still a record of who left the country: readable by its owner alone.
                 path.touch(mode=0o600)
-            engine = _sqlite_engine(path)
+            engine = sqlite_engine(path)
         else:
             try:
                 engine = sa.create_engine(url, pool_pre_ping=True)
@@ -318,7 +293,7 @@ class Ledger:
     # -- schema and key ---------------------------------------------------------------------------
 
     def _create_schema(self) -> None:
-        with self.engine.connect() as conn, _write(conn):
+        with self.engine.connect() as conn, write(conn):
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
             metadata.create_all(conn, checkfirst=True)
@@ -348,7 +323,7 @@ class Ledger:
         ]
         if not missing:
             return
-        with self.engine.connect() as conn, _write(conn):
+        with self.engine.connect() as conn, write(conn):
             for table, column, sql_type in missing:
                 conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
             conn.execute(
@@ -426,7 +401,7 @@ class Ledger:
         if not self.exists:
             raise LedgerError(f"{self.display}: the ledger is empty — nothing to forget")
         try:
-            with self.engine.connect() as conn, _write(conn):
+            with self.engine.connect() as conn, write(conn):
                 row = conn.execute(sa.select(exports).where(exports.c.id == export_id)).mappings().first()
                 if row is None:
                     raise LedgerError(
@@ -609,7 +584,7 @@ class LedgerSession:
         self._joint.clear()
         t = self.tally(rec.exported_at)
         unkeyed = sum(rec.unkeyed_signatures.values()) if rec.unkeyed_signatures else rec.unkeyed_any
-        with _write(self.conn):
+        with write(self.conn):
             if self.conn.dialect.name == "postgresql":
                 self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
             stored = self.conn.execute(
@@ -682,17 +657,6 @@ class LedgerSession:
         flush()
         if rows:
             self.conn.execute(export_persons.insert(), rows)
-
-
-@contextlib.contextmanager
-def _write(conn: Connection) -> Iterator[None]:
-    """A write transaction (SQLite: ``BEGIN IMMEDIATE``, so concurrent writers queue on the busy timeout)."""
-    conn.execution_options(chujing_write=True)
-    try:
-        with conn.begin():
-            yield
-    finally:
-        conn.execution_options(chujing_write=False)
 
 
 def _in_scope(scope: ExportScope | None) -> list[Any]:
