@@ -14,17 +14,20 @@ route (the strictest item wins), 2 on any error.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import sys
 from collections.abc import Sequence
 
 import click
 
+from catalog import load_catalog
 from reports.integrity import load_sign_key
 from reports.renderers import FORMATS
 from scanner.cli.observer import CliObserver
 from scanner.cli.options import export_options, output_options, parse_date, quiet_option, sign_key_option
 from scanner.cli.output import emit_report, refuse_binary_to_terminal
+from scanner.cli.store import open_store, start_run, store_option
 from scanner.export.check import assess
 from scanner.export.ledger import open_ledger
 from scanner.export.request import CheckOptions
@@ -48,6 +51,7 @@ CHECK_FORMAT_HELP = (
 @output_options(("table", *(f for f in FORMATS if f != "table")), help=CHECK_FORMAT_HELP)
 @sign_key_option()
 @quiet_option("No progress bars and no table on stdout (JSON still is): the exit status tells.")
+@store_option(required=False)
 def check_command(
     sources: Sequence[str],
     scan_opts: ScanOptions,
@@ -61,6 +65,7 @@ def check_command(
     output: str | None,
     sign_key_file: str | None,
     quiet: bool,
+    store_url: str | None,
 ) -> None:
     """Before an export: which negative-list items does SOURCE... fall under, and which route does it need?
 
@@ -75,10 +80,17 @@ def check_command(
         scan=scan_opts, person_keys=person_keys, recipient=recipient, ciio=ciio, as_of=as_of
     )
     observer = CliObserver(quiet=quiet)
-    try:
-        with open_ledger(ledger_url, ledger_key_file, create=False) as ledger:
-            result = assess(sources, options, ledger, observer=observer)
-    finally:
-        observer.close()
+    with contextlib.ExitStack() as stack:
+        run = None
+        if store_url:  # the scan is kept as a run, and people's reviews apply to its findings
+            store = stack.enter_context(open_store(store_url))
+            run = start_run(store, sources, scan_opts, load_catalog(scan_opts.catalog_dirs))
+        try:
+            with open_ledger(ledger_url, ledger_key_file, create=False) as ledger:
+                result = assess(sources, options, ledger, observer=observer, run=run)
+        finally:
+            observer.close()
+        if run is not None:
+            run.finish(result.exit_status, route=result.evaluation.route)
     emit_report(result.to_dict(), fmt, output, quiet=quiet, sign_key=sign_key)
     sys.exit(result.exit_status)

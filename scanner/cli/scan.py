@@ -12,17 +12,14 @@ from collections.abc import Sequence
 
 import click
 
-from catalog import Catalog
 from reports.integrity import load_sign_key
 from reports.renderers import FORMATS
-from scanner import __version__
 from scanner.cli.observer import CliObserver
 from scanner.cli.options import output_options, quiet_option, scan_options, sign_key_option
 from scanner.cli.output import EXIT_ERROR, EXIT_OK, emit_report, refuse_binary_to_terminal
-from scanner.cli.store import open_store, store_option
+from scanner.cli.store import open_store, start_run, store_option
 from scanner.scan import ScanOptions, check_catalog_options, scan
 from scanner.store import StoreError
-from scanner.store.runner import StoreRun, run_versions
 
 REPORT_FORMAT_HELP = (
     "Report format: table (terminal), json (the versioned contract), html (self-contained page), "
@@ -77,14 +74,7 @@ def scan_command(
         run = None
         if store_url:
             store = stack.enter_context(open_store(store_url))
-            run = StoreRun.start(
-                store,
-                sources,
-                _run_options(scan_opts),
-                _versions(catalog, scan_opts),
-                incremental=incremental,
-                resume=resume,
-            )
+            run = start_run(store, sources, scan_opts, catalog, incremental=incremental, resume=resume)
         try:
             report = scan(sources, scan_opts, observer, catalog=catalog, run=run)
         finally:
@@ -94,18 +84,6 @@ def scan_command(
             run.finish(status, route=(report.get("list_items") or {}).get("route"))
     emit_report(report, fmt, output, quiet=quiet, sign_key=sign_key)
     sys.exit(status)
-
-
-def _run_options(opts: ScanOptions) -> dict:
-    """What makes two runs the same run (``--resume``): the sampling parameters, whatever day they run."""
-    params = opts.as_parameters()
-    params.pop("scan_date", None)
-    return params
-
-
-def _versions(catalog: Catalog, opts: ScanOptions) -> dict:
-    packs = opts.registry.evidence() if opts.registry is not None else []
-    return run_versions(__version__, {d.id: d.sha256 for d in catalog}, packs)
 
 
 def exit_status(report: dict) -> int:

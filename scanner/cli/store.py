@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import click
 
+from catalog import Catalog
 from connectors.uri import source_identity
+from scanner import __version__
 from scanner.cli.options import output_options
 from scanner.cli.output import emit_text
+from scanner.scan import ScanOptions
 from scanner.store import STORE_ENV, Store, StoreError
 from scanner.store.changes import Change, since_last
+from scanner.store.runner import StoreRun, run_versions
 
 
 def store_option(required: bool = True) -> click.Option:
@@ -32,6 +37,24 @@ def store_option(required: bool = True) -> click.Option:
         help="Scan store: a SQLite file (sqlite:///path/store.db or a path) or a SQLAlchemy URL "
         "(postgresql+psycopg://… for a team).",
     )
+
+
+def start_run(
+    store: Store,
+    sources: Sequence[str],
+    opts: ScanOptions,
+    catalog: Catalog,
+    *,
+    incremental: bool = False,
+    resume: bool = False,
+) -> StoreRun:
+    """Begin a store run for a scan with ``opts``: its options (whatever day it runs, for ``--resume``) and
+    the versions its results depend on (tool, catalogue documents, user recognizer packs)."""
+    params = opts.as_parameters()
+    params.pop("scan_date", None)
+    packs = opts.registry.evidence() if opts.registry is not None else []
+    versions = run_versions(__version__, {d.id: d.sha256 for d in catalog}, packs)
+    return StoreRun.start(store, sources, params, versions, incremental=incremental, resume=resume)
 
 
 def open_store(url: str | None) -> Store:

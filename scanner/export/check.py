@@ -42,6 +42,7 @@ from scanner.export.request import CheckError, CheckOptions, validate_request
 from scanner.models import utc_now
 from scanner.observer import SILENT, ScanObserver
 from scanner.scan import ScanOptions, scan
+from scanner.store.runner import StoreRun
 
 
 def assess(
@@ -51,6 +52,7 @@ def assess(
     *,
     observer: ScanObserver | None = None,
     record: ExportRecord | None = None,
+    run: StoreRun | None = None,
 ) -> Assessment:
     """Scan, count persons, consult (and with ``record``, write) the ledger, and decide.
 
@@ -62,7 +64,7 @@ def assess(
     catalog = validate_request(options)
     started = utc_now()
     as_of = record.exported_at if record else (options.as_of or _dt.date.today())
-    report = scan(sources, options.scan_options(), observer, catalog=catalog)
+    report = scan(sources, options.scan_options(), observer, catalog=catalog, run=run)
     errors = scan_errors(report) + _reported(observer, unread_sources(report, options.scan))
     require_person_keys(report, options.person_keys)
     with ledger.session() as session:

@@ -275,7 +275,7 @@ def _best_column(columns: Sequence[dict[str, Any]], entities: Sequence[str]) -> 
     name = None
     for i, c in enumerate(columns):
         for e in c.get("entities", []):
-            if e.get("type") in entities:
+            if e.get("type") in entities and not is_dismissed(e):  # a dismissed finding keys no one
                 rank = (float(e.get("match_ratio") or 0), float(e.get("score") or 0), -i)
                 if best is None or rank > best:
                     best, name = rank, c["name"]

@@ -167,3 +167,46 @@ def test_a_dismissed_finding_stops_counting_toward_the_route(tmp_path: Path) -> 
         assert entity["review"]["decision"] == "dismiss" and entity["review"]["by"] == "li.wei"
         assert column["pi_class"] is None
         assert after["list_items"]["route"] == "outside"
+
+
+def test_a_dismissal_changes_the_check_where_it_was_decisive(tmp_path: Path, monkeypatch) -> None:
+    """The gate reads the same reviews: 20,000 dismissed ID numbers no longer make 「1万人以上敏感个人信息」."""
+    monkeypatch.setenv("CHUJING_LEDGER_KEY", "test-ledger-key-9f1c2e7a5b3d4c6e")
+    src = warehouse(tmp_path / "wh.db", 1, rows=20_000)
+    store = tmp_path / "store.db"
+    args = (
+        "--list",
+        "jiangsu-2025-biopharma",
+        "--scenario",
+        "other",
+        "--subject",
+        "customer",
+        "--ledger",
+        tmp_path / "l.db",
+        "--store",
+        store,
+        "--format",
+        "json",
+    )
+    before = chujing("check", src, *args)
+    assert before.exit_code == 20, before.output
+    chujing(
+        "review",
+        "--store",
+        store,
+        src,
+        "customers_000",
+        "sfzh",
+        "--dismiss",
+        "CN_RESIDENT_ID",
+        "--note",
+        "synthetic IDs generated for load tests",
+        "--by",
+        "li.wei",
+    )
+    after = chujing("check", src, *args)
+    assert after.exit_code in (0, 5), after.output
+    doc = json.loads(after.output)
+    assert doc["persons"]["sensitive"]["this_export"] == 0 and doc["items"] == []
+    with Store.open(str(store)) as s:
+        assert [r["exit_status"] for r in s.history()] == [after.exit_code, 20]
