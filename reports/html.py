@@ -493,8 +493,24 @@ def _entities_cell(r: FieldRow) -> str:
         s += f" · {ratio * 100:.0f}%" if isinstance(ratio, (int, float)) else ""
         if e.get("precision_m") is not None:
             s += f" · ±{esc(e['precision_m'])} m"
-        out.append(s + "</div>")
+        out.append(_reviewed(s + "</div>", e.get("review")))
     return "".join(out)
+
+
+def _reviewed(html: str, review: object) -> str:
+    """A finding a person reviewed: dismissed ones struck through, each with who, when and why (never hidden).
+
+    >>> _reviewed("<div>x</div>", {"decision": "dismiss", "note": "test IDs", "by": "li", "at": "2026-12-06T00:00:00Z"})
+    '<div><s>x</s> <span class="muted">dismissed by li, 2026-12-06T00:00:00Z: test IDs</span></div>'
+    """
+    if not isinstance(review, dict):
+        return html
+    said = f"{'dismissed' if review.get('decision') == 'dismiss' else 'confirmed'} by {review.get('by')}, "
+    said += f"{review.get('at')}: {review.get('note')}"
+    inner = html.removeprefix("<div>").removesuffix("</div>")
+    if review.get("decision") == "dismiss":
+        inner = f"<s>{inner}</s>"
+    return f'<div>{inner} <span class="muted">{esc(said)}</span></div>'
 
 
 def _evidence_cell(r: FieldRow) -> str:

@@ -167,6 +167,11 @@ def test_a_dismissed_finding_stops_counting_toward_the_route(tmp_path: Path) -> 
         assert entity["review"]["decision"] == "dismiss" and entity["review"]["by"] == "li.wei"
         assert column["pi_class"] is None
         assert after["list_items"]["route"] == "outside"
+    page = tmp_path / "scan.html"
+    r = chujing("scan", src, "--store", store, "--incremental", *lists, "--format", "html", "-o", page)
+    assert r.exit_code == 0, r.output
+    html = page.read_text(encoding="utf-8")
+    assert "<s><b>CN_RESIDENT_ID</b>" in html and "dismissed by li.wei" in html  # visible, never deleted
 
 
 def test_a_dismissal_changes_the_check_where_it_was_decisive(tmp_path: Path, monkeypatch) -> None:
