@@ -6,17 +6,20 @@ report command follows; see :mod:`scanner.cli.output`).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 
 import click
 
+from catalog import load_catalog
 from reports.filing import load_filing
 from reports.integrity import load_sign_key
 from reports.spotcheck import render_spotcheck, render_spotcheck_text
 from scanner.cli.observer import CliObserver
 from scanner.cli.options import output_options, person_key_option, quiet_option, scan_options, sign_key_option
 from scanner.cli.output import emit
+from scanner.cli.store import open_store, start_run, store_option
 from scanner.export.spotcheck import run_spotcheck
 from scanner.scan import ScanOptions
 
@@ -37,6 +40,7 @@ from scanner.scan import ScanOptions
 )
 @sign_key_option()
 @quiet_option()
+@store_option(required=False)
 def spotcheck_command(
     filing: str,
     sources: Sequence[str],
@@ -47,6 +51,7 @@ def spotcheck_command(
     output: str | None,
     sign_key_file: str | None,
     quiet: bool,
+    store_url: str | None,
 ) -> None:
     """Check the export data SOURCE... against its FILING (Jiangsu Art. 14 一致性抽验).
 
@@ -63,17 +68,25 @@ def spotcheck_command(
     sign_key = load_sign_key(sign_key_file)
     declared = load_filing(filing)
     observer = CliObserver(quiet=quiet)
-    try:
-        res = run_spotcheck(
-            declared,
-            list(sources),
-            scan_opts,
-            person_keys=person_keys,
-            count_persons=not no_count_persons,
-            observer=observer,
-        )
-    finally:
-        observer.close()
+    with contextlib.ExitStack() as stack:
+        run = None
+        if store_url:  # the spot-check's scan is kept as a run, and people's reviews apply to its findings
+            store = stack.enter_context(open_store(store_url))
+            run = start_run(store, sources, scan_opts, load_catalog(scan_opts.catalog_dirs))
+        try:
+            res = run_spotcheck(
+                declared,
+                list(sources),
+                scan_opts,
+                person_keys=person_keys,
+                count_persons=not no_count_persons,
+                observer=observer,
+                run=run,
+            )
+        finally:
+            observer.close()
+        if run is not None:
+            run.finish(res.exit_status)
     emit(
         lambda f: render_spotcheck(res, f, sign_key=sign_key),
         lambda _width: render_spotcheck_text(res),

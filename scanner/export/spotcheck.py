@@ -28,6 +28,7 @@ from scanner.export.person_plan import person_key_for
 from scanner.export.persons import PersonTally, count_persons, iter_person_keys
 from scanner.observer import SILENT, Progress, ScanObserver
 from scanner.scan import ScanOptions, scan
+from scanner.store.runner import StoreRun
 
 SENSITIVE = PersonQuery("sensitive")
 #: Distinct keys merged in memory across tables (as 16-byte hashes) before falling back to bounds.
@@ -42,14 +43,16 @@ def run_spotcheck(
     person_keys: Sequence[Sequence[str]] = (),
     count_persons: bool = True,
     observer: ScanObserver | None = None,
+    run: StoreRun | None = None,
 ) -> SpotcheckResult:
     """Scan ``sources`` with ``options``, count persons, compare with ``filing``.
 
     ``count_persons=False`` takes row counts instead of counting distinct persons in the engines.
+    ``run``: a scan-store run; its reviews apply (a dismissed finding is not a divergence).
     """
     options = options or ScanOptions()
     observer = observer or SILENT
-    report = scan(list(sources), options, observer)
+    report = scan(list(sources), options, observer, run=run)
     if not count_persons:
         return compare(filing, report, persons_from_rows(report))
     persons = count_export_persons(

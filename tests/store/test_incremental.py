@@ -215,3 +215,33 @@ def test_a_dismissal_changes_the_check_where_it_was_decisive(tmp_path: Path, mon
     assert doc["persons"]["sensitive"]["this_export"] == 0 and doc["items"] == []
     with Store.open(str(store)) as s:
         assert [r["exit_status"] for r in s.history()] == [after.exit_code, 20]
+
+
+def test_a_dismissal_holds_in_a_spot_check(tmp_path: Path) -> None:
+    """The filing declares no ID numbers; the scan finds them (a divergence) until a person dismisses them."""
+    src = warehouse(tmp_path / "wh.db", 1, rows=300)
+    store = tmp_path / "store.db"
+    filing = tmp_path / "filing.yaml"
+    filing.write_text("tables:\n  - table: customers_000\n    fields: [id, sfzh, note]\n", encoding="utf-8")
+    args = ("spotcheck", filing, src, "--store", store, "--no-count-persons", "--format", "json")
+    before = chujing(*args)
+    assert before.exit_code == 1, before.output
+    assert any(d["where"] == "customers_000.sfzh" for d in json.loads(before.output)["divergences"])
+    chujing(
+        "review",
+        "--store",
+        store,
+        src,
+        "customers_000",
+        "sfzh",
+        "--dismiss",
+        "CN_RESIDENT_ID",
+        "--note",
+        "synthetic IDs",
+        "--by",
+        "li.wei",
+    )
+    after = chujing(*args)
+    assert after.exit_code == 0, after.output
+    with Store.open(str(store)) as s:
+        assert len(s.history()) == 2
