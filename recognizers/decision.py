@@ -25,8 +25,11 @@ structured column without support.
 
 Free-text columns
 -----------------
-Each value is searched for valid spans; *ratio* is the share of values with
-at least one.  A strong validator (strength >= 0.9) needs one valid span, a
+Each value is searched for valid spans by every recognizer, and spans that
+compete for the same characters are resolved (:func:`resolve_overlaps`): an
+18-digit resident ID passes the Luhn check one time in ten and must not also
+make the column a bank-card column.  *ratio* is the share of values with at
+least one surviving span.  A strong validator (strength >= 0.9) needs one valid span, a
 weaker one two values with spans or one with support.  ``score = 0.6 * strength
 + 0.3 * min(1, 5 * ratio) + 0.1 * support``.
 """
@@ -34,10 +37,9 @@ weaker one two values with spans or one with support.  ``score = 0.6 * strength
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-import pyarrow as pa
-
-from recognizers.base import ValueMatches
+from recognizers.base import Span, ValueMatches
 from recognizers.columns import column_entity_hints
 from recognizers.findings import EntityFinding
 from recognizers.protocols import ValueRecognizerProtocol
@@ -136,19 +138,84 @@ def decide_structured(
     )
 
 
-def decide_text(rec: ValueRecognizerProtocol, values: pa.Array, support: list[str]) -> EntityFinding | None:
-    """Apply the free-text rule: search every value for valid spans.
+#: Identifier types that compete for the same characters, by how rarely a string of the right shape validates
+#: by chance (0 = rarest).  Only these types suppress one another: a disease that is both DIAGNOSIS and
+#: SPECIAL_DISEASE, or an ICD code inside a diagnosis, are two true readings, not competitors.
+SPAN_PRECEDENCE: dict[str, int] = {
+    # GB 11643 MOD 11-2 check character (1 in 11) on top of a real division code and a real birth date:
+    # a random 18-digit string passes well under once in a thousand.  (CN_HMT_PERMIT is left out: the type
+    # also covers travel permits with no check digit at all.)
+    "CN_RESIDENT_ID": 0,
+    # GB 32100 MOD 31 check character (1 in 31) with registration authority and category codes, and the
+    # 2023 permanent-residence card's check digit with a nationality code: both pass by chance more often
+    # than a resident ID, far less often than Luhn.
+    "CN_USCC": 1,
+    "CN_FOREIGNER_PR": 1,
+    # Luhn: one digit string in ten passes, whatever it is; the issuer prefix narrows it only a little.
+    "CN_BANK_CARD": 2,
+    "ICCID": 2,
+    "IMEI": 2,
+    # No check digit: shape, length and allocated prefixes only.
+    "CN_BANK_ACCOUNT": 3,
+    "CN_MOBILE": 3,
+    "MSISDN": 3,
+    "IMSI": 3,
+    "CN_PASSPORT": 3,
+    "CN_DRIVER_FILE_NO": 3,
+    "MEDICAL_RECORD_NO": 3,
+}
 
-    Recognizers that require context keep only spans with a context word
-    nearby (see :meth:`~recognizers.base.ValueRecognizer.find_spans`), so no
-    column-level support is needed here.
+
+def _beats(a: Span, b: Span) -> bool:
+    """True when competing span ``a`` suppresses the overlapping span ``b`` of another type.
+
+    A span that strictly contains the other wins: the sub-span reads part of a token the longer reading
+    explains whole.  Otherwise (same characters, or crossing) the rarer chance validation wins; equal
+    precedence keeps both, as there is nothing to choose by.
     """
-    n = len(values)
+    if a.start <= b.start and b.end <= a.end and (a.start, a.end) != (b.start, b.end):
+        return True
+    if b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end):
+        return False
+    return SPAN_PRECEDENCE[a.entity] < SPAN_PRECEDENCE[b.entity]
+
+
+def resolve_overlaps(spans: Sequence[Span]) -> list[Span]:
+    """The spans of one text that survive competition for the same characters, in their input order.
+
+    A span of a type in :data:`SPAN_PRECEDENCE` is dropped when an overlapping span of another such type
+    beats it (:func:`_beats`): the 18 digits of a resident ID pass its MOD 11-2 check and, one time in
+    ten, the Luhn check too, but they are one resident ID, not also a bank card.  Spans of other types,
+    and spans of the same type, are never dropped here.  Each span is judged against every other, so the
+    result does not depend on the order of the recognizers.
+    """
+    ranked = [sp for sp in spans if sp.entity in SPAN_PRECEDENCE]
+    if len(ranked) < 2:
+        return list(spans)
+    beaten = {
+        id(b)
+        for b in ranked
+        for a in ranked
+        if a.entity != b.entity and a.start < b.end and b.start < a.end and _beats(a, b)
+    }
+    return [sp for sp in spans if id(sp) not in beaten]
+
+
+def decide_text(
+    rec: ValueRecognizerProtocol, spans_per_value: Sequence[Sequence[Span]], support: list[str]
+) -> EntityFinding | None:
+    """Apply the free-text rule to one recognizer's surviving spans, one list per sampled value.
+
+    The caller finds the spans and drops those another type beats on the same characters
+    (:func:`resolve_overlaps`), so a column is reported for a type only from spans that survive.
+    Recognizers that require context keep only spans with a context word nearby (see
+    :meth:`~recognizers.base.ValueRecognizer.find_spans`), so no column-level support is needed here.
+    """
+    n = len(spans_per_value)
     with_spans = 0
     examples: list[str] = []
     pattern = ""
-    for text in values.to_pylist():
-        spans = rec.find_spans(text)
+    for spans in spans_per_value:
         if not spans:
             continue
         with_spans += 1

@@ -11,7 +11,9 @@ How a column is read
 * String values are trimmed.  A column whose values are mostly long (median
   length over :data:`~recognizers.base.MAX_STRUCTURED_LEN`) or contain
   whitespace between words is *free text*: every value is searched for spans,
-  and ``match_ratio`` is the share of values holding at least one valid span.
+  spans competing for the same characters are resolved per value (a resident
+  ID that passes Luhn by chance is not also a bank card), and ``match_ratio``
+  is the share of values holding at least one surviving valid span.
   Otherwise it is *structured*: a value must be an instance as a whole.
 
 Structured columns of more than :data:`SCREEN_MIN_VALUES` values are first
@@ -35,10 +37,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import MAX_STRUCTURED_LEN
-from recognizers.columns import name_only_findings
 from recognizers.context import ColumnMeta, TableContext
-from recognizers.decision import contradicted, decide_structured, decide_text, metadata_support
+from recognizers.decision import (
+    contradicted,
+    decide_structured,
+    decide_text,
+    metadata_support,
+    resolve_overlaps,
+)
 from recognizers.findings import EntityFinding
+from recognizers.name_only import decode_text, name_only
 from recognizers.packs import Registry
 from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
 from recognizers.registry import default_registry
@@ -54,6 +62,11 @@ def column_strings(arr: pa.ChunkedArray | pa.Array) -> pa.Array | None:
     if pa.types.is_dictionary(t):
         arr = arr.cast(t.value_type)
         t = arr.type
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        decoded = decode_text(arr)
+        if decoded is None:
+            return None
+        arr, t = decoded, pa.string()
     if (
         pa.types.is_large_string(t)
         or pa.types.is_string_view(t)
@@ -147,7 +160,7 @@ def analyze_table(
             ctx.findings.setdefault(col, []).extend(found)
     for meta in cols:
         if not ctx.findings.get(meta.name) and meta.name not in ctx.strings:
-            ctx.findings[meta.name] = _name_only(meta, table.column(meta.name))
+            ctx.findings[meta.name] = name_only(meta, table.column(meta.name))
     declared = registry.declared_classes
     for col, found in ctx.findings.items():
         ctx.findings[col] = sorted(_dedupe(found), key=lambda f: (-f.score, f.type))
@@ -155,31 +168,6 @@ def analyze_table(
             if f.type in declared:
                 f.details["declared_pi_class"] = declared[f.type]
     return ctx.findings
-
-
-def _name_only(meta: ColumnMeta, column: pa.ChunkedArray) -> list[EntityFinding]:
-    """Findings from a strong column name when the values cannot speak (all null, binary, nested).
-
-    Values outweigh names: a column with string values that did not validate
-    gets nothing from its name.
-    """
-    out = []
-    for hint in name_only_findings(meta.name, meta.comment):
-        out.append(
-            EntityFinding(
-                type=hint.entity,
-                score=hint.score,
-                match_ratio=0.0,
-                matched=0,
-                recognizer="columns.name_only_findings",
-                explanation=(
-                    f"column name/comment says {hint.entity} ({', '.join(hint.words)}); "
-                    f"the sampled values ({column.null_count}/{len(column)} null, type {column.type}) could not confirm it"
-                ),
-                details={"name_only": True},
-            )
-        )
-    return out
 
 
 def _dedupe(found: list[EntityFinding]) -> list[EntityFinding]:
@@ -221,21 +209,45 @@ def _cannot_reach(rec: ValueRecognizerProtocol, sample: pa.Array, support: list[
 def _analyze_column(
     meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol]
 ) -> list[EntityFinding]:
-    text = is_free_text(values)
-    sample = None if text else screen_sample(values)
+    if is_free_text(values):
+        return _analyze_text_column(meta, values, recs)
+    sample = screen_sample(values)
     out: list[EntityFinding] = []
     for rec in recs:
         if contradicted(rec, meta.name, meta.comment):
             continue
         support = metadata_support(rec, meta.name, meta.comment)
-        if text:
-            finding = decide_text(rec, values, support)
-        elif rec.requires_context and not support:
+        if rec.requires_context and not support:
             continue  # the decision would discard it: don't pay for the validation
-        elif sample is not None and _cannot_reach(rec, sample, support):
+        if sample is not None and _cannot_reach(rec, sample, support):
             continue  # a spread sample is far below the threshold: don't pay for the whole column
-        else:
-            finding = decide_structured(rec, rec.analyze_values(values), support)
+        finding = decide_structured(rec, rec.analyze_values(values), support)
+        if finding is not None:
+            out.append(finding)
+    return out
+
+
+def _analyze_text_column(
+    meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol]
+) -> list[EntityFinding]:
+    """The free-text rule: every recognizer's spans per value, overlaps resolved per value, then the decision.
+
+    Recognizers the column's name contradicts take no part, so their spans cannot suppress another type's.
+    """
+    texts = values.to_pylist()
+    active = [rec for rec in recs if not contradicted(rec, meta.name, meta.comment)]
+    found = [[rec.find_spans(text) for text in texts] for rec in active]
+    for i in range(len(texts)):
+        cell = [sp for per_rec in found for sp in per_rec[i]]
+        if len(cell) < 2:
+            continue
+        kept = {id(sp) for sp in resolve_overlaps(cell)}
+        if len(kept) < len(cell):
+            for per_rec in found:
+                per_rec[i] = [sp for sp in per_rec[i] if id(sp) in kept]
+    out: list[EntityFinding] = []
+    for rec, spans in zip(active, found, strict=True):
+        finding = decide_text(rec, spans, metadata_support(rec, meta.name, meta.comment))
         if finding is not None:
             out.append(finding)
     return out
