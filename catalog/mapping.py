@@ -365,6 +365,24 @@ def is_dismissed(entity: dict[str, Any]) -> bool:
     return isinstance(review, dict) and review.get("decision") == "dismiss"
 
 
+NAME_ONLY_CAP = (
+    "named only: the column's values could not confirm it, so the name alone makes it general PI at most"
+)
+
+
+def name_only_over_values(entity: dict[str, Any], col: dict[str, Any]) -> bool:
+    """Whether a finding rests on the column name alone although the column has sampled values.
+
+    Such a finding is a guess the values did not bear out (blobs, ciphertext): it is reported, labelled, but
+    never makes a column sensitive by itself.  With no non-null value in the sample the name is all there is,
+    and it classifies the column as the entity would.
+
+    >>> name_only_over_values({"basis": "name_only"}, {"non_null": 12}), name_only_over_values({"basis": "name_only"}, {"non_null": 0})
+    (True, False)
+    """
+    return entity.get("basis") == "name_only" and (col.get("non_null") or 0) > 0
+
+
 def annotate_table(table: dict[str, Any], rule: ReferenceRule, mapping: Mapping | None = None) -> None:
     """Fill ``pi_class``, ``pi_basis`` and ``categories`` of every column of one report table, in place."""
     mapping = mapping or load_mapping()
@@ -376,6 +394,8 @@ def annotate_table(table: dict[str, Any], rule: ReferenceRule, mapping: Mapping 
             cls, basis = entity_pi_class(e, ctx, mapping)
             if cls is not None and ctx.minors and cls != "sensitive":
                 cls, basis = "sensitive", f"{basis}; {mapping.minors.basis}"
+            if cls == "sensitive" and name_only_over_values(e, col):
+                cls, basis = "general", f"{basis}; {NAME_ONLY_CAP}"
             e["pi_class"] = cls
             if not is_dismissed(e):
                 classes.append((cls, basis))

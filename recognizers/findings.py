@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+#: What a finding rests on: sampled values that matched, or the column's name/comment alone.
+Basis = Literal["values", "name_only"]
 
 
 @dataclass
@@ -14,7 +18,9 @@ class EntityFinding:
     a report can say why.  ``details`` carries derived facts that later stages
     use (``birth_dates`` for minors, ``lat_column``/``lon_column`` for
     coordinate pairs, ``free_text`` …); it is written into the report as is, so
-    it must never hold raw values either.
+    it must never hold raw values either.  ``basis`` says whether values matched
+    (``values``) or only the column name/comment speaks (``name_only``): a reader
+    and the catalogue must be able to tell a guess from a measurement.
     """
 
     type: str
@@ -26,6 +32,7 @@ class EntityFinding:
     recognizer: str = ""
     explanation: str = ""
     details: dict[str, object] = field(default_factory=dict)
+    basis: Basis = "values"
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -37,6 +44,7 @@ class EntityFinding:
             "precision_m": None if self.precision_m is None else round(self.precision_m, 3),
             "recognizer": self.recognizer,
             "explanation": self.explanation,
+            "basis": self.basis,
         }
         if self.details:
             out["details"] = dict(self.details)

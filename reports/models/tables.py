@@ -46,6 +46,12 @@ class Entity(Contract):
     )
     recognizer: str = Field(description="The recognizer that made the finding.")
     explanation: str = Field(description="Which pattern, validator, column name or context words led to it.")
+    basis: Literal["values", "name_only"] = Field(
+        default="values",
+        description="What the finding rests on: `values` (sampled values matched) or `name_only` (only the column "
+        "name/comment speaks: the column had no non-null sampled value, or values no recognizer can read; "
+        "such a finding never makes a column sensitive by itself when values exist).",
+    )
     details: dict[str, Any] | None = Field(
         default=None,
         description="Facts the recognizer derived that later stages use (coordinate pairs and decimals, minors "
