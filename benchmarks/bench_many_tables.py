@@ -1,0 +1,173 @@
+"""Many small tables: chujing's per-table overhead against the plain read of the same samples.
+
+Run::
+
+    python benchmarks/bench_many_tables.py                 # 2,000 SQLite tables of 300 rows
+    python benchmarks/bench_many_tables.py --tables 500    # quicker
+    CHUJING_TEST_PG_URL=postgresql+psycopg://… python benchmarks/bench_many_tables.py --pg-tables 500
+
+A warehouse of ``--tables`` small tables (an id, a name, a mobile number, a
+resident ID number, a city and a free-text note; 300 rows each) is scanned
+three ways, each in the same run so that the ratios hold on a noisy machine:
+
+* **plain read** — the floor: ``sqlite3`` (or psycopg) reads every table's
+  columns and its rows, as a sampler must, and does nothing else;
+* **chujing scan** — the whole scan (listing, sampling, recognizers, catalogue);
+* **incremental rerun** — ``chujing scan --store --incremental`` a second time
+  with nothing changed: every table is carried over from the first run.
+
+Printed: seconds, milliseconds per table, and each as a ratio to the floor
+(the scan) or to the first store run (the rerun).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.export.conftest import resident_id  # noqa: E402 - the repository's own person generator
+
+CITIES = ("苏州", "南京", "无锡", "上海", "杭州")
+NAMES = "王李张刘陈杨黄赵吴周"
+
+
+def rows(t: int, n: int) -> list[tuple]:
+    rng = random.Random(t)
+    return [
+        (
+            i,
+            NAMES[rng.randrange(10)] + NAMES[rng.randrange(10)] + "华",
+            f"13{rng.randrange(10**9):09d}",
+            resident_id(t * 1000 + i),
+            CITIES[i % 5],
+            f"第{i}次回访，客户满意。",
+        )
+        for i in range(n)
+    ]
+
+
+def build_sqlite(path: Path, tables: int, n: int) -> None:
+    con = sqlite3.connect(path)
+    for t in range(tables):
+        con.execute(
+            f"CREATE TABLE ods_t{t:05d} (id INTEGER PRIMARY KEY, name TEXT, mobile TEXT, sfzh TEXT, city TEXT, note TEXT)"
+        )
+        con.executemany(f"INSERT INTO ods_t{t:05d} VALUES (?, ?, ?, ?, ?, ?)", rows(t, n))
+    con.commit()
+    con.close()
+
+
+def plain_sqlite(path: Path) -> float:
+    t0 = time.perf_counter()
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for name in names:
+        con.execute(f"PRAGMA table_info({name})").fetchall()
+        con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()
+        con.execute(f"SELECT * FROM {name}").fetchall()
+    con.close()
+    return time.perf_counter() - t0
+
+
+def chujing(*args: str) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "scanner.cli", "scan", *args, "--quiet", "--format", "json", "-o", os.devnull],
+        cwd=ROOT,
+        check=True,
+    )
+    return time.perf_counter() - t0
+
+
+def build_pg(url: str, tables: int, n: int) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS bench_many CASCADE; CREATE SCHEMA bench_many")
+        for t in range(tables):
+            conn.exec_driver_sql(
+                f"CREATE TABLE bench_many.ods_t{t:05d} (id int PRIMARY KEY, name text, mobile text, sfzh text, "
+                "city text, note text)"
+            )
+            conn.exec_driver_sql(
+                f"INSERT INTO bench_many.ods_t{t:05d} VALUES (%s, %s, %s, %s, %s, %s)", rows(t, n)
+            )
+    engine.dispose()
+
+
+def plain_pg(url: str) -> float:
+    import sqlalchemy as sa
+
+    t0 = time.perf_counter()
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        names = (
+            conn.exec_driver_sql(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'bench_many'"
+            )
+            .scalars()
+            .all()
+        )
+        for name in names:
+            conn.exec_driver_sql(
+                f"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '{name}'"
+            ).all()
+            conn.exec_driver_sql(f"SELECT COUNT(*) FROM bench_many.{name}").one()
+            conn.exec_driver_sql(f"SELECT * FROM bench_many.{name}").all()
+    engine.dispose()
+    return time.perf_counter() - t0
+
+
+def report(label: str, tables: int, floor: float, runs: dict[str, float]) -> None:
+    print(f"\n{label}: {tables:,} tables")
+    print(f"{'run':<38}{'seconds':>9}{'ms/table':>10}{'× floor':>9}")
+    print(f"{'plain read (floor)':<38}{floor:>9.2f}{floor / tables * 1000:>10.1f}{1:>9.1f}")
+    for name, s in runs.items():
+        print(f"{name:<38}{s:>9.2f}{s / tables * 1000:>10.1f}{s / floor:>9.1f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tables", type=int, default=2000)
+    ap.add_argument("--rows", type=int, default=300)
+    ap.add_argument("--pg-tables", type=int, default=0, help="also PostgreSQL ($CHUJING_TEST_PG_URL)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="chujing-many-") as tmp:
+        db = Path(tmp) / "wh.db"
+        build_sqlite(db, args.tables, args.rows)
+        src = f"sqlite:///{db}"
+        floor = plain_sqlite(db)
+        store = str(Path(tmp) / "store.db")
+        runs = {
+            "chujing scan": chujing(src),
+            "chujing scan --store --incremental (1st)": chujing(src, "--store", store, "--incremental"),
+            "… again, nothing changed": chujing(src, "--store", store, "--incremental"),
+        }
+        report("SQLite", args.tables, floor, runs)
+        first = runs["chujing scan --store --incremental (1st)"]
+        print(
+            f"unchanged incremental rerun: {runs['… again, nothing changed'] / first:.3f} × the first store run"
+        )
+        url = os.environ.get("CHUJING_TEST_PG_URL")
+        if args.pg_tables and url:
+            build_pg(url, args.pg_tables, args.rows)
+            floor = plain_pg(url)
+            report(
+                "PostgreSQL", args.pg_tables, floor, {"chujing scan": chujing(url, "--schema", "bench_many")}
+            )
+
+
+if __name__ == "__main__":
+    main()
