@@ -8,7 +8,10 @@ Atomic writes
     file behind: :func:`atomic_open` writes to a temporary file in the same
     directory, flushes and fsyncs it, then ``os.replace``\\ s it over the target
     (atomic on POSIX and Windows).  A reader sees the old file or the new one,
-    never half of either.
+    never half of either.  A target that exists and is not a regular file — a
+    device such as ``/dev/null`` or ``/dev/stdout``, a named pipe — is written
+    in place: replacing it would turn ``/dev/null`` into an ordinary file for
+    every program on the machine (as root, that is what a rename does).
 
 Display width
     Terminal columns of strings that mix CJK and Latin characters (:func:`width`),
@@ -48,8 +51,12 @@ def atomic_open(
     ('{}', ['r.json'])
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
+    if target.exists() and not target.is_file() and not target.is_dir():
+        with open(target, mode, encoding=None if binary else encoding) as special:  # a device or a pipe
+            yield special
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, mode, encoding=None if binary else encoding) as fh:

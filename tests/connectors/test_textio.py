@@ -29,3 +29,23 @@ def test_truncate_keeps_text_whole_without_a_width_and_counts_wide_characters_tw
     assert truncate(name, None) == name
     cut = truncate(name, 30)
     assert cut.endswith("…") and width(cut) <= 30 and name.startswith(cut[:-1])
+
+
+def test_a_device_or_pipe_target_is_written_in_place_not_replaced(tmp_path) -> None:
+    """``-o /dev/null`` must not turn /dev/null into a regular file: special files are written in place."""
+    import os
+    import stat
+    import threading
+
+    from connectors.textio import write_bytes
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_bytes(fifo, b"report")
+    reader.join(10)
+    assert got == [b"report"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a pipe, not replaced by a file
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # and no temporary file left behind
