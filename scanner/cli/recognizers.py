@@ -9,6 +9,7 @@ import click
 
 import recognizers
 from catalog import load_mapping
+from scanner.cli.options import output_options
 from scanner.cli.output import emit_text
 
 
@@ -37,14 +38,7 @@ def _table(rows: list[dict]) -> str:
 
 
 @recognizers_group.command("list")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A table for people or JSON for machines.",
-)
+@output_options(("table", "json"), help="A table for people or JSON for machines.")
 @click.option(
     "--recognizers",
     "recognizer_files",
@@ -58,9 +52,6 @@ def _table(rows: list[dict]) -> str:
     multiple=True,
     type=click.Path(file_okay=False),
     help="Also load the recognizer files in DIR (repeatable).",
-)
-@click.option(
-    "-o", "--output", default=None, type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
 )
 def list_command(
     fmt: str, recognizer_files: Sequence[str], catalog_dirs: Sequence[str], output: str | None

@@ -37,6 +37,24 @@ def warehouse(path: Path, tables: int, rows: int = 200) -> str:
     return f"sqlite:///{path}"
 
 
+def dismiss_ids(store: Path, src: str, note: str):
+    """A reviewer dismisses the ID numbers of customers_000.sfzh."""
+    return chujing(
+        "review",
+        "--store",
+        store,
+        src,
+        "customers_000",
+        "sfzh",
+        "--dismiss",
+        "CN_RESIDENT_ID",
+        "--note",
+        note,
+        "--by",
+        "li.wei",
+    )
+
+
 def scan(src: str, store: Path, *extra: object) -> dict:
     r = chujing("scan", src, "--store", store, "--format", "json", "--quiet", *extra)
     assert r.exit_code == 0, r.output
@@ -145,20 +163,7 @@ def test_a_dismissed_finding_stops_counting_toward_the_route(tmp_path: Path) -> 
     lists = ("--list", "jiangsu-2025-biopharma", "--scenario", "other", "--subject", "customer")
     before = scan(src, store, "--incremental", *lists)
     assert before["list_items"]["route"] == "security_assessment"
-    r = chujing(
-        "review",
-        "--store",
-        store,
-        src,
-        "customers_000",
-        "sfzh",
-        "--dismiss",
-        "CN_RESIDENT_ID",
-        "--note",
-        "synthetic IDs generated for load tests",
-        "--by",
-        "li.wei",
-    )
+    r = dismiss_ids(store, src, "synthetic IDs generated for load tests")
     assert r.exit_code == 0, r.output
     for _ in range(3):  # the decision holds run after run, carried or rescanned
         after = scan(src, store, "--incremental", *lists)
@@ -195,20 +200,7 @@ def test_a_dismissal_changes_the_check_where_it_was_decisive(tmp_path: Path, mon
     )
     before = chujing("check", src, *args)
     assert before.exit_code == 20, before.output
-    chujing(
-        "review",
-        "--store",
-        store,
-        src,
-        "customers_000",
-        "sfzh",
-        "--dismiss",
-        "CN_RESIDENT_ID",
-        "--note",
-        "synthetic IDs generated for load tests",
-        "--by",
-        "li.wei",
-    )
+    dismiss_ids(store, src, "synthetic IDs generated for load tests")
     after = chujing("check", src, *args)
     assert after.exit_code in (0, 5), after.output
     doc = json.loads(after.output)
@@ -227,20 +219,7 @@ def test_a_dismissal_holds_in_a_spot_check(tmp_path: Path) -> None:
     before = chujing(*args)
     assert before.exit_code == 1, before.output
     assert any(d["where"] == "customers_000.sfzh" for d in json.loads(before.output)["divergences"])
-    chujing(
-        "review",
-        "--store",
-        store,
-        src,
-        "customers_000",
-        "sfzh",
-        "--dismiss",
-        "CN_RESIDENT_ID",
-        "--note",
-        "synthetic IDs",
-        "--by",
-        "li.wei",
-    )
+    dismiss_ids(store, src, "synthetic IDs")
     after = chujing(*args)
     assert after.exit_code == 0, after.output
     with Store.open(str(store)) as s:
