@@ -147,6 +147,28 @@ def signature_matches(sig: Signature, q: PersonQuery) -> bool:
     return any(c is not None for c in classes.values())
 
 
+def count_matching(groups: dict[Signature, int], q: PersonQuery) -> int:
+    """Persons in ``groups`` (persons per signature) that ``q`` counts.
+
+    >>> count_matching({frozenset({"CN_MOBILE"}): 3, frozenset({"CN_RESIDENT_ID"}): 2}, PersonQuery("sensitive"))
+    2
+    """
+    return sum(n for sig, n in groups.items() if signature_matches(sig, q))
+
+
+def merge_signatures(*groups: dict[Signature, int]) -> dict[Signature, int]:
+    """Persons per signature of several groups added up (tables or exports whose persons are distinct).
+
+    >>> merge_signatures({frozenset({"EMAIL"}): 1}, {frozenset({"EMAIL"}): 2})
+    {frozenset({'EMAIL'}): 3}
+    """
+    out: dict[Signature, int] = {}
+    for g in groups:
+        for sig, n in g.items():
+            out[sig] = out.get(sig, 0) + n
+    return out
+
+
 class PersonCounts:
     """Persons whose PI an export concerns, per signature, de-duplicated per natural person.
 
@@ -155,8 +177,6 @@ class PersonCounts:
     earlier exports of the year in that scope (a person in both carries the union
     of their elements).  ``basis`` says where the numbers come from
     (``distinct_persons``, ``ledger``, ``declared``, or ``row_count_upper_bound``).
-    An upper bound (``upper_bound=True``) takes the largest matching group instead of
-    the sum: its groups are tables that may hold the same persons.
     """
 
     def __init__(
@@ -165,12 +185,10 @@ class PersonCounts:
         total: Callable[[ExportScope | None], dict[Signature, int]] | None = None,
         *,
         basis: str = "declared",
-        upper_bound: bool = False,
     ) -> None:
         self.this_export = dict(this_export or {})
         self._total = total
         self.basis = basis
-        self.upper_bound = upper_bound
         self._cache: dict[ExportScope | None, dict[Signature, int]] = {}
 
     @classmethod
@@ -196,12 +214,8 @@ class PersonCounts:
         """
         this = _declared(any, sensitive, general)
         prior = _declared(prior_any, prior_sensitive, prior_general)
-        both = {s: this.get(s, 0) + prior.get(s, 0) for s in {*this, *prior}}
+        both = merge_signatures(this, prior)
         return cls(this, lambda scope: both, basis=basis)
-
-    def _sum(self, groups: dict[Signature, int], q: PersonQuery) -> int:
-        ns = [n for sig, n in groups.items() if signature_matches(sig, q)]
-        return max(ns, default=0) if self.upper_bound else sum(ns)
 
     def totals(self, scope: ExportScope | None) -> dict[Signature, int]:
         if self._total is None:
@@ -212,8 +226,8 @@ class PersonCounts:
 
     def count(self, q: PersonQuery) -> Count:
         """Persons matching ``q``: in this export, and earlier this year within ``q.scope``."""
-        this = self._sum(self.this_export, q)
-        total = max(self._sum(self.totals(q.scope), q), this)
+        this = count_matching(self.this_export, q)
+        total = max(count_matching(self.totals(q.scope), q), this)
         return Count(this, total - this)
 
     def get(self, kind: str) -> Count:

@@ -13,11 +13,11 @@ nothing is hashed.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.findings import PersonCounts, Signature
+from catalog.findings import PersonCounts, Signature, merge_signatures
 from connectors import Connector, SourceError, TableInfo, open_source
 from connectors.uri import scrub
 from scanner.export.ledger import LedgerSession
@@ -81,7 +81,7 @@ def count_export(
         errors=errors,
         observer=observer,
     )
-    unkeyed_groups = merge_groups(t.unkeyed_signatures for t in tallies)
+    unkeyed_groups = merge_signatures(*(t.unkeyed_signatures for t in tallies))
     year = tally_year(session, tallies, unkeyed_groups, as_of, merge=merge)
     return ExportCount(tallies, year, unkeyed_groups, errors)
 
@@ -99,20 +99,11 @@ def tally_year(
         session.add_unkeyed(unkeyed_groups)
         year = session.tally(as_of)
     else:  # one keyed table at most and nothing earlier this year: the engine's own counts are exact
-        this = merge_groups(t.all_signatures() for t in tallies)
+        this = merge_signatures(*(t.all_signatures() for t in tallies))
         year = YearTally.of(as_of, Histograms(current=this, total=this), PersonCounts(this))
         year.prior_exports = session.tally(as_of).prior_exports if session.ledger.exists else 0
     year.this_unkeyed = sum(unkeyed_groups.values())
     return year
-
-
-def merge_groups(groups: Iterable[dict[Signature, int]]) -> dict[Signature, int]:
-    """Persons per signature, summed over several tables' counts."""
-    out: dict[Signature, int] = {}
-    for g in groups:
-        for sig, n in g.items():
-            out[sig] = out.get(sig, 0) + n
-    return out
 
 
 def qualified(t: dict[str, Any]) -> str:

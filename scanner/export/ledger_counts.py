@@ -21,7 +21,15 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from catalog.findings import Count, ExportScope, PersonCounts, PersonQuery, Signature, signature_matches
+from catalog.findings import (
+    Count,
+    ExportScope,
+    PersonCounts,
+    PersonQuery,
+    Signature,
+    count_matching,
+    merge_signatures,
+)
 
 
 def year_window(as_of: _dt.date) -> tuple[_dt.date, _dt.date]:
@@ -56,18 +64,9 @@ def add_persons(into: Histogram, sig: Signature, n: int = 1) -> None:
     into[sig] = into.get(sig, 0) + n
 
 
-def _merged(*hs: Histogram) -> Histogram:
-    out: Histogram = {}
-    for h in hs:
-        for sig, n in h.items():
-            add_persons(out, sig, n)
-    return out
-
-
 def count_of(h: Histogram, kind: str) -> int:
     """Persons of ``h`` of a kind (``any``, ``sensitive``, ``general``)."""
-    q = PersonQuery(kind)
-    return sum(n for sig, n in h.items() if signature_matches(sig, q))
+    return count_matching(h, PersonQuery(kind))
 
 
 @dataclass
@@ -115,12 +114,12 @@ class Joint:
             if cur is not None and admitted:
                 h.overlap += n
                 add_persons(h.overlap_hist, union, n)
-        prior_unkeyed = _merged(
+        prior_unkeyed = merge_signatures(
             *(g for sc, sb, g in self.prior_unkeyed if scope is None or scope.admits(sc, sb))
         )
-        h.current = _merged(h.current, self.unkeyed)
-        h.prior = _merged(h.prior, prior_unkeyed)
-        h.total = _merged(h.total, self.unkeyed, prior_unkeyed)
+        h.current = merge_signatures(h.current, self.unkeyed)
+        h.prior = merge_signatures(h.prior, prior_unkeyed)
+        h.total = merge_signatures(h.total, self.unkeyed, prior_unkeyed)
         return h
 
 

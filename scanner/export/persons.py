@@ -58,7 +58,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.findings import PersonQuery, Signature, signature_matches
+from catalog.findings import PersonQuery, Signature, count_matching, merge_signatures
 from connectors.base import Connector, SignatureGroup, TableInfo
 from scanner.export.person_plan import ElementFlag, KeyPart, KeyPlan, key_spec, plan_person_key
 
@@ -110,17 +110,14 @@ class PersonTally:
 
     @property
     def persons_sensitive(self) -> int:
-        return _matching(self.all_signatures(), "sensitive")
+        return count_matching(self.all_signatures(), PersonQuery("sensitive"))
 
     @property
     def persons_general(self) -> int:
-        return _matching(self.all_signatures(), "general")
+        return count_matching(self.all_signatures(), PersonQuery("general"))
 
     def all_signatures(self) -> dict[Signature, int]:
-        out = dict(self.signatures)
-        for sig, n in self.unkeyed_signatures.items():
-            out[sig] = out.get(sig, 0) + n
-        return out
+        return merge_signatures(self.signatures, self.unkeyed_signatures)
 
     def signature_of(self, flags: Sequence[int]) -> Signature:
         """The elements a row (or a key's rows) with these flag values carries."""
@@ -152,10 +149,6 @@ class PersonTally:
         if self.error:
             out["error"] = self.error
         return out
-
-
-def _matching(groups: dict[Signature, int], kind: str) -> int:
-    return sum(n for sig, n in groups.items() if signature_matches(sig, PersonQuery(kind)))
 
 
 def _qualified(report_table: dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.findings import PersonQuery, signature_matches
+from catalog.findings import PersonQuery, count_matching, signature_matches
 from connectors import Connector, SourceError, TableInfo, open_source
 from reports.filing import Filing
 from reports.spotcheck import PersonFigures, SpotcheckResult, compare, persons_from_rows
@@ -81,7 +81,7 @@ class _KeyUnion:
 
     def add_tally(self, tally: PersonTally) -> None:
         self.unkeyed += tally.unkeyed
-        self.unkeyed_sensitive += tally.persons_sensitive - _keyed_sensitive(tally)
+        self.unkeyed_sensitive += count_matching(tally.unkeyed_signatures, SENSITIVE)
 
     def add_keys(self, connector: Connector, info: TableInfo, tally: PersonTally, progress: Progress) -> None:
         """Stream the table's keys in, hashed at once; stop at :data:`UNION_LIMIT`."""
@@ -188,11 +188,6 @@ def _entry(tally: PersonTally) -> dict[str, Any]:
     if tally.note:
         entry["note"] = tally.note
     return entry
-
-
-def _keyed_sensitive(tally: PersonTally) -> int:
-    """Keyed persons of a tally whose own rows carry sensitive PI."""
-    return sum(n for sig, n in tally.signatures.items() if signature_matches(sig, SENSITIVE))
 
 
 def _fallback(fig: PersonFigures, bound: PersonFigures, *, summed: bool = False) -> PersonFigures:
