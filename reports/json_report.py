@@ -9,8 +9,8 @@ verification.
 
 A report whose ``schema`` names a contract (``chujing.report/1``,
 ``chujing.check/1``) is validated against its model before it is returned
-(:mod:`reports.models`): the text written is what the contract describes, or
-:class:`~reports.models.ContractError` says which key breaks it.  Validation
+(:mod:`catalog.report`): the text written is what the contract describes, or
+:class:`~catalog.report.ContractError` says which key breaks it.  Validation
 reads the rendered text and changes none of it.
 
 Top-level keys come in the contract's order (``schema`` and ``tool`` first,
@@ -24,7 +24,7 @@ import json
 from typing import Any
 
 from reports.integrity import is_current, sealed_copy
-from reports.models import validate_report_json
+from catalog.report import validate_report_json
 
 #: Top-level keys in the order a reader meets them; others follow in their own order, ``integrity`` last.
 KEY_ORDER = (
@@ -67,7 +67,7 @@ def render_json(report: dict[str, Any], *, seal_missing: bool = True) -> str:
 
     ``seal_missing=False`` writes the report exactly as given, neither sealed
     nor validated (for fixtures and partial documents).  Raises
-    :class:`~reports.models.ContractError` when a report breaks its contract.
+    :class:`~catalog.report.ContractError` when a report breaks its contract.
     """
     if seal_missing:
         if "integrity" not in report:

@@ -1,4 +1,4 @@
-"""The JSON Schemas of the report contracts, generated from :mod:`reports.models` and committed here.
+"""The JSON Schemas of the report contracts, generated from :mod:`catalog.report` and committed here.
 
 ``report.schema.json`` describes ``chujing.report/1`` (what ``chujing scan``
 and ``chujing demo`` write) and ``check.schema.json`` ``chujing.check/1``
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.textio import write_text
-from reports.models import CheckReport, Contract, ScanReport
+from catalog.report import CheckReport, Contract, ScanReport
 
 #: Each schema's kind, as ``chujing schema KIND`` names it, and its model.
 KINDS: dict[str, type[Contract]] = {"report": ScanReport, "check": CheckReport}

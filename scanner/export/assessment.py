@@ -15,7 +15,7 @@ from typing import Any
 
 from catalog.candidates import candidate_important_data
 from catalog.evaluator import Evaluation
-from reports.models import CHECK_SCHEMA
+from catalog.report import CHECK_SCHEMA
 from scanner import __version__
 from scanner.export.ledger_counts import YearTally
 from scanner.export.persons import PersonTally

@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog.person_figure import ExactCount, person_figure
-from reports.models import ContractError
+from catalog.report import ContractError
 from reports.renderers import render
 from reports.xlsx import SUMMARY_SHEET
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.models import ContractError
+from catalog.report import ContractError
 from reports.renderers import FORMATS, render
 from reports.view import field_rows, report_counts, split_report
 

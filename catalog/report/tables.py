@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from reports.models.common import Contract, Day, EntityType, Number, PiClass, Ratio, Sha256, Timestamp
-from reports.models.persons import PersonTally
+from catalog.report.common import Contract, Day, EntityType, Number, PiClass, Ratio, Sha256, Timestamp
+from catalog.report.persons import PersonTally
 
 #: How a table was read: a database table or view, a file, a dataset of files or objects, an object, a worksheet.
 TableKind = Literal["table", "view", "file", "dataset", "object", "sheet"]

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from catalog.models import Route
-from reports.models.common import (
+from catalog.report.common import (
     Contract,
     Count,
     Decision,

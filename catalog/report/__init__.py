@@ -23,9 +23,9 @@ import json
 
 from pydantic import ValidationError
 
-from reports.models.check import CHECK_SCHEMA, CheckReport
-from reports.models.common import Contract
-from reports.models.scan import REPORT_SCHEMA, ScanReport
+from catalog.report.check import CHECK_SCHEMA, CheckReport
+from catalog.report.common import Contract
+from catalog.report.scan import REPORT_SCHEMA, ScanReport
 
 __all__ = [
     "CHECK_SCHEMA",

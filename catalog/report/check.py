@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from catalog.models import Route
-from reports.models.common import (
+from catalog.report.common import (
     Contract,
     Count,
     Day,
@@ -23,9 +23,9 @@ from reports.models.common import (
     Timestamp,
     Tool,
 )
-from reports.models.decision import Candidate, DataKind, ItemEvidence, ManualReview, NotHit, PersonsQuery
-from reports.models.persons import PersonTally
-from reports.models.scan import ScanReport
+from catalog.report.decision import Candidate, DataKind, ItemEvidence, ManualReview, NotHit, PersonsQuery
+from catalog.report.persons import PersonTally
+from catalog.report.scan import ScanReport
 
 CHECK_SCHEMA = "chujing.check/1"
 #: From 1 January of the year to the day of the export.

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from reports.models.common import Contract, Number
+from catalog.report.common import Contract, Number
 
 #: Kinds of identifier that key a person, best first; ``person_key`` is ``--person-key``; ``none``: no key.
 KeyKind = Literal[

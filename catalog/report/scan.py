@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from reports.models.common import Contract, Day, DocumentApplied, Integrity, Number, PiClass, Timestamp, Tool
-from reports.models.decision import Candidate, ImportantData, ListItems, PersonFigure
-from reports.models.tables import Source, Table
+from catalog.report.common import Contract, Day, DocumentApplied, Integrity, Number, PiClass, Timestamp, Tool
+from catalog.report.decision import Candidate, ImportantData, ListItems, PersonFigure
+from catalog.report.tables import Source, Table
 
 REPORT_SCHEMA = "chujing.report/1"
 
