@@ -21,6 +21,13 @@ or add the recognizers to an existing registry::
     for rec in presidio_recognizers():
         my_registry.add_recognizer(rec)
 
+Presidio keeps every recognizer's result, so the 18 digits of a resident ID
+that also pass the Luhn check by chance come back as a bank card too.
+:class:`ChujingAnalyzerEngine` (what :func:`build_analyzer` returns) resolves
+such overlaps as the scanner does (:func:`recognizers.decision.resolve_overlaps`);
+with your own ``AnalyzerEngine``, pass its results through
+:func:`resolve_result_overlaps`.
+
 >>> analyzer = build_analyzer()
 >>> [(r.entity_type, r.start, r.end) for r in analyzer.analyze("身份证号11010519491231002X", language="zh")]
 [('CN_RESIDENT_ID', 4, 22)]
@@ -41,6 +48,8 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
+from recognizers.base import Span
+from recognizers.decision import resolve_overlaps
 from recognizers.protocols import ValueRecognizerProtocol
 from recognizers.registry import value_recognizers
 
@@ -195,8 +204,30 @@ def build_registry(language: str = LANGUAGE) -> RecognizerRegistry:
     return registry
 
 
-def build_analyzer() -> AnalyzerEngine:
-    """An ``AnalyzerEngine`` for Chinese text with chujing's recognizers and the blank-zh NLP engine."""
-    return AnalyzerEngine(
+def resolve_result_overlaps(results: Sequence[RecognizerResult]) -> list[RecognizerResult]:
+    """The results that survive competition for the same characters, in their input order.
+
+    The rule of the free-text path (:func:`recognizers.decision.resolve_overlaps`): among overlapping
+    identifier readings the containing span, else the rarer chance validation, wins (a resident ID over
+    the bank card its digits also spell); other types never compete.
+    """
+    proxies = [Span(r.entity_type, r.start, r.end, "", r.score, "") for r in results]
+    kept = {id(sp) for sp in resolve_overlaps(proxies)}
+    return [r for r, sp in zip(results, proxies, strict=True) if id(sp) in kept]
+
+
+class ChujingAnalyzerEngine(AnalyzerEngine):
+    """An ``AnalyzerEngine`` whose results are resolved for overlaps (:func:`resolve_result_overlaps`).
+
+    ``BatchAnalyzerEngine`` calls :meth:`analyze` per value, so batches are resolved too.
+    """
+
+    def analyze(self, text: str, language: str, *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+        return resolve_result_overlaps(super().analyze(text, language, *args, **kwargs))
+
+
+def build_analyzer() -> ChujingAnalyzerEngine:
+    """An analyzer for Chinese text with chujing's recognizers, the blank-zh NLP engine and overlap resolution."""
+    return ChujingAnalyzerEngine(
         registry=build_registry(), nlp_engine=BlankChineseNlpEngine(), supported_languages=[LANGUAGE]
     )

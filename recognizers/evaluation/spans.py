@@ -21,6 +21,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from recognizers.decision import resolve_overlaps
 from recognizers.evaluation.corpus import LabelledText
 from recognizers.evaluation.metrics import Counts, SpanKey, match_spans
 from recognizers.protocols import ValueRecognizerProtocol
@@ -45,12 +46,14 @@ def presidio_path(text: str) -> list[SpanPrediction]:
 def find_spans_path(
     text: str, recognizers: Sequence[ValueRecognizerProtocol] | None = None
 ) -> list[SpanPrediction]:
-    """Every value recognizer's ``find_spans`` on ``text``, duplicates removed."""
-    out = set()
-    for rec in recognizers if recognizers is not None else value_recognizers():
-        for sp in rec.find_spans(text):
-            out.add((sp.start, sp.end, (sp.entity,)))
-    return sorted(out)
+    """Every value recognizer's ``find_spans`` on ``text``, overlaps resolved as the scanner resolves them
+    (:func:`recognizers.decision.resolve_overlaps`), duplicates removed."""
+    spans = [
+        sp
+        for rec in (recognizers if recognizers is not None else value_recognizers())
+        for sp in rec.find_spans(text)
+    ]
+    return sorted({(sp.start, sp.end, (sp.entity,)) for sp in resolve_overlaps(spans)})
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,15 @@ import random
 from collections.abc import Callable
 
 import pyarrow as pa
+import pytest
+from presidio_analyzer import BatchAnalyzerEngine, RecognizerResult
 
 from recognizers.base import Span
 from recognizers.decision import resolve_overlaps
 from recognizers.engine import analyze_table
 from recognizers.finance import BankCardRecognizer
 from recognizers.identity_uscc import UsccRecognizer
+from recognizers.presidio_support import build_analyzer, resolve_result_overlaps
 from tests.recognizers import id_samples as S
 
 NOTE = "患者{name}，女，67岁，身份证号{id}，主诉胸痛三天，已办理入院。"
@@ -123,3 +126,43 @@ def test_spans_apart_or_of_equal_precedence_are_kept() -> None:
     assert resolve_overlaps(apart) == apart
     same_rank = [_span("CN_MOBILE", 0, 11), _span("MSISDN", 0, 11)]
     assert resolve_overlaps(same_rank) == same_rank
+
+
+@pytest.fixture(scope="module")
+def analyzer():  # noqa: ANN201 - presidio AnalyzerEngine
+    return build_analyzer()
+
+
+def test_presidio_analyzer_resolves_the_same_overlaps(analyzer) -> None:  # noqa: ANN001
+    """chujing's recognizers inside Presidio: a Luhn-passing ID comes back as a resident ID only."""
+    ids = _ids_also_read_as(BankCardRecognizer().find_spans, 3, seed=16) + _ids_also_read_as(
+        UsccRecognizer().find_spans, 2, seed=17
+    )
+    for note in _notes(ids):
+        found = {r.entity_type for r in analyzer.analyze(note, language="zh")}
+        assert "CN_RESIDENT_ID" in found
+        assert not found & {"CN_BANK_CARD", "CN_USCC", "CN_BANK_ACCOUNT"}, note
+
+
+def test_presidio_batches_are_resolved_too(analyzer) -> None:  # noqa: ANN001
+    ids = _ids_also_read_as(BankCardRecognizer().find_spans, 2, seed=18)
+    card = S.bank_card(random.Random(19))
+    notes = [*_notes(ids), f"客户王秀英来电，银行卡号{card}被冻结。"]
+    batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
+    per_note = [{r.entity_type for r in rs} for rs in batch.analyze_iterator(notes, language="zh")]
+    assert ["CN_BANK_CARD" in types for types in per_note] == [False, False, True]
+
+
+def test_results_of_another_analyzer_can_be_resolved() -> None:
+    """Users with their own AnalyzerEngine resolve its results with resolve_result_overlaps."""
+    text = "身份证号420111200107317796"
+    results = [
+        RecognizerResult("CN_BANK_CARD", 4, 22, 0.6),
+        RecognizerResult("CN_RESIDENT_ID", 4, 22, 0.9),
+        RecognizerResult("EMAIL", 0, 2, 0.5),
+    ]
+    kept = resolve_result_overlaps(results)
+    assert [(r.entity_type, text[r.start : r.end]) for r in kept] == [
+        ("CN_RESIDENT_ID", "420111200107317796"),
+        ("EMAIL", "身份"),
+    ]
