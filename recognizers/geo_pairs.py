@@ -15,6 +15,11 @@ together, so pairs are found at table level (:class:`CoordinatePairs`):
   named like one (age, bmi, weight, 心率 …) never pairs, a lone column never
   counts, and whole numbers never pass.
 
+Sub-columns of a JSON column (``payload.geo.lat``, ``payload.track[].lng``; see
+:mod:`connectors.json_flatten`) are named by their last key, and siblings under one parent pair
+first: the rest of the path is their common stem, so ``start.lat`` pairs with ``start.lng`` and
+``end.lat`` with ``end.lng``.
+
 Both columns receive the finding, with ``details["pair"] = {"lat": …, "lon": …}``,
 the decimals of each, the steps in metres, and the datum when the names or
 comments declare one (GCJ-02, BD-09, WGS-84).  Values cannot tell the datum.
@@ -165,6 +170,25 @@ def _stem(name: str, words: tuple[str, ...]) -> str:
     return out
 
 
+_LEAF = re.compile(r"(?:^|\.)([^.\[\]\"*~]+)$")
+
+
+def _naming_name(meta: ColumnMeta) -> str:
+    """The name that says latitude or longitude: a path's last key when it says so, else the whole name.
+
+    A sub-column of a JSON column (``payload.lat_lng.lat``, see :mod:`connectors.json_flatten`) is named
+    by its own key; its parent path may name both coordinates at once, or neither.
+
+    >>> _naming_name(ColumnMeta("payload.lat_lng.lat")), _naming_name(ColumnMeta("payload.lat.value"))
+    ('lat', 'payload.lat.value')
+    """
+    leaf = _LEAF.search(meta.name)
+    if leaf is None or leaf.group(1) == meta.name:
+        return meta.name
+    words = tuple(w for w in LAT_WORDS + LON_WORDS if w not in ("x", "y"))
+    return leaf.group(1) if metadata_words(words, leaf.group(1), None) else meta.name
+
+
 class CoordinatePairs:
     """GEO_COORDINATE on latitude/longitude column pairs, with ``precision_m`` from the decimals present."""
 
@@ -205,13 +229,14 @@ class CoordinatePairs:
         valid = np.isfinite(values)
         if valid.sum() == 0:
             return None
-        strong_lat = metadata_words(tuple(w for w in LAT_WORDS if w != "y"), meta.name, meta.comment)
-        strong_lon = metadata_words(tuple(w for w in LON_WORDS if w != "x"), meta.name, meta.comment)
-        lat_named = bool(strong_lat or metadata_words(("y",), meta.name, meta.comment))
-        lon_named = bool(strong_lon or metadata_words(("x",), meta.name, meta.comment))
+        name = _naming_name(meta)
+        strong_lat = metadata_words(tuple(w for w in LAT_WORDS if w != "y"), name, meta.comment)
+        strong_lon = metadata_words(tuple(w for w in LON_WORDS if w != "x"), name, meta.comment)
+        lat_named = bool(strong_lat or metadata_words(("y",), name, meta.comment))
+        lon_named = bool(strong_lon or metadata_words(("x",), name, meta.comment))
         if lat_named and lon_named:
             return None  # latlng: one column holding both is the string recognizers' business
-        if not (lat_named or lon_named) and metadata_words(NOT_COORDINATE, meta.name, meta.comment):
+        if not (lat_named or lon_named) and metadata_words(NOT_COORDINATE, name, meta.comment):
             return None
         in_range = np.abs(np.where(valid, values, 0.0))
         col = _Column(

@@ -121,6 +121,27 @@ def test_swapped_names_are_noticed():
     assert f.details["pair"] == {"lat": "lng", "lon": "lat"} and f.details["names_swapped"]
 
 
+def test_sub_columns_of_json_pair_with_their_siblings_and_are_named_by_their_last_key():
+    rng = random.Random(12)
+    start, end = _track(rng, 300), _track(rng, 300, lat0=31.9, lon0=120.1, d=3)
+    found = analyze(
+        {
+            "trip.start.lat": start[0],
+            "trip.end.lat": end[0],
+            "trip.start.lng": start[1],
+            "trip.end.lng": end[1],
+            "pos.lat_lng.lat": start[0],  # the parent names both, the key says which
+            "pos.lat_lng.lng": start[1],
+        }
+    )
+    assert found["trip.start.lat"]["GEO_COORDINATE"].details["pair"] == {
+        "lat": "trip.start.lat",
+        "lon": "trip.start.lng",
+    }
+    assert found["trip.end.lng"]["GEO_COORDINATE"].details["decimals"] == {"lat": 3, "lon": 3}
+    assert found["pos.lat_lng.lng"]["GEO_COORDINATE"].details["pair"]["lat"] == "pos.lat_lng.lat"
+
+
 def test_city_level_pair_is_coarse():
     rng = random.Random(6)
     lats = [round(31.23 + rng.uniform(-1, 1), 2) for _ in range(300)]
