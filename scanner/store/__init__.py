@@ -5,6 +5,6 @@ for its tables and migrations, and :mod:`scanner.store.database` for how SQLite
 and PostgreSQL are shared by concurrent runs.
 """
 
-from scanner.store.store import STORE_ENV, Review, Store, StoreError, canonical_sha256
+from scanner.store.store import STORE_ENV, Review, ReviewTarget, Store, StoreError, canonical_sha256
 
-__all__ = ["STORE_ENV", "Review", "Store", "StoreError", "canonical_sha256"]
+__all__ = ["STORE_ENV", "Review", "ReviewTarget", "Store", "StoreError", "canonical_sha256"]

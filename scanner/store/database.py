@@ -74,6 +74,27 @@ def open_engine(url: str) -> Engine:
     return sqlite_engine(path)
 
 
+def open_readonly_engine(url: str) -> Engine:
+    """An engine whose connections cannot write, for readers that must never change the store (the console's
+    views): SQLite connections run with ``PRAGMA query_only``, PostgreSQL sessions with
+    ``default_transaction_read_only``.  The database must exist (open it once with :func:`open_engine`)."""
+    path = sqlite_path(url)
+    if path is None:
+        if make_url(url).get_backend_name() == "postgresql":
+            options = "-c default_transaction_read_only=on"
+            return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sqlite_engine(path)
+
+    def query_only(dbapi_conn, record) -> None:  # noqa: ANN001 - DB-API connection
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA query_only = ON")
+        cur.close()
+
+    sa.event.listen(engine, "connect", query_only)
+    return engine
+
+
 @contextlib.contextmanager
 def write(conn: Connection) -> Iterator[None]:
     """A write transaction (SQLite: ``BEGIN IMMEDIATE``, so concurrent writers queue on the busy timeout)."""

@@ -115,10 +115,21 @@ reviews = sa.Table(
 )
 
 
+#: A table across runs (the console's coverage and a table's history): "was it ever scanned?" is an index probe.
+run_tables_by_table = sa.Index(
+    "ix_chujing_run_tables_table", run_tables.c.source_key, run_tables.c.schema_name, run_tables.c.table_name
+)
+
+
 def _create_v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[runs, run_tables, findings, reviews], checkfirst=True)
 
 
+def _index_tables_v2(conn: Connection) -> None:
+    """Version 2: :data:`run_tables_by_table` (a new store gets it from version 1's ``create_all`` already)."""
+    run_tables_by_table.create(conn, checkfirst=True)
+
+
 #: (version, step): each step brings the store from the version before to its own.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _create_v1),)
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _create_v1), (2, _index_tables_v2))
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -67,6 +67,18 @@ def table_key(source_key: str, table: Mapping[str, Any]) -> TableKey:
 
 
 @dataclass(frozen=True)
+class ReviewTarget:
+    """The finding a decision is about: an entity type in one column of one table of one source."""
+
+    source: str  # as given (masked before it is kept)
+    source_key: str  # connectors.uri.source_identity of the source
+    schema: str | None
+    table: str
+    column: str
+    entity: str
+
+
+@dataclass(frozen=True)
 class Review:
     """A person's decision about one finding (an entity type in one column)."""
 
@@ -400,27 +412,39 @@ class Store:
         by: str,
     ) -> Review:
         """Keep a person's decision about a finding; earlier decisions stay (audit evidence)."""
+        target = ReviewTarget(source, source_key, schema, table, column, entity)
+        return self.add_reviews([target], decision=decision, note=note, by=by)[0]
+
+    def add_reviews(
+        self, targets: Sequence[ReviewTarget], *, decision: str, note: str, by: str
+    ) -> list[Review]:
+        """One decision about several findings, kept in one transaction: all of them or none."""
         if decision not in DECISIONS:
             raise StoreError(f"review decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
         if not note.strip():
             raise StoreError("a review needs a note saying why (--note TEXT)")
+        if not by.strip():
+            raise StoreError("a review needs the name of the person who decides (--by NAME)")
         review = Review(decision, note.strip(), by, utc_now())
-        with self.engine.connect() as conn, write(conn):
-            conn.execute(
-                s.reviews.insert().values(
-                    source_key=source_key,
-                    source=mask_uri(source),
-                    schema_name=schema or "",
-                    table_name=table,
-                    column_name=column,
-                    entity=entity,
-                    decision=decision,
-                    note=review.note,
-                    reviewer=by,
-                    at=review.at,
-                )
-            )
-        return review
+        rows = [
+            {
+                "source_key": t.source_key,
+                "source": mask_uri(t.source),
+                "schema_name": t.schema or "",
+                "table_name": t.table,
+                "column_name": t.column,
+                "entity": t.entity,
+                "decision": decision,
+                "note": review.note,
+                "reviewer": by,
+                "at": review.at,
+            }
+            for t in targets
+        ]
+        if rows:
+            with self.engine.connect() as conn, write(conn):
+                conn.execute(s.reviews.insert(), rows)
+        return [review] * len(rows)
 
     def reviews(self) -> dict[tuple[str, str, str, str, str], Review]:
         """The decision in force per finding ``(source key, schema, table, column, entity)``: the latest one."""
