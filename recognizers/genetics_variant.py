@@ -56,7 +56,7 @@ from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, mask_
 from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
-from recognizers.genetics_genes import is_gene_symbol
+from recognizers.genetics_genes import is_clear_gene_symbol
 
 _AA3 = "Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter|Xaa"
 _AA1 = "ACDEFGHIKLMNPQRSTVWYUOX"
@@ -89,6 +89,7 @@ _GENE_EVENT = re.compile(
 class GeneticVariantRecognizer(ValueRecognizer):
     """GENETIC_VARIANT: rsIDs, HGVS descriptions, genomic positions with alleles and VCF records."""
 
+    anchored_counts = True  # rsIDs are one of the anchored patterns; the rest as the base class (recognizers.shapes)
     entity = "GENETIC_VARIANT"
     patterns: ClassVar = (
         Pattern("HGVS nucleotide variant (strong)", HGVS_NUC, 0.9),
@@ -172,7 +173,7 @@ class GeneticVariantRecognizer(ValueRecognizer):
         out = super().find_spans(text)
         taken = [(s.start, s.end) for s in out]
         for m in _GENE_EVENT.finditer(text):
-            if is_gene_symbol(m.group(1)) and not any(a < m.end() and m.start() < b for a, b in taken):
+            if is_clear_gene_symbol(m.group(1)) and not any(a < m.end() and m.start() < b for a, b in taken):
                 out.append(
                     Span(
                         self.entity,

@@ -1300,6 +1300,54 @@ def std_clinic_visits(rng: random.Random, n: int = 150) -> dict:
     }
 
 
+#: Genes of hereditary conditions as a ClinVar export lists them, written for this corpus (most are outside the
+#: recognizers' short clinical list: the complete HGNC table must carry them).
+_CLINVAR_GENES = (
+    "TMC1", "DYNC1H1", "ALMS1", "ANKRD11", "SPG7", "TECTA", "MYO15A", "STRC", "LOXHD1", "TMPRSS3", "CLDN14",
+    "GPSM2", "MARVELD2", "ESPN", "PKHD1", "CLCN5", "SLC12A3", "ATP8B1", "ABCB11", "KAT6B", "SETBP1", "CHD8",
+    "SYNGAP1", "GRIN2B", "FOXG1", "TCF4", "EHMT1", "GJB2", "CFTR", "FBN1", "WFS1", "JAG1", "KCNQ2", "CDKL5",
+    "EP300",
+)  # fmt: skip
+
+
+def _clinvar_gene(rng: random.Random) -> str:
+    """A gene cell as ClinVar exports write it: ``#`` before some symbols, a trailing ``*``, stray spaces."""
+    gene = rng.choice(_CLINVAR_GENES)
+    r = rng.random()
+    if r < 0.3:
+        return "#" + gene
+    if r < 0.35:
+        return gene + "*"
+    if r < 0.4:
+        return f" {gene} "
+    if r < 0.45:
+        return f"{gene};{rng.choice(_CLINVAR_GENES)}"
+    return gene
+
+
+def clinvar_variants(rng: random.Random, n: int = 150) -> dict:
+    return {
+        "name": "clinvar_variants",
+        "comment": "ClinVar-style variant export (遗传变异)",
+        "columns": [
+            col("variation_id", [str(rng.randint(10_000, 2_999_999)) for _ in range(n)]),
+            col(
+                "gene",
+                noisy(rng, n, lambda: _clinvar_gene(rng), nulls=0.02),
+                ("GENE_SYMBOL",),
+                note="HGNC symbols, some with a # prefix, a trailing *, spaces or two genes joined by ;",
+            ),
+            col(
+                "clinical_significance",
+                [
+                    rng.choice(("Pathogenic", "Likely pathogenic", "Benign", "Uncertain significance"))
+                    for _ in range(n)
+                ],
+            ),
+        ],
+    }
+
+
 TABLES = (
     hr_employee,
     crm_customer,
@@ -1323,6 +1371,7 @@ TABLES = (
     tumor_ngs_report,
     driver_licenses,
     std_clinic_visits,
+    clinvar_variants,
 )
 
 

