@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from connectors.formats import SQLITE_SUFFIXES, detect_format
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+#: Table formats with a source scheme of their own (``iceberg://CATALOG/…``, ``delta://PATH``).
+LAKEHOUSE_SCHEMES = ("iceberg", "delta")
 _QUERY_SECRET = re.compile(
     r"(?i)([?&](?:password|passwd|pwd|secret|token|access_key|secret_key|aws_secret_access_key|"
     r"aws_session_token|sslpassword|key)=)[^&]*"
@@ -62,10 +64,10 @@ def _split_userinfo(uri: str) -> tuple[str, str, str | None, str] | None:
 
 
 def source_kind(source: str) -> str:
-    """What a SOURCE argument is: ``sql``, ``s3``, or for a local path what its name says it holds.
+    """What a SOURCE argument is: ``sql``, ``s3``, ``iceberg``, ``delta``, or for a local path what its name says.
 
     A string with a URL scheme is SQL (any SQLAlchemy URL) unless it is
-    ``s3://`` or ``file://``; anything else is a local path, labelled by its
+    ``s3://``, ``iceberg://``, ``delta://`` or ``file://``; anything else is a local path, labelled by its
     extension (compression suffixes looked through): ``parquet``, ``csv``,
     ``tsv``, ``json``, ``jsonl``, ``text``, ``xlsx``, ``sqlite-file`` (a SQLite
     database given as a path, which is scanned as ``sqlite:///PATH``), or
@@ -76,11 +78,16 @@ def source_kind(source: str) -> str:
 
     >>> source_kind("sqlite:///demo.db"), source_kind("s3://bucket/p/"), source_kind("./lake")
     ('sql', 's3', 'files')
+    >>> source_kind("iceberg://prod/crm"), source_kind("delta:///data/lake/events")
+    ('iceberg', 'delta')
     >>> source_kind("out/part-0.parquet"), source_kind("exports/患者.CSV.gz"), source_kind("crm.db")
     ('parquet', 'csv', 'sqlite-file')
     """
     if source.startswith("s3://"):
         return "s3"
+    for scheme in LAKEHOUSE_SCHEMES:
+        if source.startswith(f"{scheme}://"):
+            return scheme
     if not source.startswith("file://"):
         if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", source):
             return "sql"
@@ -93,10 +100,10 @@ def source_kind(source: str) -> str:
 def is_local_kind(kind: str) -> bool:
     """Whether a :func:`source_kind` is a local path (of any format).
 
-    >>> [is_local_kind(k) for k in ("sql", "s3", "parquet", "csv", "files")]
-    [False, False, True, True, True]
+    >>> [is_local_kind(k) for k in ("sql", "s3", "iceberg", "delta", "parquet", "csv", "files")]
+    [False, False, False, False, True, True, True]
     """
-    return kind not in ("sql", "s3")
+    return kind not in ("sql", "s3", *LAKEHOUSE_SCHEMES)
 
 
 def _local_kind(path: str) -> str:
@@ -185,17 +192,22 @@ def source_identity(uri: str) -> str:
     >>> source_identity("postgresql:///dw?host=/var/run/postgresql&application_name=x")
     'postgresql:///dw?host=/var/run/postgresql'
 
-    S3 keeps the bucket and the key prefix, without a trailing slash:
+    S3 keeps the bucket and the key prefix, without a trailing slash; Iceberg the
+    catalog and the path; Delta resolves its path like a local one:
 
     >>> source_identity("s3://export-staging/2026-11/"), source_identity("s3://export-staging/2026-11")
     ('s3://export-staging/2026-11', 's3://export-staging/2026-11')
+    >>> source_identity("iceberg://prod/crm/"), source_identity("delta://lake/") == "delta://" + here + "/lake"
+    ('iceberg://prod/crm', True)
     """
     s = uri.strip()
     if not s:
         return ""
     kind = source_kind(s)
-    if kind == "s3":
-        return "s3://" + s[len("s3://") :].rstrip("/")
+    if kind in ("s3", "iceberg"):
+        return f"{kind}://" + s[len(kind) + 3 :].rstrip("/")
+    if kind == "delta":
+        return "delta://" + _path_identity(s[len("delta://") :] or ".")
     if is_local_kind(kind):
         return _path_identity(s)
     return _sql_identity(s)

@@ -35,6 +35,8 @@ LAZY_THIRD_PARTY = {
     "jieba": "word segmentation loads its dictionary; only free text with names needs it",
     "spacy": "a spaCy pipeline takes over a second; only the Presidio integration and its baseline need it",
     "tldextract": "only Presidio's e-mail and URL recognizers in the evaluation baseline need it",
+    "pyiceberg": "an optional extra, about a second to import; only iceberg:// sources need it",
+    "deltalake": "an optional extra; only delta:// sources need it",
 }
 #: Late imports of project modules awaiting their owners' refactoring (the recognizers' evaluation tools and
 #: data scripts), as ``(module, imported module)``.  The list may only shrink: an entry that is fixed fails the

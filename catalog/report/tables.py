@@ -18,7 +18,19 @@ from catalog.report.persons import PersonTally
 TableKind = Literal["table", "view", "file", "dataset", "object", "sheet"]
 #: What a SOURCE argument is: a database URL, an S3 prefix, or a local path labelled by what it holds.
 SourceKind = Literal[
-    "sql", "s3", "sqlite-file", "files", "parquet", "csv", "tsv", "json", "jsonl", "text", "xlsx"
+    "sql",
+    "s3",
+    "iceberg",
+    "delta",
+    "sqlite-file",
+    "files",
+    "parquet",
+    "csv",
+    "tsv",
+    "json",
+    "jsonl",
+    "text",
+    "xlsx",
 ]
 #: The column naming a trajectory's device: a recognized identifier's entity type, or a name that says so.
 DeviceKind = Literal[
