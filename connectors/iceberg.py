@@ -71,6 +71,8 @@ SCHEME = "iceberg://"
 _GLOB = re.compile(r"[*?\[]")
 _MAX_NAMESPACE_DEPTH = 16
 _INSTALL = "install it with: pip install 'chujing[iceberg]'"
+#: Catalog properties whose values are secrets (``credential``, ``token``, ``s3.secret-access-key`` …).
+_SECRET_WORDS = ("credential", "token", "secret", "password", "key")
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class IcebergConnector(StreamedOperations, Connector):
         self.location = IcebergLocation.parse(uri)
         self.distinct_memory_limit = distinct_memory_limit
         self._catalog: Catalog | None = None
+        self._secrets: list[str] = []
         self._loaded: dict[tuple[str, ...], _Loaded | SourceError] = {}
 
     @property
@@ -159,6 +162,9 @@ class IcebergConnector(StreamedOperations, Connector):
                 f"no Iceberg catalog {name!r} is configured; define it in ~/.pyiceberg.yaml "
                 f"(catalog: {name}: uri: …) or with {env} and its siblings"
             )
+        self._secrets = [
+            str(v) for k, v in config.items() if v and any(w in str(k).lower() for w in _SECRET_WORDS)
+        ]
         self._check_sqlite(config)
         try:
             # A SQL catalog would otherwise create its tables in an empty database: sources are read only.
@@ -402,6 +408,9 @@ class IcebergConnector(StreamedOperations, Connector):
         return None
 
     def _error(self, what: str, *, table: str | None = None) -> SourceError:
+        """A one-line error; the catalog's secrets (credential, token …) never reach it, even from pyiceberg's text."""
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            what = what.replace(secret, "***")
         prefix = self.display_uri if table is None else f"{self.display_uri} [{table}]"
         return SourceError(f"{prefix}: {what}", source=self.display_uri, table=table)
 

@@ -296,10 +296,14 @@ def test_a_catalog_not_configured_or_not_answering_is_one_line(
         IcebergConnector("iceberg://gone").list_tables()
     assert not (tmp_path / "gone.db").exists()
     monkeypatch.setenv("PYICEBERG_CATALOG__REST__TYPE", "rest")
-    monkeypatch.setenv("PYICEBERG_CATALOG__REST__URI", "http://127.0.0.1:9")  # discard port: nothing listens
+    monkeypatch.setenv("PYICEBERG_CATALOG__REST__TOKEN", "t0k3n-9f1c")  # and pasted into the URL: never shown
+    monkeypatch.setenv(
+        "PYICEBERG_CATALOG__REST__URI", "http://127.0.0.1:9/t0k3n-9f1c"
+    )  # port 9: nothing listens
     with pytest.raises(SourceError, match=r"^iceberg://rest: the catalog did not answer \(") as caught:
         IcebergConnector("iceberg://rest").list_tables()
     assert "\n" not in str(caught.value)
+    assert "/***/v1/config" in str(caught.value) and "t0k3n" not in str(caught.value)
 
 
 def test_a_corrupted_data_file_fails_its_table_and_the_scan_goes_on(lake: Catalog) -> None:
