@@ -50,6 +50,8 @@ class ColumnResult:
     null_ratio_method: str | None = None  # exact | statistics | sample
     #: ``non-null`` when the findings come from a sample of the column's values, not the row sample.
     value_sample: str | None = None
+    #: For a sub-column of a JSON or nested column (named by its path, connectors.json_flatten): that column.
+    parent: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -66,6 +68,8 @@ class ColumnResult:
             out["comment"] = self.comment
         if self.value_sample:
             out["value_sample"] = self.value_sample
+        if self.parent:
+            out["parent"] = self.parent
         return out
 
 

@@ -27,6 +27,8 @@ from catalog.models import ReferenceRule
 from catalog.person_figure import person_figure
 from catalog.requests import validate_request
 from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
+from connectors.json_flatten import Flattened, flatten_table
+from connectors.subcolumns import SubColumnReader
 from connectors.uri import scrub
 from scanner import __version__
 from scanner.models import ColumnResult, ScanReport, SourceResult, TableResult, summarize, utc_now
@@ -286,7 +288,7 @@ def _scan_table(
         result.row_count = connector.row_count(info)
         sample = connector.sample(info, options.sample_rows, seed=options.seed)
         result.sampled_rows = sample.num_rows
-        _recognize(sample, columns, info, options, result)
+        flat = _recognize(sample, columns, info, options, result)
         complete_sparse_columns(
             connector,
             info,
@@ -294,12 +296,12 @@ def _scan_table(
             result,
             n=options.sample_rows,
             seed=options.seed,
-            analyze=lambda values: _analyze(values, columns, info, options),
+            analyze=lambda values: _analyze_values(values, columns, info, options, result),
         )
         result.trajectory = profile_table(  # devices, interval, area of a table with coordinates
-            connector,
+            SubColumnReader(connector, flat.parents, _declared(columns)) if flat.parents else connector,
             info,
-            sample,
+            flat.table,
             result.columns,
             row_count=result.row_count,
             seed=options.seed,
@@ -318,29 +320,53 @@ def _scan_table(
         info.fingerprint
     )  # connectors complete it while reading (schema hash, row groups)
     if result.columns:
-        result.fingerprint.setdefault("schema_sha256", schema_digest(result.columns))
+        result.fingerprint.setdefault(  # the source's schema: sub-columns of JSON depend on the sample
+            "schema_sha256", schema_digest([c for c in result.columns if c.parent is None])
+        )
     if result.row_count is not None:
         result.fingerprint.setdefault("row_count", result.row_count)
     result.seconds = time.perf_counter() - t0
     return result
 
 
-def _analyze(values: pa.Table, columns: list, info: TableInfo, options: ScanOptions) -> dict:
+def _declared(columns: list) -> dict[str, str]:
+    return {c.name: c.type for c in columns}
+
+
+def _analyze_values(
+    values: pa.Table, columns: list, info: TableInfo, options: ScanOptions, result: TableResult
+) -> dict:
+    """Findings over a sample of a sparse column's non-null values; a JSON column's sub-columns come from it too."""
+    flat = flatten_table(values, _declared(columns))
+    found = _analyze_flat(flat, columns, info, options)
+    if flat.parents:
+        again = set(flat.parents.values())
+        result.columns = [c for c in result.columns if c.parent not in again]
+        _add_sub_columns(flat, found, result, values_only=True)
+    return found
+
+
+def _analyze_flat(flat: Flattened, columns: list, info: TableInfo, options: ScanOptions) -> dict:
+    """Findings per column and per sub-column of JSON (the row-aligned table, then each list's elements)."""
     metas = [recognizers.ColumnMeta(c.name, c.type, c.comment) for c in columns]
-    return recognizers.analyze_table(
-        values,
-        metas,
-        table_name=info.name,
-        table_comment=info.comment,
-        scan_date=options.scan_date,
-        registry=options.registry,
-    )
+    found: dict = {}
+    for table in flat.tables():
+        found |= recognizers.analyze_table(
+            table,
+            metas,
+            table_name=info.name,
+            table_comment=info.comment,
+            scan_date=options.scan_date,
+            registry=options.registry,
+        )
+    return found
 
 
 def _recognize(
     sample: pa.Table, columns: list, info: TableInfo, options: ScanOptions, result: TableResult
-) -> None:
-    found = _analyze(sample, columns, info, options)
+) -> Flattened:
+    flat = flatten_table(sample, _declared(columns))
+    found = _analyze_flat(flat, columns, info, options)
     by_name = {c.name: c for c in result.columns}
     for name in sample.column_names:
         col = by_name.get(name)
@@ -350,3 +376,24 @@ def _recognize(
             by_name[name] = col
         col.non_null = sample.num_rows - sample.column(name).null_count
         col.entities = found.get(name, [])
+    _add_sub_columns(flat, found, result)
+    return flat
+
+
+def _add_sub_columns(flat: Flattened, found: dict, result: TableResult, *, values_only: bool = False) -> None:
+    """Each sub-column of a JSON column as a column named by its path, right after that column.
+
+    Its ``null_ratio`` is over the sampled rows, or over the elements of its list for a path inside one;
+    none when the JSON column was sparse and only its non-null values were sampled (``values_only``).
+    """
+    subs: dict[str, list[ColumnResult]] = {}
+    for name, parent in flat.parents.items():
+        values = flat.column(name)
+        col = ColumnResult(name, str(values.type), non_null=len(values) - values.null_count, parent=parent)
+        col.entities = found.get(name, [])
+        if values_only:
+            col.value_sample = "non-null"
+        elif len(values):
+            col.null_ratio, col.null_ratio_method = values.null_count / len(values), "sample"
+        subs.setdefault(parent, []).append(col)
+    result.columns = [x for c in result.columns for x in (c, *subs.get(c.name, ()))]

@@ -136,6 +136,14 @@ class Column(Contract):
     pi_basis: str | None = Field(
         description="Why the column has its PI class, in words; null with no PI class."
     )
+    parent: str | None = Field(
+        default=None,
+        description="For a sub-column of a JSON, JSONB or nested (struct, list, map) column: that column's name.  "
+        "The sub-column is named by its path: `payload.geo.lat` (object keys), `payload.items[].sku` (each element "
+        "of a list), `payload.contacts.*` and `payload.contacts.*~` (the values and the keys of an object keyed by "
+        "data, such as phone numbers).  Its findings are its own; the JSON column keeps only findings in what could "
+        "not be flattened.  Absent for the source's own columns.",
+    )
 
 
 class Fingerprint(Contract):

@@ -176,6 +176,7 @@ def element_flags(report_table: dict[str, Any], as_of: _dt.date) -> tuple[Elemen
     minor_tests: list[ElementFlag] = []
     for c in report_table.get("columns", []):
         name = c["name"]
+        in_json = bool(c.get("parent"))
         for e in c.get("entities", []):
             etype = e.get("type")
             pi = e.get("pi_class", c.get("pi_class"))
@@ -188,6 +189,9 @@ def element_flags(report_table: dict[str, Any], as_of: _dt.date) -> tuple[Elemen
                 continue
             free_text = bool((e.get("details") or {}).get("free_text"))
             element = _element(e, pi)
+            if in_json:  # a path inside a JSON column: the engine cannot tell whose rows hold it, so all do
+                flags.append(ElementFlag(element, "", "always"))
+                continue
             if free_text and etype in SPAN_PATTERNS:
                 flags.append(ElementFlag(element, name, "pattern"))
             else:
@@ -232,7 +236,7 @@ def _plan_key(report_table: dict[str, Any], person_key: Sequence[str] | None) ->
     sensitive = table_is_sensitive(report_table)
     note = None
     if person_key:
-        by_lower = {c["name"].lower(): c for c in columns}
+        by_lower = {c["name"].lower(): c for c in columns if not c.get("parent")}
         found = [by_lower.get(k.lower()) for k in person_key]
         if all(found):
             names = tuple(c["name"] for c in found)  # type: ignore[index]
@@ -258,6 +262,12 @@ def _plan_key(report_table: dict[str, Any], person_key: Sequence[str] | None) ->
             "no column identifies a person (no ID, passport, mobile, e-mail, … found): persons are taken as "
             "the row count, an upper bound — give --person-key COLUMN to count them exactly"
         )
+    in_json = [c["name"] for c in columns if c.get("parent") and c.get("pi_class")]
+    if in_json:
+        note = (note + "; " if note else "") + (
+            f"{', '.join(in_json)}: inside JSON columns, which the engine cannot read by path: they key no "
+            "person, and every person is counted as carrying their personal information (an upper bound)"
+        )
     return KeyPlan(tuple(parts), sensitive, note)
 
 
@@ -274,6 +284,8 @@ def _best_column(columns: Sequence[dict[str, Any]], entities: Sequence[str]) -> 
     best: tuple[float, float, int] | None = None
     name = None
     for i, c in enumerate(columns):
+        if c.get("parent"):
+            continue  # a path inside a JSON column: the engine cannot read it, so it keys no one
         for e in c.get("entities", []):
             if e.get("type") in entities and not is_dismissed(e):  # a dismissed finding keys no one
                 rank = (float(e.get("match_ratio") or 0), float(e.get("score") or 0), -i)
