@@ -102,6 +102,13 @@ _NUMBERED = (
 )
 _ESTATE = rf"[^\s\d{_NOT_IN_ROAD}，。、；：,.;:!！？?（）()]{{2,8}}?(?:村委会|村|社区|小区|花园|公寓|大厦|广场|家园|新村|苑|庄园|工业园|开发区|镇|乡|街道|城|大楼|商厦)"
 _DETAIL_RES = {"estate": re.compile(_ESTATE), "road": re.compile(_ROAD), "num": re.compile(_NUMBERED)}
+#: The words that end a road, a number or an estate above, and the digit ranges: a text without any holds no
+#: address detail (the free-text prefilter).
+_DETAIL_WORDS = (
+    "大街|大道|路|街|巷|弄|胡同|里|号|栋|幢|座|单元|室|层|楼|组|期|排|户|区|村|社区|小区|花园|公寓|大厦|广场|家园"
+    "|苑|庄园|园|镇|乡|城|商厦|\\d[-－]\\d"
+)
+_DETAIL_WORDS_RE = re.compile(_DETAIL_WORDS)
 #: A place name right before these is part of a road name (湖南路, 中山北路, 南海大道), not a division.
 _ROAD_AFTER_PLACE = re.compile(r"[东西南北中环]?(?:路|街|大街|大道|巷|弄)")
 #: A bare room number closing an address (…3单元2703, …5幢302).
@@ -289,11 +296,18 @@ class AddressRecognizer(ValueRecognizer):
             kept += name
         return kept + "******"
 
+    def text_prefilter(self) -> str:
+        """RE2 pattern every text with an address matches: a road, number or estate word (:func:`_detail_ok`
+        needs one of them), or a numbered range (``3-2-501``); see :mod:`recognizers.free_text`."""
+        return _DETAIL_WORDS
+
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:
             return []
         out = []
         for run in _TEXT_RUN.finditer(text):
+            if not _DETAIL_WORDS_RE.search(run.group(0)):
+                continue  # no road, number or estate word: no address detail in this run
             span = _address_in_run(run.group(0))
             if span is None:
                 continue

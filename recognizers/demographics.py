@@ -377,6 +377,10 @@ class EthnicityRecognizer(ValueRecognizer):
     def mask(self, value: str) -> str:
         return "*族"
 
+    def text_prefilter(self) -> str:
+        """RE2 pattern every text with a span matches: one of the group names (see :mod:`recognizers.free_text`)."""
+        return "|".join(re.escape(name) for name in sorted(ethnic_groups(), key=len, reverse=True))
+
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:
             return []
@@ -454,6 +458,10 @@ class ReligionRecognizer(ValueRecognizer):
 
     def mask(self, value: str) -> str:
         return "**"
+
+    def text_prefilter(self) -> str:
+        """RE2 pattern every text with a span matches: one of the religions' names."""
+        return "|".join(re.escape(name) for name in sorted(religions(), key=len, reverse=True))
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:

@@ -43,9 +43,9 @@ from recognizers.decision import (
     decide_structured,
     decide_text,
     metadata_support,
-    resolve_overlaps,
 )
 from recognizers.findings import EntityFinding
+from recognizers.free_text import column_spans
 from recognizers.name_only import decode_text, name_only
 from recognizers.packs import Registry
 from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
@@ -230,21 +230,13 @@ def _analyze_column(
 def _analyze_text_column(
     meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol]
 ) -> list[EntityFinding]:
-    """The free-text rule: every recognizer's spans per value, overlaps resolved per value, then the decision.
+    """The free-text rule: every recognizer's spans per value (candidate rows found with RE2 over the whole
+    column, :func:`recognizers.free_text.column_spans`), overlaps resolved per value, then the decision.
 
     Recognizers the column's name contradicts take no part, so their spans cannot suppress another type's.
     """
-    texts = values.to_pylist()
     active = [rec for rec in recs if not contradicted(rec, meta.name, meta.comment)]
-    found = [[rec.find_spans(text) for text in texts] for rec in active]
-    for i in range(len(texts)):
-        cell = [sp for per_rec in found for sp in per_rec[i]]
-        if len(cell) < 2:
-            continue
-        kept = {id(sp) for sp in resolve_overlaps(cell)}
-        if len(kept) < len(cell):
-            for per_rec in found:
-                per_rec[i] = [sp for sp in per_rec[i] if id(sp) in kept]
+    found = column_spans(values, active)
     out: list[EntityFinding] = []
     for rec, spans in zip(active, found, strict=True):
         finding = decide_text(rec, spans, metadata_support(rec, meta.name, meta.comment))

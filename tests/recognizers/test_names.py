@@ -22,6 +22,7 @@ from recognizers.names import (
     ConcatenatedPinyinNameRecognizer,
     PinyinNameRecognizer,
     find_names,
+    find_names_in_column,
     is_dotted_name,
     is_masked_name,
     is_pinyin_name,
@@ -31,6 +32,7 @@ from recognizers.names import (
     split_name,
     surnames,
 )
+from recognizers.names_model import MODEL_ENV, combine, lac_person_spans
 
 SCAN = _dt.date(2026, 11, 22)
 _SPEC = importlib.util.spec_from_file_location(
@@ -372,3 +374,60 @@ def test_words_that_start_with_a_surname_are_not_names(text: str) -> None:
 def test_names_beside_the_same_cues_are_still_found() -> None:
     text = "谢谢王伟医生，张医生说没有大碍"
     assert [text[i:j] for i, j, _ in find_names(text)] == ["王伟", "张"]
+
+
+# -- the optional LAC model (the names extra) ------------------------------------------------------------------
+
+
+def test_the_lac_model_adds_names_the_rules_do_not_know() -> None:
+    """Stage names and transliterations outside the surname lexicon: LAC finds them, the rules keep theirs."""
+    rules, combined = ChineseNameRecognizer(), ChineseNameRecognizer(model="lac")
+    text = "网友爆料称，歌手那英昨晚在后台与工作人员发生争执；患者王秀英由欧阳娜娜医生接诊。"
+    assert [s.text for s in rules.find_spans(text)] == ["王秀英", "欧阳娜娜"]
+    assert [s.text for s in combined.find_spans(text)] == ["那英", "王秀英", "欧阳娜娜"]
+
+
+def test_the_name_model_is_chosen_by_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv(MODEL_ENV, "lac")
+    assert ChineseNameRecognizer().model == "lac"
+    monkeypatch.delenv(MODEL_ENV)
+    assert ChineseNameRecognizer().model is None
+    with pytest.raises(ValueError, match="unknown name model"):
+        ChineseNameRecognizer(model="bert")
+
+
+@pytest.mark.parametrize("corpus", ["msra_test", "peoples_daily_test", "weibo_test", "resume_test"])
+def test_rules_and_lac_together_beat_each_alone(shared_dir, corpus):
+    """On 400 sentences of each news, social and résumé test split (fixed seed) the combination's F1 is at least
+    LAC's and the rules'.  (On CLUENER, whose names include fictional characters, it is between the two.)"""
+    reader = CORPORA[corpus][0]
+    sentences = corpora.sample(reader(shared_dir / "corpora" / "ner"), 400, seed=13)
+    lac = {text: set(lac_person_spans(text)) for text, _ in sentences}
+    rules = {text: find_names(text) for text, _ in sentences}
+    f_rules = _prf(sentences, lambda t: {(i, j) for i, j, _ in rules[t]})[2]
+    f_lac = _prf(sentences, lambda t: lac[t])[2]
+    f_both = _prf(sentences, lambda t: {(i, j) for i, j, _ in combine(rules[t], sorted(lac[t]))})[2]
+    assert f_both >= max(f_rules, f_lac), (corpus, round(f_both, 3), round(f_rules, 3), round(f_lac, 3))
+
+
+# -- the model over a whole column -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("corpus", ["msra_test", "weibo_test", "resume_test"])
+def test_the_column_model_equals_the_per_text_model(shared_dir, corpus):
+    """find_names_in_column (numpy over the joined texts) finds exactly what find_names finds, text by text."""
+    reader = CORPORA[corpus][0]
+    texts = [t for t, _ in corpora.sample(reader(shared_dir / "corpora" / "ner"), 600, seed=17)]
+    texts += [
+        "",
+        "王",
+        "欧阳",
+        "谢谢王伟医生，张医生说没有大碍",
+        "客户努尔兰·哈力木的车辆",
+        "江主席会见了克林顿",
+    ]
+    column = find_names_in_column(texts)
+    for text, found in zip(texts, column, strict=True):
+        expected = find_names(text)
+        assert [(i, j) for i, j, _ in found] == [(i, j) for i, j, _ in expected], text
+        assert all(abs(a[2] - b[2]) < 1e-9 for a, b in zip(found, expected, strict=True)), text

@@ -1,0 +1,315 @@
+"""The free-text name model of :mod:`recognizers.names` over a whole column at once (numpy on code points).
+
+:func:`recognizers.names.find_names` reads one text at a time: every surname
+position yields candidate spans, each scored by a logistic model over 21
+features computed with dictionary look-ups in Python (~10 µs a candidate,
+a dozen candidates a sentence).  Here the texts of a column are joined with
+``\\n`` (a character no name, cue or word contains, and punctuation to the
+model) into one array of code points, and every step is an array operation:
+
+* candidates: surname tables indexed by code point, given-name character
+  counts, and the vetoes (organisation and place words after the span, a title
+  as given name, reduplicated characters) as boolean arrays over positions;
+* features: log-probabilities per code point summed over the span, cue
+  words before and after as 1-3 character keys looked up with ``np.isin``,
+  word boundaries from one jieba-rs segmentation of the joined text (jieba
+  segments each run of Han characters on its own, so joining changes nothing);
+* look-ups of whole candidate strings (jieba's dictionary, place names) run
+  once per distinct string.
+
+The result is exactly :func:`~recognizers.names.find_names` per text (the test
+suite compares them on public corpora); :class:`NameTables` carries the
+tables, built by :mod:`recognizers.names`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import rjieba
+
+BMP = 0x10000
+#: Separator of the joined texts: punctuation to the model, in no word, cue, surname or given name.
+SEP = "\n"
+
+
+@dataclass(frozen=True)
+class NameTables:
+    """Everything the model reads, as arrays over code points or sets of strings (see :mod:`recognizers.names`)."""
+
+    sur1_logp: np.ndarray  # float, log10(share / 100) of single-character surnames, NaN elsewhere
+    sur1_share: np.ndarray  # float, percent share of single-character surnames, 0 elsewhere
+    sur2_keys: np.ndarray  # sorted int64 first << 21 | second of compound surnames
+    sur2_logp: np.ndarray  # their log10(share / 100), aligned with sur2_keys
+    giv_count: np.ndarray  # int, how many names use a character as given name
+    giv_logp: np.ndarray  # float, log10 share among given-name characters, -8 for unknown
+    background: np.ndarray  # float, log10 share in running text
+    punct: np.ndarray  # bool
+    not_name_end: np.ndarray  # bool
+    place_suffix: np.ndarray  # bool
+    place_endings: np.ndarray  # bool
+    translit: np.ndarray  # bool
+    left_cues: np.ndarray  # sorted int64 keys of 1-3 character words (see :func:`_keys`)
+    right_cues: np.ndarray
+    org_after: tuple[str, ...]
+    titles: tuple[str, ...]
+    head_titles: tuple[str, ...]
+    dictionary: dict[str, tuple[str, int]]
+    place_names: frozenset[str]
+    role_words: frozenset[str]
+    title_min_share: float
+    foreign_re: re.Pattern[str]
+    dotted_re: re.Pattern[str]
+    dotted_core: Callable[[str, int, int], tuple[int, int] | None]
+    dotted_logit: float
+    weights: np.ndarray
+    threshold: float
+
+
+def word_keys(words: Sequence[str]) -> np.ndarray:
+    """Sorted int64 keys of 1-3 character words: code points packed 21 bits each, length in the top bits."""
+    out = []
+    for w in words:
+        if 1 <= len(w) <= 3:
+            key = len(w) << 63 - 2
+            for k, ch in enumerate(w):
+                key |= ord(ch) << (21 * k)
+            out.append(key)
+    return np.array(sorted(set(out)), dtype=np.int64)
+
+
+def _member(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
+    if len(table) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.clip(np.searchsorted(table, keys), 0, len(table) - 1)
+    return table[pos] == keys
+
+
+class _Joined:
+    """The texts joined with :data:`SEP` (and one after the last), as code points and offsets."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.text = SEP.join(texts) + SEP
+        self.cp = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        self.bmp = np.where(self.cp < BMP, self.cp, 0)  # astral characters read as U+0000 (in no table)
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        self.starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+        self.n = len(self.cp)
+
+    def at(self, pos: np.ndarray) -> np.ndarray:
+        """Code points at ``pos`` (positions before the start or past the end read as the separator)."""
+        inside = (pos >= 0) & (pos < self.n)
+        return np.where(inside, self.bmp[np.clip(pos, 0, self.n - 1)], ord(SEP))
+
+    def window_keys(self, pos: np.ndarray, length: int, before: bool) -> np.ndarray:
+        """Keys (see :func:`word_keys`) of the ``length`` characters before or from ``pos``."""
+        key = np.full(len(pos), length << 63 - 2, dtype=np.int64)
+        start = pos - length if before else pos
+        for k in range(length):
+            key |= self.at(start + k) << (21 * k)
+        return key
+
+
+def _starts_with_any(j: _Joined, pos: np.ndarray, words: Sequence[str]) -> np.ndarray:
+    """For each position: does one of ``words`` start there?"""
+    out = np.zeros(len(pos), dtype=bool)
+    for w in words:
+        hit = np.ones(len(pos), dtype=bool)
+        for k, ch in enumerate(w):
+            hit &= j.at(pos + k) == ord(ch)
+        out |= hit
+    return out
+
+
+def _bounds(j: _Joined) -> np.ndarray:
+    """Boolean array over positions (and one past the end): does jieba put a word boundary there?"""
+    ends = np.cumsum(np.fromiter((len(w) for w in rjieba.cut(j.text)), dtype=np.int64))
+    out = np.zeros(j.n + 1, dtype=bool)
+    out[0] = True
+    out[ends] = True
+    out[j.starts] = True
+    return out
+
+
+def _name_candidates(j: _Joined, t: NameTables) -> tuple[np.ndarray, ...]:
+    """Surname + given-name candidates: arrays (start, end, surname length, given length, order)."""
+    cp = j.bmp
+    n = j.n
+    pos = np.arange(n, dtype=np.int64)
+    single = ~np.isnan(t.sur1_logp[cp])
+    nxt = j.at(pos + 1)
+    pair = cp << 21 | nxt
+    compound = _member(pair, t.sur2_keys)
+    out_i, out_k, out_g, out_sub = [], [], [], []
+    for sub, (k, g) in enumerate(((2, 1), (2, 2), (1, 1), (1, 2))):
+        base = compound if k == 2 else single
+        idx = np.flatnonzero(base)
+        jj = idx + k + g
+        ok = jj <= n
+        for d in range(g):  # given-name characters (the separator has count 0, so no span crosses a text)
+            ok &= t.giv_count[j.at(idx + k + d)] >= 5
+        if g == 2:
+            ok &= ~t.not_name_end[j.at(jj - 1)]
+        if k == 1 and g == 1:
+            ok &= j.at(idx + 1) != cp[idx]  # 谢谢, 常常: a reduplicated character is a word
+        idx, jj = idx[ok], jj[ok]
+        veto = _starts_with_any(j, jj, t.org_after) | (
+            t.place_suffix[j.at(jj)] & ~_starts_with_any(j, jj, t.head_titles)
+        )
+        idx, jj = idx[~veto], jj[~veto]
+        out_i.append(idx)
+        out_k.append(np.full(len(idx), k))
+        out_g.append(np.full(len(idx), g))
+        out_sub.append(np.full(len(idx), sub))
+    i = np.concatenate(out_i)
+    k = np.concatenate(out_k)
+    g = np.concatenate(out_g)
+    sub = np.concatenate(out_sub)
+    jj = i + k + g
+    # Whole-string vetoes, once per distinct string: the given name is a title, the span a place, or a
+    # dictionary word ending in a place character (张家口).
+    text = j.text
+    spans = [text[a:b] for a, b in zip(i.tolist(), jj.tolist(), strict=True)]
+    givens = [text[a:b] for a, b in zip((i + k).tolist(), jj.tolist(), strict=True)]
+    titles, places, dictionary = frozenset(t.titles), t.place_names, t.dictionary
+    keep = np.fromiter(
+        (
+            not (
+                gv in titles
+                or sp in places
+                or (gl == 2 and sp in dictionary and t.place_endings[ord(sp[-1])])
+            )
+            for sp, gv, gl in zip(spans, givens, g.tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(spans),
+    )
+    return i[keep], jj[keep], k[keep], g[keep], sub[keep]
+
+
+def _title_candidates(j: _Joined, t: NameTables) -> np.ndarray:
+    """Positions of a common single-character surname right before a title (江主席, 王先生)."""
+    idx = np.flatnonzero(t.sur1_share[j.bmp] >= t.title_min_share)
+    return idx[_starts_with_any(j, idx + 1, t.titles)]
+
+
+def _features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) -> np.ndarray:
+    """The feature matrix of :func:`recognizers.names._features`, one row per candidate."""
+    i, jj, kind, k, g = cands["i"], cands["j"], cands["kind"], cands["k"], cands["g"]
+    m = len(i)
+    f = np.zeros((m, 21))
+    f[:, 0] = 1.0
+    text = j.text
+    bg, glp = t.background, t.giv_logp
+    name = kind == 0
+    # name: log-probability as a name against running text
+    ni = np.flatnonzero(name)
+    if len(ni):
+        a, b, kk, gg = i[ni], jj[ni], k[ni], g[ni]
+        sur_lp = np.where(kk == 1, t.sur1_logp[j.bmp[a]], 0.0)
+        two = kk == 2
+        if two.any():
+            keys = j.bmp[a[two]] << 21 | j.bmp[a[two] + 1]
+            sur_lp[two] = t.sur2_logp[np.searchsorted(t.sur2_keys, keys)]
+        giv_lp = glp[j.bmp[a + kk]] + np.where(gg == 2, glp[j.at(a + kk + 1)], 0.0)
+        span_bg = sum(np.where(a + d < b, bg[j.at(a + d)], 0.0) for d in range(4))
+        name_lp = sur_lp + giv_lp
+        f[ni, 1] = name_lp - span_bg
+        f[ni, 2] = name_lp
+        f[ni, 12] = gg == 2
+        f[ni, 13] = kk == 2
+        last = j.at(b - 1)
+        f[ni, 20] = np.where(gg == 2, bg[last] - glp[last], 0.0)
+    # title and foreign
+    f[kind == 1, 15] = 1.0
+    fi = np.flatnonzero(kind == 2)
+    for r in fi.tolist():
+        a, b = int(i[r]), int(jj[r])
+        f[r, 16] = 1.0
+        f[r, 17] = (
+            -sum(bg[ord(c)] for c in text[a:b] if ord(c) < BMP and t.translit[ord(c)]) / max(1, b - a) - 4.0
+        )
+    # whole-string look-ups, once per distinct string
+    dictionary, places, roles = t.dictionary, t.place_names, t.role_words
+    spans = [text[a:b] for a, b in zip(i.tolist(), jj.tolist(), strict=True)]
+    cache: dict[str, tuple[float, float, float]] = {}
+    for r, sp in enumerate(spans):
+        got = cache.get(sp)
+        if got is None:
+            tag, freq = dictionary.get(sp, ("", 0))
+            nr = 1.0 if tag.startswith("nr") else 0.0
+            other = math.log10(freq + 1) if tag and not nr else 0.0
+            place = 1.0 if sp in places or sp in roles or tag == "ns" else 0.0
+            got = cache[sp] = (nr, other, place)
+        f[r, 3], f[r, 4], f[r, 14] = got
+    for r in ni.tolist():
+        gtag, gfreq = dictionary.get(text[int(i[r] + k[r]) : int(jj[r])], ("", 0))
+        if gtag and not gtag.startswith("nr"):
+            f[r, 18] = math.log10(gfreq + 1)
+    left = [text[a - 1 : a + 1] for a in i.tolist()]
+    for r, w in enumerate(left):
+        if i[r] > 0 and SEP not in w:
+            ltag, lfreq = dictionary.get(w, ("", 0))
+            if ltag and not ltag.startswith("nr"):
+                f[r, 19] = math.log10(lfreq + 1)
+    # word boundaries, cues, punctuation
+    f[:, 5] = bounds[i]
+    f[:, 6] = bounds[jj]
+    f[:, 7] = f[:, 5] * f[:, 6]
+    f[:, 8] = np.any([_member(j.window_keys(i, n, True), t.left_cues) for n in (1, 2, 3)], axis=0)
+    f[:, 9] = np.any([_member(j.window_keys(jj, n, False), t.right_cues) for n in (1, 2, 3)], axis=0)
+    f[:, 10] = t.punct[j.at(i - 1)]
+    f[:, 11] = t.punct[j.at(jj)]
+    return f
+
+
+def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[int, int, float]]]:
+    """:func:`recognizers.names.find_names` for every text: ``(start, end, log-odds)`` per text, sorted."""
+    out: list[list[tuple[int, int, float]]] = [[] for _ in texts]
+    if not texts:
+        return out
+    j = _Joined(texts)
+    row_of = lambda p: np.searchsorted(j.starts, p, side="right") - 1  # noqa: E731 - one-line helper
+    bounds = _bounds(j)
+    used = np.zeros(j.n, dtype=bool)
+    for m in t.dotted_re.finditer(j.text):
+        span = t.dotted_core(j.text, m.start(), m.end())
+        if span:
+            used[span[0] : span[1]] = True
+            r = int(row_of(span[0]))
+            out[r].append((span[0] - int(j.starts[r]), span[1] - int(j.starts[r]), t.dotted_logit))
+    ni, nj, nk, ng, nsub = _name_candidates(j, t)
+    ti = _title_candidates(j, t)
+    fi, fj = [], []
+    for m in t.foreign_re.finditer(j.text):
+        a, b = m.start(), m.end()
+        if bounds[a] and bounds[b] and len(set(j.text[a:b])) > 1:
+            fi.append(a)
+            fj.append(b)
+    i = np.concatenate((ni, ti, np.array(fi, dtype=np.int64)))
+    jj = np.concatenate((nj, ti + 1, np.array(fj, dtype=np.int64)))
+    kind = np.concatenate((np.zeros(len(ni), int), np.ones(len(ti), int), np.full(len(fi), 2)))
+    k = np.concatenate((nk, np.ones(len(ti), int), np.zeros(len(fi), int)))
+    g = np.concatenate((ng, np.zeros(len(ti), int), np.zeros(len(fi), int)))
+    # Candidate order of the per-text reading: by position, compound surname first, one given character
+    # first, the title last; transliterated names after all of them (ties in score keep this order).
+    sub = np.concatenate((nsub, np.full(len(ti), 4), np.zeros(len(fi), int)))
+    order = np.lexsort((sub, i, kind == 2, row_of(i)))
+    i, jj, kind, k, g = i[order], jj[order], kind[order], k[order], g[order]
+    if len(i) == 0:
+        return [sorted(x) for x in out]
+    scores = _features(j, t, bounds, {"i": i, "j": jj, "kind": kind, "k": k, "g": g}) @ t.weights
+    rows = row_of(i)
+    keep = np.flatnonzero(scores >= t.threshold)
+    for c in keep[np.lexsort((np.arange(len(keep)), -scores[keep], rows[keep]))].tolist():
+        a, b = int(i[c]), int(jj[c])
+        if used[a:b].any():
+            continue
+        used[a:b] = True
+        r = int(rows[c])
+        out[r].append((a - int(j.starts[r]), b - int(j.starts[r]), float(scores[c])))
+    return [sorted(x) for x in out]

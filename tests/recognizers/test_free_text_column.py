@@ -1,0 +1,76 @@
+"""The free-text path over a whole column: RE2 prefilters pick the rows each recognizer reads, and the spans
+are exactly those of reading every cell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from recognizers.finance import BankCardRecognizer
+from recognizers.free_text import candidate_rows, column_spans, prefilter, text_spans
+from recognizers.registry import value_recognizers
+from recognizers.telecom import MobileRecognizer
+
+EVAL_TEXT = Path(__file__).resolve().parents[1] / "eval" / "text.jsonl"
+
+
+def _sentences() -> list[str]:
+    lines = EVAL_TEXT.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def _keys(spans) -> list[tuple[int, int, str]]:  # noqa: ANN001
+    return sorted((s.start, s.end, s.entity) for s in spans)
+
+
+def test_column_spans_equal_reading_every_cell() -> None:
+    """Every built-in recognizer on the labelled sentences: the column path finds what per-cell reading finds."""
+    recs = value_recognizers()
+    texts = _sentences() + [
+        "用户手机号是１３１８６８６８７６７（全角），备用Ｅｍａｉｌ：ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｎ"
+    ]
+    found = column_spans(pa.array(texts), recs)
+    for i, text in enumerate(texts):
+        assert _keys(sp for per_rec in found for sp in per_rec[i]) == _keys(text_spans(text, recs)), text
+
+
+class CountingCards(BankCardRecognizer):
+    """A real bank-card recognizer that counts the cells it is asked to read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: list[str] = []
+
+    def find_spans(self, text: str):  # noqa: ANN201
+        self.read.append(text)
+        return super().find_spans(text)
+
+
+def test_a_recognizer_reads_only_the_rows_its_prefilter_admits() -> None:
+    cards = CountingCards()
+    assert prefilter(cards) is None  # an overriding find_spans declares no prefilter: every row is read
+    texts = ["客户来电咨询退货流程。", "银行卡号6222021234567890128被冻结。", "今天天气很好。"]
+    column_spans(pa.array(texts), [cards])
+    assert len(cards.read) == 3
+    mobile = MobileRecognizer()
+    assert prefilter(mobile)  # the generic find_spans: its pattern cores
+    texts = pa.array(["没有号码", "手机13912345678", "电话１３９１２３４５６７８"])
+    admitted = candidate_rows(pc.utf8_normalize(texts, "NFKC"), prefilter(mobile))
+    assert admitted.tolist() == [
+        1,
+        2,
+    ]  # full-width digits pass the prefilter (NFKC), as Python's \d reads them
+    found = column_spans(texts, [mobile])
+    assert [_keys(row) for row in found[0]] == [_keys(text_spans(t, [mobile])) for t in texts.to_pylist()]
+
+
+def test_overlaps_are_resolved_per_row() -> None:
+    """A resident ID whose 18 digits also pass Luhn with a card BIN is only a resident ID."""
+    recs = value_recognizers()
+    text = "员工郑晓燕的身份证号420111200107317796已核验"
+    found = column_spans(pa.array([text]), recs)
+    types = {sp.entity for per_rec in found for sp in per_rec[0]}
+    assert "CN_RESIDENT_ID" in types and "CN_BANK_CARD" not in types
