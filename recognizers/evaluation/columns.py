@@ -62,16 +62,21 @@ class ColumnResult:
 
 
 def chujing_predictor(scan_date) -> ColumnPredictor:  # noqa: ANN001 - datetime.date
-    """The structured path as the scanner runs it: ``analyze_table`` on the whole table."""
+    """The structured path as the scanner runs it: ``analyze_table`` on the whole table.
+
+    JSON columns are flattened first, as the scanner does, and each list's elements are read as a table.
+    """
 
     def predict(table: LabelledTable) -> dict[str, list[ColumnPrediction]]:
-        found = analyze_table(
-            table.to_arrow(),
-            table.metas(),
-            table_name=table.name,
-            table_comment=table.comment,
-            scan_date=scan_date,
-        )
+        found = {}
+        for part in table.flattened().tables():
+            found |= analyze_table(
+                part,
+                table.metas(),
+                table_name=table.name,
+                table_comment=table.comment,
+                scan_date=scan_date,
+            )
         return {
             col: [ColumnPrediction((f.type,), f.precision_m, f.explanation) for f in findings]
             for col, findings in found.items()

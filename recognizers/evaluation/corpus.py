@@ -8,7 +8,10 @@ labelling rules, ``tests/eval/build_corpus.py`` regenerates it.
   it holds (``labels``, possibly empty), the kind of hard negative it is
   (``negative``), and optional ``checks`` on what a finding must say, e.g.
   ``{"GEO_COORDINATE": {"min_precision_m": 600}}`` for coordinates rounded to
-  two decimals.
+  two decimals.  A JSON column (``"type": "json"``, values are JSON values)
+  lists its sub-columns under ``paths``, each labelled like a column and named
+  by its path (``payload.geo.lat``, see :mod:`connectors.json_flatten`); every
+  sub-column the flattening gives must be labelled.
 * **Free text** (``text.jsonl``): one sentence per line with character-offset
   spans ``[start, end, type, surface]``.
 """
@@ -23,10 +26,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from connectors.json_flatten import Flattened, flatten_table
 from recognizers.engine import ColumnMeta
 
 SCHEMA = "chujing.evalcorpus/1"
-_ARROW_TYPES = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64()}
+_ARROW_TYPES = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "json": pa.string()}
+#: The type of a labelled sub-column of a JSON column (its values come from flattening its parent).
+PATH_TYPE = "path"
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ class LabelledColumn:
     negative: str | None = None
     checks: dict = field(default_factory=dict)
     note: str = ""
+    #: For a sub-column of a JSON column: that column (the sub-column is not a column of the Arrow table).
+    parent: str | None = None
 
     def example_values(self, n: int = 3) -> list[str]:
         """The first ``n`` distinct non-null values, as strings (the corpus is synthetic)."""
@@ -58,10 +66,23 @@ class LabelledTable:
     columns: tuple[LabelledColumn, ...]
 
     def to_arrow(self) -> pa.Table:
-        return pa.table({c.name: pa.array(list(c.values), type=_ARROW_TYPES[c.type]) for c in self.columns})
+        """The table as a source would hand it over: JSON columns as JSON text, sub-columns not yet there."""
+        return pa.table(
+            {c.name: pa.array(_cells(c), type=_ARROW_TYPES[c.type]) for c in self.columns if c.parent is None}
+        )
 
     def metas(self) -> list[ColumnMeta]:
-        return [ColumnMeta(c.name, c.type, c.comment) for c in self.columns]
+        return [ColumnMeta(c.name, c.type, c.comment) for c in self.columns if c.parent is None]
+
+    def flattened(self) -> Flattened:
+        """The table with its JSON columns flattened into sub-columns, as the scanner reads it."""
+        return flatten_table(self.to_arrow(), {c.name: c.type for c in self.columns if c.parent is None})
+
+
+def _cells(column: LabelledColumn) -> list:
+    if column.type != "json":
+        return list(column.values)
+    return [None if v is None else json.dumps(v, ensure_ascii=False) for v in column.values]
 
 
 @dataclass(frozen=True)
@@ -138,7 +159,8 @@ def load_corpus(root: str | Path) -> Corpus:
             )
             for c in doc["columns"]
         )
-        tables.append(LabelledTable(doc["name"], doc.get("comment"), cols))
+        table = LabelledTable(doc["name"], doc.get("comment"), cols)
+        tables.append(_with_paths(table, doc["columns"]))
     texts = []
     with open(root / manifest["text"], encoding="utf-8") as fh:
         for line in fh:
@@ -156,13 +178,36 @@ def load_corpus(root: str | Path) -> Corpus:
     )
 
 
+def _with_paths(table: LabelledTable, columns: list[dict]) -> LabelledTable:
+    """The table with the labelled sub-columns of its JSON columns, their values taken from the flattening."""
+    labelled = [(c["name"], p) for c in columns for p in c.get("paths", [])]
+    if not labelled:
+        return table
+    flat = table.flattened()
+    given = set(flat.parents)
+    subs = tuple(
+        LabelledColumn(
+            name=p["name"],
+            type=PATH_TYPE,
+            labels=frozenset(p["labels"]),
+            values=tuple(flat.column(p["name"]).to_pylist()) if p["name"] in given else (),
+            negative=p.get("negative"),
+            checks=p.get("checks") or {},
+            note=p.get("note", ""),
+            parent=parent,
+        )
+        for parent, p in labelled
+    )
+    return LabelledTable(table.name, table.comment, table.columns + subs)
+
+
 def corpus_problems(corpus: Corpus) -> list[str]:
     """Everything that makes the corpus unfit to grade recognizers (empty when it is well formed)."""
     problems = []
     vocab = set(corpus.vocabulary)
     for t, c in corpus.columns():
         where = f"{t.name}.{c.name}"
-        if c.type not in _ARROW_TYPES:
+        if c.type not in _ARROW_TYPES and not (c.type == PATH_TYPE and c.parent):
             problems.append(f"{where}: unknown column type {c.type!r}")
         if unknown := c.labels - vocab:
             problems.append(f"{where}: labels outside the vocabulary: {sorted(unknown)}")
@@ -171,6 +216,10 @@ def corpus_problems(corpus: Corpus) -> list[str]:
         for etype in c.checks:
             if etype not in c.labels:
                 problems.append(f"{where}: a check on {etype} which the column is not labelled with")
+    for t in corpus.tables:
+        labelled = {c.name for c in t.columns if c.parent is not None}
+        if unlabelled := [p for p in t.flattened().parents if p not in labelled]:
+            problems.append(f"{t.name}: sub-columns of JSON that are not labelled: {unlabelled}")
     for t in corpus.texts:
         for s in t.spans:
             if not (0 <= s.start < s.end <= len(t.text)) or t.text[s.start : s.end] != s.text:

@@ -99,8 +99,9 @@ def col(
     negative: str | None = None,
     checks: dict | None = None,
     note: str = "",
+    paths: list[dict] | None = None,
 ) -> dict:
-    return {
+    out = {
         "name": name,
         "type": type,
         "comment": comment,
@@ -109,6 +110,27 @@ def col(
         "checks": checks or {},
         "note": note,
         "values": values,
+    }
+    if paths is not None:
+        out["paths"] = paths
+    return out
+
+
+def path(
+    name: str,
+    labels: tuple[str, ...] = (),
+    *,
+    negative: str | None = None,
+    checks: dict | None = None,
+    note: str = "",
+) -> dict:
+    """A sub-column of a JSON column, named by its path (see connectors/json_flatten.py), and its labels."""
+    return {
+        "name": name,
+        "labels": sorted(labels),
+        "negative": negative,
+        "checks": checks or {},
+        "note": note,
     }
 
 
@@ -1348,6 +1370,70 @@ def clinvar_variants(rng: random.Random, n: int = 150) -> dict:
     }
 
 
+def _telemetry_payload(rng: random.Random) -> dict | None:
+    """One message of a connected-car head unit, as a JSONB column holds it (keys missing now and then)."""
+    if rng.random() < 0.04:
+        return None
+    lat, lng = coordinate(rng, 6)
+    geo: dict | None = {"lat": lat, "lng": lng}
+    if rng.random() < 0.1:
+        geo = {"lat": f"{lat:.6f}", "lng": f"{lng:.6f}"}  # some firmware writes the numbers as strings
+    elif rng.random() < 0.03:
+        geo = None
+    trip = [coordinate(rng, 5) for _ in range(rng.randint(0, 4))]
+    payload: dict = {
+        "device": {"imei": g.imei(rng), "mac": g.mac(rng, lower=rng.random() < 0.3)},
+        "geo": geo,
+        "speed": round(rng.uniform(0, 120), 1),
+        "trip": [{"lat": a, "lng": b} for a, b in trip],
+        "tags": rng.sample(("eco", "sport", "night", "highway", "city"), rng.randint(0, 2)),
+        "firmware": f"{rng.randint(1, 12)}.{rng.randint(0, 20)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}",
+    }
+    if rng.random() < 0.7:
+        payload["driver"] = {"name": g.person_name(rng), "phone": mobile_variant(rng)}
+    if rng.random() < 0.5:
+        payload["owner"] = {"sfzh": id_variant(rng)}
+    return payload
+
+
+def vehicle_telemetry(rng: random.Random, n: int = 200) -> dict:
+    """车联网终端上报: the identifiers and positions are inside a JSONB column, labelled by path."""
+    fine = {"GEO_COORDINATE": {"max_precision_m": 1}}  # six decimals: ~0.1 m
+    track = {"GEO_COORDINATE": {"max_precision_m": 10}}  # five decimals: ~1 m
+    return {
+        "name": "vehicle_telemetry",
+        "comment": "车联网终端上报 (connected-car telemetry, JSONB payload)",
+        "columns": [
+            col("msg_id", [str(100_000 + i) for i in range(n)]),
+            col("vin", noisy(rng, n, lambda: g.vin(rng), nulls=0.0), ("VIN",)),
+            col(
+                "payload",
+                [_telemetry_payload(rng) for _ in range(n)],
+                type="json",
+                note="labelled by path: the JSON column itself holds nothing once flattened",
+                paths=[
+                    path("payload.device.imei", ("IMEI",)),
+                    path("payload.device.mac", ("MAC_ADDRESS",)),
+                    path("payload.geo.lat", ("GEO_COORDINATE",), checks=fine, note="10 % written as strings"),
+                    path("payload.geo.lng", ("GEO_COORDINATE",), checks=fine),
+                    path("payload.speed", note="km/h, 0-120: no longitude"),
+                    path(
+                        "payload.firmware",
+                        negative="ip_like_versions",
+                        note="four-part versions: the key says firmware, as a column name would",
+                    ),
+                    path("payload.driver.name", ("CN_PERSON_NAME",)),
+                    path("payload.driver.phone", ("CN_MOBILE",)),
+                    path("payload.owner.sfzh", ("CN_RESIDENT_ID",), note="on half of the messages"),
+                    path("payload.trip[].lat", ("GEO_COORDINATE",), checks=track, note="points of a list"),
+                    path("payload.trip[].lng", ("GEO_COORDINATE",), checks=track),
+                    path("payload.tags[]"),
+                ],
+            ),
+        ],
+    }
+
+
 TABLES = (
     hr_employee,
     crm_customer,
@@ -1372,6 +1458,7 @@ TABLES = (
     driver_licenses,
     std_clinic_visits,
     clinvar_variants,
+    vehicle_telemetry,
 )
 
 
