@@ -264,6 +264,7 @@ class AddressRecognizer(ValueRecognizer):
     locates a household.
     """
 
+    anchored_counts = True  # anchored candidates holding two CJK characters (recognizers.shapes)
     entity = "CN_ADDRESS"
     patterns: ClassVar = (
         Pattern(

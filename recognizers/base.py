@@ -130,6 +130,15 @@ class ValueRecognizer:
     negative_context: ClassVar[tuple[str, ...]] = ()
     #: Characters removed from a value before matching (separators people type).
     strip_chars: ClassVar[str] = ""
+    #: The structured path counts only values that match the anchored patterns as a whole (after
+    #: ``strip_chars`` are removed), so a column none of whose values can is skipped unread
+    #: (:mod:`recognizers.shapes`).  The base classes keep this promise; a class that defines its own
+    #: ``analyze_values`` or ``candidate_mask`` is skipped only when it declares ``anchored_counts = True``.
+    anchored_counts: ClassVar[bool] = True
+    #: Declared instead by a class whose structured path counts other values: ``(RE2 regex, longest)`` pairs,
+    #: a value counting only when it matches one regex as a whole (``longest`` None) or holds a match of it
+    #: and has at most ``longest`` characters.
+    counted_shapes: ClassVar[tuple[tuple[str, int | None], ...] | None] = None
 
     def __init__(self) -> None:
         body = "|".join(f"(?:{p.regex})" for p in self.patterns)

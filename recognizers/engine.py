@@ -30,6 +30,8 @@ See :mod:`recognizers.decision` for the thresholds and the score formula.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -50,6 +52,7 @@ from recognizers.name_only import decode_text, name_only
 from recognizers.packs import Registry
 from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
 from recognizers.registry import default_registry
+from recognizers.shapes import ColumnShape, char_bits, recognizer_gate, regex_gate
 
 __all__ = ["ColumnMeta", "TableContext", "analyze_table", "column_strings", "is_free_text"]
 
@@ -81,36 +84,45 @@ def column_strings(arr: pa.ChunkedArray | pa.Array) -> pa.Array | None:
     return arr.filter(pc.not_equal(arr, ""))
 
 
-def is_free_text(values: pa.Array) -> bool:
-    """True when a string column reads as prose rather than as one value per cell."""
+_GROUPED_DIGITS = r"^[+(]?\d[\d ()\-]{0,29}$"
+_SPACED = r"\S\s+\S.*\S\s+\S"
+_MIXED = r"[\x{4e00}-\x{9fff}].*[0-9A-Za-z@]{5}|[0-9A-Za-z@]{5}.*[\x{4e00}-\x{9fff}]"
+_SENTENCE_PUNCTUATION = "，。；！？"
+#: Character classes each test needs (a column without any skips the regex: its share is 0).
+_WHITESPACE_BITS = char_bits(ord(" ")) | char_bits(9, 13)
+_CJK_BITS = char_bits(0x4E00, 0x9FFF)
+_PUNCTUATION_BITS = functools.reduce(operator.or_, (char_bits(ord(c)) for c in _SENTENCE_PUNCTUATION))
+
+
+def _share(values: pa.Array, regex: str, possible: bool) -> float:
+    """Share of values in which ``regex`` (RE2) finds a match; 0 without a regex call when none can."""
+    if not possible:
+        return 0
+    return pc.mean(pc.cast(pc.match_substring_regex(values, regex), pa.int8())).as_py() or 0
+
+
+def is_free_text(values: pa.Array, shape: ColumnShape | None = None) -> bool:
+    """True when a string column reads as prose rather than as one value per cell.
+
+    ``shape`` (the column's :class:`~recognizers.shapes.ColumnShape`, computed here when not given) spares
+    the tests that no value can pass: a column without whitespace has no words to count.
+    """
     if len(values) == 0:
         return False
+    shape = shape or ColumnShape.of(values)
     lengths = pc.utf8_length(values)
     median = pc.approximate_median(lengths).as_py() or 0
     if median > MAX_STRUCTURED_LEN:
         return True
     # Grouped digits ("6212 3456 7890 1234", "+86 139 1234 5678") are one value, not prose.
-    grouped = (
-        pc.mean(pc.cast(pc.match_substring_regex(values, r"^[+(]?\d[\d ()\-]{0,29}$"), pa.int8())).as_py()
-        or 0
-    )
+    grouped = _share(values, _GROUPED_DIGITS, shape.admits(regex_gate(_GROUPED_DIGITS)))
     if grouped > 0.5:
         return False
     # Short sentences: several words, or CJK text mixed with digits/punctuation.
-    spaced = pc.mean(pc.cast(pc.match_substring_regex(values, r"\S\s+\S.*\S\s+\S"), pa.int8())).as_py() or 0
-    mixed = (
-        pc.mean(
-            pc.cast(
-                pc.match_substring_regex(
-                    values, r"[\x{4e00}-\x{9fff}].*[0-9A-Za-z@]{5}|[0-9A-Za-z@]{5}.*[\x{4e00}-\x{9fff}]"
-                ),
-                pa.int8(),
-            )
-        ).as_py()
-        or 0
-    )
+    spaced = _share(values, _SPACED, shape.has_any(_WHITESPACE_BITS))
+    mixed = _share(values, _MIXED, shape.has_any(_CJK_BITS))
     # Short Chinese sentences ("患者王秀英，女，67岁，主诉胸痛三天。") carry sentence punctuation.
-    punctuated = pc.mean(pc.cast(pc.match_substring_regex(values, r"[，。；！？]"), pa.int8())).as_py() or 0
+    punctuated = _share(values, f"[{_SENTENCE_PUNCTUATION}]", shape.has_any(_PUNCTUATION_BITS))
     return spaced > 0.5 or (mixed > 0.3 and median > 12) or (punctuated > 0.3 and median > 8)
 
 
@@ -209,11 +221,14 @@ def _cannot_reach(rec: ValueRecognizerProtocol, sample: pa.Array, support: list[
 def _analyze_column(
     meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol]
 ) -> list[EntityFinding]:
-    if is_free_text(values):
+    shape = ColumnShape.of(values)
+    if is_free_text(values, shape):
         return _analyze_text_column(meta, values, recs)
     sample = screen_sample(values)
     out: list[EntityFinding] = []
     for rec in recs:
+        if not shape.admits(recognizer_gate(rec)):
+            continue  # no value has a shape the recognizer could count: it would find nothing
         if contradicted(rec, meta.name, meta.comment):
             continue
         support = metadata_support(rec, meta.name, meta.comment)

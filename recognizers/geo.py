@@ -181,6 +181,7 @@ def _parse_dms(t: str) -> dict[str, object] | None:
 class CoordinateTextRecognizer(ValueRecognizer):
     """GEO_COORDINATE: coordinates written in strings (pairs, WKT, GeoJSON, DMS), with their precision."""
 
+    anchored_counts = True  # the base class's count, with details (recognizers.shapes)
     entity = "GEO_COORDINATE"
     patterns: ClassVar = (
         Pattern("latitude,longitude or longitude,latitude pair (medium)", _PAIR, 0.6),
@@ -279,6 +280,7 @@ def summarize(parsed: list[dict[str, object]], counts: list[int]) -> dict[str, o
 class GeohashRecognizer(ValueRecognizer):
     """GEO_COORDINATE: geohashes (base-32 cells; length 9+ is finer than 10 m) in a column named like one."""
 
+    anchored_counts = True  # candidates of the anchored pattern that hold a letter (recognizers.shapes)
     entity = "GEO_COORDINATE"
     patterns: ClassVar = (Pattern("geohash, 5-12 characters (weak)", f"{GEOHASH_RE}{{5,12}}", 0.4),)
     _letters = "[b-hjkmnp-z]"

@@ -262,6 +262,8 @@ class DiagnosisRecognizer(ValueRecognizer):
     validator_strength = 0.7
     min_ratio = 0.5
 
+    counted_shapes = ((_CANDIDATE_RE2, 40),)  # candidate_mask's (recognizers.shapes)
+
     def candidate_mask(self, values: pa.Array) -> pa.Array:
         return shaped_and_short(values, _CANDIDATE_RE2, 40, exclude="@")
 
@@ -374,6 +376,8 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
     context = DiagnosisRecognizer.context + ("传染病", "性病", "infectious disease")
     validator_strength = 0.9
     min_ratio = 0.3
+    # what analyze_values counts: codes, and names (recognizers.shapes)
+    counted_shapes = ((_SPECIAL_CODE_VALUE, None), (_CANDIDATE_RE2, 40))
 
     def candidate_mask(self, values: pa.Array) -> pa.Array:
         return shaped_and_short(values, _CANDIDATE_RE2, 40, exclude="@")

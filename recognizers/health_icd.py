@@ -112,6 +112,7 @@ def _category_array() -> pa.Array:
 class IcdCodeRecognizer(ValueRecognizer):
     """ICD10_CODE: ICD-10 codes with the Chinese clinical and insurance extensions."""
 
+    anchored_counts = True  # counts only candidates of the anchored patterns (recognizers.shapes)
     entity = "ICD10_CODE"
     patterns: ClassVar = (
         Pattern(
@@ -219,6 +220,7 @@ class IcdCodeRecognizer(ValueRecognizer):
 class IcdCategoryRecognizer(IcdCodeRecognizer):
     """ICD10_CODE: a column of bare three-character categories, reported only when its name says ICD."""
 
+    anchored_counts = True  # the base class's count (recognizers.shapes)
     patterns: ClassVar = (
         Pattern("ICD-10 three-character category in an ICD column (weak)", r"[A-Z]\d{2}[+†*]?", 0.4),
     )

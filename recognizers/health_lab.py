@@ -155,6 +155,15 @@ def is_lab_value(value: str) -> bool:
     return _regexes()[1].fullmatch(value.strip()) is not None
 
 
+#: A lab value's shape: a Chinese name before a number, an ASCII name and a separator before a number, or a
+#: unit after one.
+_CANDIDATE = (
+    "(?:阴性|阳性|(?i:reactive|negative|positive|neg|pos)|[+±]|[)）])$|"
+    "[\u4e00-\u9fff][^0-9]{0,4}[<>≤≥]?\\s*\\d|^[A-Za-zα-ωγβ][A-Za-z0-9()/%+\\-]{0,15}[↑↓]?[\\s:：=]+[<>≤≥]?\\s*\\d|"
+    "\\d\\s*(?:%|[munpµμ]?(?:mol|g|IU|U)|[KkmM]?U/|IU|[×xX*]\\s*10|10\\^|fL|s$|秒|mm/h|copies|拷贝|cells|个/|/HPF|/[uμ]L|mL/min|kPa|mmHg)"
+)
+
+
 class LabResultRecognizer(ValueRecognizer):
     """LAB_RESULT: laboratory test results (name + value + unit, or value + laboratory unit)."""
 
@@ -190,14 +199,10 @@ class LabResultRecognizer(ValueRecognizer):
     validator_strength = 0.8
     min_ratio = 0.5
 
+    counted_shapes = ((_CANDIDATE, 48),)  # candidate_mask's (recognizers.shapes)
+
     def candidate_mask(self, values: pa.Array) -> pa.Array:
-        # a Chinese name before a number, an ASCII name and a separator before a number, or a unit after one
-        shape = (
-            "(?:阴性|阳性|(?i:reactive|negative|positive|neg|pos)|[+±]|[)）])$|"
-            "[\u4e00-\u9fff][^0-9]{0,4}[<>≤≥]?\\s*\\d|^[A-Za-zα-ωγβ][A-Za-z0-9()/%+\\-]{0,15}[↑↓]?[\\s:：=]+[<>≤≥]?\\s*\\d|"
-            "\\d\\s*(?:%|[munpµμ]?(?:mol|g|IU|U)|[KkmM]?U/|IU|[×xX*]\\s*10|10\\^|fL|s$|秒|mm/h|copies|拷贝|cells|个/|/HPF|/[uμ]L|mL/min|kPa|mmHg)"
-        )
-        return shaped_and_short(values, shape, 48)
+        return shaped_and_short(values, _CANDIDATE, 48)
 
     def validate(self, candidate: str) -> bool:
         return is_lab_value(candidate)

@@ -295,6 +295,9 @@ def is_medication_value(value: str) -> bool:
     return _matchers()[2].fullmatch(v) is not None
 
 
+_CANDIDATE = "[\u4e00-\u9fff]{2}|[A-Za-z]{4}"
+
+
 class MedicationRecognizer(ValueRecognizer):
     """MEDICATION: Chinese generic drug names with salts and dosage forms, and English INNs."""
 
@@ -336,9 +339,11 @@ class MedicationRecognizer(ValueRecognizer):
     validator_strength = 0.75
     min_ratio = 0.5
 
+    counted_shapes = ((_CANDIDATE, 60),)  # candidate_mask's (recognizers.shapes)
+
     def candidate_mask(self, values: pa.Array) -> pa.Array:
         # two CJK characters (a licence plate has one) or an English word; never an e-mail address
-        return shaped_and_short(values, "[\u4e00-\u9fff]{2}|[A-Za-z]{4}", 60, exclude="@")
+        return shaped_and_short(values, _CANDIDATE, 60, exclude="@")
 
     def validate(self, candidate: str) -> bool:
         return is_medication_value(candidate)

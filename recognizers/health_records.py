@@ -33,6 +33,7 @@ _REPEATED = "^[A-Za-z-]*(?:" + "|".join(f"{d}+" for d in "0123456789") + ")$"
 class MedicalRecordNoRecognizer(ValueRecognizer):
     """MEDICAL_RECORD_NO: hospital record, admission and outpatient numbers (context only)."""
 
+    anchored_counts = True  # candidates of the anchored patterns, fewer repeated digits (recognizers.shapes)
     entity = "MEDICAL_RECORD_NO"
     patterns: ClassVar = (
         Pattern("record number, letters + digits (weak)", r"[A-Za-z]{1,4}-?\d{4,15}", 0.4),
