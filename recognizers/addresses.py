@@ -141,15 +141,20 @@ def places() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _max_place_len() -> int:
-    return max(len(p) for p in places())
+def _place_heads() -> tuple[frozenset[str], tuple[int, ...]]:
+    """The first two characters of every place name, and the lengths place names have (longest first)."""
+    p = places()
+    return frozenset(name[:2] for name in p), tuple(sorted({len(name) for name in p}, reverse=True))
 
 
 def place_at(text: str, i: int) -> str:
     """Longest gazetteer place name starting at ``text[i]`` ('' when none)."""
+    heads, lengths = _place_heads()
+    if text[i : i + 2] not in heads:
+        return ""  # every place name has two characters or more: most positions end here
     p = places()
-    for k in range(min(_max_place_len(), len(text) - i), 1, -1):
-        if text[i : i + k] in p:
+    for k in lengths:
+        if k <= len(text) - i and text[i : i + k] in p:
             return text[i : i + k]
     return ""
 

@@ -60,6 +60,7 @@ from recognizers.columns import column_entity_hints, name_only_findings
 from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
+from recognizers.free_text import cores_and_context
 
 _B64 = r"[A-Za-z0-9+/]"
 _CRYPT = r"[./A-Za-z0-9]"
@@ -264,6 +265,10 @@ class CardSecurityRecognizer(ValueRecognizer):
     def mask(self, value: str) -> str:
         return "***"
 
+    def text_prefilter(self) -> tuple[str, ...] | None:
+        """A pattern match and a context word must both be in the text (:mod:`recognizers.free_text`)."""
+        return cores_and_context(self)
+
     def find_spans(self, text: str) -> list[Span]:
         return [s for s in super().find_spans(text) if s.details.get("context")]
 
@@ -296,6 +301,10 @@ class CardExpiryRecognizer(ValueRecognizer):
 
     def mask(self, value: str) -> str:
         return "**/**"
+
+    def text_prefilter(self) -> tuple[str, ...] | None:
+        """A pattern match and a context word must both be in the text (:mod:`recognizers.free_text`)."""
+        return cores_and_context(self)
 
     def find_spans(self, text: str) -> list[Span]:
         return [s for s in super().find_spans(text) if s.details.get("context")]
@@ -331,6 +340,10 @@ class OtpRecognizer(ValueRecognizer):
 
     def mask(self, value: str) -> str:
         return "******"
+
+    def text_prefilter(self) -> tuple[str, ...] | None:
+        """A pattern match and a context word must both be in the text (:mod:`recognizers.free_text`)."""
+        return cores_and_context(self)
 
     def find_spans(self, text: str) -> list[Span]:
         """Codes right next to their cue (验证码：123456, 123456是您的验证码), not anywhere in the sentence."""

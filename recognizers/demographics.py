@@ -63,6 +63,7 @@ from recognizers.columns import column_entity_hints
 from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
+from recognizers.free_text import any_of, cores_and_context, pattern_cores, relaxed
 from recognizers.identity import birth_date
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -175,6 +176,11 @@ class DateOfBirthRecognizer(ValueRecognizer):
     #: In text the cue must be close: just before (出生于, 生日：) or just after (…出生).
     CUE_BEFORE, CUE_AFTER = 8, 3
 
+    def text_prefilter(self) -> tuple[str, ...] | None:
+        """A date pattern and a birth cue (出生, 生日 …) must both be in the text."""
+        cores, cues = pattern_cores(self), any_of(relaxed(_CUE_BEFORE), relaxed(_CUE_AFTER))
+        return None if cores is None or cues is None else (cores, cues)
+
     def find_spans(self, text: str) -> list[Span]:
         out = []
         for span in super().find_spans(text):
@@ -214,6 +220,10 @@ class AgeRecognizer(ValueRecognizer):
 
     def mask(self, value: str) -> str:
         return "**"
+
+    def text_prefilter(self) -> tuple[str, ...] | None:
+        """A pattern match and a context word must both be in the text (:mod:`recognizers.free_text`)."""
+        return cores_and_context(self)
 
     def find_spans(self, text: str) -> list[Span]:
         return [s for s in super().find_spans(text) if s.details.get("context")]

@@ -12,13 +12,19 @@ the rows that can hold its spans, and ``find_spans`` runs on those rows only.
   (:meth:`~recognizers.base.ValueRecognizer.find_spans`) is prefiltered by
   the union of its pattern cores: the cores carry no look-arounds, so the
   core matches wherever the bounded Python pattern does.
+* A recognizer that reports only pattern matches with a context word nearby
+  (``requires_context``) is prefiltered by both: a row must hold a core match
+  *and* one of its context words.
 * A recognizer with its own ``find_spans`` declares ``text_prefilter()``
-  (an RE2 pattern, or ``None`` to be run on every row).
+  (an RE2 pattern, a tuple of patterns that must all match, or ``None`` to be
+  run on every row); :func:`relaxed` turns its own Python regexes into RE2
+  prefilters by dropping their look-arounds.
 * A recognizer with ``find_spans_column(texts)`` reads its candidate rows in
   one call (the name model: :mod:`recognizers.names_vector`).
 * The column is matched after NFKC normalisation, so full-width digits and
   letters (``１３８…``), which Python's ``\\d`` matches, match RE2's ASCII
-  classes too.  Patterns whose meaning differs between the engines (``\\b``,
+  classes too; rows NFKC changes are matched as written as well (a lexicon's
+  ``Ⅱ型`` is no ``II型``).  Patterns whose meaning differs between the engines (``\\b``,
   ``\\w`` are Unicode-aware in Python, ASCII in RE2) are not used as prefilters.
 
 The spans found are exactly those of per-cell ``find_spans`` (the test suite
@@ -46,30 +52,155 @@ _GENERIC_FIND_SPANS = (ValueRecognizer.find_spans, ColumnarRecognizer.find_spans
 _ENGINE_DEPENDENT = re.compile(r"\\[bBwW]")
 
 
-def prefilter(rec: ValueRecognizerProtocol) -> str | None:
-    """The RE2 pattern every text holding one of ``rec``'s spans matches, or ``None`` (read every row)."""
+Prefilter = str | tuple[str, ...] | None
+
+
+def pattern_cores(rec: ValueRecognizerProtocol) -> str | None:
+    """The union of a recognizer's pattern cores (what the generic ``find_spans`` searches for)."""
+    patterns = getattr(rec, "patterns", ())
+    return "|".join(f"(?:{p.regex})" for p in patterns) if patterns else None
+
+
+def cores_and_context(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
+    """Prefilter of spans that are pattern matches with a context word nearby: both must occur in the text."""
+    cores, words = pattern_cores(rec), context_words(getattr(rec, "context", ()))
+    return None if cores is None or words is None else (cores, words)
+
+
+def prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
+    """The RE2 patterns every text holding one of ``rec``'s spans matches (all of them), or ``None`` (read
+    every row).
+
+    ``text_prefilter()`` when the recognizer declares it; for the generic pattern scan its pattern cores,
+    and its context words too when it reports only spans with context (``requires_context``).
+    """
     declared = getattr(rec, "text_prefilter", None)
+    cls = type(rec)
     if callable(declared):
-        pattern = declared()
-    elif getattr(type(rec), "find_spans", None) in _GENERIC_FIND_SPANS:
-        patterns = getattr(rec, "patterns", ())
-        pattern = "|".join(f"(?:{p.regex})" for p in patterns) if patterns else None
+        found: Prefilter = declared()
+    elif getattr(cls, "find_spans", None) in _GENERIC_FIND_SPANS:
+        generic_context = getattr(cls, "context_near", None) is ValueRecognizer.context_near
+        needs_context = getattr(rec, "requires_context", False) and generic_context
+        found = cores_and_context(rec) if needs_context else pattern_cores(rec)
     else:
-        pattern = None
-    if pattern is None or _ENGINE_DEPENDENT.search(pattern):
+        found = None
+    patterns = (found,) if isinstance(found, str) else found
+    if not patterns or any(_ENGINE_DEPENDENT.search(p) for p in patterns):
         return None
-    return pattern
+    return patterns
 
 
-def candidate_rows(normalized: pa.Array, pattern: str | None) -> np.ndarray | None:
-    """Indices of the rows ``pattern`` matches, or ``None`` when every row must be read."""
-    if pattern is None:
+def _lookaround_end(pattern: str, start: int) -> int:
+    """Index just past the group opened at ``pattern[start]``, skipping escapes and character classes."""
+    depth, i, in_class = 0, start, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1  # a literal ] first in a class
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError("unbalanced group")
+
+
+def relaxed(rx: re.Pattern[str]) -> str | None:
+    """An RE2 pattern matching wherever ``rx`` matches: look-arounds dropped (they only ever reject a match),
+    the compile flags written inline; ``None`` when that is not possible (\\b, \\w, verbose patterns).
+
+    >>> relaxed(re.compile(r"(?<![0-9])1[3-9]\\d{9}(?![0-9])"))
+    '1[3-9]\\\\d{9}'
+    >>> relaxed(re.compile("hiv|aids", re.I))
+    '(?i:hiv|aids)'
+    """
+    if rx.flags & re.VERBOSE:
         return None
-    try:
-        hit = pc.match_substring_regex(normalized, pattern)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # a pattern RE2 does not accept: read every row
-    return np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+    src, out, i, in_class = rx.pattern, [], 0, False
+    while i < len(src):
+        ch = src[i]
+        if ch == "\\":
+            out.append(src[i : i + 2])
+            i += 2
+            continue
+        if not in_class and src.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            i = _lookaround_end(src, i)
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if src[i + 1 : i + 2] == "]":
+                out.append("[]")
+                i += 2
+                continue
+        out.append(ch)
+        i += 1
+    pattern = "".join(out)
+    if not pattern or _ENGINE_DEPENDENT.search(pattern):
+        return None
+    flags = ("i" if rx.flags & re.IGNORECASE else "") + ("s" if rx.flags & re.DOTALL else "")
+    return f"(?{flags}:{pattern})" if flags else pattern
+
+
+def any_of(*patterns: str | None) -> str | None:
+    """One RE2 alternation of prefilters, or ``None`` (read every row) when any of them is ``None``."""
+    if not patterns or any(p is None for p in patterns):
+        return None
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def context_words(words: Sequence[str]) -> str | None:
+    """A prefilter for spans that need a context word nearby: any of the words, ASCII ones in any case."""
+    if not words:
+        return None
+    return "|".join(re.escape(w) if not w.isascii() else f"(?i:{re.escape(w)})" for w in words)
+
+
+class ColumnForms:
+    """A column as written and after NFKC, and which rows NFKC changed (full-width digits, Ⅱ, ㎎ …)."""
+
+    def __init__(self, values: pa.Array) -> None:
+        self.raw = values
+        self.nfkc = pc.utf8_normalize(values, "NFKC")
+        self.changed = np.flatnonzero(pc.not_equal(values, self.nfkc).to_numpy(zero_copy_only=False))
+
+    def matches(self, pattern: str, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` the pattern matches in either form: Python's classes read full-width digits as
+        digits (NFKC form), a lexicon's literal Ⅱ型 is matched as written (raw form)."""
+        take = (lambda a: a) if len(rows) == len(self.raw) else (lambda a: a.take(rows))
+        hit = pc.match_substring_regex(take(self.nfkc), pattern).to_numpy(zero_copy_only=False)
+        if len(self.changed):
+            both = np.flatnonzero(np.isin(rows, self.changed))
+            if len(both):
+                raw = pc.match_substring_regex(self.raw.take(rows[both]), pattern)
+                hit[both] |= raw.to_numpy(zero_copy_only=False)
+        return hit
+
+
+def candidate_rows(forms: ColumnForms, patterns: Sequence[str] | None) -> np.ndarray | None:
+    """Indices of the rows every one of ``patterns`` matches, or ``None`` when every row must be read."""
+    if not patterns:
+        return None
+    rows = np.arange(len(forms.raw))
+    for pattern in patterns:
+        try:
+            hit = forms.matches(pattern, rows)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None  # a pattern RE2 does not accept: read every row
+        rows = rows[hit]
+        if len(rows) == 0:
+            break
+    return rows
 
 
 def column_spans(values: pa.Array, recs: Sequence[ValueRecognizerProtocol]) -> list[list[list[Span]]]:
@@ -80,12 +211,12 @@ def column_spans(values: pa.Array, recs: Sequence[ValueRecognizerProtocol]) -> l
     """
     n = len(values)
     texts = values.to_pylist()
-    normalized = pc.utf8_normalize(values, "NFKC")
+    forms = ColumnForms(values)
     empty: list[Span] = []
     found: list[list[list[Span]]] = []
     busy = np.zeros(n, dtype=np.int32)  # recognizers with spans, per row
     for rec in recs:
-        rows = candidate_rows(normalized, prefilter(rec))
+        rows = candidate_rows(forms, prefilter(rec))
         picked = list(range(n)) if rows is None else rows.tolist()
         per_row = [empty] * n
         for i, spans in zip(picked, _spans_of(rec, [texts[i] for i in picked]), strict=True):

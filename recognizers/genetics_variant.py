@@ -56,6 +56,7 @@ from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, mask_
 from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
+from recognizers.free_text import any_of, pattern_cores, relaxed
 from recognizers.genetics_genes import is_clear_gene_symbol
 
 _AA3 = "Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter|Xaa"
@@ -89,7 +90,9 @@ _GENE_EVENT = re.compile(
 class GeneticVariantRecognizer(ValueRecognizer):
     """GENETIC_VARIANT: rsIDs, HGVS descriptions, genomic positions with alleles and VCF records."""
 
-    anchored_counts = True  # rsIDs are one of the anchored patterns; the rest as the base class (recognizers.shapes)
+    anchored_counts = (
+        True  # rsIDs are one of the anchored patterns; the rest as the base class (recognizers.shapes)
+    )
     entity = "GENETIC_VARIANT"
     patterns: ClassVar = (
         Pattern("HGVS nucleotide variant (strong)", HGVS_NUC, 0.9),
@@ -166,6 +169,10 @@ class GeneticVariantRecognizer(ValueRecognizer):
             else "nucleotide"
         )
         return {"kind": kind}
+
+    def text_prefilter(self) -> str | None:
+        """The pattern cores, a gene with a protein change or exon event, or a VCF header or record."""
+        return any_of(pattern_cores(self), relaxed(_GENE_EVENT), relaxed(_VCF_HEADER), relaxed(_VCF_LINE))
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:

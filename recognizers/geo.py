@@ -54,6 +54,7 @@ import pyarrow.compute as pc
 from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer
 from recognizers.context import TableContext
 from recognizers.findings import EntityFinding
+from recognizers.free_text import pattern_cores
 from recognizers.geo_pairs import CoordinatePairs
 from recognizers.geo_precision import (
     DATUM_NOTE,
@@ -242,6 +243,10 @@ class CoordinateTextRecognizer(ValueRecognizer):
             ]
             vm.details.update(summarize([p for p, _ in parsed if p], [c for p, c in parsed if p]))
         return vm
+
+    def text_prefilter(self) -> str | None:
+        """The pattern cores: spans are the generic pattern matches, with their precision added."""
+        return pattern_cores(self)
 
     def find_spans(self, text: str) -> list[Span]:
         out = []

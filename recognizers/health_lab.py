@@ -44,6 +44,7 @@ from recognizers.base import Pattern, Span, ValueRecognizer
 from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
+from recognizers.free_text import relaxed
 from recognizers.health_lexicon import read_tsv, trie_regex
 from recognizers.vector_counts import shaped_and_short
 
@@ -222,6 +223,10 @@ class LabResultRecognizer(ValueRecognizer):
         name_re, unit_re = _describe_regexes()
         name, unit = name_re.match(candidate.strip()), unit_re.search(candidate.strip())
         return {"test": name.group(0) if name else None, "unit": unit.group(1) if unit else None}
+
+    def text_prefilter(self) -> str | None:
+        """RE2 form of the lab-result regex."""
+        return relaxed(_regexes()[0])
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:

@@ -49,6 +49,7 @@ from recognizers.base import Pattern, Span, ValueRecognizer, mask_middle
 from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
+from recognizers.free_text import any_of, relaxed
 from recognizers.health_lexicon import read_lines, trie_regex
 from recognizers.vector_counts import shaped_and_short
 
@@ -364,6 +365,11 @@ class MedicationRecognizer(ValueRecognizer):
             "language": "en" if candidate[:1].isascii() else "zh",
             "dosage_form": m.group(0) if m else None,
         }
+
+    def text_prefilter(self) -> str | None:
+        """RE2 form of the Chinese and English drug-name regexes."""
+        zh, en, _ = _matchers()
+        return any_of(relaxed(zh), relaxed(en))
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, context_hits, mask_middle
+from recognizers.free_text import cores_and_context
 from recognizers.vector_counts import all_of, count_matches
 
 _REPEATED = "^[A-Za-z-]*(?:" + "|".join(f"{d}+" for d in "0123456789") + ")$"
@@ -103,6 +104,10 @@ class MedicalRecordNoRecognizer(ValueRecognizer):
     def describe(self, candidate: str) -> dict[str, object]:
         """Length and letter prefix (ZY for 住院, MZ for 门诊 in many hospitals)."""
         return {"length": len(candidate), "prefix": re.match(r"[A-Za-z]*", candidate).group(0) or None}
+
+    def text_prefilter(self) -> tuple[str, ...] | None:
+        """A pattern match and a context word must both be in the text (:mod:`recognizers.free_text`)."""
+        return cores_and_context(self)
 
     def find_spans(self, text: str) -> list[Span]:
         # A number is a record number only when the words right before it say so (住院号ZY2025…).

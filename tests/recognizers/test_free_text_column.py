@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from recognizers.finance import BankCardRecognizer
-from recognizers.free_text import candidate_rows, column_spans, prefilter, text_spans
+from recognizers.free_text import ColumnForms, candidate_rows, column_spans, prefilter, text_spans
 from recognizers.registry import value_recognizers
 from recognizers.telecom import MobileRecognizer
 
@@ -58,7 +57,7 @@ def test_a_recognizer_reads_only_the_rows_its_prefilter_admits() -> None:
     mobile = MobileRecognizer()
     assert prefilter(mobile)  # the generic find_spans: its pattern cores
     texts = pa.array(["没有号码", "手机13912345678", "电话１３９１２３４５６７８"])
-    admitted = candidate_rows(pc.utf8_normalize(texts, "NFKC"), prefilter(mobile))
+    admitted = candidate_rows(ColumnForms(texts), prefilter(mobile))
     assert admitted.tolist() == [
         1,
         2,
