@@ -102,6 +102,8 @@ _NUMBERED = (
 )
 _ESTATE = rf"[^\s\d{_NOT_IN_ROAD}，。、；：,.;:!！？?（）()]{{2,8}}?(?:村委会|村|社区|小区|花园|公寓|大厦|广场|家园|新村|苑|庄园|工业园|开发区|镇|乡|街道|城|大楼|商厦)"
 _DETAIL_RES = {"estate": re.compile(_ESTATE), "road": re.compile(_ROAD), "num": re.compile(_NUMBERED)}
+#: Any detail element: one search finds the next position where :func:`_detail_at` can match.
+_ANY_DETAIL = re.compile(f"{_ESTATE}|{_ROAD}|{_NUMBERED}")
 #: The words that end a road, a number or an estate above, and the digit ranges: a text without any holds no
 #: address detail (the free-text prefilter).
 _DETAIL_WORDS = (
@@ -331,8 +333,12 @@ def _address_in_run(run: str) -> tuple[int, int] | None:
     """The first address inside a run of text without punctuation: places + a chain of details, or a
     road/estate chain with a house number."""
     i = 0
+    next_detail = -1  # the first position >= i where a detail element matches (len(run) when none)
     while i < len(run) - 3:
-        if place_at(run, i) or _detail_at(run, i)[1]:
+        if next_detail < i:
+            m = _ANY_DETAIL.search(run, i)
+            next_detail = m.start() if m else len(run)
+        if place_at(run, i) or (i == next_detail and _detail_at(run, i)[1]):
             parts = parse_address(run[i:])
             end = i + int(parts["end"])  # type: ignore[call-overload]
             if _detail_ok(parts) and end - i >= 4:

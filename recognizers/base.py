@@ -278,15 +278,19 @@ def context_hits(words: Iterable[str], text: str) -> list[str]:
     ['电话', 'id card']
     """
     low = text.lower()
-    out = []
-    for w in words:
-        wl = w.lower()
-        if wl.isascii():
-            if wl in low and _ascii_word_re(wl).search(low):
-                out.append(w)
-        elif wl in low:
-            out.append(w)
-    return out
+    prepared = _prepared_words(words) if isinstance(words, tuple) else _prepare(words)
+    return [w for w, wl, rx in prepared if wl in low and (rx is None or rx.search(low))]
+
+
+def _prepare(words: Iterable[str]) -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+    """Each word with its lower-case form and, for ASCII words, the whole-word regex."""
+    return tuple((w, w.lower(), _ascii_word_re(w.lower()) if w.isascii() else None) for w in words)
+
+
+@functools.lru_cache(maxsize=1024)
+def _prepared_words(words: tuple[str, ...]) -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+    """:func:`_prepare` once per tuple of words (recognizers pass their class attributes: the same tuples)."""
+    return _prepare(words)
 
 
 @functools.lru_cache(maxsize=4096)
