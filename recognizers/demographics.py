@@ -245,6 +245,10 @@ class AgeInTextRecognizer(ValueRecognizer):
     def mask(self, value: str) -> str:
         return "**岁"
 
+    def text_prefilter(self) -> str | None:
+        """The pattern cores: spans are pattern matches minus age limits."""
+        return pattern_cores(self)
+
     def find_spans(self, text: str) -> list[Span]:
         # Not "3岁以上" / "18岁以下" (age limits of products and rules), not "1岁多的孩子" ranges.
         return [
@@ -269,6 +273,10 @@ _GENDER_WORDS = {
 _GENDER_CONTEXT = ("性别", "xb", "xbdm", "xbmc", "xingbie", "gender", "sex", "患者性别", "hzxb")
 
 
+#: 男 or 女 as a clause of its own in text (患者王某，男，45岁).
+_SEX_CLAUSE = re.compile(r"(?:(?<=[，,、；;：:\s（(])|^)(男|女)(?=[，,、；;。\s）)]|$)")
+
+
 class GenderRecognizer(ValueRecognizer):
     """GENDER: 男/女/男性/女性/male/female (GB/T 2261.1 names)."""
 
@@ -290,11 +298,14 @@ class GenderRecognizer(ValueRecognizer):
     def mask(self, value: str) -> str:
         return "*"
 
+    def text_prefilter(self) -> str | None:
+        return relaxed(_SEX_CLAUSE)
+
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:
             return []
         out = []
-        for m in re.finditer(r"(?:(?<=[，,、；;：:\s（(])|^)(男|女)(?=[，,、；;。\s）)]|$)", text):
+        for m in _SEX_CLAUSE.finditer(text):
             near = self.context_near(text, m.start(), m.end())
             span = Span(
                 self.entity,
@@ -325,6 +336,10 @@ class GenderCodeRecognizer(ValueRecognizer):
 
     def mask(self, value: str) -> str:
         return "*"
+
+    def text_prefilter(self) -> tuple[str, ...]:
+        """No row: :meth:`find_spans` reports nothing in text (see :mod:`recognizers.free_text`)."""
+        return ()
 
     def find_spans(self, text: str) -> list[Span]:
         return []
@@ -434,6 +449,10 @@ class EthnicityCodeRecognizer(ValueRecognizer):
 
     def mask(self, value: str) -> str:
         return "*"
+
+    def text_prefilter(self) -> tuple[str, ...]:
+        """No row: :meth:`find_spans` reports nothing in text (see :mod:`recognizers.free_text`)."""
+        return ()
 
     def find_spans(self, text: str) -> list[Span]:
         return []

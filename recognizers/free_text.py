@@ -34,6 +34,7 @@ checks parity on the labelled corpus); overlaps are then resolved per cell
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -72,8 +73,21 @@ def prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
     every row).
 
     ``text_prefilter()`` when the recognizer declares it; for the generic pattern scan its pattern cores,
-    and its context words too when it reports only spans with context (``requires_context``).
+    and its context words too when it reports only spans with context (``requires_context``).  Worked out
+    once per recognizer (recognizers hold no mutable state).
     """
+    try:
+        return _cached_prefilter(rec)
+    except TypeError:  # an unhashable recognizer
+        return _prefilter(rec)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
+    return _prefilter(rec)
+
+
+def _prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
     declared = getattr(rec, "text_prefilter", None)
     cls = type(rec)
     if callable(declared):
@@ -84,10 +98,12 @@ def prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
         found = cores_and_context(rec) if needs_context else pattern_cores(rec)
     else:
         found = None
-    patterns = (found,) if isinstance(found, str) else found
-    if not patterns or any(_ENGINE_DEPENDENT.search(p) for p in patterns):
+    if found is None:
         return None
-    return patterns
+    patterns = (found,) if isinstance(found, str) else tuple(found)
+    if any(_ENGINE_DEPENDENT.search(p) for p in patterns):
+        return None
+    return patterns  # () when the recognizer finds nothing in text: no row is read
 
 
 def _lookaround_end(pattern: str, start: int) -> int:
@@ -188,9 +204,12 @@ class ColumnForms:
 
 
 def candidate_rows(forms: ColumnForms, patterns: Sequence[str] | None) -> np.ndarray | None:
-    """Indices of the rows every one of ``patterns`` matches, or ``None`` when every row must be read."""
-    if not patterns:
+    """Indices of the rows every one of ``patterns`` matches, or ``None`` when every row must be read; no row
+    for ``()`` (:func:`prefilter` of a recognizer that finds nothing in text)."""
+    if patterns is None:
         return None
+    if not patterns:
+        return np.zeros(0, dtype=np.int64)
     rows = np.arange(len(forms.raw))
     for pattern in patterns:
         try:

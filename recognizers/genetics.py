@@ -113,6 +113,10 @@ class DnaSequenceRecognizer(ValueRecognizer):
         body = re.sub(r"[\s*\-]", "", body).upper()
         return {"length": len(body), "alphabet": "RNA" if "U" in body else "DNA"}
 
+    def text_prefilter(self) -> str:
+        """Twenty bases in a row, or a line opening a FASTA (``>``) or FASTQ (``@``) record."""
+        return "[ACGTUNacgtun]{20}|(?m:^[>@])"
+
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:
             return []

@@ -61,6 +61,7 @@ from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, conte
 from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
+from recognizers.free_text import relaxed
 from recognizers.health_lexicon import read_tsv
 
 log = logging.getLogger(__name__)
@@ -290,6 +291,9 @@ class GeneSymbolRecognizer(ValueRecognizer):
             pattern=self.patterns[0].name,
             details={"ambiguous_symbols": ambiguous, "symbols_from": gene_table_source()},
         )
+
+    def text_prefilter(self) -> str | None:
+        return relaxed(_TOKEN)
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:

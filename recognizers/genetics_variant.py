@@ -231,6 +231,10 @@ class GenotypeRecognizer(ValueRecognizer):
         )
         return {"phased": "|" in candidate, "zygosity": zyg}
 
+    def text_prefilter(self) -> tuple[str, ...]:
+        """No row: :meth:`find_spans` reports nothing in text (see :mod:`recognizers.free_text`)."""
+        return ()
+
     def find_spans(self, text: str) -> list[Span]:
         return []  # 1/2 in text is a fraction
 

@@ -48,6 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, context_hits, mask_middle
+from recognizers.free_text import pattern_cores
 from recognizers.health_lexicon import icd_categories, icd_category_name
 
 #: One ICD-10 code: category, optional subdivision and clinical-edition extension.
@@ -204,6 +205,10 @@ class IcdCodeRecognizer(ValueRecognizer):
             details={"dotted_codes": dotted, "bare_categories": bare},
         )
 
+    def text_prefilter(self) -> str | None:
+        """The pattern cores: spans are pattern matches (bare categories only beside a cue)."""
+        return pattern_cores(self)
+
     def find_spans(self, text: str) -> list[Span]:
         spans = super().find_spans(text)
         if all(_is_bare(sp.text) for sp in spans):
@@ -230,6 +235,10 @@ class IcdCategoryRecognizer(IcdCodeRecognizer):
 
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         return ValueRecognizer.analyze_values(self, values, max_examples=max_examples)
+
+    def text_prefilter(self) -> tuple[str, ...]:
+        """No row: :meth:`find_spans` reports nothing in text (see :mod:`recognizers.free_text`)."""
+        return ()
 
     def find_spans(self, text: str) -> list[Span]:
         return []  # free text is IcdCodeRecognizer's

@@ -66,6 +66,7 @@ import pyarrow.compute as pc
 import rjieba
 
 from recognizers.base import CONTEXT_BOOST, Pattern, Span, ValueMatches, ValueRecognizer
+from recognizers.free_text import pattern_cores
 from recognizers.idcheck import as_string_array, length_groups, sorted_member
 from recognizers.names_model import combine, lac_available, lac_person_spans, model_from_env
 from recognizers.names_vector import BMP, NameTables, find_names_column, word_keys
@@ -924,6 +925,10 @@ class PinyinNameRecognizer(ValueRecognizer):
             return tokens[0] + " " + " ".join("*" * len(t) for t in tokens[1:])
         return " ".join("*" * len(t) for t in tokens[:-1]) + " " + tokens[-1]
 
+    def text_prefilter(self) -> str | None:
+        """The pattern cores: spans are pattern matches of the passport form or with a context word."""
+        return pattern_cores(self)
+
     def find_spans(self, text: str) -> list[Span]:
         out = []
         for span in super().find_spans(text):
@@ -947,6 +952,10 @@ class ConcatenatedPinyinNameRecognizer(ValueRecognizer):
 
     def mask(self, value: str) -> str:
         return value[:1] + "*" * (len(value) - 1)
+
+    def text_prefilter(self) -> tuple[str, ...]:
+        """No row: :meth:`find_spans` reports nothing in text (see :mod:`recognizers.free_text`)."""
+        return ()
 
     def find_spans(self, text: str) -> list[Span]:
         return []
