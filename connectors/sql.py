@@ -86,6 +86,9 @@ class SQLConnector(Connector):
     kind = "sql"
     #: Below this many (estimated) rows ``row_count`` runs an exact ``COUNT(*)``.
     exact_count_limit = 1_000_000
+    #: Tables may be read from several threads at once (``--jobs``): every read checks a connection out of
+    #: the engine's pool (read-only, like every connection here), and the caches only ever gain entries.
+    concurrent_tables = True
 
     def __init__(
         self,
@@ -94,12 +97,15 @@ class SQLConnector(Connector):
         schema: str | None = None,
         include_views: bool = False,
         statement_timeout_s: float = 60,
+        pool_size: int | None = None,
         **_ignored: object,
     ) -> None:
         super().__init__(uri)
         self.schema = schema.strip() if isinstance(schema, str) and schema.strip() else None
         self.include_views = include_views
         self.statement_timeout_s = float(statement_timeout_s)
+        #: Connections kept for concurrent readers (``--jobs``); SQLAlchemy's default (5) when None.
+        self.pool_size = pool_size
         self._secrets = secrets_of(uri)
         self._engine: Engine | None = None
         self._columns: dict[tuple[str | None, str], list[dict]] = {}
@@ -130,7 +136,9 @@ class SQLConnector(Connector):
     def open(self) -> None:
         if self._engine is not None:
             return
-        engine = build_engine(self.uri, timeout_s=self.statement_timeout_s, display=self.display_uri)
+        engine = build_engine(
+            self.uri, timeout_s=self.statement_timeout_s, display=self.display_uri, pool_size=self.pool_size
+        )
         try:
             check_connection(engine, self.uri, self.display_uri)
         except SourceError:

@@ -142,20 +142,24 @@ def parse_url(uri: str, display: str) -> URL:
     return url
 
 
-def build_engine(uri: str, *, timeout_s: float, display: str | None = None) -> Engine:
+def build_engine(
+    uri: str, *, timeout_s: float, display: str | None = None, pool_size: int | None = None
+) -> Engine:
     """A read-only engine for ``uri``; raises :class:`SourceError` when it cannot be built.
 
-    Building does not connect: :func:`check_connection` does.
+    ``pool_size``: connections kept for that many concurrent readers (``--jobs``).  Building does not
+    connect: :func:`check_connection` does.
     """
     display = display or mask_uri(uri)
     url = parse_url(uri, display)
     backend = url.get_backend_name()
+    pool = {"pool_size": pool_size, "max_overflow": pool_size} if pool_size else {}
     if backend == "sqlite":
-        return _sqlite_engine(url, timeout_s, display)
+        return _sqlite_engine(url, timeout_s, display, pool)
     connect_args: dict[str, object] = {}
     if backend in ("postgresql", "mysql", "mariadb") and "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
-    engine = _create(url, display, connect_args)
+    engine = _create(url, display, connect_args, pool)
     name = engine.dialect.name
     if name == "postgresql":
         sa.event.listen(engine, "connect", _pg_session(timeout_s))
@@ -164,7 +168,7 @@ def build_engine(uri: str, *, timeout_s: float, display: str | None = None) -> E
     return engine
 
 
-def _create(url: URL, display: str, connect_args: dict[str, object]) -> Engine:
+def _create(url: URL, display: str, connect_args: dict[str, object], pool: dict[str, int]) -> Engine:
     backend = url.get_backend_name()
     candidates = [url]
     if "+" not in url.drivername:
@@ -172,7 +176,7 @@ def _create(url: URL, display: str, connect_args: dict[str, object]) -> Engine:
     first_missing: ImportError | None = None
     for candidate in candidates:
         try:
-            return sa.create_engine(candidate, connect_args=connect_args, pool_pre_ping=True)
+            return sa.create_engine(candidate, connect_args=connect_args, pool_pre_ping=True, **pool)
         except sa.exc.NoSuchModuleError:
             if candidate is not url:
                 continue  # a fallback driver SQLAlchemy does not know: try the next one
@@ -235,7 +239,7 @@ def _dialect_exists(backend: str) -> bool:
 # -- SQLite ------------------------------------------------------------------------
 
 
-def _sqlite_engine(url: URL, timeout_s: float, display: str) -> Engine:
+def _sqlite_engine(url: URL, timeout_s: float, display: str, pool: dict[str, int]) -> Engine:
     database = url.database or ""
     if database in ("", ":memory:"):
         raise SourceError(
@@ -256,7 +260,7 @@ def _sqlite_engine(url: URL, timeout_s: float, display: str) -> Engine:
     def creator() -> sqlite3.Connection:
         return sqlite3.connect(target, uri=True, check_same_thread=False, timeout=min(timeout_s, 30))
 
-    engine = sa.create_engine(URL.create("sqlite+pysqlite", database=str(path)), creator=creator)
+    engine = sa.create_engine(URL.create("sqlite+pysqlite", database=str(path)), creator=creator, **pool)
     sa.event.listen(engine, "connect", _sqlite_session)
     sa.event.listen(engine, "before_cursor_execute", _sqlite_deadline(timeout_s))
     return engine

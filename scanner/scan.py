@@ -36,6 +36,11 @@ from scanner.observer import SILENT, ScanObserver
 from scanner.sparse import complete_sparse_columns
 from scanner.store.runner import StoreRun, table_fingerprint
 from scanner.trajectory import profile_table
+from scanner.workers import Deferred, TimedOut, in_order
+
+
+#: The statement timeout of SQL sources (seconds), lowered to ``--table-timeout`` when that is shorter.
+SQL_STATEMENT_TIMEOUT_S = 60.0
 
 
 @dataclass
@@ -62,6 +67,15 @@ class ScanOptions:
     registry: recognizers.Registry | None = None
     connector_options: dict[str, Any] = field(default_factory=dict)
     debug: bool = False
+    #: Tables scanned at once (``--jobs``): threads, for sources whose connector reads tables concurrently
+    #: (SQL); the others are read one table at a time.  The report is the same whatever it is.
+    jobs: int = 1
+    #: Seconds a table may take (``--table-timeout``) before it is skipped and reported; SQL statements are
+    #: also cancelled by the database at that time (statement timeout).
+    table_timeout: float | None = None
+    #: ``--watermark-column``: a column (``updated_at``) whose maximum joins a table's fingerprint in the
+    #: scan store, so that an incremental run rescans a table whose rows changed but not their number.
+    watermark_column: str | None = None
 
     def open_options(self) -> dict[str, Any]:
         """What :func:`connectors.open_source` gets: the connector options, schema, views and seed."""
@@ -70,6 +84,10 @@ class ScanOptions:
             opts.setdefault("schema", self.schema)
         opts.setdefault("include_views", self.include_views)
         opts.setdefault("seed", self.seed)
+        if self.table_timeout is not None:  # SQL: the database cancels a statement at the table timeout
+            opts.setdefault("statement_timeout_s", min(SQL_STATEMENT_TIMEOUT_S, self.table_timeout))
+        if self.jobs > 1:  # SQL: one pooled connection per worker
+            opts.setdefault("pool_size", self.jobs)
         return opts
 
     def as_parameters(self) -> dict[str, Any]:
@@ -113,7 +131,11 @@ def scan(
     observer = observer or SILENT
     catalog = catalog or check_catalog_options(options)
     report = ScanReport(tool_version=__version__, started_at=utc_now(), parameters=options.as_parameters())
-    keeper = None if run is None else _Keeper(run, catalog.reference_rule(options.reference_rule))
+    keeper = (
+        None
+        if run is None
+        else _Keeper(run, catalog.reference_rule(options.reference_rule), options.watermark_column)
+    )
     for source in sources:
         _scan_source(source, options, observer, report, keeper)
     report.finished_at = utc_now()
@@ -162,16 +184,29 @@ def _describe_unexpected(exc: BaseException, source: str, where: str) -> str:
 class _Keeper:
     """Consults and feeds the scan store table by table (see :mod:`scanner.store.runner`)."""
 
-    def __init__(self, run: StoreRun, rule: ReferenceRule) -> None:
+    def __init__(self, run: StoreRun, rule: ReferenceRule, watermark: str | None = None) -> None:
         self.run, self.rule, self.mapping = run, rule, load_mapping()
+        self.watermark = watermark
 
     def fingerprint(self, connector: Connector, info: TableInfo) -> dict[str, Any] | None:
-        """The table's cheap fingerprint (listing, columns, row count), or None when it cannot be had."""
+        """The table's cheap fingerprint (listing, columns, row count, the watermark column's maximum), or
+        None when it cannot be had."""
         try:
             columns = [(c.name, c.type) for c in connector.columns(info)]
-            return table_fingerprint(info.fingerprint, columns, connector.row_count(info))
+            mark = self._watermark(connector, info, [name for name, _ in columns])
+            return table_fingerprint(info.fingerprint, columns, connector.row_count(info), watermark=mark)
         except SourceError:
             return None  # the scan of the table reports the failure
+
+    def _watermark(self, connector: Connector, info: TableInfo, names: list[str]) -> tuple[str, Any] | None:
+        """``(column, its maximum)`` where the table has the watermark column and the engine can say."""
+        if self.watermark is None or self.watermark not in names:
+            return None
+        try:
+            _low, high = connector.value_bounds(info, [self.watermark])[self.watermark]
+        except NotImplementedError:
+            return None
+        return self.watermark, high
 
     def reuse(
         self, source: str, connector: Connector, info: TableInfo, fingerprint: dict[str, Any] | None
@@ -235,15 +270,7 @@ def _scan_source(
             selected = select_tables(tables, options.include, options.exclude)
             result.tables_selected = len(selected)
             observer.source_started(result.uri, len(selected))
-            for info in selected:
-                fingerprint = keeper.fingerprint(connector, info) if keeper else None
-                t = keeper.reuse(source, connector, info, fingerprint) if keeper else None
-                if t is None:
-                    t = _scan_table(connector, info, options, observer, source)
-                if keeper is not None:
-                    keeper.keep(source, t, fingerprint)
-                report.tables.append(t)
-                observer.table_done(t)
+            _scan_tables(source, connector, selected, options, observer, report, keeper)
     except SourceError as exc:
         result.status, result.error = "error", scrub(exc.message, source)
         observer.error(result.error)
@@ -254,6 +281,62 @@ def _scan_source(
         observer.error(result.error)
     finally:
         listing.close()
+
+
+def _scan_tables(
+    source: str,
+    connector: Connector,
+    selected: Sequence[TableInfo],
+    options: ScanOptions,
+    observer: ScanObserver,
+    report: ScanResults,
+    keeper: _Keeper | None,
+) -> None:
+    """Scan (or take from the store) each table, ``--jobs`` at a time, each within ``--table-timeout``.
+
+    Workers read and recognize; this thread takes their results in the tables' order and alone writes the
+    report and the store, so both are the same whatever ``--jobs`` is (:mod:`scanner.workers`).
+    """
+    threaded = options.jobs > 1 or options.table_timeout is not None
+    jobs = options.jobs if getattr(connector, "concurrent_tables", False) else 1
+
+    def work(info: TableInfo) -> tuple[TableResult, dict[str, Any] | None, Deferred | None]:
+        said = Deferred(observer) if threaded else None
+        fingerprint = keeper.fingerprint(connector, info) if keeper else None
+        t = keeper.reuse(source, connector, info, fingerprint) if keeper else None
+        if t is None:
+            t = _scan_table(connector, info, options, said or observer, source)
+        return t, fingerprint, said
+
+    for info, outcome in in_order(selected, work, jobs=jobs, timeout=options.table_timeout):
+        if isinstance(outcome, TimedOut):
+            t, fingerprint = _timed_out(connector, info, outcome, source), {}
+            observer.error(t.error or "")
+        else:
+            t, fingerprint, said = outcome
+            if said is not None:
+                said.replay()
+        if keeper is not None:
+            keeper.keep(source, t, fingerprint)
+        report.tables.append(t)
+        observer.table_done(t)
+
+
+def _timed_out(connector: Connector, info: TableInfo, outcome: TimedOut, source: str) -> TableResult:
+    """A table skipped at the table timeout: an error naming it and the timeout (it has no fingerprint, so
+    a later incremental run scans it again)."""
+    message = (
+        f"{connector.display_uri}: table {info.qualified_name}: no result within the table timeout "
+        f"({outcome.seconds:g} s) — skipped; raise --table-timeout or exclude the table"
+    )
+    return TableResult(
+        source=connector.display_uri,
+        table=info.name,
+        schema=info.schema,
+        kind=info.kind,
+        status="error",
+        error=scrub(message, source),
+    )
 
 
 def schema_digest(columns: Sequence[ColumnResult]) -> str:

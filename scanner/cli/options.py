@@ -144,6 +144,36 @@ def _s3_declarations() -> list[Decorator]:
     ]
 
 
+def _throughput_declarations() -> list[Decorator]:
+    """``--jobs``, ``--table-timeout`` and ``--watermark-column``: scheduled scans of large warehouses."""
+    return [
+        click.option(
+            "--jobs",
+            "-j",
+            default=_DEFAULTS.jobs,
+            show_default=True,
+            type=click.IntRange(1, 256),
+            help="Tables scanned at once (threads, each with its own read-only connection; SQL sources — "
+            "the others are read one table at a time). The report is the same for every value.",
+        ),
+        click.option(
+            "--table-timeout",
+            default=None,
+            type=click.FloatRange(0, min_open=True),
+            metavar="SECONDS",
+            help="Skip and report a table that takes longer (SQL statements are cancelled then too); "
+            "the rest of the scan goes on [default: no limit].",
+        ),
+        click.option(
+            "--watermark-column",
+            default=None,
+            metavar="COL",
+            help="With --store --incremental: the maximum of COL (e.g. updated_at) joins the fingerprint of "
+            "every table that has it, so a table whose rows were updated in place is rescanned.",
+        ),
+    ]
+
+
 def _scan_declarations(lists: str | None, scan_date: bool) -> list[Decorator]:
     out = [
         click.option(
@@ -213,6 +243,7 @@ def _scan_declarations(lists: str | None, scan_date: bool) -> list[Decorator]:
             "pi_class, column_words, validator; see docs/recognizers.md); repeatable.",
         ),
         *_s3_declarations(),
+        *_throughput_declarations(),
         debug_option,
     ]
     return out
@@ -253,6 +284,9 @@ def build_scan_options(values: dict[str, Any]) -> ScanOptions:
         catalog_dirs=values.pop("catalog_dirs"),
         connector_options={k: v for k, v in s3.items() if v not in (None, ())},
         debug=values.pop("debug"),
+        jobs=values.pop("jobs", _DEFAULTS.jobs),
+        table_timeout=values.pop("table_timeout", None),
+        watermark_column=values.pop("watermark_column", None),
     )
 
 

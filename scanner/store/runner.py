@@ -43,20 +43,28 @@ def run_versions(
 
 
 def table_fingerprint(
-    listed: Mapping[str, Any], columns: Sequence[tuple[str, str]], row_count: int | None
+    listed: Mapping[str, Any],
+    columns: Sequence[tuple[str, str]],
+    row_count: int | None,
+    *,
+    watermark: tuple[str, Any] | None = None,
 ) -> dict:
     """The fingerprint a table is compared by before it is read: the listing's (files, sizes, mtimes, ETags),
-    the column names and types, and the row count.
+    the column names and types, the row count, and — with ``--watermark-column`` — that column's maximum
+    (``(column, max)``: rows updated in place change it while the count stays).
 
-    >>> fp = table_fingerprint({"bytes": 10}, [("sfzh", "TEXT")], 7)
-    >>> fp["bytes"], fp["row_count"], len(fp["columns_sha256"])
-    (10, 7, 64)
+    >>> fp = table_fingerprint({"bytes": 10}, [("sfzh", "TEXT")], 7, watermark=("updated_at", "2026-12-01"))
+    >>> fp["bytes"], fp["row_count"], len(fp["columns_sha256"]), fp["watermark"]
+    (10, 7, 64, {'column': 'updated_at', 'max': '2026-12-01'})
     """
     text = "\n".join(f"{n}\t{t}" for n, t in columns)
     out = dict(listed)
     out["columns_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if row_count is not None:
         out["row_count"] = row_count
+    if watermark is not None:
+        column, high = watermark
+        out["watermark"] = {"column": column, "max": None if high is None else str(high)}
     return out
 
 
