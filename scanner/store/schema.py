@@ -13,7 +13,8 @@
     because the table and the rules had not changed.
 ``chujing_findings``
     One row per (table, column, entity) of each run, for history, diffs and the
-    console to query without parsing results.
+    console to query without parsing results, with what the finding rests on
+    (``basis``: ``values``, or ``name_only`` when only the column's name spoke).
 ``chujing_reviews``
     A person's decisions about findings (confirm / dismiss, note, who, when).
     Never updated or deleted: the latest decision for a finding holds, the
@@ -26,6 +27,7 @@ version reached.  A store newer than this chujing is refused, not downgraded.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -92,6 +94,8 @@ findings = sa.Table(
     sa.Column("pi_class", sa.String(16)),
     sa.Column("score", sa.Float),
     sa.Column("match_ratio", sa.Float),
+    # values | name_only: what the finding rests on (recognizers.name_only; a name alone is never sensitive)
+    sa.Column("basis", sa.String(16)),
     sa.Index("ix_chujing_findings_run", "run_id", "source_key", "schema_name", "table_name"),
 )
 
@@ -130,6 +134,48 @@ def _index_tables_v2(conn: Connection) -> None:
     run_tables_by_table.create(conn, checkfirst=True)
 
 
+def _findings_basis_v3(conn: Connection) -> None:
+    """Version 3: ``chujing_findings.basis`` (a new store has it from version 1's ``create_all``), filled in
+    for the findings already kept from each table's stored result — entities kept before name-only
+    findings existed rest on values."""
+    if "basis" not in {c["name"] for c in sa.inspect(conn).get_columns(findings.name)}:
+        conn.execute(sa.text(f"ALTER TABLE {findings.name} ADD COLUMN basis VARCHAR(16)"))
+    rt, f = run_tables, findings
+    rows = conn.execute(
+        sa.select(rt.c.run_id, rt.c.source_key, rt.c.schema_name, rt.c.table_name, rt.c.result)
+        .select_from(rt)
+        .where(
+            sa.exists().where(
+                f.c.run_id == rt.c.run_id,
+                f.c.source_key == rt.c.source_key,
+                f.c.schema_name == rt.c.schema_name,
+                f.c.table_name == rt.c.table_name,
+                f.c.basis.is_(None),
+            )
+        )
+    )
+    for run_id, source_key, schema_name, table_name, result in rows.all():
+        for column in json.loads(result).get("columns") or []:
+            for entity in column.get("entities") or []:
+                conn.execute(
+                    sa.update(f)
+                    .where(
+                        f.c.run_id == run_id,
+                        f.c.source_key == source_key,
+                        f.c.schema_name == schema_name,
+                        f.c.table_name == table_name,
+                        f.c.column_name == str(column.get("name")),
+                        f.c.entity == str(entity.get("type")),
+                    )
+                    .values(basis=entity.get("basis") or "values")
+                )
+    conn.execute(sa.update(f).where(f.c.basis.is_(None)).values(basis="values"))
+
+
 #: (version, step): each step brings the store from the version before to its own.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _create_v1), (2, _index_tables_v2))
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
+    (1, _create_v1),
+    (2, _index_tables_v2),
+    (3, _findings_basis_v3),
+)
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -500,6 +500,7 @@ def _finding_rows(run_id: str, key: TableKey, table: Mapping[str, Any]) -> Itera
                 "pi_class": e.get("pi_class", c.get("pi_class")),
                 "score": e.get("score"),
                 "match_ratio": e.get("match_ratio"),
+                "basis": e.get("basis") or "values",
             }
 
 
