@@ -33,6 +33,8 @@ import numpy as np
 import rjieba
 
 BMP = 0x10000
+#: How far before the start or past the end positions are read (cue windows of 3, words of 4, spans of 4).
+_PAD = 16
 #: Separator of the joined texts: punctuation to the model, in no word, cue, surname or given name.
 SEP = "\n"
 
@@ -96,14 +98,15 @@ class _Joined:
         self.text = SEP.join(texts) + SEP
         self.cp = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         self.bmp = np.where(self.cp < BMP, self.cp, 0)  # astral characters read as U+0000 (in no table)
-        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        lengths = np.array(list(map(len, texts)), dtype=np.int64)
         self.starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
         self.n = len(self.cp)
+        # Separators around the text, so that every position read (-PAD .. n + PAD) is a plain index.
+        self._padded = np.concatenate((np.full(_PAD, ord(SEP)), self.bmp, np.full(_PAD, ord(SEP))))
 
     def at(self, pos: np.ndarray) -> np.ndarray:
         """Code points at ``pos`` (positions before the start or past the end read as the separator)."""
-        inside = (pos >= 0) & (pos < self.n)
-        return np.where(inside, self.bmp[np.clip(pos, 0, self.n - 1)], ord(SEP))
+        return self._padded[pos + _PAD]
 
     def window_keys(self, pos: np.ndarray, length: int, before: bool) -> np.ndarray:
         """Keys (see :func:`word_keys`) of the ``length`` characters before or from ``pos``."""
@@ -127,7 +130,7 @@ def _starts_with_any(j: _Joined, pos: np.ndarray, words: Sequence[str]) -> np.nd
 
 def _bounds(j: _Joined) -> np.ndarray:
     """Boolean array over positions (and one past the end): does jieba put a word boundary there?"""
-    ends = np.cumsum(np.fromiter((len(w) for w in rjieba.cut(j.text)), dtype=np.int64))
+    ends = np.cumsum(np.array(list(map(len, rjieba.cut(j.text))), dtype=np.int64))
     out = np.zeros(j.n + 1, dtype=bool)
     out[0] = True
     out[ends] = True
@@ -176,18 +179,21 @@ def _name_candidates(j: _Joined, t: NameTables) -> tuple[np.ndarray, ...]:
     spans = [text[a:b] for a, b in zip(i.tolist(), jj.tolist(), strict=True)]
     givens = [text[a:b] for a, b in zip((i + k).tolist(), jj.tolist(), strict=True)]
     titles, places, dictionary = frozenset(t.titles), t.place_names, t.dictionary
-    keep = np.fromiter(
-        (
-            not (
+    memo: dict[tuple[str, str, int], bool] = {}
+
+    def kept(sp: str, gv: str, gl: int) -> bool:
+        key = (sp, gv, gl)
+        got = memo.get(key)
+        if got is None:
+            veto = (
                 gv in titles
                 or sp in places
                 or (gl == 2 and sp in dictionary and t.place_endings[ord(sp[-1])])
             )
-            for sp, gv, gl in zip(spans, givens, g.tolist(), strict=True)
-        ),
-        dtype=bool,
-        count=len(spans),
-    )
+            got = memo[key] = not veto
+        return got
+
+    keep = np.array(list(map(kept, spans, givens, g.tolist())), dtype=bool)
     return i[keep], jj[keep], k[keep], g[keep], sub[keep]
 
 
@@ -235,9 +241,9 @@ def _features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) -> np.
         )
     # whole-string look-ups, once per distinct string
     dictionary, places, roles = t.dictionary, t.place_names, t.role_words
-    spans = [text[a:b] for a, b in zip(i.tolist(), jj.tolist(), strict=True)]
     cache: dict[str, tuple[float, float, float]] = {}
-    for r, sp in enumerate(spans):
+
+    def span_facts(sp: str) -> tuple[float, float, float]:
         got = cache.get(sp)
         if got is None:
             tag, freq = dictionary.get(sp, ("", 0))
@@ -245,17 +251,24 @@ def _features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) -> np.
             other = math.log10(freq + 1) if tag and not nr else 0.0
             place = 1.0 if sp in places or sp in roles or tag == "ns" else 0.0
             got = cache[sp] = (nr, other, place)
-        f[r, 3], f[r, 4], f[r, 14] = got
-    for r in ni.tolist():
-        gtag, gfreq = dictionary.get(text[int(i[r] + k[r]) : int(jj[r])], ("", 0))
-        if gtag and not gtag.startswith("nr"):
-            f[r, 18] = math.log10(gfreq + 1)
-    left = [text[a - 1 : a + 1] for a in i.tolist()]
-    for r, w in enumerate(left):
-        if i[r] > 0 and SEP not in w:
-            ltag, lfreq = dictionary.get(w, ("", 0))
-            if ltag and not ltag.startswith("nr"):
-                f[r, 19] = math.log10(lfreq + 1)
+        return got
+
+    il, jl = i.tolist(), jj.tolist()
+    facts = np.array([span_facts(text[a:b]) for a, b in zip(il, jl, strict=True)]).reshape(m, 3)
+    f[:, 3], f[:, 4], f[:, 14] = facts[:, 0], facts[:, 1], facts[:, 2]
+    word_cache: dict[str, float] = {}
+
+    def common_word(w: str) -> float:
+        """log10(frequency + 1) of a dictionary word that is no name, else 0."""
+        got = word_cache.get(w)
+        if got is None:
+            tag, freq = dictionary.get(w, ("", 0))
+            got = word_cache[w] = math.log10(freq + 1) if tag and not tag.startswith("nr") else 0.0
+        return got
+
+    given_starts = (i + k).tolist()
+    f[ni, 18] = [common_word(text[given_starts[r] : jl[r]]) for r in ni.tolist()]
+    f[:, 19] = [common_word(text[a - 1 : a + 1]) if a > 0 and text[a - 1] != SEP else 0.0 for a in il]
     # word boundaries, cues, punctuation
     f[:, 5] = bounds[i]
     f[:, 6] = bounds[jj]
@@ -275,12 +288,12 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
     j = _Joined(texts)
     row_of = lambda p: np.searchsorted(j.starts, p, side="right") - 1  # noqa: E731 - one-line helper
     bounds = _bounds(j)
-    used = np.zeros(j.n, dtype=bool)
+    taken: dict[int, list[tuple[int, int]]] = {}  # spans already chosen, per row (a handful at most)
     for m in t.dotted_re.finditer(j.text):
         span = t.dotted_core(j.text, m.start(), m.end())
         if span:
-            used[span[0] : span[1]] = True
             r = int(row_of(span[0]))
+            taken.setdefault(r, []).append(span)
             out[r].append((span[0] - int(j.starts[r]), span[1] - int(j.starts[r]), t.dotted_logit))
     ni, nj, nk, ng, nsub = _name_candidates(j, t)
     ti = _title_candidates(j, t)
@@ -301,15 +314,18 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
     order = np.lexsort((sub, i, kind == 2, row_of(i)))
     i, jj, kind, k, g = i[order], jj[order], kind[order], k[order], g[order]
     if len(i) == 0:
-        return [sorted(x) for x in out]
+        return [sorted(x) if len(x) > 1 else x for x in out]
     scores = _features(j, t, bounds, {"i": i, "j": jj, "kind": kind, "k": k, "g": g}) @ t.weights
     rows = row_of(i)
     keep = np.flatnonzero(scores >= t.threshold)
-    for c in keep[np.lexsort((np.arange(len(keep)), -scores[keep], rows[keep]))].tolist():
-        a, b = int(i[c]), int(jj[c])
-        if used[a:b].any():
+    picked = keep[np.lexsort((np.arange(len(keep)), -scores[keep], rows[keep]))]
+    starts = j.starts.tolist()
+    for a, b, r, score in zip(
+        i[picked].tolist(), jj[picked].tolist(), rows[picked].tolist(), scores[picked].tolist(), strict=True
+    ):
+        row_taken = taken.setdefault(r, [])
+        if any(x < b and a < y for x, y in row_taken):
             continue
-        used[a:b] = True
-        r = int(rows[c])
-        out[r].append((a - int(j.starts[r]), b - int(j.starts[r]), float(scores[c])))
-    return [sorted(x) for x in out]
+        row_taken.append((a, b))
+        out[r].append((a - starts[r], b - starts[r], score))
+    return [sorted(x) if len(x) > 1 else x for x in out]
