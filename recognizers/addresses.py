@@ -40,6 +40,7 @@ More information:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from pathlib import Path
@@ -332,12 +333,21 @@ class AddressRecognizer(ValueRecognizer):
 def _address_in_run(run: str) -> tuple[int, int] | None:
     """The first address inside a run of text without punctuation: places + a chain of details, or a
     road/estate chain with a house number."""
+    heads = _place_heads()[0]
+    last = len(run) - 3
+    # Where a place name can start (its first two characters), and the first detail element at or after i:
+    # no other position can open an address, so the scan jumps between them.
+    starts = [p for p in range(last) if run[p : p + 2] in heads]
     i = 0
-    next_detail = -1  # the first position >= i where a detail element matches (len(run) when none)
-    while i < len(run) - 3:
+    next_detail = -1
+    while i < last:
         if next_detail < i:
             m = _ANY_DETAIL.search(run, i)
             next_detail = m.start() if m else len(run)
+        k = bisect.bisect_left(starts, i)
+        i = min(starts[k] if k < len(starts) else len(run), next_detail)
+        if i >= last:
+            break
         if place_at(run, i) or (i == next_detail and _detail_at(run, i)[1]):
             parts = parse_address(run[i:])
             end = i + int(parts["end"])  # type: ignore[call-overload]
