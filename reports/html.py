@@ -528,16 +528,48 @@ def _reasons_cell(r: FieldRow) -> str:
 
 
 def _tables(scan: dict[str, Any], rows: list[FieldRow]) -> str:
+    """Tables grouped by source and schema, in report order: a group with something to show is open, and
+    in it every table with findings (or that failed) is shown whole; the others are one collapsed list of
+    names, so a warehouse of 10,000 tables reads as the few hundred that matter."""
     by_table: dict[tuple[str, str | None, str], list[FieldRow]] = {}
     for r in rows:
         by_table.setdefault((r.source, r.schema, r.table), []).append(r)
-    blocks = []
+    groups: dict[tuple[str, str | None], list[tuple[dict[str, Any], list[FieldRow]]]] = {}
     for t in scan.get("tables", []):
-        cols = by_table.get((str(t.get("source", "")), t.get("schema"), str(t.get("table", ""))), [])
-        blocks.append(_table_block(t, cols))
+        source, schema = str(t.get("source", "")), t.get("schema")
+        cols = by_table.get((source, schema, str(t.get("table", ""))), [])
+        groups.setdefault((source, schema), []).append((t, cols))
+    blocks = [_schema_group(source, schema, members) for (source, schema), members in groups.items()]
     return section(
         "tables", "数据表明细", "Tables in detail", "".join(blocks) or '<p class="muted">No table.</p>'
     )
+
+
+def _noteworthy(t: dict[str, Any], cols: list[FieldRow]) -> bool:
+    """Shown whole: a table that failed, or with a column holding findings or categories."""
+    return t.get("status") != "ok" or any(c.has_findings or c.categories for c in cols)
+
+
+def _schema_group(
+    source: str, schema: str | None, members: list[tuple[dict[str, Any], list[FieldRow]]]
+) -> str:
+    shown = [(t, cols) for t, cols in members if _noteworthy(t, cols)]
+    quiet = [t for t, cols in members if not _noteworthy(t, cols)]
+    failed = sum(1 for t, _ in members if t.get("status") != "ok")
+    facts = f"{len(members):,} table(s) · {len(shown) - failed:,} with findings"
+    facts += f" · {failed:,} failed" if failed else ""
+    summary = (
+        f'<summary><span class="name mono">{esc(schema) if schema else "—"}</span>'
+        f'<span class="facts">{esc(facts)} · <span class="mono">{esc(source)}</span></span></summary>'
+    )
+    body = "".join(_table_block(t, cols) for t, cols in shown)
+    if quiet:
+        names = ", ".join(table_name(t) for t in quiet)
+        body += (
+            f'<details class="quiet-tables"><summary>{len(quiet):,} table(s) without findings</summary>'
+            f'<div class="mono">{esc(names)}</div></details>'
+        )
+    return f'<details class="schema"{" open" if shown else ""}>{summary}{body}</details>'
 
 
 def _table_block(t: dict[str, Any], cols: list[FieldRow]) -> str:

@@ -76,6 +76,12 @@ background:#f7f9fb;font-size:12px}
 .tbl-head .name{font-size:15px;font-weight:650}
 .tbl-head .facts{font-size:12.5px;color:var(--muted)}
 .quiet{font-size:12px;color:var(--muted);margin-top:6px}
+details.schema{margin:0 0 14px}
+details.schema>summary{cursor:pointer;padding:6px 0}
+details.schema>summary .name{font-size:16px;font-weight:650}
+details.schema>summary .facts{font-size:12.5px;color:var(--muted);margin-left:14px}
+details.quiet-tables{font-size:12px;color:var(--muted);margin:0 0 14px}
+details.quiet-tables>summary{cursor:pointer}
 .digest{word-break:break-all}
 footer{max-width:1240px;margin:0 auto;padding:14px 40px 30px;font-size:12px;color:var(--muted);
 border-top:1px solid var(--line)}
