@@ -40,6 +40,7 @@ characters work.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator, Sequence
 
 import pyarrow as pa
@@ -78,6 +79,8 @@ _SYSTEM_SCHEMAS = {
 _TIMEOUT_CODES = {"57014", 3024, 1969, 1317}
 _MISSING_TABLE_CODES = {"42P01", 1146}
 _DENIED_CODES = {"42501", 1142, 1143}
+#: Dialects whose catalogue gives every table's columns of a schema in one query (SQLAlchemy's get_multi_columns).
+_BATCHED_REFLECTION = {"postgresql"}
 
 
 class SQLConnector(Connector):
@@ -113,6 +116,8 @@ class SQLConnector(Connector):
         self._counts: dict[tuple[str | None, str], int | None] = {}
         self._nulls: dict[tuple[str | None, str], NullCounts | None] = {}
         self._keys_found: dict[tuple[str | None, str], str | None] = {}
+        self._reflected_schemas: set[str | None] = set()
+        self._schema_lock = threading.Lock()
 
     @property
     def display_uri(self) -> str:
@@ -425,9 +430,25 @@ class SQLConnector(Connector):
 
     def _reflect(self, table: TableInfo) -> list[dict]:
         key = (table.schema, table.name)
+        if key not in self._columns and self.dialect in _BATCHED_REFLECTION:
+            self._reflect_schema(table.schema)
         if key not in self._columns:
             self._columns[key] = sa.inspect(self.engine).get_columns(table.name, schema=table.schema)
         return self._columns[key]
+
+    def _reflect_schema(self, schema: str | None) -> None:
+        """Every table's and view's columns of ``schema`` in one catalogue query (the first table asked for
+        pays; 500 tables on a server are 500 round trips less), where the dialect reads them in one."""
+        with self._schema_lock:
+            if schema in self._reflected_schemas:
+                return
+            self._reflected_schemas.add(schema)
+            try:
+                found = sa.inspect(self.engine).get_multi_columns(schema=schema, kind=ObjectKind.ANY)
+            except Exception:  # noqa: BLE001 - each table is then reflected on its own, and fails on its own
+                return
+            for (_schema, name), columns in found.items():
+                self._columns.setdefault((schema, name), columns)
 
     def _table_stats(self, table: TableInfo) -> TableStats:
         key = (table.schema, table.name)

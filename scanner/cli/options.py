@@ -153,8 +153,8 @@ def _throughput_declarations() -> list[Decorator]:
             default=_DEFAULTS.jobs,
             show_default=True,
             type=click.IntRange(1, 256),
-            help="Tables scanned at once (threads, each with its own read-only connection; SQL sources — "
-            "the others are read one table at a time). The report is the same for every value.",
+            help="Tables of a SQL source scanned at once, in threads with a read-only connection each (other "
+            "sources: one table at a time). The report is the same for every value.",
         ),
         click.option(
             "--table-timeout",
