@@ -12,19 +12,32 @@ modules, in the order data flows through them:
 * :mod:`catalog.identification` — the unified important-data identification rule;
 * :mod:`catalog.describe` — what ``chujing catalog list | show | validate`` print.
 
-:func:`annotate_report` is what the scanner calls after recognition.
+:func:`judge_scan` is what the scanner calls after recognition.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from catalog.candidates import candidate_important_data
 from catalog.evaluator import ROUTE_RANK, Evaluation, evaluate
-from catalog.findings import Count, Findings, PersonCounts, findings_from_report, persons_from_report
+from catalog.findings import Count, Findings, PersonCounts, findings_from_tables, persons_from_tables
 from catalog.identification import identify
 from catalog.loader import DEFAULT_REFERENCE_RULE, Catalog, LoadedDocument, load_catalog, validate_files
 from catalog.mapping import annotate_table, load_mapping
 from catalog.models import CatalogError
+from catalog.person_figure import person_figure
+from catalog.report import (
+    Candidate,
+    CatalogApplied,
+    DocumentApplied,
+    ImportantData,
+    ListItems,
+    PersonFigure,
+    Source,
+    Table,
+)
 
 __all__ = [
     "DEFAULT_REFERENCE_RULE",
@@ -36,18 +49,32 @@ __all__ = [
     "Findings",
     "LoadedDocument",
     "PersonCounts",
-    "annotate_report",
+    "ScanJudgement",
     "evaluate",
-    "findings_from_report",
+    "findings_from_tables",
     "identify",
+    "judge_scan",
     "load_catalog",
-    "persons_from_report",
+    "persons_from_tables",
     "validate_files",
 ]
 
 
-def annotate_report(
-    report: dict,
+@dataclass(frozen=True)
+class ScanJudgement:
+    """What the catalogue makes of a scan: its tables annotated, and the decision a scan report carries."""
+
+    tables: list[Table]
+    catalog: CatalogApplied
+    list_items: ListItems | None
+    important_data: ImportantData
+    persons: PersonFigure
+    candidates: list[Candidate]
+
+
+def judge_scan(
+    tables: Sequence[Table],
+    sources: Sequence[Source],
     *,
     catalog: Catalog | None = None,
     reference_rule: str = DEFAULT_REFERENCE_RULE,
@@ -56,34 +83,30 @@ def annotate_report(
     subject: str | None = None,
     ciio: bool = False,
     modality: str | None = None,
-) -> dict:
-    """Map a scan report onto the catalogue, in place, and return it.
+) -> ScanJudgement:
+    """Map a scan's tables onto the catalogue.
 
-    Fills every column's ``pi_class`` / ``pi_basis`` / ``categories`` (and each
-    entity's ``pi_class``), records the applied texts under ``report["catalog"]``
-    (id, version, SHA-256), and adds ``report["important_data"]``: candidates
-    under the unified identification rule.  With ``lists`` it adds
-    ``report["list_items"]``: the items hit and the route, persons estimated from
-    row counts (``persons_basis: row_count_upper_bound``).  Running it twice gives
-    the same report: every key it writes is recomputed from the findings.
+    Annotates every column (``pi_class``, ``pi_basis``, ``categories``) and every
+    finding (``pi_class``), records the applied texts (id, version, SHA-256), and
+    decides: the important-data candidates under the unified identification rule,
+    and with ``lists`` the items hit and the route, persons bounded by row counts
+    (``persons_basis: row_count_upper_bound``; ``chujing check`` counts them).
+    Nothing given is changed: the judgement is new objects, recomputed from the
+    findings and their reviews each time.
     """
     catalog = catalog or load_catalog()
     loaded_rule = catalog.get(reference_rule)
     rule = catalog.reference_rule(reference_rule)
     lists = list(lists)
     for list_id in lists:
-        catalog.negative_list(list_id)  # unknown ids fail before the report is touched
+        catalog.negative_list(list_id)  # unknown ids fail before anything is judged
     mapping = load_mapping()
-    for t in report.get("tables", []):
-        annotate_table(t, rule, mapping)
-    report["catalog"] = {
-        "reference_rule": loaded_rule.evidence(),
-        "lists": [catalog.get(i).evidence() for i in lists],
-    }
-    findings = findings_from_report(report)
-    persons = persons_from_report(report)
+    annotated = [annotate_table(t, rule, mapping) for t in tables]
+    findings = findings_from_tables(annotated)
+    persons = persons_from_tables(annotated)
+    list_items = None
     if lists:
-        ev = evaluate(
+        list_items = evaluate(
             findings,
             catalog=catalog,
             lists=lists,
@@ -91,16 +114,30 @@ def annotate_report(
             subject=subject,
             persons=persons,
             modality=modality,
+        ).to_model()
+    important_data = ImportantData.model_validate(
+        identify(
+            findings,
+            persons,
+            rule=rule,
+            rule_evidence=loaded_rule.evidence(),
+            ciio=ciio,
+            accounts_or_diagnosis_entities=mapping.accounts_or_diagnosis_entities,
         )
-        report["list_items"] = ev.to_dict()
-    else:
-        report.pop("list_items", None)
-    report["important_data"] = identify(
-        findings,
-        persons,
-        rule=rule,
-        rule_evidence=loaded_rule.evidence(),
-        ciio=ciio,
-        accounts_or_diagnosis_entities=mapping.accounts_or_diagnosis_entities,
     )
-    return report
+    return ScanJudgement(
+        tables=annotated,
+        catalog=applied_texts(catalog, reference_rule, lists),
+        list_items=list_items,
+        important_data=important_data,
+        persons=person_figure(annotated, sources),  # the one person figure every format shows
+        candidates=candidate_important_data(list_items, important_data),
+    )
+
+
+def applied_texts(catalog: Catalog, reference_rule: str, lists: Sequence[str]) -> CatalogApplied:
+    """The regulatory texts a decision applied, each with the SHA-256 of its file."""
+    return CatalogApplied(
+        reference_rule=DocumentApplied(**catalog.get(reference_rule).evidence()),
+        lists=[DocumentApplied(**catalog.get(i).evidence()) for i in lists],
+    )

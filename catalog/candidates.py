@@ -13,50 +13,41 @@ published as important must be declared as such).  ``chujing scan`` stores the
 list as ``report["candidate_important_data"]``, in the same shape as the
 ``chujing check`` decision's.
 
->>> items = {"items": [{"list": "l", "item": 21, "route": "other_lawful_route", "data_kind": "important_data",
-...                     "candidate": True, "reason": "gene data"},
-...                    {"list": "l", "item": 20, "route": "x", "data_kind": "personal_information", "reason": "PI"}]}
->>> [(c["source"], c.get("item")) for c in candidate_important_data(items, {"candidates": []})]
-[('negative_list', 21)]
+The identification rule's candidates follow the list items, each with its reason.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-
-def _is_candidate(hit: dict[str, Any]) -> bool:
-    return bool(hit.get("candidate")) or hit.get("data_kind") == "important_data"
+from catalog.report import ImportantData, ListCandidate, ListItems, RuleCandidate
 
 
 def candidate_important_data(
-    list_items: dict[str, Any] | None, identification: dict[str, Any] | None
-) -> list[dict]:
+    list_items: ListItems | None, identification: ImportantData | None
+) -> list[ListCandidate | RuleCandidate]:
     """List items of important data hit, then the identification rule's candidates (each with its reason)."""
-    hits = [i for i in (list_items or {}).get("items") or [] if isinstance(i, dict) and _is_candidate(i)]
-    out = [
-        {
-            "source": "negative_list",
-            "list": i.get("list"),
-            "item": i.get("item"),
-            "route": i.get("route"),
-            "name": i.get("name"),
-            "name_en": i.get("name_en"),
-            "reason": i.get("reason"),
-        }
-        for i in hits
+    out: list[ListCandidate | RuleCandidate] = [
+        ListCandidate(
+            source="negative_list",
+            list=i.list_,
+            item=i.item,
+            route=i.route,
+            name=i.name,
+            name_en=i.name_en,
+            reason=i.reason,
+        )
+        for i in (list_items.items if list_items else [])
+        if i.candidate or i.data_kind == "important_data"
     ]
-    rule = (identification or {}).get("rule") or {}
-    out += [
-        {
-            "source": "identification_rule",
-            "rule": rule.get("id"),
-            "clause": c.get("clause"),
-            "measure": c.get("measure"),
-            "threshold": c.get("threshold"),
-            "reason": c.get("reason"),
-        }
-        for c in (identification or {}).get("candidates") or []
-        if isinstance(c, dict)
-    ]
+    if identification is not None:
+        out += [
+            RuleCandidate(
+                source="identification_rule",
+                rule=identification.rule.id,
+                clause=c.clause,
+                measure=c.measure,
+                threshold=c.threshold,
+                reason=c.reason,
+            )
+            for c in identification.candidates
+        ]
     return out

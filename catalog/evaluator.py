@@ -97,6 +97,7 @@ from catalog.findings import (
 from catalog.loader import LIST_CATEGORY_RULE, Catalog
 from catalog.mapping import load_mapping
 from catalog.models import CatalogError, CountingRule, Item, NegativeList, SensitiveDefinition, Threshold
+from catalog.report import ListItems
 from catalog.trajectories import coordinate_evidence, item_conditions, vehicle_scale
 
 ROUTE_RANK: dict[str, int] = {
@@ -172,6 +173,10 @@ class Evaluation:
             "manual_review": self.manual_review,
             "notes": self.notes,
         }
+
+    def to_model(self) -> ListItems:
+        """The decision as the report carries it (``list_items``)."""
+        return ListItems.model_validate(self.to_dict())
 
 
 def evaluate(

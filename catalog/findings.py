@@ -12,12 +12,13 @@ fills those; a plain scan estimates this export from row counts).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.mapping import is_dismissed, load_mapping, not_personal_reason
-from catalog.trajectories import Trajectory, trajectories_from_report
+from catalog.report import Table
+from catalog.trajectories import Trajectory, trajectories_of
 
 #: Technology-catalogue codes (《中国禁止出口限制出口技术目录》): six digits, J (prohibited) or X (restricted).
 EXPORT_CONTROL_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6}[JX])(?![0-9A-Za-z])")
@@ -265,24 +266,24 @@ def _declared(any_n: int, sensitive: int, general: int) -> dict[Signature, int]:
     return {s: n for s, n in out.items() if n > 0}
 
 
-def table_signature(t: dict[str, Any]) -> Signature:
+def table_signature(t: Table) -> Signature:
     """The elements a scanned table's columns carry (a person of the table carries at most these).
 
     Coordinates are qualified by precision; a table with minors adds :data:`MINOR`.
     """
     sig: set[str] = set()
-    for c in t.get("columns", []):
-        for e in c.get("entities", []):
-            pi = e.get("pi_class", c.get("pi_class"))
+    for c in t.columns:
+        for e in c.entities:
+            pi = e.pi_class
             if not pi or not_personal_reason(e) is not None or is_dismissed(e):
                 continue
-            if e["type"] == "GEO_COORDINATE":
-                p = e.get("precision_m")
+            if e.type == "GEO_COORDINATE":
+                p = e.precision_m
                 sig.add(GEO_COARSE if p is not None and p > 10 else GEO_FINE)
-            elif e["type"] == MINOR:
+            elif e.type == MINOR:
                 sig.add(MINOR)
             else:
-                sig.add(f"{e['type']}:{pi}" if classed_by_scan(e["type"]) else e["type"])
+                sig.add(f"{e.type}:{pi}" if classed_by_scan(e.type) else e.type)
     return frozenset(sig)
 
 
@@ -298,7 +299,7 @@ def classed_by_scan(etype: str) -> bool:
     return rule is None or rule.class_ not in ("sensitive", "general")
 
 
-def persons_from_report(report: dict[str, Any]) -> PersonCounts:
+def persons_from_tables(tables: Iterable[Table]) -> PersonCounts:
     """Bound persons from an annotated scan: the rows of the tables holding PI, added up per signature.
 
     A scan sees tables, not people.  Taking one row per person and no person in
@@ -310,14 +311,13 @@ def persons_from_report(report: dict[str, Any]) -> PersonCounts:
     sampled rows.
     """
     groups: dict[Signature, int] = {}
-    for t in report.get("tables", []):
-        if t.get("status", "ok") != "ok":
+    for t in tables:
+        if t.status != "ok":
             continue
         sig = table_signature(t)
         if not sig:
             continue
-        rows = t.get("row_count")
-        n = int(rows) if rows is not None else int(t.get("sampled_rows") or 0)
+        n = t.row_count if t.row_count is not None else t.sampled_rows
         groups[sig] = groups.get(sig, 0) + n
     return PersonCounts(groups, basis="row_count_upper_bound")
 
@@ -391,15 +391,10 @@ class Findings:
         return any(h.pi_class == kind for h in self.all_hits())
 
 
-def _where(t: dict[str, Any]) -> str:
-    return f"{t['schema']}.{t['table']}" if t.get("schema") else str(t.get("table"))
+def findings_from_tables(tables: Sequence[Table]) -> Findings:
+    """Summarise annotated tables (``pi_class`` filled by the catalogue) as :class:`Findings`.
 
-
-def findings_from_report(report: dict[str, Any]) -> Findings:
-    """Summarise an annotated report (``pi_class`` filled by the catalogue) as :class:`Findings`.
-
-    Export-control codes are looked for in table and column names and comments,
-    and in ``export_control_codes`` lists a table or column may carry.
+    Export-control codes are looked for in table and column names and column comments.
     """
     contextual = {k for k, r in load_mapping().pi_class.items() if r.class_ == "contextual"}
     hits: list[EntityHit] = []
@@ -411,39 +406,31 @@ def findings_from_report(report: dict[str, Any]) -> Findings:
             if where not in codes.setdefault(code, []):
                 codes[code].append(where)
 
-    for t in report.get("tables", []):
-        if t.get("status", "ok") != "ok":
+    for t in tables:
+        if t.status != "ok":
             continue
-        tname = _where(t)
+        tname = t.qualified_name
         note_codes(tname, f"table name {tname}")
-        note_codes(t.get("comment"), f"comment of table {tname}")
-        for code in t.get("export_control_codes") or []:
-            note_codes(str(code), f"table {tname}")
-        for c in t.get("columns", []):
-            cname = c.get("name", "")
-            note_codes(cname, f"column name {tname}.{cname}")
-            note_codes(c.get("comment"), f"comment of column {tname}.{cname}")
-            for code in c.get("export_control_codes") or []:
-                note_codes(str(code), f"values of column {tname}.{cname}")
-            for e in c.get("entities", []):
-                pi = e.get("pi_class", c.get("pi_class"))
+        for c in t.columns:
+            note_codes(c.name, f"column name {tname}.{c.name}")
+            note_codes(c.comment, f"comment of column {tname}.{c.name}")
+            for e in c.entities:
                 # a finding that describes products (a drug catalogue) is evidence for no item at all
                 support = (
-                    (e["type"] in contextual and pi is None)
+                    (e.type in contextual and e.pi_class is None)
                     or not_personal_reason(e) is not None
                     or is_dismissed(e)
                 )
                 hits.append(
                     EntityHit(
-                        e["type"],
+                        e.type,
                         tname,
-                        cname,
-                        e.get("match_ratio"),
-                        e.get("precision_m"),
-                        pi,
+                        c.name,
+                        e.match_ratio,
+                        e.precision_m,
+                        e.pi_class,
                         supporting_only=support,
                     )
                 )
-            for cat in c.get("categories", []):
-                cats.append(CategoryHit(cat["rule"], str(cat["code"]), cat.get("name", ""), tname, cname))
-    return Findings.of(hits, cats, codes, trajectories_from_report(report))
+            cats.extend(CategoryHit(cat.rule, cat.code, cat.name, tname, c.name) for cat in c.categories)
+    return Findings.of(hits, cats, codes, trajectories_of(tables))

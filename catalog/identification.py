@@ -57,7 +57,8 @@ def identify(
     ciio: bool = False,
     accounts_or_diagnosis_entities: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Candidate important data under ``rule``'s identification clauses, with reasons and quotes."""
+    """Candidate important data under ``rule``'s identification clauses, with reasons and quotes
+    (``important_data`` of a report: :class:`catalog.report.ImportantData` reads it)."""
     candidates: list[dict[str, Any]] = []
     checked: list[dict[str, Any]] = []
     manual: list[dict[str, Any]] = []

@@ -27,11 +27,13 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, ValidationError
 
 from catalog.models import CatalogError, Category, ReferenceRule, _Strict, parse_yaml, validation_problems
+from catalog.report import Category as CategoryFound
+from catalog.report import Column, Entity, Table
 from catalog.trajectories import CANDIDATE_WORDS, Trajectory, precision_words, track_words
 
 MAPPING_FILE = "mapping.yaml"
@@ -187,16 +189,16 @@ class _TableContext:
     track: Trajectory | None = None  # the table's trajectory profile, when it holds coordinates
 
 
-def _vehicle_reason(table: dict[str, Any], mapping: Mapping) -> str | None:
-    for col in table.get("columns", []):
-        for e in col.get("entities", []):
-            if e.get("type") in mapping.vehicle_context.entities:
-                return f"{e['type']} in column '{col['name']}' of the same table"
-    names = [("table name", table.get("table") or ""), ("table comment", table.get("comment") or "")]
-    for col in table.get("columns", []):
-        names.append((f"column '{col['name']}'", col.get("name") or ""))
-        if col.get("comment"):
-            names.append((f"comment of column '{col['name']}'", col["comment"]))
+def _vehicle_reason(table: Table, mapping: Mapping) -> str | None:
+    for col in table.columns:
+        for e in col.entities:
+            if e.type in mapping.vehicle_context.entities:
+                return f"{e.type} in column '{col.name}' of the same table"
+    names = [("table name", table.table)]
+    for col in table.columns:
+        names.append((f"column '{col.name}'", col.name))
+        if col.comment:
+            names.append((f"comment of column '{col.name}'", col.comment))
     for where, text in names:
         tokens = _name_tokens(text)
         for w in mapping.vehicle_context.words:
@@ -209,35 +211,35 @@ def _vehicle_reason(table: dict[str, Any], mapping: Mapping) -> str | None:
     return None
 
 
-def not_personal_reason(entity: dict[str, Any], mapping: Mapping | None = None) -> str | None:
+def not_personal_reason(entity: Entity, mapping: Mapping | None = None) -> str | None:
     """Why a finding is not about a person (``None`` when it may be), from the recognizer's ``details``.
 
-    >>> not_personal_reason({"type": "MEDICATION", "details": {"product_catalogue": ["approval_no", "price"]}})[:40]
+    >>> drugs = Entity.model_construct(type="MEDICATION", details={"product_catalogue": ["approval_no", "price"]})
+    >>> not_personal_reason(drugs)[:40]
     'MEDICATION in a product catalogue (appro'
-    >>> not_personal_reason({"type": "MEDICATION"}) is None
+    >>> not_personal_reason(Entity.model_construct(type="MEDICATION", details=None)) is None
     True
     """
-    rule = (mapping or load_mapping()).not_personal_when.get(entity.get("type", ""))
+    rule = (mapping or load_mapping()).not_personal_when.get(entity.type)
     if rule is None:
         return None
-    details = entity.get("details") or {}
-    signal = details.get(rule.detail) if isinstance(details, dict) else None
+    signal = (entity.details or {}).get(rule.detail)
     if not signal:
         return None
     shown = ", ".join(map(str, signal[:5])) if isinstance(signal, list) else str(signal)
     what = rule.detail.replace("_", " ")
     return (
-        f"{entity['type']} in a {what} ({shown}): {rule.basis}"
+        f"{entity.type} in a {what} ({shown}): {rule.basis}"
         if shown and shown != "True"
-        else f"{entity['type']} in a {what}: {rule.basis}"
+        else f"{entity.type} in a {what}: {rule.basis}"
     )
 
 
-def _table_context(table: dict[str, Any], mapping: Mapping) -> _TableContext:
+def _table_context(table: Table, mapping: Mapping) -> _TableContext:
     ents = {
-        e["type"]
-        for c in table.get("columns", [])
-        for e in c.get("entities", [])
+        e.type
+        for c in table.columns
+        for e in c.entities
         if not_personal_reason(e, mapping) is None and not is_dismissed(e)
     }
     pi = {
@@ -247,8 +249,8 @@ def _table_context(table: dict[str, Any], mapping: Mapping) -> _TableContext:
         or mapping.pi_class[t].class_ in ("sensitive", "general")
         or t == "GEO_COORDINATE"
     }
-    profile = table.get("trajectory")
-    name = f"{table['schema']}.{table['table']}" if table.get("schema") else str(table.get("table"))
+    profile = table.trajectory
+    name = f"{table.schema_}.{table.table}" if table.schema_ else table.table
     return _TableContext(
         frozenset(ents),
         frozenset(pi),
@@ -258,17 +260,15 @@ def _table_context(table: dict[str, Any], mapping: Mapping) -> _TableContext:
     )
 
 
-def entity_pi_class(
-    entity: dict[str, Any], ctx: _TableContext, mapping: Mapping
-) -> tuple[PiClass | None, str]:
+def entity_pi_class(entity: Entity, ctx: _TableContext, mapping: Mapping) -> tuple[PiClass | None, str]:
     """The PI class of one finding, with its basis in words."""
-    etype = entity["type"]
+    etype = entity.type
     rule = mapping.pi_class.get(etype)
     not_personal = not_personal_reason(entity, mapping)
     if not_personal is not None:
         return None, not_personal
     if etype == "GEO_COORDINATE":
-        p = entity.get("precision_m")
+        p = entity.precision_m
         line = mapping.geo.fine_at_most_m
         if p is None:
             cls = mapping.geo.unknown_precision
@@ -294,18 +294,17 @@ def entity_pi_class(
     return rule.class_, f"{etype}: {rule.basis}"
 
 
-def declared_class(entity: dict[str, Any]) -> tuple[PiClass, str]:
+def declared_class(entity: Entity) -> tuple[PiClass, str]:
     """The class of a type the mapping does not know (a user recognizer's): the class its recognizer file or
     package declares (``details["declared_pi_class"]``), else general PI.
 
-    >>> declared_class({"type": "PATIENT_CARD_NO", "details": {"declared_pi_class": "sensitive"}})
+    >>> declared_class(Entity.model_construct(type="PATIENT_CARD_NO", details={"declared_pi_class": "sensitive"}))
     ('sensitive', 'PATIENT_CARD_NO: not classified in mapping.yaml; sensitive PI as its recognizer declares')
-    >>> declared_class({"type": "EMPLOYEE_ID"})[0]
+    >>> declared_class(Entity.model_construct(type="EMPLOYEE_ID", details=None))[0]
     'general'
     """
-    etype = entity["type"]
-    details = entity.get("details")
-    declared = details.get("declared_pi_class") if isinstance(details, dict) else None
+    etype = entity.type
+    declared = (entity.details or {}).get("declared_pi_class")
     if declared == "sensitive" or declared == "general":
         return (
             declared,
@@ -315,23 +314,23 @@ def declared_class(entity: dict[str, Any]) -> tuple[PiClass, str]:
 
 
 def _category_reason(
-    entity: dict[str, Any], rule: CategoryRule, ctx: _TableContext, mapping: Mapping | None = None
+    entity: Entity, rule: CategoryRule, ctx: _TableContext, mapping: Mapping | None = None
 ) -> str | None:
     """Why ``entity`` puts its column into ``rule``'s category, or None when a condition fails."""
-    if entity["type"] not in rule.entities or not_personal_reason(entity, mapping) is not None:
+    if entity.type not in rule.entities or not_personal_reason(entity, mapping) is not None:
         return None  # a drug name in a product catalogue is not 健康医疗 data
     if rule.table_has_any and not (ctx.entities & set(rule.table_has_any)):
         return None
     if rule.vehicle_context and ctx.vehicle is None:
         return None
-    words = f"{entity['type']} in {_pct(entity.get('match_ratio'))} of sampled values"
+    words = f"{entity.type} in {_pct(entity.match_ratio)} of sampled values"
     if rule.precision_at_most_m is not None:
-        p = entity.get("precision_m")
+        p = entity.precision_m
         if p is not None and p > rule.precision_at_most_m:
             return None
         words = (
-            f"{entity['type']} resolves to {_fmt_m(p)} ({rule.precision_at_most_m:g} m or finer, precision_m "
-            f"measured) in {_pct(entity.get('match_ratio'))} of sampled values"
+            f"{entity.type} resolves to {_fmt_m(p)} ({rule.precision_at_most_m:g} m or finer, precision_m "
+            f"measured) in {_pct(entity.match_ratio)} of sampled values"
             if p is not None
             else f"{words}; precision not measured, treated as precise"
         )
@@ -344,25 +343,28 @@ def _category_reason(
     return words
 
 
-def _candidate_words(entity: dict[str, Any], ctx: _TableContext) -> str:
+def _candidate_words(entity: Entity, ctx: _TableContext) -> str:
     """``candidate important data for a person to confirm: …`` with the precision, vehicles and area to confirm it by."""
     if ctx.track is not None:
         return f"{CANDIDATE_WORDS} (high-precision positions; {track_words(ctx.track)})"
     return (
-        f"{CANDIDATE_WORDS} (high-precision positions, {precision_words(entity.get('precision_m'))}; no "
+        f"{CANDIDATE_WORDS} (high-precision positions, {precision_words(entity.precision_m)}; no "
         "trajectory profile: vehicles and area not measured)"
     )
 
 
-def is_dismissed(entity: dict[str, Any]) -> bool:
+def is_dismissed(entity: Entity) -> bool:
     """Whether a person dismissed this finding (``chujing review --dismiss``): it stays in the report as
     evidence, but sets no PI class, belongs to no category and counts toward no route.
 
-    >>> is_dismissed({"type": "CN_MOBILE", "review": {"decision": "dismiss"}}), is_dismissed({"type": "CN_MOBILE"})
-    (True, False)
+    >>> from catalog.report import Review
+    >>> no = Review(decision="dismiss", note="order numbers", by="li", at="2026-01-05T09:00:00Z")
+    >>> is_dismissed(Entity.model_construct(type="CN_MOBILE", review=no))
+    True
+    >>> is_dismissed(Entity.model_construct(type="CN_MOBILE", review=None))
+    False
     """
-    review = entity.get("review")
-    return isinstance(review, dict) and review.get("decision") == "dismiss"
+    return entity.review is not None and entity.review.decision == "dismiss"
 
 
 NAME_ONLY_CAP = (
@@ -370,55 +372,81 @@ NAME_ONLY_CAP = (
 )
 
 
-def name_only_over_values(entity: dict[str, Any], col: dict[str, Any]) -> bool:
+def name_only_over_values(entity: Entity, col: Column) -> bool:
     """Whether a finding rests on the column name alone although the column has sampled values.
 
     Such a finding is a guess the values did not bear out (blobs, ciphertext): it is reported, labelled, but
     never makes a column sensitive by itself.  With no non-null value in the sample the name is all there is,
     and it classifies the column as the entity would.
 
-    >>> name_only_over_values({"basis": "name_only"}, {"non_null": 12}), name_only_over_values({"basis": "name_only"}, {"non_null": 0})
-    (True, False)
+    >>> guess = Entity.model_construct(basis="name_only")
+    >>> name_only_over_values(guess, Column.model_construct(non_null=12))
+    True
+    >>> name_only_over_values(guess, Column.model_construct(non_null=0))
+    False
     """
-    return entity.get("basis") == "name_only" and (col.get("non_null") or 0) > 0
+    return entity.basis == "name_only" and col.non_null > 0
 
 
-def annotate_table(table: dict[str, Any], rule: ReferenceRule, mapping: Mapping | None = None) -> None:
-    """Fill ``pi_class``, ``pi_basis`` and ``categories`` of every column of one report table, in place."""
+def annotate_table(table: Table, rule: ReferenceRule, mapping: Mapping | None = None) -> Table:
+    """The table with every column's ``pi_class``, ``pi_basis`` and ``categories`` (and each finding's
+    ``pi_class``) filled under ``rule``: a new table, the input is left as it was.
+
+    Everything written is recomputed from the findings and their reviews, so
+    annotating an annotated table (one carried over from a scan store) gives the
+    same table.
+    """
     mapping = mapping or load_mapping()
     ctx = _table_context(table, mapping)
     resolved = {key: resolve_category(key, rule, mapping) for key in mapping.categories}
-    for col in table.get("columns", []):
-        classes: list[tuple[PiClass | None, str]] = []
-        for e in col.get("entities", []):
-            cls, basis = entity_pi_class(e, ctx, mapping)
-            if cls is not None and ctx.minors and cls != "sensitive":
-                cls, basis = "sensitive", f"{basis}; {mapping.minors.basis}"
-            if cls == "sensitive" and name_only_over_values(e, col):
-                cls, basis = "general", f"{basis}; {NAME_ONLY_CAP}"
-            e["pi_class"] = cls
-            if not is_dismissed(e):
-                classes.append((cls, basis))
-        found = [c for c, _ in classes if c is not None]
-        col["pi_class"] = "sensitive" if "sensitive" in found else ("general" if found else None)
-        col["pi_basis"] = "; ".join(b for c, b in classes if c == col["pi_class"]) if found else None
-        live = {**col, "entities": [e for e in col.get("entities", []) if not is_dismissed(e)]}
-        col["categories"] = _column_categories(live, ctx, rule, resolved, mapping) if live["entities"] else []
+    columns = [_annotate_column(col, ctx, rule, resolved, mapping) for col in table.columns]
+    return table.model_copy(update={"columns": columns})
 
 
-def _column_categories(
-    col: dict[str, Any],
+def _annotate_column(
+    col: Column,
     ctx: _TableContext,
     rule: ReferenceRule,
     resolved: dict[str, Category | None],
     mapping: Mapping,
-) -> list[dict[str, Any]]:
+) -> Column:
+    classes: list[tuple[PiClass | None, str]] = []
+    entities = []
+    for e in col.entities:
+        cls, basis = entity_pi_class(e, ctx, mapping)
+        if cls is not None and ctx.minors and cls != "sensitive":
+            cls, basis = "sensitive", f"{basis}; {mapping.minors.basis}"
+        if cls == "sensitive" and name_only_over_values(e, col):
+            cls, basis = "general", f"{basis}; {NAME_ONLY_CAP}"
+        entities.append(e.model_copy(update={"pi_class": cls}))
+        if not is_dismissed(e):
+            classes.append((cls, basis))
+    found = [c for c, _ in classes if c is not None]
+    pi_class: PiClass | None = "sensitive" if "sensitive" in found else ("general" if found else None)
+    live = [e for e in col.entities if not is_dismissed(e)]
+    return col.model_copy(
+        update={
+            "entities": entities,
+            "pi_class": pi_class,
+            "pi_basis": "; ".join(b for c, b in classes if c == pi_class) if found else None,
+            "categories": _column_categories(live, ctx, rule, resolved, mapping) if live else [],
+        }
+    )
+
+
+def _column_categories(
+    entities: list[Entity],
+    ctx: _TableContext,
+    rule: ReferenceRule,
+    resolved: dict[str, Category | None],
+    mapping: Mapping,
+) -> list[CategoryFound]:
     reasons: dict[str, list[str]] = {}
     for r in mapping.rules:
         cat = resolved.get(r.category)
         if cat is None:
             continue
-        for e in col.get("entities", []):
+        for e in entities:
             why = _category_reason(e, r, ctx, mapping)
             if why and why not in reasons.setdefault(cat.code, []):
                 reasons[cat.code].append(why)
@@ -428,13 +456,13 @@ def _column_categories(
             continue
         cat = rule.category(code)
         out.append(
-            {
-                "rule": rule.id,
-                "level": 2,
-                "code": cat.code,
-                "name": cat.name,
-                "name_en": cat.name_en,
-                "reason": "; ".join(reasons[code]),
-            }
+            CategoryFound(
+                rule=rule.id,
+                level=2,
+                code=cat.code,
+                name=cat.name,
+                name_en=cat.name_en,
+                reason="; ".join(reasons[code]),
+            )
         )
     return out

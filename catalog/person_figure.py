@@ -19,7 +19,7 @@ that object instead of adding up rows of its own::
   row counts of the tables holding PI, which no number of distinct persons can
   exceed (one row per person at most, no person in two tables); the bound the
   negative-list evaluation of a scan uses, from
-  :func:`catalog.findings.persons_from_report`, so the figure and the route
+  :func:`catalog.findings.persons_from_tables`, so the figure and the route
   never disagree;
 * ``none`` — no table that was read holds PI.
 
@@ -27,12 +27,14 @@ that object instead of adding up rows of its own::
 general PI, as the evaluation's bands count them; either is ``None`` when the
 source of the figure does not say.
 
->>> t = {"table": "t", "status": "ok", "row_count": 7, "columns": [
-...     {"name": "sfzh", "pi_class": "sensitive", "entities": [{"type": "CN_RESIDENT_ID", "pi_class": "sensitive"}]}]}
->>> f = person_figure({"tables": [t]})
->>> f["count"], f["basis"], f["tables"]
+>>> from catalog.report import Column, Entity, Table
+>>> sfzh = Entity.model_construct(type="CN_RESIDENT_ID", pi_class="sensitive", details=None, review=None)
+>>> t = Table.model_construct(table="t", schema_=None, status="ok", row_count=7, sampled_rows=7,
+...     columns=[Column.model_construct(name="sfzh", pi_class="sensitive", entities=[sfzh])])
+>>> f = person_figure([t], [])
+>>> f.count, f.basis, f.tables
 (7, 'row_count_upper_bound', 1)
->>> person_figure({"tables": [t]}, exact=ExactCount(5, 5, 0))["basis"]
+>>> person_figure([t], [], exact=ExactCount(5, 5, 0)).basis
 'distinct_persons'
 """
 
@@ -40,9 +42,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from catalog.findings import persons_from_report, table_signature
+from catalog.findings import persons_from_tables, table_signature
+from catalog.report import PersonFigure, PersonTally, Source, Table
 
 BASES = ("distinct_persons", "row_count_upper_bound", "none")
 #: Tally bases (scanner.export.persons.PersonTally) whose number is distinct persons, not rows.
@@ -62,103 +64,86 @@ class ExactCount:
     how: str = "normalised person keys de-duplicated across tables"
 
 
-def _name(t: dict[str, Any]) -> str:
-    return f"{t['schema']}.{t['table']}" if t.get("schema") else str(t.get("table"))
-
-
-def _rows(t: dict[str, Any]) -> tuple[int, bool]:
+def _rows(t: Table) -> tuple[int, bool]:
     """A table's row count, and whether it is the sample's size instead (row count unknown)."""
-    if t.get("row_count") is not None:
-        return int(t["row_count"]), False
-    return int(t.get("sampled_rows") or 0), True
+    return (t.row_count, False) if t.row_count is not None else (t.sampled_rows, True)
 
 
-def pi_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
+def pi_tables(tables: Sequence[Table]) -> list[Table]:
     """The tables that were read and hold PI, in report order (what the evaluation counts persons over)."""
-    return [t for t in report.get("tables", []) if t.get("status", "ok") == "ok" and table_signature(t)]
+    return [t for t in tables if t.status == "ok" and table_signature(t)]
 
 
-def _tally_for(t: dict[str, Any], tallies: Sequence[dict[str, Any]] | None) -> dict[str, Any] | None:
-    """The person counter's tally of ``t``: from ``tallies`` (matched by source and table), else ``t["persons"]``."""
-    if tallies is not None:
-        for x in tallies:
-            if x.get("table") == _name(t) and x.get("source", t.get("source")) == t.get("source"):
-                return x
-        return None
-    p = t.get("persons")
-    return p if isinstance(p, dict) else None
+def _tally_for(t: Table, tallies: Sequence[PersonTally] | None) -> PersonTally | None:
+    """The person counter's tally of ``t``: from ``tallies`` (matched by source and table), else ``t.persons``."""
+    if tallies is None:
+        return t.persons
+    return next((x for x in tallies if x.table == t.qualified_name and x.source == t.source), None)
 
 
-def _failed_note(report: dict[str, Any]) -> str:
-    failed = sum(1 for t in report.get("tables", []) if t.get("status", "ok") != "ok")
-    failed += sum(1 for s in report.get("sources", []) if s.get("status", "ok") != "ok")
+def _counted_exactly(tally: PersonTally | None) -> bool:
+    return tally is not None and tally.basis == _DISTINCT_TALLY
+
+
+def _failed_note(tables: Sequence[Table], sources: Sequence[Source]) -> str:
+    failed = sum(1 for t in tables if t.status != "ok") + sum(1 for s in sources if s.status != "ok")
     return f"; {failed} source(s) or table(s) could not be read and are not counted" if failed else ""
 
 
-def _figure(
-    count: int | None, sensitive: int | None, general: int | None, basis: str, derivation: str, tables: int
-) -> dict[str, Any]:
-    return {
-        "count": count,
-        "sensitive": sensitive,
-        "general": general,
-        "basis": basis,
-        "derivation": derivation,
-        "tables": tables,
-    }
-
-
 def person_figure(
-    report: dict[str, Any],
-    tallies: Sequence[dict[str, Any]] | None = None,
+    tables: Sequence[Table],
+    sources: Sequence[Source],
+    tallies: Sequence[PersonTally] | None = None,
     *,
     exact: ExactCount | None = None,
-) -> dict[str, Any]:
-    """The report's person figure (see the module docstring), from an annotated scan report.
+) -> PersonFigure:
+    """The report's person figure (see the module docstring), from a scan's annotated tables and its sources.
 
-    ``tallies`` are per-table person tallies (``PersonTally.to_dict()``); without
-    them each table's ``persons`` tally is used when present.  ``exact`` is a
-    count de-duplicated across tables: when given it is the figure.
+    ``tallies`` are per-table person tallies; without them each table's
+    ``persons`` tally is used when present.  ``exact`` is a count de-duplicated
+    across tables: when given it is the figure.
     """
-    held = pi_tables(report)
-    failed = _failed_note(report)
+    held = pi_tables(tables)
+    failed = _failed_note(tables, sources)
     if exact is not None:
         how = f"distinct persons across the {len(held)} table(s) holding PI, {exact.how}{failed}"
-        return _figure(exact.count, exact.sensitive, exact.general, "distinct_persons", how, len(held))
+        return PersonFigure(
+            count=exact.count,
+            sensitive=exact.sensitive,
+            general=exact.general,
+            basis="distinct_persons",
+            derivation=how,
+            tables=len(held),
+        )
     if not held:
-        read = any(t.get("status", "ok") == "ok" for t in report.get("tables", []))
-        return _figure(
-            0 if read else None,
-            0 if read else None,
-            0 if read else None,
-            "none",
-            (
-                "no table that was read holds personal information"
-                if read
-                else "no table could be read, so the persons are unknown"
-            )
-            + failed,
-            0,
+        read = any(t.status == "ok" for t in tables)
+        zero = 0 if read else None
+        why = (
+            "no table that was read holds personal information"
+            if read
+            else "no table could be read, so the persons are unknown"
+        )
+        return PersonFigure(
+            count=zero, sensitive=zero, general=zero, basis="none", derivation=why + failed, tables=0
         )
     tally = _tally_for(held[0], tallies) if len(held) == 1 else None
-    if tally is not None and tally.get("basis") == _DISTINCT_TALLY and isinstance(tally.get("persons"), int):
-        unkeyed = int(tally.get("rows_without_key") or 0)
+    if tally is not None and _counted_exactly(tally):
         how = (
-            f"distinct persons in the only table holding PI ({_name(held[0])}), counted exactly by its "
-            f"{tally.get('key_kind') or 'person'} key"
+            f"distinct persons in the only table holding PI ({held[0].qualified_name}), counted exactly by its "
+            f"{tally.key_kind} key"
         )
+        unkeyed = tally.rows_without_key
         how += f" ({unkeyed:,} rows without a key counted as one person each)" if unkeyed else ""
-        sens = tally.get("persons_sensitive")
-        return _figure(
-            tally["persons"],
-            sens if isinstance(sens, int) else None,
-            None,
-            "distinct_persons",
-            how + failed,
-            1,
+        return PersonFigure(
+            count=tally.persons,
+            sensitive=tally.persons_sensitive,
+            general=None,
+            basis="distinct_persons",
+            derivation=how + failed,
+            tables=1,
         )
-    est = persons_from_report(report)
-    sampled = [_name(t) for t in held if _rows(t)[1]]
+    est = persons_from_tables(tables)
+    sampled = [t.qualified_name for t in held if _rows(t)[1]]
     how = (
         f"sum of the row counts of the {len(held)} table(s) holding PI: an upper bound (no more persons than "
         "rows; persons who appear in several tables or rows are counted each time — chujing check counts "
@@ -166,13 +151,13 @@ def person_figure(
     )
     if sampled:
         how += f"; sampled rows stand for the unknown row counts of {', '.join(sampled)}"
-    if len(held) > 1 and all((_tally_for(t, tallies) or {}).get("basis") == _DISTINCT_TALLY for t in held):
+    if len(held) > 1 and all(_counted_exactly(_tally_for(t, tallies)) for t in held):
         how += "; each table's persons were counted exactly, but not de-duplicated across tables"
-    return _figure(
-        est.any.this_export,
-        est.sensitive.this_export,
-        est.general.this_export,
-        "row_count_upper_bound",
-        how + failed,
-        len(held),
+    return PersonFigure(
+        count=est.any.this_export,
+        sensitive=est.sensitive.this_export,
+        general=est.general.this_export,
+        basis="row_count_upper_bound",
+        derivation=how + failed,
+        tables=len(held),
     )

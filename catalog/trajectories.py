@@ -27,6 +27,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from catalog.report.tables import BoundingBox, Table
+from catalog.report.tables import Trajectory as TrajectoryProfile
+
 if TYPE_CHECKING:
     from catalog.findings import CategoryHit, EntityHit
     from catalog.models import Indicative, Item
@@ -55,34 +58,30 @@ class Trajectory:
     median_interval_s: float | None = None
     fastest_device_interval_s: float | None = None  # the smallest per-device median interval
     time_span_days: float | None = None
-    bbox: dict[str, Any] | None = None
+    bbox: BoundingBox | None = None
     provinces: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
     @classmethod
-    def from_report(cls, table: str, d: dict[str, Any]) -> Trajectory:
-        device = d.get("device") or {}
-        dec = d.get("decimals") or {}
-        interval = d.get("interval") or {}
-        spread = interval.get("device_median_s") or {}
-        span = d.get("time_span") or {}
+    def from_report(cls, table: str, d: TrajectoryProfile) -> Trajectory:
+        interval = d.interval
         return cls(
             table=table,
-            coordinates=tuple(d.get("coordinates") or ()),
-            device_column=device.get("column"),
-            device_kind=device.get("kind"),
-            vehicle_key=bool(device.get("vehicle")),
-            time_column=d.get("time_column"),
-            devices=d.get("devices"),
-            fixes=d.get("fixes"),
-            decimals=min(dec.values()) if dec else None,
-            precision_m=d.get("precision_m"),
-            median_interval_s=interval.get("median_s"),
-            fastest_device_interval_s=spread.get("min"),
-            time_span_days=span.get("days"),
-            bbox=d.get("bbox"),
-            provinces=tuple(p["name"] for p in d.get("provinces") or () if p.get("code")),
-            notes=tuple(d.get("notes") or ()),
+            coordinates=tuple(d.coordinates),
+            device_column=d.device.column if d.device else None,
+            device_kind=d.device.kind if d.device else None,
+            vehicle_key=bool(d.device and d.device.vehicle),
+            time_column=d.time_column,
+            devices=d.devices,
+            fixes=d.fixes,
+            decimals=min(d.decimals.lat, d.decimals.lon) if d.decimals else None,
+            precision_m=d.precision_m,
+            median_interval_s=interval.median_s if interval else None,
+            fastest_device_interval_s=interval.device_median_s.min if interval else None,
+            time_span_days=d.time_span.days if d.time_span else None,
+            bbox=d.bbox,
+            provinces=tuple(p.name for p in d.provinces if p.code),
+            notes=tuple(d.notes),
         )
 
     @property
@@ -101,10 +100,8 @@ class Trajectory:
         parts = []
         b = self.bbox
         if b:
-            basis = "" if b.get("basis") == "exact" else ", from sampled fixes"
-            parts.append(
-                f"area {b['lat'][0]:.2f}–{b['lat'][1]:.2f}°N, {b['lon'][0]:.2f}–{b['lon'][1]:.2f}°E{basis}"
-            )
+            basis = "" if b.basis == "exact" else ", from sampled fixes"
+            parts.append(f"area {b.lat[0]:.2f}–{b.lat[1]:.2f}°N, {b.lon[0]:.2f}–{b.lon[1]:.2f}°E{basis}")
         if self.provinces:
             parts.append(f"({', '.join(self.provinces)}; provinces approximate)")
         return " ".join(parts) or "area not measured"
@@ -120,14 +117,13 @@ class Trajectory:
         return out
 
 
-def trajectories_from_report(report: dict[str, Any]) -> list[Trajectory]:
+def trajectories_of(tables: Iterable[Table]) -> list[Trajectory]:
     """Every scanned table's trajectory profile."""
-    out = []
-    for t in report.get("tables", []):
-        if t.get("status", "ok") == "ok" and t.get("trajectory"):
-            name = f"{t['schema']}.{t['table']}" if t.get("schema") else str(t.get("table"))
-            out.append(Trajectory.from_report(name, t["trajectory"]))
-    return out
+    return [
+        Trajectory.from_report(t.qualified_name, t.trajectory)
+        for t in tables
+        if t.status == "ok" and t.trajectory is not None
+    ]
 
 
 def precision_words(p: float | None) -> str:

@@ -212,19 +212,14 @@ def decide_text(
     :meth:`~recognizers.base.ValueRecognizer.find_spans`), so no column-level support is needed here.
     """
     n = len(spans_per_value)
-    with_spans = 0
-    examples: list[str] = []
-    pattern = ""
-    for spans in spans_per_value:
-        if not spans:
-            continue
-        with_spans += 1
-        pattern = pattern or spans[0].pattern
-        for sp in spans:
-            if len(examples) < MAX_EVIDENCE:
-                examples.append(sp.text)
+    found = [
+        spans for spans in spans_per_value if spans
+    ]  # one pass in C-speed comprehension: columns are long
+    with_spans = len(found)
     if with_spans == 0:
         return None
+    pattern = next((spans[0].pattern for spans in found if spans[0].pattern), "")
+    examples = [sp.text for spans in found[:MAX_EVIDENCE] for sp in spans][:MAX_EVIDENCE]
     if rec.validator_strength < 0.9 and with_spans < 2 and not support:
         return None
     ratio = with_spans / n

@@ -236,13 +236,17 @@ def column_spans(values: pa.Array, recs: Sequence[ValueRecognizerProtocol]) -> l
     busy = np.zeros(n, dtype=np.int32)  # recognizers with spans, per row
     for rec in recs:
         rows = candidate_rows(forms, prefilter(rec))
-        picked = list(range(n)) if rows is None else rows.tolist()
-        per_row = [empty] * n
-        for i, spans in zip(picked, _spans_of(rec, [texts[i] for i in picked]), strict=True):
-            if spans:
-                per_row[i] = spans
-                busy[i] += 1
+        if rows is None:
+            per_row = [spans or empty for spans in _spans_of(rec, texts)]
+        else:
+            picked = rows.tolist()
+            per_row = [empty] * n
+            for i, spans in zip(picked, _spans_of(rec, [texts[i] for i in picked]), strict=True):
+                if spans:
+                    per_row[i] = spans
         found.append(per_row)
+    for per_row in found:
+        busy += np.fromiter(map(bool, per_row), dtype=np.int32, count=n)
     for i in np.flatnonzero(busy >= 2).tolist():
         cell = [sp for per_row in found for sp in per_row[i]]
         kept = {id(sp) for sp in resolve_overlaps(cell)}

@@ -23,8 +23,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reports.integrity import is_current, sealed_copy
 from catalog.report import validate_report_json
+from reports.integrity import is_current, sealed_copy
 
 #: Top-level keys in the order a reader meets them; others follow in their own order, ``integrity`` last.
 KEY_ORDER = (

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from catalog.report import Contract, to_document
 from connectors.textio import write_bytes
 from reports.check_table import render_check_table
 from reports.csv_report import render_csv
@@ -35,6 +36,14 @@ from reports.json_report import render_json
 from reports.table import render_table
 from reports.view import split_report
 from reports.xlsx import render_xlsx
+
+#: What the renderers take: a typed report (a scan or a check decision), or a report document read from a file.
+Report = Contract | dict[str, Any]
+
+
+def document(report: Report) -> dict[str, Any]:
+    """The document a renderer works on: a typed report turned into its JSON form (at the edge, once)."""
+    return to_document(report) if isinstance(report, Contract) else report
 
 
 @dataclass(frozen=True)
@@ -48,8 +57,8 @@ class Renderer:
     _render: Callable[[dict[str, Any]], bytes]
     binary: bool = False  # True when the bytes are not text a terminal can show
 
-    def render(self, report: dict[str, Any]) -> bytes:
-        return self._render(report)
+    def render(self, report: Report) -> bytes:
+        return self._render(document(report))
 
 
 def _json(report: dict[str, Any]) -> bytes:
@@ -72,8 +81,9 @@ def _table(report: dict[str, Any]) -> bytes:
     return render_summary(report).encode("utf-8")
 
 
-def render_summary(report: dict[str, Any], *, max_width: int | None = None) -> str:
+def render_summary(report: Report, *, max_width: int | None = None) -> str:
     """The ``table`` format: a check decision's table or a scan's summary, cut to ``max_width`` when given."""
+    report = document(report)
     check, _scan = split_report(report)
     if check is not None:
         return render_check_table(report, max_width=max_width)
@@ -113,7 +123,7 @@ def get_renderer(fmt: str) -> Renderer:
         raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(RENDERERS)})") from None
 
 
-def render(report: dict[str, Any], fmt: str) -> bytes:
+def render(report: Report, fmt: str) -> bytes:
     """The report in format ``fmt``."""
     return get_renderer(fmt).render(report)
 
@@ -133,7 +143,7 @@ def format_for_path(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def write_report(report: dict[str, Any], fmt: str, path: str | os.PathLike[str]) -> Path:
+def write_report(report: Report, fmt: str, path: str | os.PathLike[str]) -> Path:
     """Render and write atomically (a reader sees the old file or the new one, never half)."""
     data = render(report, fmt)
     write_bytes(path, data)

@@ -24,9 +24,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from catalog.candidates import candidate_important_data
 from catalog.evaluator import ROUTE_LABELS, ROUTE_RANK
 from catalog.person_figure import BASES, person_figure
+from catalog.report import ImportantData, ListItems, Source, Table
 from catalog.vocabulary import canonical_vocabulary
 
 PI_CLASS_LABELS = {
@@ -124,8 +127,37 @@ def important_data_candidates(report: dict[str, Any]) -> list[Any]:
     stored = (check if check is not None else scan).get("candidate_important_data")
     if isinstance(stored, list):
         return stored
-    imp = scan.get("important_data")
-    return candidate_important_data(list_evaluation(report), imp if isinstance(imp, dict) else None)
+    imp, li = scan.get("important_data"), scan.get("list_items")
+    try:
+        rebuilt = candidate_important_data(
+            ListItems.model_validate(li) if isinstance(li, dict) else None,
+            ImportantData.model_validate(imp) if isinstance(imp, dict) else None,
+        )
+    except ValidationError:  # a document in an older shape: nothing can be rebuilt from it with confidence
+        return []
+    return [c.model_dump(by_alias=True) for c in rebuilt]
+
+
+def _rebuilt_figure(scan: dict[str, Any]) -> dict[str, Any]:
+    """The person figure of a report document written before scans stored it, from its tables.
+
+    A document whose tables do not follow the contract (hand-made, or older than
+    it) gives no number: an unknown count is said, never guessed.
+    """
+    try:
+        tables = [Table.model_validate(t) for t in scan.get("tables", [])]
+        sources = [Source.model_validate(s) for s in scan.get("sources", [])]
+    except ValidationError:
+        return {
+            "count": None,
+            "sensitive": None,
+            "general": None,
+            "basis": "none",
+            "derivation": "the report states no person figure, and its tables are not in the shape of "
+            "chujing.report/1 to count them from: persons unknown",
+            "tables": 0,
+        }
+    return person_figure(tables, sources).model_dump()
 
 
 def candidate_label(c: Any) -> str:
@@ -209,7 +241,7 @@ def persons_shown(report: dict[str, Any]) -> PersonsShown:
         return _check_persons(block)
     fig = scan.get("persons")
     if not (isinstance(fig, dict) and fig.get("basis") in BASES):
-        fig = person_figure(scan)  # a report written before scans stored their figure
+        fig = _rebuilt_figure(scan)  # a report written before scans stored their figure
     return PersonsShown(
         fig.get("count"), fig.get("sensitive"), str(fig["basis"]), str(fig.get("derivation") or "")
     )

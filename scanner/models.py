@@ -29,6 +29,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.report import Column, Entity, Source, Summary, Table
 from recognizers.findings import EntityFinding
 
 REPORT_SCHEMA = "chujing.report/1"
@@ -37,6 +38,11 @@ REPORT_SCHEMA = "chujing.report/1"
 def utc_now() -> str:
     """Current time as an ISO 8601 UTC timestamp with seconds precision."""
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def entity_model(e: EntityFinding) -> Entity:
+    """A recognizer's finding as the report carries it, before the catalogue gives it a PI class."""
+    return Entity.model_validate({**e.to_dict(), "pi_class": None})
 
 
 @dataclass
@@ -53,24 +59,29 @@ class ColumnResult:
     #: For a sub-column of a JSON or nested column (named by its path, connectors.json_flatten): that column.
     parent: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "name": self.name,
-            "type": self.type,
-            "non_null": self.non_null,
-            "null_ratio": self.null_ratio,
-            "null_ratio_method": self.null_ratio_method,
-            "entities": [e.to_dict() for e in self.entities],
-            "pi_class": None,
-            "categories": [],
-        }
+    def to_model(self) -> Column:
+        """The column as the report carries it, not yet classified (the catalogue fills ``pi_class``)."""
+        extra: dict[str, Any] = {}
         if self.comment:
-            out["comment"] = self.comment
+            extra["comment"] = self.comment
         if self.value_sample:
-            out["value_sample"] = self.value_sample
+            extra["value_sample"] = self.value_sample
         if self.parent:
-            out["parent"] = self.parent
-        return out
+            extra["parent"] = self.parent
+        return Column.model_validate(
+            {
+                "name": self.name,
+                "type": self.type,
+                "non_null": self.non_null,
+                "null_ratio": self.null_ratio,
+                "null_ratio_method": self.null_ratio_method,
+                "entities": [entity_model(e) for e in self.entities],
+                "pi_class": None,
+                "categories": [],
+                **extra,
+                "pi_basis": None,
+            }
+        )
 
 
 @dataclass
@@ -91,29 +102,33 @@ class TableResult:
     #: With a scan store: the run that scanned the table (this one, or an earlier one it was carried from).
     scanned_in_run: str | None = None
     #: With a scan store: the earlier result carried over instead of scanning (the report's table as it was).
-    carried: dict[str, Any] | None = None
+    carried: Table | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_model(self) -> Table:
+        """The table as the report carries it (a carried table as the store kept it)."""
         if self.carried is not None:
-            return dict(self.carried)
-        out: dict[str, Any] = {
-            "source": self.source,
-            "table": self.table,
-            "row_count": self.row_count,
-            "sampled_rows": self.sampled_rows,
-            "status": self.status,
-            "error": self.error,
-            "columns": [c.to_dict() for c in self.columns],
-            "kind": self.kind,
-            "fingerprint": dict(self.fingerprint),
-        }
+            return self.carried
+        extra: dict[str, Any] = {}
         if self.schema:
-            out["schema"] = self.schema
+            extra["schema"] = self.schema
         if self.trajectory is not None:
-            out["trajectory"] = self.trajectory
+            extra["trajectory"] = self.trajectory
         if self.scanned_in_run is not None:
-            out["scanned_in_run"] = self.scanned_in_run
-        return out
+            extra["scanned_in_run"] = self.scanned_in_run
+        return Table.model_validate(
+            {
+                "source": self.source,
+                "table": self.table,
+                "row_count": self.row_count,
+                "sampled_rows": self.sampled_rows,
+                "status": self.status,
+                "error": self.error,
+                "columns": [c.to_model() for c in self.columns],
+                "kind": self.kind,
+                "fingerprint": dict(self.fingerprint),
+                **extra,
+            }
+        )
 
 
 @dataclass
@@ -129,8 +144,8 @@ class SourceResult:
     #: The connector's listing summary (object counts, caps, sampling strategy).
     listing: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        out = {
+    def to_model(self) -> Source:
+        out: dict[str, Any] = {
             "uri": self.uri,
             "kind": self.kind,
             "status": self.status,
@@ -141,11 +156,13 @@ class SourceResult:
         }
         if self.listing:
             out["listing"] = dict(self.listing)
-        return out
+        return Source.model_validate(out)
 
 
 @dataclass
-class ScanReport:
+class ScanResults:
+    """What the connectors and recognizers gave, before the catalogue judges it."""
+
     tool_version: str
     started_at: str
     finished_at: str = ""
@@ -158,44 +175,27 @@ class ScanReport:
         """True when any source or table could not be scanned (exit status 2)."""
         return any(s.status != "ok" for s in self.sources) or any(t.status != "ok" for t in self.tables)
 
-    def to_dict(self) -> dict[str, Any]:
-        tables = [t.to_dict() for t in self.tables]
-        return {
-            "schema": REPORT_SCHEMA,
-            "tool": {"name": "chujing", "version": self.tool_version},
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "parameters": dict(self.parameters),
-            "sources": [s.to_dict() for s in self.sources],
-            "tables": tables,
-        }
 
-
-def summarize(report: dict[str, Any]) -> dict[str, Any]:
+def summarize(tables: list[Table], sources: list[Source]) -> Summary:
     """Counts a reader wants first: what was scanned, what failed, what was found.
 
-    Computed from the report dict, after the catalogue has filled ``pi_class``.
+    Computed from the annotated tables, after the catalogue has filled ``pi_class``.
     """
     entity_columns: dict[str, int] = {}
     pi_classes: dict[str, int] = {}
-    with_findings = n_columns = 0
-    for t in report["tables"]:
-        for c in t["columns"]:
-            n_columns += 1
-            if c["entities"]:
-                with_findings += 1
-            if c.get("pi_class"):
-                pi_classes[c["pi_class"]] = pi_classes.get(c["pi_class"], 0) + 1
-            for e in c["entities"]:
-                entity_columns[e["type"]] = entity_columns.get(e["type"], 0) + 1
-    sources = report["sources"]
-    return {
-        "sources": len(sources),
-        "sources_failed": sum(1 for s in sources if s["status"] != "ok"),
-        "tables": len(report["tables"]),
-        "tables_failed": sum(1 for t in report["tables"] if t["status"] != "ok"),
-        "columns": n_columns,
-        "columns_with_findings": with_findings,
-        "columns_by_pi_class": dict(sorted(pi_classes.items())),
-        "entity_columns": dict(sorted(entity_columns.items())),
-    }
+    columns = [c for t in tables for c in t.columns]
+    for c in columns:
+        if c.pi_class:
+            pi_classes[c.pi_class] = pi_classes.get(c.pi_class, 0) + 1
+        for e in c.entities:
+            entity_columns[e.type] = entity_columns.get(e.type, 0) + 1
+    return Summary(
+        sources=len(sources),
+        sources_failed=sum(1 for s in sources if s.status != "ok"),
+        tables=len(tables),
+        tables_failed=sum(1 for t in tables if t.status != "ok"),
+        columns=len(columns),
+        columns_with_findings=sum(1 for c in columns if c.entities),
+        columns_by_pi_class=dict(sorted(pi_classes.items())),  # type: ignore[arg-type]
+        entity_columns=dict(sorted(entity_columns.items())),
+    )

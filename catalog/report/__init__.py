@@ -20,22 +20,55 @@ an auditor's tools misread.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pydantic import ValidationError
 
 from catalog.report.check import CHECK_SCHEMA, CheckReport
-from catalog.report.common import Contract
-from catalog.report.scan import REPORT_SCHEMA, ScanReport
+from catalog.report.common import Contract, DocumentApplied, Tool
+from catalog.report.decision import (
+    Candidate,
+    ImportantData,
+    ListCandidate,
+    ListItems,
+    PersonFigure,
+    RuleCandidate,
+)
+from catalog.report.persons import PersonTally
+from catalog.report.scan import REPORT_SCHEMA, CatalogApplied, Parameters, Run, ScanReport, Summary
+from catalog.report.tables import Category, Column, Entity, Fingerprint, Review, Source, Table, Trajectory
 
 __all__ = [
     "CHECK_SCHEMA",
     "MODELS",
     "REPORT_SCHEMA",
+    "Candidate",
+    "CatalogApplied",
+    "Category",
     "CheckReport",
+    "Column",
     "Contract",
     "ContractError",
+    "DocumentApplied",
+    "Entity",
+    "Fingerprint",
+    "ImportantData",
+    "ListCandidate",
+    "ListItems",
+    "Parameters",
+    "PersonFigure",
+    "PersonTally",
+    "Review",
+    "RuleCandidate",
+    "Run",
     "ScanReport",
+    "Source",
+    "Summary",
+    "Table",
+    "Tool",
+    "Trajectory",
     "model_for",
+    "to_document",
     "validate_report_json",
 ]
 
@@ -61,6 +94,15 @@ class ContractError(ValueError):
         super().__init__(
             f"the report does not follow {schema}: {shown}" + (f"; and {more} more" if more > 0 else "")
         )
+
+
+def to_document(report: Contract) -> dict[str, Any]:
+    """A typed report as its JSON document: what the renderers, the seal and the store work on.
+
+    Keys a producer left out (a column without a comment, a scan without lists)
+    stay out, so the document is the one the contract describes.
+    """
+    return report.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 def model_for(schema: object) -> type[Contract] | None:

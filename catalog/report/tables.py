@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import (
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from catalog.report.common import Contract, Day, EntityType, Number, PiClass, Ratio, Sha256, Timestamp
 from catalog.report.persons import PersonTally
@@ -155,6 +163,21 @@ class Fingerprint(Contract):
     """
 
     model_config = ConfigDict(extra="allow")
+    #: The keys in the order the connector wrote them: the document keeps the connector's order.
+    _order: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_order(cls, data: Any, handler: ModelWrapValidatorHandler[Fingerprint]) -> Fingerprint:
+        made = handler(data)
+        if isinstance(data, dict):
+            made._order = list(data)
+        return made
+
+    @model_serializer(mode="wrap")
+    def _in_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        return {**{k: out[k] for k in self._order if k in out}, **out}
 
     schema_sha256: Sha256 | None = Field(
         default=None,
@@ -301,6 +324,11 @@ class Table(Contract):
         description="With a scan store: the run that scanned this table — this report's `run.id`, or an earlier "
         "run whose result was carried over because the table and the rules were unchanged.  Absent without a store.",
     )
+
+    @property
+    def qualified_name(self) -> str:
+        """``schema.table``, or the table's name alone when it has no schema: how findings name the table."""
+        return f"{self.schema_}.{self.table}" if self.schema_ else self.table
 
 
 class Skipped(Contract):

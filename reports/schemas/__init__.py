@@ -23,8 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from connectors.textio import write_text
 from catalog.report import CheckReport, Contract, ScanReport
+from connectors.textio import write_text
 
 #: Each schema's kind, as ``chujing schema KIND`` names it, and its model.
 KINDS: dict[str, type[Contract]] = {"report": ScanReport, "check": CheckReport}

@@ -92,5 +92,5 @@ def check_command(
             observer.close()
         if run is not None:
             run.finish(result.exit_status, route=result.evaluation.route)
-    emit_report(result.to_dict(), fmt, output, quiet=quiet, sign_key=sign_key)
+    emit_report(result.to_model(), fmt, output, quiet=quiet, sign_key=sign_key)
     sys.exit(result.exit_status)

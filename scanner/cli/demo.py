@@ -36,7 +36,7 @@ def demo_command(target: str, seed: int, quiet: bool, debug: bool) -> None:
     finally:
         observer.close()
     if not quiet:
-        click.echo(render_table(result.report, max_width=terminal_width()), nl=False)
+        click.echo(render_table(result.document, max_width=terminal_width()), nl=False)
         click.echo("")
         for path in result.outputs:
             click.echo(f"wrote {path}")

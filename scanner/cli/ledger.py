@@ -99,12 +99,11 @@ def record_command(
             result = assess(sources, options, ledger, observer=observer, record=record)
     finally:
         observer.close()
-    doc = result.to_dict()
-    emit_report(doc, fmt, output, quiet=quiet, sign_key=sign_key)
+    emit_report(result.to_model(), fmt, output, quiet=quiet, sign_key=sign_key)
     if not quiet and result.recorded:
         click.echo(
             f"recorded export {result.recorded['id']} ({result.recorded['persons']:,} persons) "
-            f"in {doc['ledger']['location']}",
+            f"in {result.ledger['location']}",
             err=True,
         )
     sys.exit(EXIT_OK)

@@ -19,10 +19,10 @@ that are not documents (``catalog``, ``ledger show``) use :func:`emit_text`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import click
 
+from catalog.report import CheckReport, ScanReport, to_document
 from connectors.textio import terminal_width, write_bytes, write_text
 from reports.integrity import seal
 from reports.renderers import get_renderer, render_summary
@@ -64,10 +64,11 @@ def emit(
 
 
 def emit_report(
-    doc: dict[str, Any], fmt: str, output: str | None, *, quiet: bool, sign_key: bytes | None
+    report: ScanReport | CheckReport, fmt: str, output: str | None, *, quiet: bool, sign_key: bytes | None
 ) -> None:
-    """Seal ``doc`` (a scan report or a check decision), then :func:`emit` it through the report renderers."""
-    seal(doc, sign_key)
+    """Turn the typed report (a scan or a check decision) into its document, seal it, and :func:`emit` it
+    through the report renderers: every format renders the one sealed document, so all show its SHA-256."""
+    doc = seal(to_document(report), sign_key)
     emit(
         lambda f: get_renderer(f).render(doc),
         lambda max_width: render_summary(doc, max_width=max_width),

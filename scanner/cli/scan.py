@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import click
 
+from catalog.report import ScanReport
 from reports.integrity import load_sign_key
 from reports.renderers import FORMATS
 from scanner.cli.observer import CliObserver
@@ -81,12 +82,11 @@ def scan_command(
             observer.close()
         status = exit_status(report)
         if run is not None:
-            run.finish(status, route=(report.get("list_items") or {}).get("route"))
+            run.finish(status, route=report.list_items.route if report.list_items else None)
     emit_report(report, fmt, output, quiet=quiet, sign_key=sign_key)
     sys.exit(status)
 
 
-def exit_status(report: dict) -> int:
+def exit_status(report: ScanReport) -> int:
     """2 when any source or table could not be scanned (the report says which), else 0."""
-    summary = report["summary"]
-    return EXIT_ERROR if summary["sources_failed"] or summary["tables_failed"] else EXIT_OK
+    return EXIT_ERROR if report.summary.sources_failed or report.summary.tables_failed else EXIT_OK

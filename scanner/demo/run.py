@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from catalog.report import ScanReport, to_document
 from reports.integrity import seal
 from reports.renderers import write_report
 from scanner.demo.data import build_demo_warehouse
@@ -29,7 +31,9 @@ DEMO_LISTS = ("jiangsu-2025-biopharma",)
 
 @dataclass
 class DemoResult:
-    report: dict
+    report: ScanReport
+    #: The report's sealed document: what every file written renders.
+    document: dict[str, Any]
     outputs: list[Path] = field(default_factory=list)
 
 
@@ -48,10 +52,9 @@ def run_demo(
         debug=debug,
     )
     report = scan(warehouse.sources, options, observer)
-    seal(report)
-    result = DemoResult(report=report)
+    result = DemoResult(report=report, document=seal(to_document(report)))
     for fmt in DEMO_FORMATS:
         out = target / f"report.{fmt}"
-        write_report(report, fmt, out)
+        write_report(result.document, fmt, out)
         result.outputs.append(out)
     return result

@@ -15,7 +15,7 @@ from typing import Any
 
 from catalog.candidates import candidate_important_data
 from catalog.evaluator import Evaluation
-from catalog.report import CHECK_SCHEMA
+from catalog.report import CHECK_SCHEMA, CheckReport, ImportantData, ScanReport
 from scanner import __version__
 from scanner.export.ledger_counts import YearTally
 from scanner.export.persons import PersonTally
@@ -33,11 +33,11 @@ class Assessment:
 
     options: CheckOptions
     as_of: _dt.date
-    report: dict[str, Any]
+    report: ScanReport
     tallies: list[PersonTally]
     year: YearTally
     evaluation: Evaluation
-    identification: dict[str, Any]
+    identification: ImportantData
     ledger: dict[str, Any]
     started_at: str
     finished_at: str = ""
@@ -55,10 +55,11 @@ class Assessment:
             return EXIT_NEEDS_REVIEW
         return status
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_model(self) -> CheckReport:
+        """The ``chujing.check/1`` document, typed; it carries the scan report it decided on."""
         ev = self.evaluation.to_dict()
         persons: dict[str, Any] = self.year.persons()
-        return {
+        doc = {
             "schema": CHECK_SCHEMA,
             "tool": {"name": "chujing", "version": __version__},
             "started_at": self.started_at,
@@ -73,7 +74,9 @@ class Assessment:
             "recipient": self.options.recipient,
             "person_key": [list(k) for k in self.options.person_keys] or None,
             "items": [_item(i) for i in ev["items"]],
-            "candidate_important_data": candidate_important_data(ev, self.identification),
+            "candidate_important_data": candidate_important_data(
+                self.evaluation.to_model(), self.identification
+            ),
             "manual_review": ev["manual_review"],
             "not_hit": ev["not_hit"],
             "notes": [*ev["notes"], *self.notes],
@@ -81,12 +84,13 @@ class Assessment:
                 **persons,
                 "basis": ev["persons_basis"],
                 "counting": self.year.to_dict(),
-                "tables": [t.to_dict() for t in self.tallies if t.basis != "no_personal_information"],
+                "tables": [t.to_model() for t in self.tallies if t.basis != "no_personal_information"],
             },
             "ledger": {**self.ledger, "recorded": self.recorded},
             "errors": list(self.errors),
             "scan": self.report,
         }
+        return CheckReport.model_validate(doc)
 
 
 def _item(hit: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@
    against the year's earlier ones (:mod:`scanner.export.counting`);
 4. apply the negative lists (:func:`catalog.evaluator.evaluate`) with those
    counts, and the important-data identification rule (:func:`decide`), and
-   write the decision into the scan report (:func:`annotate_report`);
+   write the decision into the scan report (:func:`with_decision`);
 5. with a record, store the export in the ledger (:func:`record_export`).
 
 The result is an :class:`~scanner.export.assessment.Assessment`; its route maps to the exit status.
@@ -22,7 +22,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from typing import Any
 
-from catalog import findings_from_report, identify
+from catalog import applied_texts, findings_from_tables, identify
 from catalog.candidates import candidate_important_data
 from catalog.evaluator import Evaluation, evaluate
 from catalog.findings import Signature
@@ -30,10 +30,11 @@ from catalog.loader import Catalog
 from catalog.mapping import load_mapping
 from catalog.models import CatalogError
 from catalog.person_figure import ExactCount, person_figure
+from catalog.report import ImportantData, ScanReport
 from catalog.scope import scope_reviews
 from scanner import __version__
 from scanner.export.assessment import Assessment
-from scanner.export.counting import ExportCount, count_export, must_merge, qualified
+from scanner.export.counting import ExportCount, count_export, must_merge
 from scanner.export.ledger import EXEMPTIONS, ExportRecord, Ledger, LedgerSession
 from scanner.export.ledger_counts import YearTally, year_window
 from scanner.export.person_plan import has_columns
@@ -81,9 +82,9 @@ def assess(
         errors += _reported(observer, count.errors)  # the scan reported its own failures as they happened
         basis = "ledger" if ledger.exists else "distinct_persons"
         ev, identification = decide(report, catalog, options, count.year, basis=basis)
-        annotate_report(report, catalog, options.scan, ev, identification, count.year)
+        report = with_decision(report, catalog, options.scan, ev, identification, count.year)
         recorded = record_export(session, record, report, ev, count, errors) if record is not None else None
-    attach_tallies(report, count.tallies)
+    report = with_tallies(report, count.tallies)
     return Assessment(
         options=options,
         as_of=as_of,
@@ -104,10 +105,10 @@ def assess(
 # --- the steps -------------------------------------------------------------------------------------
 
 
-def scan_errors(report: dict[str, Any]) -> list[str]:
+def scan_errors(report: ScanReport) -> list[str]:
     """The scan's failures, one line per source or table that could not be read."""
-    errors = [s["error"] for s in report["sources"] if s["status"] != "ok"]
-    return errors + [t["error"] for t in report["tables"] if t["status"] != "ok"]
+    errors = [s.error or s.uri for s in report.sources if s.status != "ok"]
+    return errors + [t.error or t.qualified_name for t in report.tables if t.status != "ok"]
 
 
 def _reported(observer: ScanObserver, errors: list[str]) -> list[str]:
@@ -116,19 +117,19 @@ def _reported(observer: ScanObserver, errors: list[str]) -> list[str]:
     return errors
 
 
-def unread_sources(report: dict[str, Any], options: ScanOptions) -> list[str]:
+def unread_sources(report: ScanReport, options: ScanOptions) -> list[str]:
     """One error per source that opened but gave no table to check: data not read is never "outside the list".
 
-    >>> print(unread_sources({"sources": [{"uri": "sqlite:///a.db", "status": "ok"}], "tables": []},
-    ...                      ScanOptions(include=["ods_*"]))[0].split(";")[0])
+    >>> from catalog.report import Source
+    >>> empty = ScanReport.model_construct(sources=[Source.model_construct(uri="sqlite:///a.db", status="ok")], tables=[])
+    >>> print(unread_sources(empty, ScanOptions(include=["ods_*"]))[0].split(";")[0])
     sqlite:///a.db: no table to check — --tables ods_* matched none
     """
     out = []
-    for s in report.get("sources", []):
-        if s.get("status") != "ok":
+    for s in report.sources:
+        if s.status != "ok":
             continue
-        read = [t for t in report.get("tables", []) if t.get("source") == s.get("uri")]
-        if read:
+        if any(t.source == s.uri for t in report.tables):
             continue
         why = (
             f"--tables {' '.join(options.include)} matched none"
@@ -138,26 +139,26 @@ def unread_sources(report: dict[str, Any], options: ScanOptions) -> list[str]:
             else "the source holds no table (an empty directory or database?)"
         )
         out.append(
-            f"{s.get('uri')}: no table to check — {why}; nothing was read, so nothing can be cleared "
+            f"{s.uri}: no table to check — {why}; nothing was read, so nothing can be cleared "
             "(list the tables with chujing scan, or fix the filter)"
         )
     return out
 
 
-def require_person_keys(report: dict[str, Any], person_keys: Sequence[Sequence[str]]) -> None:
+def require_person_keys(report: ScanReport, person_keys: Sequence[Sequence[str]]) -> None:
     """``--person-key`` names columns no scanned table has: a typo, refused before persons are counted."""
-    if person_keys and not any(has_columns(t, k) for t in report["tables"] for k in person_keys):
+    if person_keys and not any(has_columns(t, k) for t in report.tables for k in person_keys):
         shown = " / ".join(",".join(k) for k in person_keys)
         raise CheckError(f"--person-key {shown}: no scanned table has the column(s) — check the names")
 
 
 def decide(
-    report: dict[str, Any], catalog: Catalog, options: CheckOptions, year: YearTally, *, basis: str
-) -> tuple[Evaluation, dict[str, Any]]:
+    report: ScanReport, catalog: Catalog, options: CheckOptions, year: YearTally, *, basis: str
+) -> tuple[Evaluation, ImportantData]:
     """The lists' items and route for these persons, and the identification rule's candidates."""
     asked = options.scan
     persons = year.person_counts(basis)
-    findings = findings_from_report(report)
+    findings = findings_from_tables(report.tables)
     try:
         ev = evaluate(
             findings,
@@ -170,50 +171,59 @@ def decide(
         )
     except CatalogError as exc:
         raise CheckError("; ".join(exc.problems)) from None
-    identification = identify(
-        findings,
-        persons,
-        rule=catalog.reference_rule(asked.reference_rule),
-        rule_evidence=catalog.get(asked.reference_rule).evidence(),
-        ciio=options.ciio,
-        accounts_or_diagnosis_entities=load_mapping().accounts_or_diagnosis_entities,
+    identification = ImportantData.model_validate(
+        identify(
+            findings,
+            persons,
+            rule=catalog.reference_rule(asked.reference_rule),
+            rule_evidence=catalog.get(asked.reference_rule).evidence(),
+            ciio=options.ciio,
+            accounts_or_diagnosis_entities=load_mapping().accounts_or_diagnosis_entities,
+        )
     )
     ev.manual_review += scope_reviews(catalog, asked.lists, scenario=asked.scenario, modality=asked.modality)
     return ev, identification
 
 
-def annotate_report(
-    report: dict[str, Any],
+def with_decision(
+    report: ScanReport,
     catalog: Catalog,
     asked: ScanOptions,
     ev: Evaluation,
-    identification: dict[str, Any],
+    identification: ImportantData,
     year: YearTally,
-) -> None:
-    """Write the decision into the scan report, in place: the one step that changes it (besides
-    :func:`attach_tallies`), so that the report inside the check says what the check says."""
-    report["list_items"] = ev.to_dict()
-    report["important_data"] = identification
-    report["candidate_important_data"] = candidate_important_data(report["list_items"], identification)
-    report["persons"] = person_figure(
-        report,
-        exact=ExactCount(year.this_any, year.this_sensitive, year.this_general, "counted by chujing check"),
+) -> ScanReport:
+    """The scan report with the check's decision in it, so that the report inside the check says what the check
+    says: its list items and candidates, the persons counted exactly, and the lists applied."""
+    list_items = ev.to_model()
+    exact = ExactCount(year.this_any, year.this_sensitive, year.this_general, "counted by chujing check")
+    return report.model_copy(
+        update={
+            "list_items": list_items,
+            "important_data": identification,
+            "candidate_important_data": candidate_important_data(list_items, identification),
+            "persons": person_figure(report.tables, report.sources, exact=exact),
+            "catalog": applied_texts(catalog, asked.reference_rule, asked.lists),
+        }
     )
-    report.setdefault("catalog", {})["lists"] = [catalog.get(i).evidence() for i in asked.lists]
 
 
-def attach_tallies(report: dict[str, Any], tallies: Sequence[PersonTally]) -> None:
+def with_tallies(report: ScanReport, tallies: Sequence[PersonTally]) -> ScanReport:
     """Each scanned table carries its persons (``tables[].persons``)."""
-    for t in report["tables"]:
-        tally = next((x for x in tallies if x.source == t.get("source") and x.table == qualified(t)), None)
-        if tally is not None:
-            t["persons"] = tally.to_dict()
+    by_table: dict[tuple[str, str], PersonTally] = {}
+    for x in tallies:
+        by_table.setdefault((x.source, x.table), x)
+    tables = []
+    for t in report.tables:
+        tally = by_table.get((t.source, t.qualified_name))
+        tables.append(t if tally is None else t.model_copy(update={"persons": tally.to_model()}))
+    return report.model_copy(update={"tables": tables})
 
 
 def record_export(
     session: LedgerSession,
     record: ExportRecord,
-    report: dict[str, Any],
+    report: ScanReport,
     ev: Evaluation,
     count: ExportCount,
     errors: list[str],
@@ -236,20 +246,20 @@ def record_export(
 
 
 def _fill_record(
-    record: ExportRecord, report: dict[str, Any], ev: Evaluation, unkeyed: dict[Signature, int]
+    record: ExportRecord, report: ScanReport, ev: Evaluation, unkeyed: dict[Signature, int]
 ) -> None:
     record.lists = [{k: x.get(k) for k in ("id", "version", "sha256")} for x in ev.lists]
     record.items = [{"list": i["list"], "item": i["item"], "route": i["route"]} for i in ev.hits]
     record.route = ev.route
-    record.sources = [s["uri"] for s in report["sources"]]
+    record.sources = [s.uri for s in report.sources]
     record.dataset = [
         {
-            "source": t.get("source"),
-            "table": qualified(t),
-            "row_count": t.get("row_count"),
-            "fingerprint": t.get("fingerprint", {}),
+            "source": t.source,
+            "table": t.qualified_name,
+            "row_count": t.row_count,
+            "fingerprint": t.fingerprint.model_dump(mode="json", exclude_unset=True),
         }
-        for t in report["tables"]
+        for t in report.tables
     ]
     record.unkeyed_signatures = dict(unkeyed)
     record.unkeyed_any = sum(unkeyed.values())

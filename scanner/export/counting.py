@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.findings import PersonCounts, Signature, merge_signatures
+from catalog.report import ScanReport, Table
 from connectors import Connector, SourceError, TableInfo, open_source
 from connectors.uri import scrub
 from scanner.export.ledger import LedgerSession
@@ -44,7 +45,7 @@ class ExportCount:
 
 
 def must_merge(
-    report: dict[str, Any],
+    report: ScanReport,
     person_keys: Sequence[Sequence[str]],
     session: LedgerSession,
     as_of: _dt.date,
@@ -53,14 +54,14 @@ def must_merge(
 ) -> bool:
     """Whether persons must be hashed into the ledger: a record to write, several keyed tables, or earlier
     exports this year whose persons may be the same."""
-    plans = (plan_person_key(t, person_key_for(t, person_keys)) for t in report["tables"])
+    plans = (plan_person_key(t, person_key_for(t, person_keys)) for t in report.tables)
     keyed = sum(1 for p in plans if p is not None and p.parts)
     return recording or keyed > 1 or session.prior_persons(as_of) > 0
 
 
 def count_export(
     sources: Sequence[str],
-    report: dict[str, Any],
+    report: ScanReport,
     *,
     open_options: dict[str, Any],
     person_keys: Sequence[Sequence[str]],
@@ -106,14 +107,9 @@ def tally_year(
     return year
 
 
-def qualified(t: dict[str, Any]) -> str:
-    """``schema.table`` of a scanned table (the table alone without a schema)."""
-    return f"{t['schema']}.{t['table']}" if t.get("schema") else str(t.get("table"))
-
-
 def count_tables(
     sources: Sequence[str],
-    report: dict[str, Any],
+    report: ScanReport,
     *,
     open_options: dict[str, Any],
     person_keys: Sequence[Sequence[str]],
@@ -130,7 +126,7 @@ def count_tables(
     tallies: list[PersonTally] = []
     seen: set[int] = set()
     counted = observer.progress(
-        "counting persons", unit="table", total=sum(1 for t in report["tables"] if t.get("status") == "ok")
+        "counting persons", unit="table", total=sum(1 for t in report.tables if t.status == "ok")
     )
     hashed = observer.progress("hashing person keys", unit="key") if session is not None else None
     try:
@@ -142,8 +138,8 @@ def count_tables(
                 continue
             mine = [
                 t
-                for t in report["tables"]
-                if t.get("source") == connector.display_uri and t.get("status") == "ok" and id(t) not in seen
+                for t in report.tables
+                if t.source == connector.display_uri and t.status == "ok" and id(t) not in seen
             ]
             if not mine:
                 continue
@@ -152,7 +148,7 @@ def count_tables(
                     listed = {(i.schema, i.name): i for i in connector.list_tables()}
                     for t in mine:
                         seen.add(id(t))
-                        info = listed.get((t.get("schema"), t["table"]))
+                        info = listed.get((t.schema_, t.table))
                         tally = _count_table(connector, info, t, person_key_for(t, person_keys), as_of)
                         if session is not None and hashed is not None and info is not None and tally.keyed:
                             _hash_keys(connector, info, tally, session, hashed)
@@ -172,12 +168,12 @@ def count_tables(
 def _count_table(
     connector: Connector,
     info: TableInfo | None,
-    t: dict[str, Any],
+    t: Table,
     person_key: Sequence[str] | None,
     as_of: _dt.date,
 ) -> PersonTally:
     """One table's persons.  Failures end up in ``tally.error``."""
-    tally = PersonTally(table=qualified(t), source=connector.display_uri, schema=t.get("schema"))
+    tally = PersonTally(table=t.qualified_name, source=connector.display_uri, schema=t.schema_)
     if info is None:
         tally.basis, tally.error = "error", f"{connector.display_uri}: table {tally.table} vanished; rerun"
         return tally

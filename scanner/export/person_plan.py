@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from catalog.findings import GEO_COARSE, GEO_FINE, MINOR, classed_by_scan
 from catalog.mapping import is_dismissed, not_personal_reason
+from catalog.report import Column, Entity, Table
 from connectors.base import KeySpec
 from scanner.export.person_keys import (
     CUSTOM_KIND,
@@ -113,18 +114,18 @@ def parse_person_key(text: str | Sequence[str] | None) -> tuple[str, ...] | None
     return cols or None
 
 
-def has_columns(t: dict[str, Any], key: Sequence[str]) -> bool:
+def has_columns(t: Table, key: Sequence[str]) -> bool:
     """Whether a scanned table has every column of ``key`` (case-insensitively)."""
-    return {c["name"].lower() for c in t.get("columns", [])} >= {k.lower() for k in key}
+    return {c.name.lower() for c in t.columns} >= {k.lower() for k in key}
 
 
-def person_key_for(t: dict[str, Any], person_keys: Sequence[Sequence[str]]) -> tuple[str, ...] | None:
+def person_key_for(t: Table, person_keys: Sequence[Sequence[str]]) -> tuple[str, ...] | None:
     """The ``--person-key`` alternative a scanned table uses: the first whose columns it has.
 
     When it has none of them the first is returned, so that the table is keyed
     by its findings with a note saying why.
 
-    >>> t = {"columns": [{"name": "Sample_ID"}, {"name": "gene"}]}
+    >>> t = Table.model_construct(columns=[Column.model_construct(name="Sample_ID"), Column.model_construct(name="gene")])
     >>> person_key_for(t, [("subject_id",), ("sample_id",)]), person_key_for(t, [])
     (('sample_id',), None)
     """
@@ -134,16 +135,16 @@ def person_key_for(t: dict[str, Any], person_keys: Sequence[Sequence[str]]) -> t
     return tuple(person_keys[0]) if person_keys else None
 
 
-def table_has_pi(report_table: dict[str, Any]) -> bool:
-    return any(c.get("pi_class") for c in report_table.get("columns", []))
+def table_has_pi(report_table: Table) -> bool:
+    return any(c.pi_class for c in report_table.columns)
 
 
-def table_is_sensitive(report_table: dict[str, Any]) -> bool:
-    return any(c.get("pi_class") == "sensitive" for c in report_table.get("columns", []))
+def table_is_sensitive(report_table: Table) -> bool:
+    return any(c.pi_class == "sensitive" for c in report_table.columns)
 
 
 def plan_person_key(
-    report_table: dict[str, Any], person_key: Sequence[str] | None = None, *, as_of: _dt.date | None = None
+    report_table: Table, person_key: Sequence[str] | None = None, *, as_of: _dt.date | None = None
 ) -> KeyPlan | None:
     """Choose the key chain and signature flags of a scanned table; ``None`` when it holds no PI.
 
@@ -151,7 +152,7 @@ def plan_person_key(
     them (matched case-insensitively); otherwise by the chain its findings give,
     with a note saying so.  ``as_of`` dates the under-14 test (default today).
     """
-    if report_table.get("status", "ok") != "ok" or not table_has_pi(report_table):
+    if report_table.status != "ok" or not table_has_pi(report_table):
         return None
     plan = _plan_key(report_table, person_key)
     return KeyPlan(
@@ -159,13 +160,14 @@ def plan_person_key(
     )
 
 
-def element_flags(report_table: dict[str, Any], as_of: _dt.date) -> tuple[ElementFlag, ...]:
+def element_flags(report_table: Table, as_of: _dt.date) -> tuple[ElementFlag, ...]:
     """The flags that give each person of a scanned table their signature (see the module docstring).
 
-    >>> t = {"columns": [
-    ...     {"name": "xm", "pi_class": "general", "entities": [{"type": "CN_PERSON_NAME", "pi_class": "general"}]},
-    ...     {"name": "sfzh", "pi_class": "sensitive", "entities": [{"type": "CN_RESIDENT_ID", "pi_class": "sensitive"}]},
-    ... ]}
+    >>> def col(name, etype, pi):
+    ...     e = Entity.model_construct(type=etype, pi_class=pi, details=None, review=None, precision_m=None)
+    ...     return Column.model_construct(name=name, pi_class=pi, entities=[e])
+    >>> t = Table.model_construct(
+    ...     columns=[col("xm", "CN_PERSON_NAME", "general"), col("sfzh", "CN_RESIDENT_ID", "sensitive")])
     >>> [(f.element, f.column, f.test) for f in element_flags(t, _dt.date(2026, 12, 6))]
     [('CN_PERSON_NAME', 'xm', 'present'), ('CN_RESIDENT_ID', 'sfzh', 'present'), ('MINOR_UNDER_14', 'sfzh', 'minor_id')]
     """
@@ -174,12 +176,12 @@ def element_flags(report_table: dict[str, Any], as_of: _dt.date) -> tuple[Elemen
     flags: list[ElementFlag] = []
     minor_found = False
     minor_tests: list[ElementFlag] = []
-    for c in report_table.get("columns", []):
-        name = c["name"]
-        in_json = bool(c.get("parent"))
-        for e in c.get("entities", []):
-            etype = e.get("type")
-            pi = e.get("pi_class", c.get("pi_class"))
+    for c in report_table.columns:
+        name = c.name
+        in_json = c.parent is not None
+        for e in c.entities:
+            etype = e.type
+            pi = e.pi_class
             if is_dismissed(e):  # a person said this is not that data (chujing review --dismiss)
                 continue
             if etype == MINOR:
@@ -187,7 +189,7 @@ def element_flags(report_table: dict[str, Any], as_of: _dt.date) -> tuple[Elemen
                 continue
             if not pi or not_personal_reason(e) is not None:
                 continue
-            free_text = bool((e.get("details") or {}).get("free_text"))
+            free_text = bool((e.details or {}).get("free_text"))
             element = _element(e, pi)
             if in_json:  # a path inside a JSON column: the engine cannot tell whose rows hold it, so all do
                 flags.append(ElementFlag(element, "", "always"))
@@ -208,14 +210,14 @@ def element_flags(report_table: dict[str, Any], as_of: _dt.date) -> tuple[Elemen
     return tuple(flags)
 
 
-def _element(e: dict[str, Any], pi_class: str) -> str:
+def _element(e: Entity, pi_class: str) -> str:
     """A finding's signature element: its type; coordinates by precision; contextual types by their class."""
-    if e["type"] == "GEO_COORDINATE":
-        p = e.get("precision_m")
+    if e.type == "GEO_COORDINATE":
+        p = e.precision_m
         return GEO_COARSE if p is not None and p > 10 else GEO_FINE
-    if classed_by_scan(e["type"]):  # contextual types, and user types the catalogue does not know
-        return f"{e['type']}:{pi_class}"
-    return str(e["type"])
+    if classed_by_scan(e.type):  # contextual types, and user types the catalogue does not know
+        return f"{e.type}:{pi_class}"
+    return e.type
 
 
 def _birth_cutoff(as_of: _dt.date) -> str:
@@ -231,16 +233,16 @@ def _birth_cutoff(as_of: _dt.date) -> str:
     return f"{day:%Y%m%d}"
 
 
-def _plan_key(report_table: dict[str, Any], person_key: Sequence[str] | None) -> KeyPlan:
-    columns = report_table.get("columns", [])
+def _plan_key(report_table: Table, person_key: Sequence[str] | None) -> KeyPlan:
+    columns = report_table.columns
     sensitive = table_is_sensitive(report_table)
     note = None
     if person_key:
-        by_lower = {c["name"].lower(): c for c in columns if not c.get("parent")}
-        found = [by_lower.get(k.lower()) for k in person_key]
-        if all(found):
-            names = tuple(c["name"] for c in found)  # type: ignore[index]
-            norms = tuple(_custom_normalizer(c) for c in found)  # type: ignore[arg-type]
+        by_lower = {c.name.lower(): c for c in columns if c.parent is None}
+        found = [by_lower[k.lower()] for k in person_key if k.lower() in by_lower]
+        if len(found) == len(person_key):
+            names = tuple(c.name for c in found)
+            norms = tuple(_custom_normalizer(c) for c in found)
             return KeyPlan((KeyPart(CUSTOM_KIND, names, norms),), sensitive)
         note = (
             f"--person-key {','.join(person_key)}: not every column is in this table; "
@@ -262,7 +264,7 @@ def _plan_key(report_table: dict[str, Any], person_key: Sequence[str] | None) ->
             "no column identifies a person (no ID, passport, mobile, e-mail, … found): persons are taken as "
             "the row count, an upper bound — give --person-key COLUMN to count them exactly"
         )
-    in_json = [c["name"] for c in columns if c.get("parent") and c.get("pi_class")]
+    in_json = [c.name for c in columns if c.parent is not None and c.pi_class]
     if in_json:
         note = (note + "; " if note else "") + (
             f"{', '.join(in_json)}: inside JSON columns, which the engine cannot read by path: they key no "
@@ -271,26 +273,26 @@ def _plan_key(report_table: dict[str, Any], person_key: Sequence[str] | None) ->
     return KeyPlan(tuple(parts), sensitive, note)
 
 
-def _custom_normalizer(column: dict[str, Any]) -> str:
+def _custom_normalizer(column: Column) -> str:
     """A --person-key column found to hold a known identifier is normalised as that identifier."""
-    for e in sorted(column.get("entities", []), key=lambda e: -(e.get("match_ratio") or 0)):
-        kind = KIND_OF_ENTITY.get(e.get("type"))
+    for e in sorted(column.entities, key=lambda e: -e.match_ratio):
+        kind = KIND_OF_ENTITY.get(e.type)
         if kind is not None:
             return kind.normalizer
     return "text"
 
 
-def _best_column(columns: Sequence[dict[str, Any]], entities: Sequence[str]) -> str | None:
+def _best_column(columns: Sequence[Column], entities: Sequence[str]) -> str | None:
     best: tuple[float, float, int] | None = None
     name = None
     for i, c in enumerate(columns):
-        if c.get("parent"):
+        if c.parent is not None:
             continue  # a path inside a JSON column: the engine cannot read it, so it keys no one
-        for e in c.get("entities", []):
-            if e.get("type") in entities and not is_dismissed(e):  # a dismissed finding keys no one
-                rank = (float(e.get("match_ratio") or 0), float(e.get("score") or 0), -i)
+        for e in c.entities:
+            if e.type in entities and not is_dismissed(e):  # a dismissed finding keys no one
+                rank = (e.match_ratio, e.score, -i)
                 if best is None or rank > best:
-                    best, name = rank, c["name"]
+                    best, name = rank, c.name
     return name
 
 

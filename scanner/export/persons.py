@@ -59,6 +59,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.findings import PersonQuery, Signature, count_matching, merge_signatures
+from catalog.report import PersonTally as TallyModel
+from catalog.report import Table
 from connectors.base import Connector, SignatureGroup, TableInfo
 from scanner.export.person_plan import ElementFlag, KeyPart, KeyPlan, key_spec, plan_person_key
 
@@ -150,16 +152,15 @@ class PersonTally:
             out["error"] = self.error
         return out
 
-
-def _qualified(report_table: dict[str, Any]) -> str:
-    t = report_table.get("table", "")
-    return f"{report_table['schema']}.{t}" if report_table.get("schema") else str(t)
+    def to_model(self) -> TallyModel:
+        """The tally as a report carries it (``tables[].persons``, ``persons.tables``)."""
+        return TallyModel.model_validate(self.to_dict())
 
 
 def count_persons(
     connector: Connector,
     table_info: TableInfo,
-    report_table: dict[str, Any],
+    report_table: Table,
     *,
     person_key: Sequence[str] | None = None,
     as_of: _dt.date | None = None,
@@ -173,9 +174,9 @@ def count_persons(
     ``note``.  Raises :class:`~connectors.base.SourceError` when the engine fails.
     """
     tally = PersonTally(
-        table=_qualified(report_table),
-        source=str(report_table.get("source", "")),
-        schema=report_table.get("schema"),
+        table=report_table.qualified_name,
+        source=report_table.source,
+        schema=report_table.schema_,
     )
     plan = plan_person_key(report_table, person_key, as_of=as_of)
     if plan is None:
@@ -194,8 +195,8 @@ def count_persons(
             "each with every kind of PI the table holds (an upper bound)",
         )
     if groups is None:
-        rows = report_table.get("row_count")
-        tally.persons = int(rows if rows is not None else report_table.get("sampled_rows") or 0)
+        rows = report_table.row_count
+        tally.persons = rows if rows is not None else report_table.sampled_rows
         tally.basis = "row_count_upper_bound"
         tally.rows_without_key = tally.persons
         tally.unkeyed_signatures = {frozenset(f.element for f in plan.flags): tally.persons}

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.findings import PersonQuery, count_matching, signature_matches
+from catalog.report import ScanReport, to_document
 from connectors import Connector, SourceError, TableInfo, open_source
 from reports.filing import Filing
 from reports.spotcheck import PersonFigures, SpotcheckResult, compare, persons_from_rows
-from reports.view import table_name
 from scanner.export.person_plan import person_key_for
 from scanner.export.persons import PersonTally, count_persons, iter_person_keys
 from scanner.observer import SILENT, Progress, ScanObserver
@@ -53,12 +53,13 @@ def run_spotcheck(
     options = options or ScanOptions()
     observer = observer or SILENT
     report = scan(list(sources), options, observer, run=run)
+    doc = to_document(report)  # the filing is compared with the report as it is written
     if not count_persons:
-        return compare(filing, report, persons_from_rows(report))
+        return compare(filing, doc, persons_from_rows(doc))
     persons = count_export_persons(
         sources, report, connector_options=options.open_options(), person_keys=person_keys, observer=observer
     )
-    return compare(filing, report, persons)
+    return compare(filing, doc, persons)
 
 
 @dataclass
@@ -101,7 +102,7 @@ class _KeyUnion:
 
 def count_export_persons(
     sources: Sequence[str],
-    scan: dict[str, Any],
+    scan: ScanReport,
     *,
     connector_options: dict[str, Any],
     person_keys: Sequence[Sequence[str]] = (),
@@ -110,7 +111,7 @@ def count_export_persons(
     """Distinct persons across the scanned tables, counted in the engines (see the module docstring)."""
     fig = PersonFigures(basis="distinct_key")
     union = _KeyUnion()
-    bound = persons_from_rows(scan)
+    bound = persons_from_rows(to_document(scan))
     steps = _Steps(
         counted=observer.progress("counting persons", unit="table", total=len(bound.by_table)),
         hashed=observer.progress("hashing person keys", unit="key"),
@@ -146,7 +147,7 @@ def count_export_persons(
 
 def _count_source(
     source: str,
-    scan: dict[str, Any],
+    scan: ScanReport,
     connector_options: dict[str, Any],
     person_keys: Sequence[Sequence[str]],
     fig: PersonFigures,
@@ -158,20 +159,20 @@ def _count_source(
     with conn:
         mine = [
             t
-            for t in scan.get("tables", [])
-            if t.get("source") == conn.display_uri
-            and t.get("status") == "ok"
-            and any(c.get("pi_class") for c in t.get("columns", []))
+            for t in scan.tables
+            if t.source == conn.display_uri and t.status == "ok" and any(c.pi_class for c in t.columns)
         ]
         if not mine:
             return
         infos = {(i.schema or "", i.name): i for i in conn.list_tables()}
         for t in mine:
-            info = infos.get((t.get("schema") or "", t.get("table")))
+            info = infos.get((t.schema_ or "", t.table))
             if info is None:
-                raise SourceError(f"{table_name(t)}: not found again for counting", source=conn.display_uri)
+                raise SourceError(
+                    f"{t.qualified_name}: not found again for counting", source=conn.display_uri
+                )
             tally = count_persons(conn, info, t, person_key=person_key_for(t, person_keys))
-            fig.by_table[table_name(t)] = _entry(tally)
+            fig.by_table[t.qualified_name] = _entry(tally)
             union.add_tally(tally)
             union.add_keys(conn, info, tally, steps.hashed)
             steps.counted.update(1)

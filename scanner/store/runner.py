@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.report import Table
 from connectors.uri import source_identity
 from scanner.store.store import FAILED, SUCCEEDED, Review, Store, TableKey, fingerprint_sha256, table_key
 
@@ -107,29 +108,30 @@ class StoreRun:
         """The report's ``run`` block."""
         return {"id": self.run_id, "incremental": self.incremental, "resumed_from": self.resumed_from}
 
-    def reuse(self, source: str, table: Mapping[str, Any], fingerprint: Mapping[str, Any]) -> dict | None:
+    def reuse(self, source: str, table: Mapping[str, Any], fingerprint: Mapping[str, Any]) -> Table | None:
         """An earlier result of ``table`` (``schema``/``table`` keys) that still holds, or ``None`` to scan it."""
         key = table_key(source_identity(source), table)
         earlier = self.resumed.get(key)
         if earlier is not None and earlier[2] == fingerprint_sha256({"fingerprint": dict(fingerprint)}):
             scanned_in, result, _ = earlier
-            return {**result, "scanned_in_run": scanned_in}
+            return Table.model_validate({**result, "scanned_in_run": scanned_in})
         if not self.incremental:
             return None
         hit = self.store.carried(key[0], {**table, "fingerprint": dict(fingerprint)}, self.versions)
         if hit is None:
             return None
         scanned_in, result = hit
-        return {**result, "scanned_in_run": scanned_in}
+        return Table.model_validate({**result, "scanned_in_run": scanned_in})
 
-    def done(self, source: str, table: dict[str, Any], fingerprint: Mapping[str, Any]) -> None:
-        """Keep a table's result (scanned now, or carried) in this run."""
-        table.setdefault("scanned_in_run", self.run_id)
+    def done(self, source: str, table: Table, fingerprint: Mapping[str, Any]) -> None:
+        """Keep a table's result (scanned now, or carried) in this run: JSON from here on, in the store."""
+        kept = table.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        kept.setdefault("scanned_in_run", self.run_id)
         self.store.record_table(
             self.run_id,
             source_identity(source),
-            table,
-            scanned_in_run=table["scanned_in_run"],
+            kept,
+            scanned_in_run=kept["scanned_in_run"],
             fingerprint=fingerprint,
         )
 

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from catalog import CatalogError, PersonCounts, evaluate, findings_from_report
+from catalog import CatalogError, PersonCounts, evaluate
 from catalog.evaluator import ROUTE_RANK, strictest
-from catalog.mapping import annotate_table
-from tests.catalog.builders import column, entity, persons_of, report, table
+from tests.catalog.builders import annotate, column, entity, findings_of, persons_of, table
 
 JS = "jiangsu-2025-biopharma"
 AUTO = "multisector-2025-automotive"
@@ -336,12 +335,12 @@ def _table(case: Case, rule):
         else:
             cols.append(column(e.lower(), entity(e, 0.97)))
     t = table(case.table, *cols, rows=case.n)
-    annotate_table(t, rule)
+    t = annotate(t, rule)
     return t
 
 
 def _findings(case: Case, rule):
-    return findings_from_report(report(_table(case, rule)))
+    return findings_of(_table(case, rule))
 
 
 def _persons(case: Case, rule) -> PersonCounts:
@@ -480,7 +479,7 @@ def test_several_lists_take_the_strictest_route(real_catalog):
 
 
 def test_unknown_scenario_or_subject_is_refused(real_catalog):
-    f = findings_from_report(report())
+    f = findings_of()
     with pytest.raises(CatalogError, match="unknown scenario 'clinical-trail'"):
         evaluate(
             f,
@@ -495,7 +494,7 @@ def test_unknown_scenario_or_subject_is_refused(real_catalog):
 
 
 def test_list_vocabulary_extensions_are_accepted(real_catalog):
-    f = findings_from_report(report())
+    f = findings_of()
     ev = evaluate(
         f,
         catalog=real_catalog,
@@ -515,8 +514,8 @@ def test_route_order():
 def test_mini_catalogue_catch_all_and_exclusion(mini_catalog):
     rule = mini_catalog.reference_rule("jiangsu-2025-reference-rule")
     t = table("t", column("dx", entity("DIAGNOSIS")), column("name", entity("CN_PERSON_NAME")), rows=20_000)
-    annotate_table(t, rule)
-    f = findings_from_report(report(t))
+    t = annotate(t, rule)
+    f = findings_of(t)
     ev = evaluate(
         f,
         catalog=mini_catalog,

@@ -6,10 +6,9 @@ of 40 variant columns used to repeat "sub-category 27 遗传资源 in gene_varia
 
 from __future__ import annotations
 
-from catalog import PersonCounts, evaluate, findings_from_report
+from catalog import PersonCounts, evaluate
 from catalog.evidence import COLUMNS_SHOWN
-from catalog.mapping import annotate_table
-from tests.catalog.builders import column, entity, report, table
+from tests.catalog.builders import annotate, column, entity, findings_of, table
 
 JS = "jiangsu-2025-biopharma"
 
@@ -17,9 +16,9 @@ JS = "jiangsu-2025-biopharma"
 def _gene_export(real_catalog, n_columns: int):
     cols = [column(f"variant_{i:02d}", entity("GENETIC_VARIANT", 0.9)) for i in range(n_columns)]
     t = table("gene_variant_calls", column("sample_name", entity("CN_PERSON_NAME")), *cols, rows=500)
-    annotate_table(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
+    t = annotate(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
     return evaluate(
-        findings_from_report(report(t)),
+        findings_of(t),
         catalog=real_catalog,
         lists=[JS],
         scenario="drug-rd",

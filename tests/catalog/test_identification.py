@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from catalog import PersonCounts, findings_from_report, identify
-from catalog.mapping import annotate_table, load_mapping
-from tests.catalog.builders import column, entity, report, table
+from catalog import PersonCounts, identify
+from catalog.mapping import load_mapping
+from tests.catalog.builders import annotate, column, entity, findings_of, table
 
 ACCOUNTS = load_mapping().accounts_or_diagnosis_entities
 
 
 def _findings(rule, *entities, name="t"):
     t = table(name, *(column(e.lower(), entity(e)) for e in entities))
-    annotate_table(t, rule)
-    return findings_from_report(report(t))
+    t = annotate(t, rule)
+    return findings_of(t)
 
 
 def _run(rule, persons, *entities, ciio=False, name="t"):

@@ -1,4 +1,4 @@
-"""Mapping: PI classes, reference-rule sub-categories with reasons, the precision rule, and annotate_report."""
+"""Mapping: PI classes, reference-rule sub-categories with reasons, the precision rule, and judge_scan."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import json
 
 import pytest
 
-from catalog import annotate_report
-from catalog.mapping import annotate_table, load_mapping, resolve_category
+from catalog import judge_scan
+from catalog.mapping import load_mapping, resolve_category
+from catalog.report import Source
 from catalog.vocabulary import canonical_vocabulary
-from tests.catalog.builders import column, entity, report, table
+from tests.catalog.builders import annotate, as_table, column, entity, report, table
 
 JS = "jiangsu-2025-reference-rule"
 
 
 def _annotate(real_catalog, t, rule=JS):
-    annotate_table(t, real_catalog.reference_rule(rule))
+    t = annotate(t, real_catalog.reference_rule(rule)).model_dump(by_alias=True, exclude_unset=True)
     return {c["name"]: c for c in t["columns"]}
 
 
@@ -290,7 +291,7 @@ def test_shanghai_rule_is_applied_by_its_own_names(real_catalog):
     assert cols["dx"]["categories"][0]["name"] == "健康医疗"
 
 
-# --- annotate_report -------------------------------------------------------------------------------------
+# --- judge_scan -------------------------------------------------------------------------------------
 
 
 def _scan():
@@ -305,6 +306,24 @@ def _scan():
         table("contacts", column("mobile", entity("CN_MOBILE")), rows=300_000),
         table("broken", rows=None) | {"status": "error", "error": "permission denied"},
     )
+
+
+def annotate_report(doc, *, catalog, **asked):
+    """The judgement of a scan document's tables, as the report's keys (typed results dumped for asserting)."""
+    sources = [
+        Source.model_validate({**s, "tables_found": 1, "tables_selected": 1, "skipped": []})
+        for s in doc["sources"]
+    ]
+    j = judge_scan([as_table(t) for t in doc["tables"]], sources, catalog=catalog, **asked)
+    out = {
+        "tables": [t.model_dump(by_alias=True, exclude_unset=True) for t in j.tables],
+        "catalog": j.catalog.model_dump(by_alias=True),
+        "important_data": j.important_data.model_dump(by_alias=True),
+        "persons": j.persons.model_dump(),
+    }
+    if j.list_items is not None:
+        out["list_items"] = j.list_items.model_dump(by_alias=True)
+    return out
 
 
 def test_annotate_report_fills_columns_and_records_texts(real_catalog):
@@ -344,11 +363,12 @@ def test_annotate_report_with_lists_estimates_persons_from_row_counts(real_catal
 
 def test_annotate_report_is_idempotent(real_catalog):
     once = annotate_report(_scan(), catalog=real_catalog, lists=["jiangsu-2025-biopharma"], scenario="other")
+    scan = {**_scan(), "tables": once["tables"]}  # the tables as judged: a carried-over table is judged again
     twice = annotate_report(
-        copy.deepcopy(once), catalog=real_catalog, lists=["jiangsu-2025-biopharma"], scenario="other"
+        copy.deepcopy(scan), catalog=real_catalog, lists=["jiangsu-2025-biopharma"], scenario="other"
     )
     assert twice == once
-    again = annotate_report(copy.deepcopy(once), catalog=real_catalog)
+    again = annotate_report(copy.deepcopy(scan), catalog=real_catalog)
     assert "list_items" not in again and again["catalog"]["lists"] == []
 
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from catalog import evaluate, findings_from_report
-from catalog.mapping import annotate_table
-from tests.catalog.builders import column, entity, persons_of, report, table
+from catalog import evaluate
+from tests.catalog.builders import annotate, column, entity, findings_of, persons_of, table
 
 DEV, PHARMA, BANK = "multisector-2025-medical-devices", "multisector-2025-pharma", "multisector-2025-banking"
 AI, AUTO, AVIA = (
@@ -572,7 +571,7 @@ def _table(case: Case, rule):
             ent["details"] = dict(case.details)
         cols.append(column(e.lower(), ent))
     t = table(case.table, *cols, rows=case.n)
-    annotate_table(t, rule)
+    t = annotate(t, rule)
     return t
 
 
@@ -580,7 +579,7 @@ def run(case: Case, catalog):
     """``n`` persons in this export and ``prior`` earlier this year, each carrying every element the table holds."""
     t = _table(case, catalog.reference_rule("jiangsu-2025-reference-rule"))
     return evaluate(
-        findings_from_report(report(t)),
+        findings_of(t),
         catalog=catalog,
         lists=[case.lst],
         scenario=case.scenario,

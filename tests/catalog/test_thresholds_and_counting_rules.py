@@ -10,9 +10,16 @@ import re
 
 import pytest
 
-from catalog import CatalogError, PersonCounts, evaluate, findings_from_report, load_catalog
-from catalog.mapping import annotate_table
-from tests.catalog.builders import column, entity, first_thresholded, report, table, user_catalog
+from catalog import CatalogError, PersonCounts, evaluate, load_catalog
+from tests.catalog.builders import (
+    annotate,
+    column,
+    entity,
+    findings_of,
+    first_thresholded,
+    table,
+    user_catalog,
+)
 
 BANK = "multisector-2025-banking"
 
@@ -64,9 +71,9 @@ def test_banking_items_carry_their_own_counting_rule(real_catalog):
 
 def _bank(real_catalog, scenario, subject, etypes, persons):
     t = table("t", *(column(e.lower(), entity(e)) for e in etypes), rows=persons.any.this_export)
-    annotate_table(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
+    t = annotate(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
     return evaluate(
-        findings_from_report(report(t)),
+        findings_of(t),
         catalog=real_catalog,
         lists=[BANK],
         scenario=scenario,
@@ -111,9 +118,9 @@ def test_counting_unit_other_than_persons_needs_review(tmp_path):
     t = table(
         "t", *(column(e.lower(), entity(e)) for e in it.evidence.entities or ["CN_RESIDENT_ID"]), rows=10**7
     )
-    annotate_table(t, cat.reference_rule("jiangsu-2025-reference-rule"))
+    t = annotate(t, cat.reference_rule("jiangsu-2025-reference-rule"))
     ev = evaluate(
-        findings_from_report(report(t)),
+        findings_of(t),
         catalog=cat,
         lists=["mini-list"],
         scenario=(it.scenarios.ids or [None])[0],
@@ -189,23 +196,23 @@ def _products(real_catalog, details):
     if details is not None:
         med["details"] = details
     t = table("products", column("generic_name", med), column("sku_code"), rows=5_000)
-    annotate_table(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
+    t = annotate(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
     return t
 
 
 def test_product_catalogue_medication_is_not_personal_nor_health_data(real_catalog):
     t = _products(real_catalog, {"product_catalogue": ["approval_no", "price", "sku"]})
-    col = t["columns"][0]
-    assert col["pi_class"] is None and col["categories"] == []
-    assert col["entities"][0]["pi_class"] is None
-    f = findings_from_report(report(t))
+    col = t.columns[0]
+    assert col.pi_class is None and col.categories == []
+    assert col.entities[0].pi_class is None
+    f = findings_of(t)
     assert not f.has_pi() and f.hits("MEDICATION") == []
 
 
 def test_medication_in_patient_context_stays_sensitive_health_data(real_catalog):
     t = _products(real_catalog, None)
-    col = t["columns"][0]
-    assert col["pi_class"] == "sensitive" and [c["code"] for c in col["categories"]] == ["28"]
+    col = t.columns[0]
+    assert col.pi_class == "sensitive" and [c.code for c in col.categories] == ["28"]
     t = table("prescriptions", column("drug", entity("MEDICATION")), column("name", entity("CN_PERSON_NAME")))
-    annotate_table(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
-    assert t["columns"][0]["pi_class"] == "sensitive"
+    t = annotate(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
+    assert t.columns[0].pi_class == "sensitive"

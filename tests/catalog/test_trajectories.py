@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from catalog import PersonCounts, evaluate, findings_from_report
+from catalog import PersonCounts, evaluate
 from catalog.findings import table_signature
-from catalog.mapping import annotate_table
-from tests.catalog.builders import column, entity, report, table
+from catalog.report import Table
+from tests.catalog.builders import annotate, column, entity, findings_of, table
 
 AUTO = "multisector-2025-automotive"
 TRADE = "multisector-2025-trade-logistics"
@@ -59,9 +59,7 @@ def profile(
     }
 
 
-def fleet(
-    real_catalog, decimals: int, traj: dict[str, Any] | None, name: str = "fleet_gps"
-) -> dict[str, Any]:
+def fleet(real_catalog, decimals: int, traj: dict[str, Any] | None, name: str = "fleet_gps") -> Table:
     """A scanned table of vehicle fixes (VIN, latitude/longitude pair), annotated by the mapping."""
     p = PRECISION_M[decimals]
     pair = {"pair": {"lat": "lat", "lon": "lng"}, "decimals": {"lat": decimals, "lon": decimals}}
@@ -74,13 +72,13 @@ def fleet(
     )
     if traj is not None:
         t["trajectory"] = traj
-    annotate_table(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
+    t = annotate(t, real_catalog.reference_rule("jiangsu-2025-reference-rule"))
     return t
 
 
 def run(
     real_catalog,
-    t: dict[str, Any],
+    t: Table,
     lst: str,
     persons: int,
     scenario: str | None = None,
@@ -88,7 +86,7 @@ def run(
 ):
     """``persons`` vehicle owners, each carrying every element of ``t``."""
     return evaluate(
-        findings_from_report(report(t)),
+        findings_of(t),
         catalog=real_catalog,
         lists=[lst],
         scenario=scenario,
@@ -184,13 +182,13 @@ def test_six_decimal_tracks_are_a_candidate_whatever_the_number_of_vehicles(real
 
 def test_mapping_marks_fine_tracks_as_candidate_with_what_to_confirm(real_catalog):
     t = fleet(real_catalog, 6, profile(6))
-    lat = next(c for c in t["columns"] if c["name"] == "lat")
-    assert lat["pi_class"] == "sensitive" and [c["code"] for c in lat["categories"]] == ["3", "16"]
-    for cat in lat["categories"]:
-        assert "candidate important data for a person to confirm" in cat["reason"]
-        assert "~0.11 m, 12,000 vehicles" in cat["reason"] and "area 31.20–31.71°N" in cat["reason"]
-    coarse = next(c for c in fleet(real_catalog, 2, profile(2))["columns"] if c["name"] == "lat")
-    assert coarse["pi_class"] == "general" and coarse["categories"] == []
+    lat = next(c for c in t.columns if c.name == "lat")
+    assert lat.pi_class == "sensitive" and [c.code for c in lat.categories] == ["3", "16"]
+    for cat in lat.categories:
+        assert "candidate important data for a person to confirm" in cat.reason
+        assert "~0.11 m, 12,000 vehicles" in cat.reason and "area 31.20–31.71°N" in cat.reason
+    coarse = next(c for c in fleet(real_catalog, 2, profile(2)).columns if c.name == "lat")
+    assert coarse.pi_class == "general" and coarse.categories == []
 
 
 def test_the_literal_reading_is_recorded_beside_the_text(real_catalog):

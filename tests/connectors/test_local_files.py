@@ -26,12 +26,14 @@ import pytest
 import zstandard
 from click.testing import CliRunner
 
+from catalog.report import Table
 from connectors import open_source, source_kind
 from connectors.base import Connector, SourceError, TableInfo
 from connectors.local_files import LocalFilesConnector
 from connectors.parquet import ParquetConnector
 from scanner.cli import main
 from scanner.export.persons import count_persons
+from tests.catalog.builders import as_table
 from tests.export import conftest as export
 from tests.export.conftest import DIAGNOSES, TRIAL_COLUMNS, resident_id, trial_rows
 
@@ -67,7 +69,7 @@ def tables(con: Connector) -> dict[str, TableInfo]:
     return {t.name: t for t in con.list_tables()}
 
 
-def report_table(name: str, column: str) -> dict[str, Any]:
+def report_table(name: str, column: str) -> Table:
     """The table as a scan report describes it: ``column`` holds resident ID numbers (sensitive PI)."""
     col = {
         "name": column,
@@ -76,14 +78,16 @@ def report_table(name: str, column: str) -> dict[str, Any]:
         "pi_class": "sensitive",
         "categories": [],
     }
-    return {
-        "source": "",
-        "table": name,
-        "status": "ok",
-        "row_count": None,
-        "sampled_rows": 0,
-        "columns": [col],
-    }
+    return as_table(
+        {
+            "source": "",
+            "table": name,
+            "status": "ok",
+            "row_count": None,
+            "sampled_rows": 0,
+            "columns": [col],
+        }
+    )
 
 
 def counted(con: Connector, name: str, column: str) -> tuple[int, int]:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from catalog.report import to_document
 from recognizers.identity import check_char
 from scanner.scan import ScanOptions, scan
 from tests import s3server
@@ -54,7 +55,7 @@ def test_scan_s3_prefix_end_to_end(s3: s3server.S3Fixture) -> None:
     )
 
     options = ScanOptions(sample_rows=100, connector_options={"endpoint_url": s3.endpoint, "max_attempts": 2})
-    report = scan([s3.uri("crm/")], options)
+    report = to_document(scan([s3.uri("crm/")], options))
     text = json.dumps(report, ensure_ascii=False)
 
     (source,) = report["sources"]

@@ -16,18 +16,19 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
 
+from catalog.report import Table
 from connectors.base import KeySpec, SourceError, TableInfo
 from connectors.s3 import S3Connector
 from scanner.export.person_plan import key_spec, plan_person_key
 from scanner.export.persons import PersonTally, count_persons, iter_person_keys
 from tests import s3server
+from tests.catalog.builders import as_table
 from tests.export import conftest as export
 from tests.export.conftest import DIAGNOSES, TRIAL_COLUMNS, resident_id, trial_rows
 
@@ -49,7 +50,7 @@ def connector(s3: s3server.S3Fixture, prefix: str = "", **options: object) -> S3
 tables = s3server.tables
 
 
-def report_table(name: str, column: str, *, rows: int | None = None) -> dict[str, Any]:
+def report_table(name: str, column: str, *, rows: int | None = None) -> Table:
     """The table as a scan report describes it: ``column`` holds resident ID numbers (sensitive PI)."""
     col = {
         "name": column,
@@ -58,14 +59,9 @@ def report_table(name: str, column: str, *, rows: int | None = None) -> dict[str
         "pi_class": "sensitive",
         "categories": [],
     }
-    return {
-        "source": "",
-        "table": name,
-        "status": "ok",
-        "row_count": rows,
-        "sampled_rows": 0,
-        "columns": [col],
-    }
+    return as_table(
+        {"source": "", "table": name, "status": "ok", "row_count": rows, "sampled_rows": 0, "columns": [col]}
+    )
 
 
 def person_keys(persons: Sequence[int]) -> set[str]:

@@ -31,6 +31,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from catalog.report import Table, to_document
 from connectors.base import TableInfo
 from connectors.sql import SQLConnector
 from scanner.export.person_plan import plan_person_key
@@ -113,7 +114,7 @@ def assert_sparse_columns_found(report: dict, *, method: str) -> None:
     assert "value_sample" not in empty
     assert cols["memo"]["null_ratio"] == 0.0 and "value_sample" not in cols["memo"]
     t = next(t for t in report["tables"] if t["table"] == "people")
-    plan = plan_person_key(t)  # what chujing check counts persons by
+    plan = plan_person_key(Table.model_validate(t))  # what chujing check counts persons by
     assert plan is not None and ("resident_id", ("ref_no",)) in [(p.kind, p.columns) for p in plan.parts]
 
 
@@ -214,7 +215,7 @@ def statements(engine: Engine) -> Iterator[list[str]]:
 
 
 def test_sparse_sql_columns_are_found_with_exact_null_ratios(db: DB) -> None:
-    report = scan([db.url], ScanOptions(sample_rows=SAMPLE, include=["people"]))
+    report = to_document(scan([db.url], ScanOptions(sample_rows=SAMPLE, include=["people"])))
     assert_sparse_columns_found(report, method="exact")
 
 
@@ -300,13 +301,13 @@ def test_an_all_null_column_costs_one_count_and_no_value_query(db: DB) -> None:
 
 def test_sparse_parquet_columns_are_found_from_the_footers(tmp_path: Path, data: pa.Table) -> None:
     pq.write_table(data, tmp_path / "people.parquet", row_group_size=10_000)
-    report = scan([str(tmp_path)], ScanOptions(sample_rows=SAMPLE))
+    report = to_document(scan([str(tmp_path)], ScanOptions(sample_rows=SAMPLE)))
     assert_sparse_columns_found(report, method="statistics")
 
 
 def test_parquet_without_statistics_is_counted_by_reading_the_column(tmp_path: Path, data: pa.Table) -> None:
     pq.write_table(data, tmp_path / "people.parquet", row_group_size=10_000, write_statistics=False)
-    report = scan([str(tmp_path)], ScanOptions(sample_rows=SAMPLE))
+    report = to_document(scan([str(tmp_path)], ScanOptions(sample_rows=SAMPLE)))
     assert_sparse_columns_found(report, method="exact")
 
 
@@ -319,7 +320,7 @@ def test_a_column_added_to_later_files_of_a_dataset_counts_as_null_in_the_earlie
     (tmp_path / "people" / "year=2025").mkdir()
     pq.write_table(old, tmp_path / "people" / "year=2024" / "part-0.parquet", row_group_size=10_000)
     pq.write_table(new, tmp_path / "people" / "year=2025" / "part-0.parquet", row_group_size=10_000)
-    report = scan([str(tmp_path / "people")], ScanOptions(sample_rows=SAMPLE))
+    report = to_document(scan([str(tmp_path / "people")], ScanOptions(sample_rows=SAMPLE)))
     cols = columns_of(report)
     in_new = new.column("ref_no").length() - new.column("ref_no").null_count
     rid = entity(cols["ref_no"], "CN_RESIDENT_ID")
@@ -337,7 +338,7 @@ def test_sparse_s3_parquet_columns_are_found_by_ranged_reads(s3: s3server.S3Fixt
     pq.write_table(data, buf, row_group_size=10_000)
     s3.put("lake/people.parquet", buf.getvalue())
     options = ScanOptions(sample_rows=SAMPLE, connector_options={"endpoint_url": s3.endpoint})
-    assert_sparse_columns_found(scan([s3.uri("lake/")], options), method="statistics")
+    assert_sparse_columns_found(to_document(scan([s3.uri("lake/")], options)), method="statistics")
 
     con = s3.connector("lake/")
     info = s3server.tables(con)["people"]
@@ -367,7 +368,7 @@ def test_sparse_s3_csv_column_is_found_among_all_the_records_read(
     ]
     s3.put("crm/people.csv", "\n".join(lines) + "\n")
     options = ScanOptions(sample_rows=SAMPLE, connector_options={"endpoint_url": s3.endpoint})
-    cols = columns_of(scan([s3.uri("crm/")], options))
+    cols = columns_of(to_document(scan([s3.uri("crm/")], options)))
     in_head = head.column("ref_no").length() - head.column("ref_no").null_count
     assert 0 < in_head < 30  # a 1,000-row sample of the 30,000 records holds one on average
     rid = entity(cols["ref_no"], "CN_RESIDENT_ID")

@@ -17,12 +17,14 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
+from catalog.report import Table
 from connectors.base import ColumnInfo, Connector, TableInfo
 from connectors.parquet import ParquetConnector
 from connectors.sql import SQLConnector
 from scanner.export.person_keys import normalize
 from scanner.export.person_plan import plan_person_key
 from scanner.export.persons import PersonTally, count_persons, iter_person_keys
+from tests.catalog.builders import as_table
 from tests.export.conftest import fullwidth, legacy_id, mobile, resident_id, variant_id
 from tests.servers import admin_engine
 
@@ -96,7 +98,7 @@ def report_table(
     pi: str = "general",
     rows: int | None = None,
     schema: str | None = None,
-) -> dict[str, Any]:
+) -> Table:
     """A scanned table as the report describes it: column → entity found (or None)."""
     cols = []
     for col, entity in columns.items():
@@ -112,7 +114,7 @@ def report_table(
     out = {"source": "", "table": name, "status": "ok", "row_count": rows, "sampled_rows": 0, "columns": cols}
     if schema:
         out["schema"] = schema
-    return out
+    return as_table(out)
 
 
 def expected_keys(column: str) -> set[str]:

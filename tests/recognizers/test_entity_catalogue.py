@@ -9,10 +9,12 @@ from stdnum import luhn
 from catalog import load_catalog
 from catalog.findings import PersonQuery, element_class, signature_matches, table_signature
 from catalog.mapping import annotate_table, load_mapping
+from catalog.report import Table
 from catalog.vocabulary import canonical_vocabulary
 from recognizers import analyze_table, load_registry
 from recognizers.columns import entity_words
 from recognizers.registry import builtin_registry
+from scanner.models import ColumnResult, TableResult
 from tests.recognizers import docs_examples
 
 
@@ -28,12 +30,10 @@ def test_every_builtin_entity_is_named_classified_and_has_column_words():
     assert classified - vocabulary == set(), "classified but not in the vocabulary"
 
 
-def _report_table(found: dict) -> dict:
-    return {
-        "table": "t",
-        "schema": None,
-        "columns": [{"name": col, "entities": [f.to_dict() for f in fs]} for col, fs in found.items()],
-    }
+def _report_table(found: dict) -> Table:
+    """The findings as the scanner hands them to the catalogue."""
+    columns = [ColumnResult(col, "string", 60, entities=fs) for col, fs in found.items()]
+    return TableResult(source="t.parquet", table="t", columns=columns).to_model()
 
 
 def test_the_types_of_a_recognizer_file_are_classed_as_it_declares(tmp_path):
@@ -61,8 +61,8 @@ def test_the_types_of_a_recognizer_file_are_classed_as_it_declares(tmp_path):
         registry=registry,
     )
     table = _report_table(found)
-    annotate_table(table, rule, mapping)
-    cols = {c["name"]: c for c in table["columns"]}
+    table = annotate_table(table, rule, mapping)
+    cols = {c["name"]: c for c in table.model_dump(exclude_unset=True)["columns"]}
     assert cols["gonghao"]["pi_class"] == "general"
     assert (
         "EMPLOYEE_ID: not classified in mapping.yaml; general PI as its recognizer declares"

@@ -10,6 +10,7 @@ import pytest
 from catalog import load_catalog
 from catalog.mapping import annotate_table
 from recognizers.engine import ColumnMeta, analyze_table
+from scanner.models import ColumnResult, TableResult
 from tests.recognizers.id_samples import resident_id
 
 TITLES = [
@@ -33,16 +34,17 @@ def _annotated(table: pa.Table) -> dict[str, dict]:
     """The report columns of ``table`` after the catalogue classified them (as ``chujing scan`` builds them)."""
     found = analyze_table(table, table_name="t")
     cols = [
-        {
-            "name": name,
-            "non_null": table.num_rows - table.column(name).null_count,
-            "entities": [f.to_dict() for f in found[name]],
-        }
+        ColumnResult(
+            name,
+            str(table.schema.field(name).type),
+            table.num_rows - table.column(name).null_count,
+            entities=found[name],
+        )
         for name in table.column_names
     ]
-    doc = {"table": "t", "columns": cols}
-    annotate_table(doc, load_catalog().reference_rule("jiangsu-2025-reference-rule"))
-    return {c["name"]: c for c in doc["columns"]}
+    scanned = TableResult(source="t.parquet", table="t", columns=cols).to_model()
+    doc = annotate_table(scanned, load_catalog().reference_rule("jiangsu-2025-reference-rule"))
+    return {c["name"]: c for c in doc.model_dump(exclude_unset=True)["columns"]}
 
 
 @pytest.mark.parametrize("typ", [pa.binary(), pa.large_binary()])

@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from catalog.report import to_document
+
 SCAN_DATE = _dt.date(2025, 6, 30)
 LISTS = ("jiangsu-2025-biopharma",)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -120,9 +122,10 @@ def build_warehouse(
 
 
 def scan_warehouse(wh: Warehouse) -> dict:
+    """The warehouse's scan report as its document: what the renderers render."""
     from scanner.scan import ScanOptions, scan
 
-    return scan(wh.sources, ScanOptions(scan_date=SCAN_DATE, lists=LISTS))
+    return to_document(scan(wh.sources, ScanOptions(scan_date=SCAN_DATE, lists=LISTS)))
 
 
 @pytest.fixture(scope="session")

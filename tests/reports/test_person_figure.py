@@ -18,9 +18,10 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog.person_figure import ExactCount, person_figure
-from catalog.report import ContractError
+from catalog.report import ContractError, PersonTally, to_document
 from reports.renderers import render
 from reports.xlsx import SUMMARY_SHEET
+from tests.catalog.builders import as_table
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +31,11 @@ def demo_report(tmp_path_factory) -> dict:
     from scanner.demo.run import DEMO_LISTS, DEMO_REFERENCE_DATE
     from scanner.scan import ScanOptions, scan
 
+    def scan_document(sources, options):
+        return to_document(scan(sources, options))
+
     wh = build_demo_warehouse(tmp_path_factory.mktemp("demo"), scale=0.1)
-    return scan(
+    return scan_document(
         wh.sources, ScanOptions(sample_rows=1000, seed=0, scan_date=DEMO_REFERENCE_DATE, lists=DEMO_LISTS)
     )
 
@@ -216,11 +220,22 @@ def _table(name: str, rows: int, *types: str, status: str = "ok") -> dict:
     }
 
 
+def _figure(r: dict, tallies: list[dict] | None = None, *, exact: ExactCount | None = None) -> dict:
+    """``person_figure`` of a small report document's tables, as its document."""
+    typed = [PersonTally.model_validate(x) for x in tallies] if tallies is not None else None
+    return person_figure([as_table(t) for t in r["tables"]], [], typed, exact=exact).model_dump()
+
+
 def _tally(table: str, persons: int, basis: str = "distinct_key", **kw) -> dict:
     return {
         "source": "sqlite:///x.db",
         "table": table,
         "key_kind": "resident_id",
+        "key_columns": ["customer_id"],
+        "key_chain": [{"kind": "resident_id", "columns": ["customer_id"]}],
+        "sensitive": True,
+        "persons_general": 0,
+        "signatures": [],
         "persons": persons,
         "persons_sensitive": persons,
         "distinct_keys": persons,
@@ -239,7 +254,7 @@ def test_two_tables_give_the_sum_of_their_rows_an_upper_bound():
             _table("products", 5000),
         ]
     }
-    f = person_figure(r)
+    f = _figure(r)
     assert (f["count"], f["sensitive"], f["basis"], f["tables"]) == (1100, 300, "row_count_upper_bound", 2)
     assert "sum of the row counts of the 2 table(s) holding PI: an upper bound" in f["derivation"]
 
@@ -247,30 +262,28 @@ def test_two_tables_give_the_sum_of_their_rows_an_upper_bound():
 def test_one_keyed_table_gives_distinct_persons():
     r = {"tables": [_table("customers", 300, "CN_RESIDENT_ID"), _table("products", 5000)]}
     r["tables"][0]["persons"] = _tally("customers", 240, rows_without_key=5)
-    f = person_figure(r)
+    f = _figure(r)
     assert (f["count"], f["basis"]) == (240, "distinct_persons")
     assert "resident_id key" in f["derivation"] and "5 rows without a key" in f["derivation"]
-    assert person_figure(r, tallies=[_tally("customers", 250)])["count"] == 250  # tallies given win
+    assert _figure(r, [_tally("customers", 250)])["count"] == 250  # tallies given win
     r["tables"][0]["persons"] = _tally("customers", 300, basis="row_count_upper_bound")
-    assert person_figure(r)["basis"] == "row_count_upper_bound"
+    assert _figure(r)["basis"] == "row_count_upper_bound"
 
 
 def test_several_keyed_tables_need_a_count_across_them():
     r = {"tables": [_table("customers", 300, "CN_RESIDENT_ID"), _table("orders", 900, "CN_RESIDENT_ID")]}
     tallies = [_tally("customers", 300), _tally("orders", 280)]
-    f = person_figure(r, tallies)
+    f = _figure(r, tallies)
     assert (f["count"], f["basis"]) == (1200, "row_count_upper_bound")
     assert "not de-duplicated across tables" in f["derivation"]
-    f = person_figure(r, tallies, exact=ExactCount(310, 310, 0))
+    f = _figure(r, tallies, exact=ExactCount(310, 310, 0))
     assert (f["count"], f["sensitive"], f["general"], f["basis"]) == (310, 310, 0, "distinct_persons")
 
 
 def test_no_pi_and_failed_tables_are_said():
-    f = person_figure({"tables": [_table("products", 50)]})
+    f = _figure({"tables": [_table("products", 50)]})
     assert (f["count"], f["basis"], f["tables"]) == (0, "none", 0)
-    f = person_figure({"tables": [_table("customers", 300, "CN_RESIDENT_ID", status="error")]})
+    f = _figure({"tables": [_table("customers", 300, "CN_RESIDENT_ID", status="error")]})
     assert f["count"] is None and f["basis"] == "none" and "could not be read" in f["derivation"]
-    f = person_figure(
-        {"tables": [_table("a", 10, "CN_MOBILE"), _table("b", 99, "CN_MOBILE", status="error")]}
-    )
+    f = _figure({"tables": [_table("a", 10, "CN_MOBILE"), _table("b", 99, "CN_MOBILE", status="error")]})
     assert f["count"] == 10 and "1 source(s) or table(s) could not be read" in f["derivation"]

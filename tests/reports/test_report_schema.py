@@ -24,13 +24,13 @@ from click.testing import CliRunner
 from catalog.evaluator import ROUTE_RANK
 from catalog.models import Item
 from catalog.person_figure import BASES
-from connectors.formats import EXTENSIONS
-from connectors.s3_listing import SAMPLINGS
-from reports.json_report import render_json
 from catalog.report import CheckReport, ContractError, ScanReport, validate_report_json
 from catalog.report.common import Decision
 from catalog.report.decision import DataKind, PersonFigure
 from catalog.report.tables import Listing, SourceKind
+from connectors.formats import EXTENSIONS
+from connectors.s3_listing import SAMPLINGS
+from reports.json_report import render_json
 from reports.schemas import KINDS, committed_text, json_schema, schema_text
 from scanner.cli import main
 from scanner.demo.data import build_demo_warehouse

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from catalog.report import ScanReport
 from reports.filing import load_filing
 from reports.integrity import verify
 from reports.spotcheck import compare, persons_from_rows
@@ -128,7 +129,7 @@ def test_persons_are_counted_per_natural_person(tmp_path):
     report = scan_warehouse(wh)
     rows = persons_from_rows(report)
     assert rows.persons == 125 and rows.basis == "row_count_upper_bound"
-    fig = count_export_persons(wh.sources, report, connector_options={})
+    fig = count_export_persons(wh.sources, ScanReport.model_validate(report), connector_options={})
     assert fig.by_table["customers"]["persons"] == 60  # 65 rows, 5 repeat earlier persons
     assert fig.by_table["customers"]["key_kind"] == "resident_id"
     assert (

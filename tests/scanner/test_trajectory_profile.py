@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
+from catalog.report import to_document
 from connectors import open_source
 from connectors.base import FixQuery, TableInfo
 from scanner.demo.identities import vin_complete
@@ -86,7 +87,7 @@ def scan_trade(source: str, **connector_options: object) -> dict:
     options = ScanOptions(
         sample_rows=400, lists=[TRADE], scenario="cargo-tracking", connector_options=dict(connector_options)
     )
-    return scan([source], options)
+    return to_document(scan([source], options))
 
 
 def item_1(report: dict) -> tuple[str, str]:
