@@ -45,6 +45,7 @@ LAZY_THIRD_PARTY = {
 PENDING_LATE_IMPORTS = {
     ("recognizers.data.update.name_weights", "recognizers.names"),
     ("recognizers.evaluate", "recognizers.evaluation.real"),
+    "pyspark": "an optional extra (with a JVM behind it); only --engine spark needs it, when its session starts",
     ("recognizers.evaluation.spans", "recognizers.presidio_support"),
 }
 #: Maintainers' scripts that regenerate data tables, run by hand with the ``[update]`` extra (faker, ngender,

@@ -16,7 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("scanner", "recognizers", "catalog", "connectors", "reports")
 #: Directories whose imports belong to an extra rather than to the package itself.
-EXTRA_DIRS = {"tests": "test", "benchmarks": "test", "recognizers/data/update": "update"}
+EXTRA_DIRS = {
+    "tests": "test",
+    "benchmarks": "test",
+    "recognizers/data/update": "update",
+    # --engine spark: pyspark is imported late there (see tests/test_architecture.py)
+    "connectors/spark": "spark",
+    "scanner/spark": "spark",
+}
 #: Modules whose third-party imports belong to an extra (imported late, see tests/test_architecture.py).
 EXTRA_MODULES = {
     "connectors/iceberg.py": "iceberg",
