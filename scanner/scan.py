@@ -38,7 +38,6 @@ from scanner.store.runner import StoreRun, table_fingerprint
 from scanner.trajectory import profile_table
 from scanner.workers import Deferred, TimedOut, in_order
 
-
 #: The statement timeout of SQL sources (seconds), lowered to ``--table-timeout`` when that is shorter.
 SQL_STATEMENT_TIMEOUT_S = 60.0
 
