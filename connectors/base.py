@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import abc
 import fnmatch
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -342,6 +342,25 @@ class Connector(abc.ABC):
         Memory stays bounded by one batch.  Optional, like :meth:`distinct_key_count`.
         """
         raise NotImplementedError(f"{type(self).__name__} cannot evaluate key expressions")
+
+    def iter_hashed_key_signatures(
+        self,
+        table: TableInfo,
+        spec: KeySpec,
+        hash_many: Callable[[Sequence[str]], Sequence[bytes]],
+        *,
+        batch_rows: int = 50_000,
+    ) -> Iterator[list[tuple[bytes, tuple[int, ...]]]]:
+        """:meth:`iter_key_signatures` with each key replaced by its hash (``hash_many``: the ledger's HMAC).
+
+        Here the keys are hashed as they come out of the engine; a connector
+        that can hash where the data is (Spark's executors) does it there, so
+        that no raw key reaches this process.  ``hash_many`` must then be
+        picklable (a module-level function or a bound method).
+        """
+        for batch in self.iter_key_signatures(table, spec, batch_rows=batch_rows):
+            hashes = hash_many([k for k, _ in batch])
+            yield [(h, flags) for h, (_, flags) in zip(hashes, batch, strict=True)]
 
     # -- optional: trajectory profiles (scanner.trajectory) ---------------------------------------
     def device_fixes(self, table: TableInfo, query: FixQuery) -> pa.Table:

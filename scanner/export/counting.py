@@ -24,7 +24,7 @@ from connectors.uri import scrub
 from scanner.export.ledger import LedgerSession
 from scanner.export.ledger_counts import Histograms, YearTally
 from scanner.export.person_plan import person_key_for, plan_person_key
-from scanner.export.persons import PersonTally, count_persons, iter_person_keys
+from scanner.export.persons import PersonTally, count_persons, iter_hashed_person_keys
 from scanner.observer import Progress, ScanObserver
 
 
@@ -191,8 +191,8 @@ def _hash_keys(
     """Stream a counted table's keys into the session, hashed at once; a connector that cannot stream them
     leaves its persons counted without de-duplication, and says so."""
     try:
-        for batch in iter_person_keys(connector, info, tally):
-            session.add_keys(batch)
+        for batch in iter_hashed_person_keys(connector, info, tally, session.ledger.hasher.hash_many):
+            session.add_hashed(batch)
             progress.update(len(batch))
     except NotImplementedError:  # counted, but its keys cannot be streamed out
         tally.unkeyed_signatures = tally.all_signatures()

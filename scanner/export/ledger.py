@@ -435,14 +435,20 @@ class LedgerSession:
         if not keys:
             return
         hashes = self.ledger.hasher.hash_many(k for k, _ in keys)
-        rows = [(h, encode_signature(sig)) for h, (_, sig) in zip(hashes, keys, strict=True)]
+        self.add_hashed([(h, sig) for h, (_, sig) in zip(hashes, keys, strict=True)])
+
+    def add_hashed(self, hashed: Sequence[tuple[bytes, Signature]]) -> None:
+        """Keep persons already hashed with :attr:`Ledger.hasher` (by Spark's executors), with their signatures."""
+        if not hashed:
+            return
+        rows = [(h, encode_signature(sig)) for h, sig in hashed]
         marks = _PLACEHOLDERS.get(self.conn.dialect.paramstyle)
         with self.conn.begin():
             if marks:  # the driver's own executemany: SQLAlchemy's per-row processing triples the time
                 self.conn.exec_driver_sql(f"INSERT INTO {tmp_keys.name} (h, el) VALUES ({marks})", rows)
             else:
                 self.conn.execute(tmp_keys.insert(), [{"h": h, "el": el} for h, el in rows])
-        self.hashed += len(hashes)
+        self.hashed += len(rows)
         self._joint.clear()
 
     def add_unkeyed(self, groups: Histogram) -> None:

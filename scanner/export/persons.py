@@ -54,7 +54,7 @@ Across tables (see :mod:`scanner.export.check`)
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,3 +241,26 @@ def iter_person_keys(
     plan = KeyPlan(tuple(tally.key_parts), tally.sensitive, flags=tuple(tally.flags))
     for batch in connector.iter_key_signatures(table_info, key_spec(plan), batch_rows=batch_rows):
         yield [(k, tally.signature_of(flags)) for k, flags in batch]
+
+
+def iter_hashed_person_keys(
+    connector: Connector,
+    table_info: TableInfo,
+    tally: PersonTally,
+    hash_many: Callable[[Sequence[str]], Sequence[bytes]],
+    *,
+    batch_rows: int = KEY_BATCH_ROWS,
+) -> Iterator[list[tuple[bytes, Signature]]]:
+    """:func:`iter_person_keys` hashed by ``hash_many`` (a picklable function: the ledger's HMAC), per person.
+
+    The connector hashes the keys where it can (Spark on its executors, so that
+    no raw key reaches this process), else as they stream out of the engine.
+    """
+    if not tally.keyed:
+        return
+    plan = KeyPlan(tuple(tally.key_parts), tally.sensitive, flags=tuple(tally.flags))
+    batches = connector.iter_hashed_key_signatures(
+        table_info, key_spec(plan), hash_many, batch_rows=batch_rows
+    )
+    for batch in batches:
+        yield [(h, tally.signature_of(flags)) for h, flags in batch]

@@ -25,7 +25,7 @@ from connectors import Connector, SourceError, TableInfo, open_source
 from reports.filing import Filing
 from reports.spotcheck import PersonFigures, SpotcheckResult, compare, persons_from_rows
 from scanner.export.person_plan import person_key_for
-from scanner.export.persons import PersonTally, count_persons, iter_person_keys
+from scanner.export.persons import PersonTally, count_persons, iter_hashed_person_keys
 from scanner.observer import SILENT, Progress, ScanObserver
 from scanner.scan import ScanOptions, scan
 from scanner.store.runner import StoreRun
@@ -70,6 +70,15 @@ class _Steps:
     hashed: Progress
 
 
+def union_hashes(keys: Sequence[str]) -> list[bytes]:
+    """16-byte BLAKE2b digests of person keys, what the union keeps (module level: Spark's executors run it).
+
+    >>> len(union_hashes(["resident_id:11010519491231002"])[0])
+    16
+    """
+    return [hashlib.blake2b(k.encode("utf-8"), digest_size=16).digest() for k in keys]
+
+
 @dataclass
 class _KeyUnion:
     """The distinct persons of several tables: hashed keys merged in memory, rows without a key added."""
@@ -88,10 +97,9 @@ class _KeyUnion:
         """Stream the table's keys in, hashed at once; stop at :data:`UNION_LIMIT`."""
         if not tally.keyed or self.over_limit:
             return
-        for batch in iter_person_keys(connector, info, tally):
+        for batch in iter_hashed_person_keys(connector, info, tally, union_hashes):
             progress.update(len(batch))
-            for k, sig in batch:
-                hashed = hashlib.blake2b(k.encode("utf-8"), digest_size=16).digest()
+            for hashed, sig in batch:
                 self.keys.add(hashed)
                 if signature_matches(sig, SENSITIVE):
                     self.keys_sensitive.add(hashed)
