@@ -488,8 +488,11 @@ def fingerprint_sha256(table: Mapping[str, Any]) -> str | None:
 
 
 def _finding_rows(run_id: str, key: TableKey, table: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """One row per finding.  A dismissed finding keeps its row (evidence is never deleted) but no PI class:
+    it sets none in the report either, so a run's count of sensitive columns is the report's."""
     for c in table.get("columns") or []:
         for e in c.get("entities") or []:
+            dismissed = (e.get("review") or {}).get("decision") == "dismiss"
             yield {
                 "run_id": run_id,
                 "source_key": key[0],
@@ -497,7 +500,7 @@ def _finding_rows(run_id: str, key: TableKey, table: Mapping[str, Any]) -> Itera
                 "table_name": key[2],
                 "column_name": str(c.get("name")),
                 "entity": str(e.get("type")),
-                "pi_class": e.get("pi_class", c.get("pi_class")),
+                "pi_class": None if dismissed else e.get("pi_class", c.get("pi_class")),
                 "score": e.get("score"),
                 "match_ratio": e.get("match_ratio"),
                 "basis": e.get("basis") or "values",

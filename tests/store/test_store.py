@@ -132,6 +132,21 @@ def test_reviews_stick_and_are_never_deleted(store_url: str) -> None:
             store.add_review(*args, decision="dismiss", note="  ", by="x")
 
 
+def test_a_dismissed_finding_makes_no_sensitive_column_in_the_run(store_url: str) -> None:
+    """History and the console count what the report counts: a dismissed ID column is not sensitive."""
+    dismissed = table("orders")
+    dismissed["columns"][0]["entities"][0]["review"] = {
+        "decision": "dismiss",
+        "note": "order numbers",
+        "by": "li.wei",
+        "at": "2026-12-01T08:00:00Z",
+    }
+    dismissed["columns"][0]["pi_class"] = None
+    with Store.open(store_url) as store:
+        run_id = run(store, [dismissed, table("customers")])
+        assert store.run(run_id)["sensitive_columns"] == 1  # customers.sfzh only
+
+
 def _writer(url: str, worker: int) -> None:
     with Store.open(url) as store:
         for r in range(5):
