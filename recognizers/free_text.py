@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import functools
 import re
+import re._parser as _re_parser
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -182,6 +184,10 @@ def context_words(words: Sequence[str]) -> str | None:
     return "|".join(re.escape(w) if not w.isascii() else f"(?i:{re.escape(w)})" for w in words)
 
 
+#: Characters NFKC composes with what precedes them (combining marks, Hangul vowels and finals).
+_COMPOSING = r"[\p{M}\x{1160}-\x{11FF}]"
+
+
 class ColumnForms:
     """A column as written and after NFKC, and which rows NFKC changed (full-width digits, Ⅱ, ㎎ …)."""
 
@@ -189,18 +195,90 @@ class ColumnForms:
         self.raw = values
         self.nfkc = pc.utf8_normalize(values, "NFKC")
         self.changed = np.flatnonzero(pc.not_equal(values, self.nfkc).to_numpy(zero_copy_only=False))
+        composing = pc.match_substring_regex(values.take(self.changed), _COMPOSING)
+        self.composing = self.changed[composing.to_numpy(zero_copy_only=False)]
 
     def matches(self, pattern: str, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` the pattern matches in either form: Python's classes read full-width digits as
-        digits (NFKC form), a lexicon's literal Ⅱ型 is matched as written (raw form)."""
+        digits (NFKC form), a lexicon's literal Ⅱ型 is matched as written (raw form).
+
+        A pattern that matches only characters NFKC leaves as they are (:func:`nfkc_stable`) matches the NFKC
+        form wherever it matches the raw one, except where NFKC composes characters: the raw form is then
+        read only in the rows holding combining characters.
+        """
         take = (lambda a: a) if len(rows) == len(self.raw) else (lambda a: a.take(rows))
         hit = pc.match_substring_regex(take(self.nfkc), pattern).to_numpy(zero_copy_only=False)
-        if len(self.changed):
-            both = np.flatnonzero(np.isin(rows, self.changed))
+        changed = self.composing if nfkc_stable(pattern) else self.changed
+        if len(changed):
+            both = np.flatnonzero(np.isin(rows, changed))
             if len(both):
                 raw = pc.match_substring_regex(self.raw.take(rows[both]), pattern)
                 hit[both] |= raw.to_numpy(zero_copy_only=False)
         return hit
+
+
+@functools.lru_cache(maxsize=4096)
+def nfkc_stable(pattern: str) -> bool:
+    """Whether every text the pattern can match is matched in its NFKC form too (composition aside).
+
+    True when the pattern matches only through characters NFKC leaves alone (literals and positive classes of
+    such characters) or through ``\\d`` and ``\\s``, whose Unicode digits and spaces NFKC writes in ASCII:
+    then each character of a raw match keeps its place and its class in the NFKC text.  Negated classes,
+    ``.``, ``\\D``/``\\S``/``\\W`` and back-references can match a character NFKC rewrites (``[^:]`` reads
+    a full-width colon that NFKC turns into ``:``), and a pattern Python's parser does not read is not
+    known: both are False, and the raw text is matched as well.
+
+    >>> nfkc_stable(r"1[3-9]\\d{9}"), nfkc_stable("Ⅱ型"), nfkc_stable("[^,]+")
+    (True, False, False)
+    """
+    try:
+        parsed = _re_parser.parse(pattern)
+    except (re.error, OverflowError, RecursionError):
+        return False
+    return _stable_items(list(parsed))
+
+
+def _stable_items(items: list) -> bool:  # noqa: C901 - one case per opcode of the parse tree
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            if not _stable_chars(arg, arg):
+                return False
+        elif name == "IN":
+            if not all(_stable_class_item(str(o), a) for o, a in arg):
+                return False
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if not _stable_items(list(arg[2])):
+                return False
+        elif name == "SUBPATTERN":
+            if not _stable_items(list(arg[3])):
+                return False
+        elif name == "BRANCH":
+            if not all(_stable_items(list(b)) for b in arg[1]):
+                return False
+        elif name == "ATOMIC_GROUP":
+            if not _stable_items(list(arg)):
+                return False
+        elif name != "AT":  # anchors match no character; anything else (., [^…], groups refs) is unsure
+            return False
+    return True
+
+
+def _stable_class_item(op: str, arg: object) -> bool:
+    if op == "LITERAL":
+        return _stable_chars(arg, arg)  # type: ignore[arg-type]
+    if op == "RANGE":
+        lo, hi = arg  # type: ignore[misc]
+        return _stable_chars(lo, hi)
+    return op == "CATEGORY" and str(arg) in ("CATEGORY_DIGIT", "CATEGORY_SPACE")
+
+
+@functools.lru_cache(maxsize=4096)
+def _stable_chars(lo: int, hi: int) -> bool:
+    """Whether NFKC leaves every character from ``lo`` to ``hi`` as it is."""
+    return all(
+        unicodedata.is_normalized("NFKC", chr(c)) for c in range(lo, hi + 1) if not 0xD800 <= c < 0xE000
+    )
 
 
 def candidate_rows(forms: ColumnForms, patterns: Sequence[str] | None) -> np.ndarray | None:
