@@ -17,6 +17,10 @@ from connectors.formats import SQLITE_SUFFIXES, detect_format
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 #: Table formats with a source scheme of their own (``iceberg://CATALOG/…``, ``delta://PATH``).
 LAKEHOUSE_SCHEMES = ("iceberg", "delta")
+#: Hadoop filesystems Spark reads (``--engine spark``): their URIs are paths, not SQL URLs.
+_HADOOP_URI = re.compile(r"^(hdfs|viewfs|s3a|s3n|abfss?|wasbs?|gs|oss|cosn|obs)://", re.IGNORECASE)
+#: Kinds of source only Spark reads: a Hive metastore's tables and Hadoop filesystem paths.
+SPARK_KINDS = ("hive", "hadoop")
 _QUERY_SECRET = re.compile(
     r"(?i)([?&](?:password|passwd|pwd|secret|token|access_key|secret_key|aws_secret_access_key|"
     r"aws_session_token|sslpassword|key)=)[^&]*"
@@ -80,6 +84,8 @@ def source_kind(source: str) -> str:
     ('sql', 's3', 'files')
     >>> source_kind("iceberg://prod/crm"), source_kind("delta:///data/lake/events")
     ('iceberg', 'delta')
+    >>> source_kind("hive://ods.cust_*"), source_kind("hdfs://nn:8020/warehouse/visits")
+    ('hive', 'hadoop')
     >>> source_kind("out/part-0.parquet"), source_kind("exports/患者.CSV.gz"), source_kind("crm.db")
     ('parquet', 'csv', 'sqlite-file')
     """
@@ -88,6 +94,10 @@ def source_kind(source: str) -> str:
     for scheme in LAKEHOUSE_SCHEMES:
         if source.startswith(f"{scheme}://"):
             return scheme
+    if source.startswith("hive://"):
+        return "hive"
+    if _HADOOP_URI.match(source):
+        return "hadoop"
     if not source.startswith("file://"):
         if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", source):
             return "sql"
@@ -100,10 +110,10 @@ def source_kind(source: str) -> str:
 def is_local_kind(kind: str) -> bool:
     """Whether a :func:`source_kind` is a local path (of any format).
 
-    >>> [is_local_kind(k) for k in ("sql", "s3", "iceberg", "delta", "parquet", "csv", "files")]
-    [False, False, False, False, True, True, True]
+    >>> [is_local_kind(k) for k in ("sql", "s3", "iceberg", "delta", "hive", "hadoop", "parquet", "csv", "files")]
+    [False, False, False, False, False, False, True, True, True]
     """
-    return kind not in ("sql", "s3", *LAKEHOUSE_SCHEMES)
+    return kind not in ("sql", "s3", *LAKEHOUSE_SCHEMES, *SPARK_KINDS)
 
 
 def _local_kind(path: str) -> str:
@@ -206,6 +216,8 @@ def source_identity(uri: str) -> str:
     kind = source_kind(s)
     if kind in ("s3", "iceberg"):
         return f"{kind}://" + s[len(kind) + 3 :].rstrip("/")
+    if kind in SPARK_KINDS:  # a metastore's database and glob, or a path on a cluster's filesystem
+        return s.rstrip("/")
     if kind == "delta":
         return "delta://" + _path_identity(s[len("delta://") :] or ".")
     if is_local_kind(kind):

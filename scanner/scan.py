@@ -27,16 +27,23 @@ from catalog.models import ReferenceRule
 from catalog.report import REPORT_SCHEMA, Entity, Parameters, Review, Run, ScanReport, Table, Tool
 from catalog.requests import validate_request
 from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
+from connectors.errors import ChujingError
 from connectors.json_flatten import Flattened, flatten_table
+from connectors.spark import SparkConnector
 from connectors.subcolumns import SubColumnReader
 from connectors.uri import scrub
 from scanner import __version__
 from scanner.models import ColumnResult, ScanResults, SourceResult, TableResult, summarize, utc_now
 from scanner.observer import SILENT, ScanObserver
+from scanner.spark.table import scan_spark_table
 from scanner.sparse import complete_sparse_columns
 from scanner.store.runner import StoreRun, table_fingerprint
 from scanner.trajectory import profile_table
 from scanner.workers import Deferred, TimedOut, in_order
+
+#: Where tables are read and recognized (``--engine``).
+ENGINES = ("local", "spark")
+
 
 #: The statement timeout of SQL sources (seconds), lowered to ``--table-timeout`` when that is shorter.
 SQL_STATEMENT_TIMEOUT_S = 60.0
@@ -75,9 +82,23 @@ class ScanOptions:
     #: ``--watermark-column``: a column (``updated_at``) whose maximum joins a table's fingerprint in the
     #: scan store, so that an incremental run rescans a table whose rows changed but not their number.
     watermark_column: str | None = None
+    #: ``local`` (this process: the databases, DuckDB and pyarrow) or ``spark`` (a SparkSession reads
+    #: ``hive://`` tables and Parquet/ORC paths, and the recognizers run on its executors; docs/spark.md).
+    engine: str = "local"
+    spark_master: str = "local[*]"
+    #: ``--spark-conf KEY=VALUE`` settings of the SparkSession.
+    spark_conf: dict[str, str] = field(default_factory=dict)
+    #: A Spark SQL condition on every table (``dt >= '2026-11-01'``), applied first: Spark prunes partitions by it.
+    partition_filter: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ChujingError(f"--engine {self.engine}: choose one of {', '.join(ENGINES)}")
+        if self.partition_filter is not None and self.engine != "spark":
+            raise ChujingError("--partition-filter needs --engine spark (it is a Spark SQL condition)")
 
     def open_options(self) -> dict[str, Any]:
-        """What :func:`connectors.open_source` gets: the connector options, schema, views and seed."""
+        """What :func:`connectors.open_source` gets: the connector options, schema, views and seed (and Spark's)."""
         opts = dict(self.connector_options)
         if self.schema is not None:
             opts.setdefault("schema", self.schema)
@@ -87,6 +108,13 @@ class ScanOptions:
             opts.setdefault("statement_timeout_s", min(SQL_STATEMENT_TIMEOUT_S, self.table_timeout))
         if self.jobs > 1:  # SQL: one pooled connection per worker
             opts.setdefault("pool_size", self.jobs)
+        if self.engine == "spark":
+            opts.update(
+                engine="spark",
+                spark_master=self.spark_master,
+                spark_conf=dict(self.spark_conf),
+                partition_filter=self.partition_filter,
+            )
         return opts
 
     def as_parameters(self) -> dict[str, Any]:
@@ -106,6 +134,11 @@ class ScanOptions:
         }
         if self.modality is not None:
             params["modality"] = self.modality
+        if self.engine != "local":
+            params["engine"] = self.engine
+            params["spark_master"] = self.spark_master
+        if self.partition_filter is not None:
+            params["partition_filter"] = self.partition_filter
         return params
 
 
@@ -386,30 +419,18 @@ def _scan_table(
         kind=info.kind,
     )
     try:
-        columns = connector.columns(info)
-        result.columns = [ColumnResult(c.name, c.type, comment=c.comment) for c in columns]
-        result.row_count = connector.row_count(info)
-        sample = connector.sample(info, options.sample_rows, seed=options.seed)
-        result.sampled_rows = sample.num_rows
-        flat = _recognize(sample, columns, info, options, result)
-        complete_sparse_columns(
-            connector,
-            info,
-            sample,
-            result,
-            n=options.sample_rows,
-            seed=options.seed,
-            analyze=lambda values: _analyze_values(values, columns, info, options, result),
-        )
-        result.trajectory = profile_table(  # devices, interval, area of a table with coordinates
-            SubColumnReader(connector, flat.parents, _declared(columns)) if flat.parents else connector,
-            info,
-            flat.table,
-            result.columns,
-            row_count=result.row_count,
-            seed=options.seed,
-            clean=lambda text: scrub(text, source),
-        )
+        if isinstance(connector, SparkConnector):  # --engine spark: the same steps, as Spark jobs
+            scan_spark_table(
+                connector,
+                info,
+                result,
+                options=options,
+                recognize=_recognize,  # the executors run the local engine's own steps
+                analyze_values=_analyze_values,
+                clean=lambda text: scrub(text, source),
+            )
+        else:
+            _read_table(connector, info, options, result, source)
     except SourceError as exc:
         result.status, result.error = "error", scrub(exc.message, source)
         observer.error(result.error)
@@ -434,6 +455,36 @@ def _scan_table(
 
 def _declared(columns: list) -> dict[str, str]:
     return {c.name: c.type for c in columns}
+def _read_table(
+    connector: Connector, info: TableInfo, options: ScanOptions, result: TableResult, source: str
+) -> None:
+    """The local engine's steps: columns, row count, a row sample recognized here, sparse columns, trajectories."""
+    columns = connector.columns(info)
+    result.columns = [ColumnResult(c.name, c.type, comment=c.comment) for c in columns]
+    result.row_count = connector.row_count(info)
+    sample = connector.sample(info, options.sample_rows, seed=options.seed)
+    result.sampled_rows = sample.num_rows
+    flat = _recognize(sample, columns, info, options, result)
+    complete_sparse_columns(
+        connector,
+        info,
+        sample,
+        result,
+        n=options.sample_rows,
+        seed=options.seed,
+        analyze=lambda values: _analyze_values(values, columns, info, options, result),
+    )
+    result.trajectory = profile_table(  # devices, interval, area of a table with coordinates
+        SubColumnReader(connector, flat.parents, _declared(columns)) if flat.parents else connector,
+        info,
+        flat.table,
+        result.columns,
+        row_count=result.row_count,
+        seed=options.seed,
+        clean=lambda text: scrub(text, source),
+    )
+
+
 
 
 def _analyze_values(

@@ -41,6 +41,9 @@ from scanner.models import ColumnResult, TableResult
 MIN_VALUES = 200
 
 Analyze = Callable[[pa.Table], dict[str, list[EntityFinding]]]
+#: Sample a column's non-null values and recognize them: ``(values read, findings)``, or ``None`` for no more
+#: values than the row sample held (see :func:`complete_null_shares`).
+RecognizeValues = Callable[[str, int], tuple[int, list[EntityFinding]] | None]
 
 
 def complete_sparse_columns(
@@ -58,8 +61,37 @@ def complete_sparse_columns(
     ``analyze`` runs the recognizers on a table of some of the columns (the
     scanner's, with the table's metadata bound).
     """
+
+    def recognize_values(name: str, held: int) -> tuple[int, list[EntityFinding]] | None:
+        values = connector.sample_non_null(info, [name], n, seed=seed)
+        if values.num_rows <= held:
+            return None
+        return values.num_rows, analyze(values).get(name, [])
+
     in_sample = {name: sample.num_rows - sample.column(name).null_count for name in sample.column_names}
-    whole = result.row_count is not None and sample.num_rows >= result.row_count
+    complete_null_shares(
+        connector, info, in_sample, sample.num_rows, result, n=n, recognize_values=recognize_values
+    )
+
+
+def complete_null_shares(
+    connector: Connector,
+    info: TableInfo,
+    in_sample: dict[str, int],
+    sampled_rows: int,
+    result: TableResult,
+    *,
+    n: int,
+    recognize_values: RecognizeValues,
+) -> None:
+    """:func:`complete_sparse_columns` from the row sample's counts alone (``in_sample``: values per column).
+
+    ``recognize_values(column, held)`` samples up to ``n`` of the column's
+    non-null values and recognizes them, or returns ``None`` when it got no more
+    than the ``held`` the row sample had; it may raise ``NotImplementedError``.
+    The Spark engine (:mod:`scanner.spark`) does both on its executors.
+    """
+    whole = result.row_count is not None and sampled_rows >= result.row_count
     floor = min(MIN_VALUES, (n + 1) // 2)
     sparse = [] if whole else [c for c, k in in_sample.items() if k < floor]
     counts = connector.null_counts(info, list(in_sample))
@@ -67,20 +99,19 @@ def complete_sparse_columns(
         counts = connector.null_counts(info, list(in_sample), exact=True) or counts
     by_name = {c.name: c for c in result.columns}
     for name, k in in_sample.items():
-        _set_null_ratio(by_name[name], counts, k, sample.num_rows)
+        _set_null_ratio(by_name[name], counts, k, sampled_rows)
     for name in sparse:
         total = counts.non_null.get(name) if counts is not None else None
         if total is not None and total <= in_sample[name]:
             continue  # the sample holds every value there is (usually: there is none)
         try:
-            values = connector.sample_non_null(info, [name], n, seed=seed)
+            found = recognize_values(name, in_sample[name])
         except NotImplementedError:
             return
-        if values.num_rows <= in_sample[name]:
+        if found is None:
             continue
         col = by_name[name]
-        col.entities = analyze(values).get(name, [])
-        col.non_null = values.num_rows
+        col.non_null, col.entities = found
         col.value_sample = "non-null"
 
 

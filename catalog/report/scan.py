@@ -35,6 +35,19 @@ class Parameters(Contract):
         default=None,
         description="Declared content type (audio, image, text, video …); absent when not declared.",
     )
+    engine: Literal["local", "spark"] | None = Field(
+        default=None,
+        description="`spark` when Spark read the tables and ran the recognizers (`--engine spark`); absent for "
+        "the local engine.",
+    )
+    spark_master: str | None = Field(
+        default=None, description="The Spark master (`--spark-master`); absent for the local engine."
+    )
+    partition_filter: str | None = Field(
+        default=None,
+        description="The Spark SQL condition every table was filtered by before sampling and counting "
+        "(`--partition-filter`); absent when none.",
+    )
 
 
 class CatalogApplied(Contract):

@@ -30,6 +30,8 @@ SourceKind = Literal[
     "s3",
     "iceberg",
     "delta",
+    "hive",
+    "hadoop",
     "sqlite-file",
     "files",
     "parquet",

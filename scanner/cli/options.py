@@ -24,10 +24,11 @@ from typing import Any, TypeVar
 import click
 
 import recognizers
+from connectors.spark import parse_conf
 from scanner.cli.logs import debug_option
 from scanner.export.ledger import LEDGER_ENV
 from scanner.export.person_plan import parse_person_key
-from scanner.scan import ScanOptions
+from scanner.scan import ENGINES, ScanOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 Decorator = Callable[[F], F]
@@ -144,6 +145,42 @@ def _s3_declarations() -> list[Decorator]:
     ]
 
 
+def _engine_declarations() -> list[Decorator]:
+    """``--engine`` and Spark's options (``hive://`` tables, Parquet/ORC on a cluster; docs/spark.md)."""
+    return [
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default=_DEFAULTS.engine,
+            show_default=True,
+            help="Where tables are read and recognized: local (this process) or spark (a SparkSession: "
+            "hive://DB[.TABLE_GLOB] and Parquet/ORC paths, recognizers on the executors; "
+            "pip install 'chujing[spark]').",
+        ),
+        click.option(
+            "--spark-master",
+            default=_DEFAULTS.spark_master,
+            show_default=True,
+            metavar="URL",
+            help="Spark: the master (local[N], yarn, spark://host:7077, k8s://…).",
+        ),
+        click.option(
+            "--spark-conf",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Spark: a session setting (spark.executor.memory=8g, spark.hadoop.hive.metastore.uris=…); "
+            "repeatable.",
+        ),
+        click.option(
+            "--partition-filter",
+            default=None,
+            metavar="EXPR",
+            help="Spark: a Spark SQL condition applied to every table before anything is read, so that "
+            "partitions are pruned (\"dt >= '2026-11-01'\"); counts and persons are over these rows.",
+        ),
+    ]
+
+
 def _throughput_declarations() -> list[Decorator]:
     """``--jobs``, ``--table-timeout`` and ``--watermark-column``: scheduled scans of large warehouses."""
     return [
@@ -244,6 +281,7 @@ def _scan_declarations(lists: str | None, scan_date: bool) -> list[Decorator]:
         ),
         *_s3_declarations(),
         *_throughput_declarations(),
+        *_engine_declarations(),
         debug_option,
     ]
     return out
@@ -287,6 +325,10 @@ def build_scan_options(values: dict[str, Any]) -> ScanOptions:
         jobs=values.pop("jobs", _DEFAULTS.jobs),
         table_timeout=values.pop("table_timeout", None),
         watermark_column=values.pop("watermark_column", None),
+        engine=values.pop("engine", _DEFAULTS.engine),
+        spark_master=values.pop("spark_master", _DEFAULTS.spark_master),
+        spark_conf=parse_conf(values.pop("spark_conf", ())),
+        partition_filter=values.pop("partition_filter", None),
     )
 
 
