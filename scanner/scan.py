@@ -453,8 +453,6 @@ def _scan_table(
     return result
 
 
-def _declared(columns: list) -> dict[str, str]:
-    return {c.name: c.type for c in columns}
 def _read_table(
     connector: Connector, info: TableInfo, options: ScanOptions, result: TableResult, source: str
 ) -> None:
@@ -485,6 +483,8 @@ def _read_table(
     )
 
 
+def _declared(columns: list) -> dict[str, str]:
+    return {c.name: c.type for c in columns}
 
 
 def _analyze_values(

