@@ -17,8 +17,10 @@ the rows that can hold its spans, and ``find_spans`` runs on those rows only.
   *and* one of its context words.
 * A recognizer with its own ``find_spans`` declares ``text_prefilter()``
   (an RE2 pattern, a tuple of patterns that must all match, or ``None`` to be
-  run on every row); :func:`relaxed` turns its own Python regexes into RE2
-  prefilters by dropping their look-arounds.
+  run on every row; an element of the tuple may itself be a tuple of
+  alternatives, any of which will do: RE2 can be far slower on the union of two
+  patterns than on each alone); :func:`relaxed` turns its own Python regexes
+  into RE2 prefilters by dropping their look-arounds.
 * A recognizer with ``find_spans_column(texts)`` reads its candidate rows in
   one call (the name model: :mod:`recognizers.names_vector`).
 * The column is matched after NFKC normalisation, so full-width digits and
@@ -55,7 +57,9 @@ _GENERIC_FIND_SPANS = (ValueRecognizer.find_spans, ColumnarRecognizer.find_spans
 _ENGINE_DEPENDENT = re.compile(r"\\[bBwW]")
 
 
-Prefilter = str | tuple[str, ...] | None
+#: One RE2 pattern, or alternatives any of which will do.
+Requirement = str | tuple[str, ...]
+Prefilter = str | tuple[Requirement, ...] | None
 
 
 def pattern_cores(rec: ValueRecognizerProtocol) -> str | None:
@@ -70,7 +74,7 @@ def cores_and_context(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
     return None if cores is None or words is None else (cores, words)
 
 
-def prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
+def prefilter(rec: ValueRecognizerProtocol) -> tuple[Requirement, ...] | None:
     """The RE2 patterns every text holding one of ``rec``'s spans matches (all of them), or ``None`` (read
     every row).
 
@@ -85,11 +89,11 @@ def prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _cached_prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
+def _cached_prefilter(rec: ValueRecognizerProtocol) -> tuple[Requirement, ...] | None:
     return _prefilter(rec)
 
 
-def _prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
+def _prefilter(rec: ValueRecognizerProtocol) -> tuple[Requirement, ...] | None:
     declared = getattr(rec, "text_prefilter", None)
     cls = type(rec)
     if callable(declared):
@@ -103,7 +107,7 @@ def _prefilter(rec: ValueRecognizerProtocol) -> tuple[str, ...] | None:
     if found is None:
         return None
     patterns = (found,) if isinstance(found, str) else tuple(found)
-    if any(_ENGINE_DEPENDENT.search(p) for p in patterns):
+    if any(_ENGINE_DEPENDENT.search(p) for req in patterns for p in _alternatives(req)):
         return None
     return patterns  # () when the recognizer finds nothing in text: no row is read
 
@@ -281,19 +285,27 @@ def _stable_chars(lo: int, hi: int) -> bool:
     )
 
 
-def candidate_rows(forms: ColumnForms, patterns: Sequence[str] | None) -> np.ndarray | None:
-    """Indices of the rows every one of ``patterns`` matches, or ``None`` when every row must be read; no row
-    for ``()`` (:func:`prefilter` of a recognizer that finds nothing in text)."""
+def _alternatives(req: Requirement) -> tuple[str, ...]:
+    return (req,) if isinstance(req, str) else tuple(req)
+
+
+def candidate_rows(forms: ColumnForms, patterns: Sequence[Requirement] | None) -> np.ndarray | None:
+    """Indices of the rows every one of ``patterns`` matches (one of its alternatives, for a tuple), or
+    ``None`` when every row must be read; no row for ``()`` (:func:`prefilter` of a recognizer that finds
+    nothing in text)."""
     if patterns is None:
         return None
     if not patterns:
         return np.zeros(0, dtype=np.int64)
     rows = np.arange(len(forms.raw))
-    for pattern in patterns:
-        try:
-            hit = forms.matches(pattern, rows)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None  # a pattern RE2 does not accept: read every row
+    for req in patterns:
+        hit = np.zeros(len(rows), dtype=bool)
+        for pattern in _alternatives(req):
+            left = np.flatnonzero(~hit)
+            try:
+                hit[left] |= forms.matches(pattern, rows[left])
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                return None  # a pattern RE2 does not accept: read every row
         rows = rows[hit]
         if len(rows) == 0:
             break

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from recognizers.addresses import AddressRecognizer
 from recognizers.finance import BankCardRecognizer
 from recognizers.free_text import (
     ColumnForms,
@@ -100,3 +101,23 @@ def test_raw_form_is_read_where_it_differs() -> None:
     rows = np.arange(len(texts))
     assert forms.matches("号[^:]", rows).tolist() == [True, False, False, False]
     assert forms.matches("cafe", rows).tolist() == [False, False, True, False]
+
+
+def test_a_requirement_of_alternatives_admits_rows_any_of_them_matches() -> None:
+    texts = pa.array(["甲乙", "丙丁", "戊己"])
+    assert candidate_rows(ColumnForms(texts), (("甲", "丁"),)).tolist() == [0, 1]
+    assert candidate_rows(ColumnForms(texts), ("[甲丙]", ("乙", "戊"))).tolist() == [0]
+
+
+def test_addresses_are_read_only_where_a_detail_follows_a_place_or_a_detail() -> None:
+    """住院号 and 社区医院 hold detail words but no address: the address model does not read them."""
+    rec = AddressRecognizer()
+    texts = [
+        "住院号ZY2020158166",
+        "患者住江苏省苏州市吴中区木渎镇金山路12号",
+        "人民路88号3栋",
+        "就诊于社区医院",
+    ]
+    admitted = candidate_rows(ColumnForms(pa.array(texts)), prefilter(rec)).tolist()
+    assert admitted == [1, 2]
+    assert [bool(rec.find_spans(t)) for t in texts] == [False, True, True, False]
