@@ -137,7 +137,7 @@ class ValueRecognizer:
     anchored_counts: ClassVar[bool] = True
     #: Declared instead by a class whose structured path counts other values: ``(RE2 regex, longest)`` pairs,
     #: a value counting only when it matches one regex as a whole (``longest`` None) or holds a match of it
-    #: and has at most ``longest`` characters.
+    #: and has at most ``longest`` characters; the regex ``""`` stands for the class's own patterns.
     counted_shapes: ClassVar[tuple[tuple[str, int | None], ...] | None] = None
 
     def __init__(self) -> None:

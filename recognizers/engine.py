@@ -52,7 +52,7 @@ from recognizers.name_only import decode_text, name_only
 from recognizers.packs import Registry
 from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
 from recognizers.registry import default_registry
-from recognizers.shapes import ColumnShape, char_bits, recognizer_gate, regex_gate
+from recognizers.shapes import ALL_CLASSES, UNBOUNDED, ColumnShape, Gate, Shape, char_bits, regex_gate
 
 __all__ = ["ColumnMeta", "TableContext", "analyze_table", "column_strings", "is_free_text"]
 
@@ -88,9 +88,12 @@ _GROUPED_DIGITS = r"^[+(]?\d[\d ()\-]{0,29}$"
 _SPACED = r"\S\s+\S.*\S\s+\S"
 _MIXED = r"[\x{4e00}-\x{9fff}].*[0-9A-Za-z@]{5}|[0-9A-Za-z@]{5}.*[\x{4e00}-\x{9fff}]"
 _SENTENCE_PUNCTUATION = "，。；！？"
-#: Character classes each test needs (a column without any skips the regex: its share is 0).
+#: What a value needs for each test to match it (a column where no value has it skips the regex: share 0).
 _WHITESPACE_BITS = char_bits(ord(" ")) | char_bits(9, 13)
-_CJK_BITS = char_bits(0x4E00, 0x9FFF)
+_ALNUM_AT_BITS = char_bits(ord("0"), ord("9")) | char_bits(ord("A"), ord("Z")) | char_bits(ord("a"), ord("z"))
+_ALNUM_AT_BITS |= char_bits(ord("@"))
+_SPACED_GATE = Gate((Shape(ALL_CLASSES, ((_WHITESPACE_BITS,),), 5, UNBOUNDED),))
+_MIXED_GATE = Gate((Shape(ALL_CLASSES, ((char_bits(0x4E00, 0x9FFF), _ALNUM_AT_BITS),), 6, UNBOUNDED),))
 _PUNCTUATION_BITS = functools.reduce(operator.or_, (char_bits(ord(c)) for c in _SENTENCE_PUNCTUATION))
 
 
@@ -119,8 +122,8 @@ def is_free_text(values: pa.Array, shape: ColumnShape | None = None) -> bool:
     if grouped > 0.5:
         return False
     # Short sentences: several words, or CJK text mixed with digits/punctuation.
-    spaced = _share(values, _SPACED, shape.has_any(_WHITESPACE_BITS))
-    mixed = _share(values, _MIXED, shape.has_any(_CJK_BITS))
+    spaced = _share(values, _SPACED, shape.admits(_SPACED_GATE))
+    mixed = _share(values, _MIXED, shape.admits(_MIXED_GATE))
     # Short Chinese sentences ("患者王秀英，女，67岁，主诉胸痛三天。") carry sentence punctuation.
     punctuated = _share(values, f"[{_SENTENCE_PUNCTUATION}]", shape.has_any(_PUNCTUATION_BITS))
     return spaced > 0.5 or (mixed > 0.3 and median > 12) or (punctuated > 0.3 and median > 8)
@@ -218,6 +221,26 @@ def _cannot_reach(rec: ValueRecognizerProtocol, sample: pa.Array, support: list[
     return vm.match_ratio < threshold / 2
 
 
+def _metadata(rec: ValueRecognizerProtocol, name: str, comment: str | None) -> tuple[bool, list[str]]:
+    """Whether the column's name or comment contradicts the recognizer, and the words that support it.
+
+    Warehouses repeat column names across thousands of tables (``id``, ``name``, ``created_at``), so
+    the answer is remembered per recognizer, name and comment.
+    """
+    try:
+        contra, support = _metadata_cached(rec, name, comment)
+    except TypeError:  # a recognizer that cannot be a dictionary key
+        return bool(contradicted(rec, name, comment)), metadata_support(rec, name, comment)
+    return contra, list(support)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _metadata_cached(
+    rec: ValueRecognizerProtocol, name: str, comment: str | None
+) -> tuple[bool, tuple[str, ...]]:
+    return bool(contradicted(rec, name, comment)), tuple(metadata_support(rec, name, comment))
+
+
 def _analyze_column(
     meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol]
 ) -> list[EntityFinding]:
@@ -226,12 +249,10 @@ def _analyze_column(
         return _analyze_text_column(meta, values, recs)
     sample = screen_sample(values)
     out: list[EntityFinding] = []
-    for rec in recs:
-        if not shape.admits(recognizer_gate(rec)):
-            continue  # no value has a shape the recognizer could count: it would find nothing
-        if contradicted(rec, meta.name, meta.comment):
+    for rec in shape.admitted(recs):  # the others have no value they could count: they would find nothing
+        contra, support = _metadata(rec, meta.name, meta.comment)
+        if contra:
             continue
-        support = metadata_support(rec, meta.name, meta.comment)
         if rec.requires_context and not support:
             continue  # the decision would discard it: don't pay for the validation
         if sample is not None and _cannot_reach(rec, sample, support):

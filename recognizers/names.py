@@ -800,6 +800,9 @@ class ChineseNameRecognizer(ValueRecognizer):
     context = _NAME_CONTEXT
     validator_strength = 0.75
     min_ratio = 0.6
+    # what analyze_values counts: plain names (two to four three-byte characters), and masked or dotted
+    # ones (the patterns, "") — recognizers.shapes
+    counted_shapes = (("[\u0800-\uffff]{2,4}", None), ("", None))
 
     def __init__(self, model: str | None = None) -> None:
         """``model="lac"`` (default: ``$CHUJING_NAME_MODEL``) adds LAC's names in free text

@@ -46,6 +46,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,7 +64,7 @@ except ImportError:  # pragma: no cover - older layouts
 
 #: Lengths told apart: 0–63 characters, and "64 or more".
 _LONG = 64
-_UNBOUNDED = 1 << 40
+_UNBOUNDED = 1 << 40  # = UNBOUNDED
 _POSIX_CLASS = re.compile(r"\[:\^?[a-z]+:\]")
 
 # -- character classes -------------------------------------------------------------------------------------
@@ -83,6 +84,8 @@ _NON_ASCII = (
     (0x10000, _DEL + 7),  # supplementary planes (four bytes)
 )
 _ALL = (1 << (_DEL + 8)) - 1
+#: Every character class, and a length without bound: for gates written by hand.
+ALL_CLASSES, UNBOUNDED = _ALL, 1 << 40
 _NON_ASCII_BITS = sum(1 << b for _, b in _NON_ASCII)
 #: What a columnar recognizer folds to ASCII before matching (U+3000, U+FF01–FF5E).
 _FOLDED_BITS = (1 << (_DEL + 3)) | (1 << (_DEL + 6))
@@ -185,6 +188,16 @@ class ColumnShape:
         if gate is None:
             return True
         return any(shape.fits(mask, lengths) for mask, lengths in self.groups for shape in gate.shapes)
+
+    def admitted(self, recs: Sequence[object]) -> Sequence[object]:
+        """The recognizers that could count a value of this column (see :func:`recognizer_gate`).
+
+        Remembered per column shape: a warehouse's tables repeat the same kinds of columns.
+        """
+        try:
+            return _admitted(self.groups, tuple(recs))
+        except TypeError:  # a recognizer that cannot be a dictionary key
+            return [r for r in recs if self.admits(recognizer_gate(r))]
 
     def has_any(self, bits: int) -> bool:
         """True when some value holds a character of one of the classes in ``bits``."""
@@ -437,9 +450,17 @@ def _recognizer_gate(rec: object) -> Gate | None:
     counted = declared.get("counted_shapes")
     if not counted:
         return None  # a structured path of its own that declares nothing: always run
+    own = regex_gate(rec._anchored, rec.strip_chars, fold=isinstance(rec, ColumnarRecognizer))
     gates = [
-        regex_gate(regex, search_max=longest) if longest else regex_gate(regex) for regex, longest in counted
+        own if not regex else regex_gate(regex, search_max=longest) if longest else regex_gate(regex)
+        for regex, longest in counted
     ]
     if any(g is None for g in gates):
         return None
     return Gate(tuple(shape for g in gates for shape in g.shapes))  # type: ignore[union-attr]
+
+
+@functools.lru_cache(maxsize=4096)
+def _admitted(groups: tuple[tuple[int, int], ...], recs: tuple[object, ...]) -> tuple[object, ...]:
+    shape = ColumnShape(groups)
+    return tuple(r for r in recs if shape.admits(recognizer_gate(r)))
