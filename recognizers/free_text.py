@@ -112,7 +112,7 @@ def _prefilter(rec: ValueRecognizerProtocol) -> tuple[Requirement, ...] | None:
     return patterns  # () when the recognizer finds nothing in text: no row is read
 
 
-def _lookaround_end(pattern: str, start: int) -> int:
+def _group_end(pattern: str, start: int) -> int:
     """Index just past the group opened at ``pattern[start]``, skipping escapes and character classes."""
     depth, i, in_class = 0, start, False
     while i < len(pattern):
@@ -155,7 +155,7 @@ def relaxed(rx: re.Pattern[str]) -> str | None:
             i += 2
             continue
         if not in_class and src.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
-            i = _lookaround_end(src, i)
+            i = _group_end(src, i)
             continue
         if in_class:
             in_class = ch != "]"
@@ -212,13 +212,75 @@ class ColumnForms:
         """
         take = (lambda a: a) if len(rows) == len(self.raw) else (lambda a: a.take(rows))
         hit = pc.match_substring_regex(take(self.nfkc), pattern).to_numpy(zero_copy_only=False)
-        changed = self.composing if nfkc_stable(pattern) else self.changed
-        if len(changed):
-            both = np.flatnonzero(np.isin(rows, changed))
+        unstable = unstable_branches(pattern)
+        if unstable is not None:
+            self._match_raw(unstable, rows, self.changed, hit)
+        if unstable != pattern:
+            self._match_raw(pattern, rows, self.composing, hit)
+        return hit
+
+    def _match_raw(self, pattern: str, rows: np.ndarray, where: np.ndarray, hit: np.ndarray) -> None:
+        """Add the matches of the raw form in those of ``rows`` that are in ``where`` (and not yet hit)."""
+        if len(where):
+            both = np.flatnonzero(np.isin(rows, where) & ~hit)
             if len(both):
                 raw = pc.match_substring_regex(self.raw.take(rows[both]), pattern)
                 hit[both] |= raw.to_numpy(zero_copy_only=False)
-        return hit
+
+
+#: A flag group without a colon sets flags for the rest of the pattern, across ``|``: no splitting then.
+_FLAG_SETTING = re.compile(r"\(\?[a-zA-Z-]+\)")
+
+
+@functools.lru_cache(maxsize=4096)
+def unstable_branches(pattern: str) -> str | None:
+    """The top-level alternatives of ``pattern`` that are not :func:`nfkc_stable` (one pattern), ``None`` when
+    all are: only they need the raw form of rows NFKC changed (a lexicon's 两千 terms, three of them with Ⅱ).
+
+    >>> unstable_branches("(?:肺炎|Ⅱ型|糖尿)"), unstable_branches("a|b"), unstable_branches("(?i)a|Ⅱ")
+    ('(?:Ⅱ型)', None, '(?i)a|Ⅱ')
+    """
+    parts = _unstable_parts(pattern)
+    if not parts:
+        return None
+    return pattern if parts == [pattern] else "|".join(f"(?:{b})" for b in parts)
+
+
+def _unstable_parts(pattern: str) -> list[str]:
+    if nfkc_stable(pattern):
+        return []
+    branches = [pattern] if _FLAG_SETTING.search(pattern) else _top_level_branches(pattern)
+    if len(branches) == 1:
+        return [pattern]
+    return [part for b in branches for part in _unstable_parts(b)]
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (inside a ``(?:…)`` enclosing all of it, too)."""
+    while pattern.startswith("(?:") and _group_end(pattern, 0) == len(pattern):
+        pattern = pattern[3:-1]
+    out, depth, i, in_class, start = [], 0, 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":
+                i += 1 + (pattern[i + 1] == "^")  # a literal ] first in a class
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
 
 
 @functools.lru_cache(maxsize=4096)

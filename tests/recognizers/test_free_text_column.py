@@ -18,6 +18,7 @@ from recognizers.free_text import (
     nfkc_stable,
     prefilter,
     text_spans,
+    unstable_branches,
 )
 from recognizers.registry import value_recognizers
 from recognizers.telecom import MobileRecognizer
@@ -121,3 +122,12 @@ def test_addresses_are_read_only_where_a_detail_follows_a_place_or_a_detail() ->
     admitted = candidate_rows(ColumnForms(pa.array(texts)), prefilter(rec)).tolist()
     assert admitted == [1, 2]
     assert [bool(rec.find_spans(t)) for t in texts] == [False, True, True, False]
+
+
+def test_only_the_unstable_alternatives_are_matched_in_the_raw_form() -> None:
+    """A lexicon prefilter of plain words and one Ⅱ型: rows NFKC changed are read as written for Ⅱ型 alone,
+    and still admitted when only the raw form holds it."""
+    pattern = "(?:肺炎|(?:Ⅱ型|糖尿))"
+    assert unstable_branches(pattern) == "(?:Ⅱ型)"
+    texts = pa.array(["Ⅱ型糖", "确诊：肺炎", "ⅡA", "无"])
+    assert candidate_rows(ColumnForms(texts), (pattern,)).tolist() == [0, 1]
