@@ -428,6 +428,13 @@ class SQLConnector(Connector):
     def _table(self, table: TableInfo, columns: Sequence[str]) -> sa.TableClause:
         return sa.table(table.name, *(sa.column(c) for c in columns), schema=table.schema)
 
+    def forget(self, table: TableInfo) -> None:
+        """Drop what was kept about a table once the scan is done with it: a scan of 10,000 tables need
+        not hold 10,000 tables' reflected columns and counts."""
+        key = (table.schema, table.name)
+        for cache in (self._columns, self._stats, self._counts, self._nulls, self._keys_found):
+            cache.pop(key, None)
+
     def _reflect(self, table: TableInfo) -> list[dict]:
         key = (table.schema, table.name)
         if key not in self._columns and self.dialect in _BATCHED_REFLECTION:
