@@ -1,7 +1,8 @@
 """Orchestration: plan → sample → recognize → aggregate → catalogue.
 
-:func:`scan` takes SOURCE strings and returns the report as a dict following
-``chujing.report/1``.  A failing source or table never stops the scan: it is
+:func:`scan` takes SOURCE strings and returns the report: a typed
+:class:`catalog.report.ScanReport` (``chujing.report/1``), turned into JSON only
+by the renderers.  A failing source or table never stops the scan: it is
 recorded in the report with a one-line error, reported to the observer (the
 CLI prints it on stderr), and the scan goes on.  Exceptions that are not
 :class:`~connectors.base.SourceError` are bugs or driver surprises; they are
@@ -20,23 +21,28 @@ from typing import Any
 import pyarrow as pa
 
 import recognizers
-from catalog import DEFAULT_REFERENCE_RULE, Catalog, annotate_report, load_catalog
-from catalog.candidates import candidate_important_data
+from catalog import DEFAULT_REFERENCE_RULE, Catalog, judge_scan, load_catalog
 from catalog.mapping import annotate_table, load_mapping
 from catalog.models import ReferenceRule
-from catalog.person_figure import person_figure
+from catalog.report import REPORT_SCHEMA, Entity, Parameters, Review, Run, ScanReport, Table, Tool
 from catalog.requests import validate_request
 from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
+from connectors.errors import ChujingError
 from connectors.json_flatten import Flattened, flatten_table
+from connectors.spark import SparkConnector
 from connectors.subcolumns import SubColumnReader
 from connectors.uri import scrub
 from scanner import __version__
-from scanner.models import ColumnResult, ScanReport, SourceResult, TableResult, summarize, utc_now
+from scanner.models import ColumnResult, ScanResults, SourceResult, TableResult, summarize, utc_now
 from scanner.observer import SILENT, ScanObserver
+from scanner.spark.table import scan_spark_table
 from scanner.sparse import complete_sparse_columns
 from scanner.store.runner import StoreRun, table_fingerprint
 from scanner.trajectory import profile_table
 from scanner.workers import Deferred, TimedOut, in_order
+
+#: Where tables are read and recognized (``--engine``).
+ENGINES = ("local", "spark")
 
 
 #: The statement timeout of SQL sources (seconds), lowered to ``--table-timeout`` when that is shorter.
@@ -76,9 +82,23 @@ class ScanOptions:
     #: ``--watermark-column``: a column (``updated_at``) whose maximum joins a table's fingerprint in the
     #: scan store, so that an incremental run rescans a table whose rows changed but not their number.
     watermark_column: str | None = None
+    #: ``local`` (this process: the databases, DuckDB and pyarrow) or ``spark`` (a SparkSession reads
+    #: ``hive://`` tables and Parquet/ORC paths, and the recognizers run on its executors; docs/spark.md).
+    engine: str = "local"
+    spark_master: str = "local[*]"
+    #: ``--spark-conf KEY=VALUE`` settings of the SparkSession.
+    spark_conf: dict[str, str] = field(default_factory=dict)
+    #: A Spark SQL condition on every table (``dt >= '2026-11-01'``), applied first: Spark prunes partitions by it.
+    partition_filter: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ChujingError(f"--engine {self.engine}: choose one of {', '.join(ENGINES)}")
+        if self.partition_filter is not None and self.engine != "spark":
+            raise ChujingError("--partition-filter needs --engine spark (it is a Spark SQL condition)")
 
     def open_options(self) -> dict[str, Any]:
-        """What :func:`connectors.open_source` gets: the connector options, schema, views and seed."""
+        """What :func:`connectors.open_source` gets: the connector options, schema, views and seed (and Spark's)."""
         opts = dict(self.connector_options)
         if self.schema is not None:
             opts.setdefault("schema", self.schema)
@@ -88,6 +108,13 @@ class ScanOptions:
             opts.setdefault("statement_timeout_s", min(SQL_STATEMENT_TIMEOUT_S, self.table_timeout))
         if self.jobs > 1:  # SQL: one pooled connection per worker
             opts.setdefault("pool_size", self.jobs)
+        if self.engine == "spark":
+            opts.update(
+                engine="spark",
+                spark_master=self.spark_master,
+                spark_conf=dict(self.spark_conf),
+                partition_filter=self.partition_filter,
+            )
         return opts
 
     def as_parameters(self) -> dict[str, Any]:
@@ -107,6 +134,11 @@ class ScanOptions:
         }
         if self.modality is not None:
             params["modality"] = self.modality
+        if self.engine != "local":
+            params["engine"] = self.engine
+            params["spark_master"] = self.spark_master
+        if self.partition_filter is not None:
+            params["partition_filter"] = self.partition_filter
         return params
 
 
@@ -117,8 +149,8 @@ def scan(
     *,
     catalog: Catalog | None = None,
     run: StoreRun | None = None,
-) -> dict:
-    """Scan every source and return the report dict.
+) -> ScanReport:
+    """Scan every source and return the report (``chujing.report/1``, typed).
 
     ``catalog``: a catalogue the caller already loaded and checked the options
     against (``chujing check`` does, with its own lists); otherwise it is
@@ -130,18 +162,19 @@ def scan(
     options = options or ScanOptions()
     observer = observer or SILENT
     catalog = catalog or check_catalog_options(options)
-    report = ScanReport(tool_version=__version__, started_at=utc_now(), parameters=options.as_parameters())
+    results = ScanResults(tool_version=__version__, started_at=utc_now(), parameters=options.as_parameters())
     keeper = (
         None
         if run is None
         else _Keeper(run, catalog.reference_rule(options.reference_rule), options.watermark_column)
     )
     for source in sources:
-        _scan_source(source, options, observer, report, keeper)
-    report.finished_at = utc_now()
-    out = report.to_dict()
-    annotate_report(
-        out,
+        _scan_source(source, options, observer, results, keeper)
+    results.finished_at = utc_now()
+    sources_read = [s.to_model() for s in results.sources]
+    judged = judge_scan(
+        [t.to_model() for t in results.tables],
+        sources_read,
         catalog=catalog,
         reference_rule=options.reference_rule,
         lists=options.lists,
@@ -149,14 +182,26 @@ def scan(
         subject=options.subject,
         modality=options.modality,
     )
-    out["persons"] = person_figure(out)  # the one person figure every format shows
-    out["candidate_important_data"] = candidate_important_data(
-        out.get("list_items"), out.get("important_data")
-    )
-    out["summary"] = summarize(out)
+    optional: dict[str, Any] = {}
+    if judged.list_items is not None:
+        optional["list_items"] = judged.list_items
     if run is not None:
-        out["run"] = run.to_dict()
-    return out
+        optional["run"] = Run(id=run.run_id, incremental=run.incremental, resumed_from=run.resumed_from)
+    return ScanReport(
+        schema=REPORT_SCHEMA,
+        tool=Tool(name="chujing", version=results.tool_version),
+        started_at=results.started_at,
+        finished_at=results.finished_at,
+        parameters=Parameters.model_validate(results.parameters),
+        sources=sources_read,
+        tables=judged.tables,
+        catalog=judged.catalog,
+        important_data=judged.important_data,
+        persons=judged.persons,
+        candidate_important_data=judged.candidates,
+        summary=summarize(judged.tables, sources_read),
+        **optional,
+    )
 
 
 def check_catalog_options(options: ScanOptions) -> Catalog:
@@ -216,42 +261,50 @@ class _Keeper:
         hit = self.run.reuse(source, {"schema": info.schema, "table": info.name}, fingerprint)
         if hit is None:
             return None
-        hit["source"] = connector.display_uri  # the source as spelled in this run
+        hit = hit.model_copy(update={"source": connector.display_uri})  # the source as spelled in this run
         return TableResult(
             source=connector.display_uri,
             table=info.name,
             schema=info.schema,
             kind=info.kind,
-            status=hit.get("status", "ok"),
-            scanned_in_run=hit["scanned_in_run"],
+            status=hit.status,
+            scanned_in_run=hit.scanned_in_run,
             carried=self._reviewed(source, hit),
         )
 
     def keep(self, source: str, result: TableResult, fingerprint: dict[str, Any] | None) -> None:
         if result.carried is None:
             result.scanned_in_run = self.run.run_id
-            result.carried = self._reviewed(source, result.to_dict())
+            result.carried = self._reviewed(source, result.to_model())
         if fingerprint is not None:
-            self.run.done(source, dict(result.carried), fingerprint)
+            self.run.done(source, result.carried, fingerprint)
 
-    def _reviewed(self, source: str, table: dict[str, Any]) -> dict[str, Any]:
+    def _reviewed(self, source: str, table: Table) -> Table:
         """The table with the store's reviews on its findings, annotated as the catalogue reads it."""
-        for c in table.get("columns", []):
-            for e in c.get("entities", []):
-                review = self.run.review_of(source, table, c["name"], e["type"])
-                if review is not None:
-                    e["review"] = review.to_dict()
-                else:
-                    e.pop("review", None)
-        annotate_table(table, self.rule, self.mapping)
-        return table
+        columns = [
+            c.model_copy(update={"entities": [self._review(source, table, c.name, e) for e in c.entities]})
+            for c in table.columns
+        ]
+        return annotate_table(table.model_copy(update={"columns": columns}), self.rule, self.mapping)
+
+    def _review(self, source: str, table: Table, column: str, entity: Entity) -> Entity:
+        review = self.run.review_of(
+            source, {"schema": table.schema_, "table": table.table}, column, entity.type
+        )
+        if review is None:
+            if "review" not in entity.model_fields_set:
+                return entity
+            return Entity.model_validate(
+                entity.model_dump(by_alias=True, exclude_unset=True, exclude={"review"})
+            )
+        return entity.model_copy(update={"review": Review(**review.to_dict())})
 
 
 def _scan_source(
     source: str,
     options: ScanOptions,
     observer: ScanObserver,
-    report: ScanReport,
+    report: ScanResults,
     keeper: _Keeper | None = None,
 ) -> None:
     result = SourceResult(uri=mask_uri(source), kind=source_kind(source))
@@ -371,30 +424,18 @@ def _scan_table(
         kind=info.kind,
     )
     try:
-        columns = connector.columns(info)
-        result.columns = [ColumnResult(c.name, c.type, comment=c.comment) for c in columns]
-        result.row_count = connector.row_count(info)
-        sample = connector.sample(info, options.sample_rows, seed=options.seed)
-        result.sampled_rows = sample.num_rows
-        flat = _recognize(sample, columns, info, options, result)
-        complete_sparse_columns(
-            connector,
-            info,
-            sample,
-            result,
-            n=options.sample_rows,
-            seed=options.seed,
-            analyze=lambda values: _analyze_values(values, columns, info, options, result),
-        )
-        result.trajectory = profile_table(  # devices, interval, area of a table with coordinates
-            SubColumnReader(connector, flat.parents, _declared(columns)) if flat.parents else connector,
-            info,
-            flat.table,
-            result.columns,
-            row_count=result.row_count,
-            seed=options.seed,
-            clean=lambda text: scrub(text, source),
-        )
+        if isinstance(connector, SparkConnector):  # --engine spark: the same steps, as Spark jobs
+            scan_spark_table(
+                connector,
+                info,
+                result,
+                options=options,
+                recognize=_recognize,  # the executors run the local engine's own steps
+                analyze_values=_analyze_values,
+                clean=lambda text: scrub(text, source),
+            )
+        else:
+            _read_table(connector, info, options, result, source)
     except SourceError as exc:
         result.status, result.error = "error", scrub(exc.message, source)
         observer.error(result.error)
@@ -415,6 +456,36 @@ def _scan_table(
         result.fingerprint.setdefault("row_count", result.row_count)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _read_table(
+    connector: Connector, info: TableInfo, options: ScanOptions, result: TableResult, source: str
+) -> None:
+    """The local engine's steps: columns, row count, a row sample recognized here, sparse columns, trajectories."""
+    columns = connector.columns(info)
+    result.columns = [ColumnResult(c.name, c.type, comment=c.comment) for c in columns]
+    result.row_count = connector.row_count(info)
+    sample = connector.sample(info, options.sample_rows, seed=options.seed)
+    result.sampled_rows = sample.num_rows
+    flat = _recognize(sample, columns, info, options, result)
+    complete_sparse_columns(
+        connector,
+        info,
+        sample,
+        result,
+        n=options.sample_rows,
+        seed=options.seed,
+        analyze=lambda values: _analyze_values(values, columns, info, options, result),
+    )
+    result.trajectory = profile_table(  # devices, interval, area of a table with coordinates
+        SubColumnReader(connector, flat.parents, _declared(columns)) if flat.parents else connector,
+        info,
+        flat.table,
+        result.columns,
+        row_count=result.row_count,
+        seed=options.seed,
+        clean=lambda text: scrub(text, source),
+    )
 
 
 def _declared(columns: list) -> dict[str, str]:
