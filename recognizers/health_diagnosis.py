@@ -136,8 +136,9 @@ class DiseaseMatcher:
         # The look-ahead on the possible first characters lets the engine skip most positions in one test.
         first = "".join(sorted({t[0] for t in zh_terms | set(prefixes)} - set("\\]^-[")))
         self.zh = re.compile(rf"(?=[{first}])(?:(?:{p}){{1,6}}(?:{d}|{h})|{d}){_QUALIFIER}")
-        # Every Chinese match ends in a term or a head: their first two characters are the free-text prefilter.
-        self.zh_starts = sorted({t[:2] for t in zh_terms | set(DISEASE_HEADS)})
+        # Every Chinese match ends in a term or a head: their first three characters (the whole of a shorter
+        # one) are the free-text prefilter (two characters admitted twice as many texts: 上肢, 中性, 主动).
+        self.zh_starts = sorted({t[:3] for t in zh_terms | set(DISEASE_HEADS)})
         words, acronyms = _english_terms()
         self.en = re.compile(
             rf"(?<![A-Za-z0-9])(?:{trie_regex(w.lower() for w in words)})(?![A-Za-z0-9])", re.I
@@ -284,7 +285,7 @@ class DiagnosisRecognizer(ValueRecognizer):
         return {"language": "en" if candidate.isascii() else "zh", "special": is_special_value(candidate)}
 
     def text_prefilter(self) -> str | None:
-        """A Chinese match ends in a listed term or head, so it holds a term's or head's first two characters
+        """A Chinese match ends in a listed term or head, so it holds a term's or head's first three characters
         (a flat alternation RE2 runs fast; the grammar itself is slow there); English as the regexes say."""
         m = disease_matcher()
         return any_of("|".join(map(re.escape, m.zh_starts)), relaxed(m.en), relaxed(m.en_acronyms))
