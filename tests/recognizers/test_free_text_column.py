@@ -20,6 +20,7 @@ from recognizers.free_text import (
     text_spans,
     unstable_branches,
 )
+from recognizers.health_diagnosis import SpecialDiseaseRecognizer
 from recognizers.registry import value_recognizers
 from recognizers.telecom import MobileRecognizer
 
@@ -131,3 +132,15 @@ def test_only_the_unstable_alternatives_are_matched_in_the_raw_form() -> None:
     assert unstable_branches(pattern) == "(?:Ⅱ型)"
     texts = pa.array(["Ⅱ型糖", "确诊：肺炎", "ⅡA", "无"])
     assert candidate_rows(ColumnForms(texts), (pattern,)).tolist() == [0, 1]
+
+
+def test_special_disease_codes_admit_only_rows_with_a_special_category() -> None:
+    """An ICD code of another category (J18.9, A15) holds no special disease: that row is not read."""
+    rec = SpecialDiseaseRecognizer()
+    texts = pa.array(
+        ["诊断编码B20.000，复查", "诊断J18.9肺炎", "编码Ａ５１．０待查", "A15结核", "O98.1妊娠合并"]
+    )
+    assert candidate_rows(ColumnForms(texts), prefilter(rec)).tolist() == [0, 2, 4]
+    found = column_spans(texts, [rec])
+    assert [_keys(row) for row in found[0]] == [_keys(text_spans(t, [rec])) for t in texts.to_pylist()]
+    assert [bool(row) for row in found[0]] == [True, False, False, False, True]
