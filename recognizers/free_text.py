@@ -50,6 +50,7 @@ from recognizers.base import Span, ValueRecognizer
 from recognizers.columnar import ColumnarRecognizer
 from recognizers.decision import resolve_overlaps
 from recognizers.protocols import ValueRecognizerProtocol
+from recognizers.shapes import UNBOUNDED, ColumnShape, regex_gate
 
 #: ``find_spans`` implementations that report only pattern matches (their cores are a valid prefilter).
 _GENERIC_FIND_SPANS = (ValueRecognizer.find_spans, ColumnarRecognizer.find_spans)
@@ -182,10 +183,18 @@ def any_of(*patterns: str | None) -> str | None:
 
 
 def context_words(words: Sequence[str]) -> str | None:
-    """A prefilter for spans that need a context word nearby: any of the words, ASCII ones in any case."""
-    if not words:
+    """A prefilter for spans that need a context word nearby: any of the words, ASCII ones in any case.
+
+    A word's longest part between spaces stands for it: the context window is the text before a span, a
+    space and the text after it, so ``id card`` is found around ``id 3201… card``, and each part of a word
+    is in the text either way.
+    """
+    pieces = [max(w.split(" "), key=len) for w in words]
+    if not pieces or not all(pieces):
         return None
-    return "|".join(re.escape(w) if not w.isascii() else f"(?i:{re.escape(w)})" for w in words)
+    return "|".join(
+        re.escape(w) if not w.isascii() else f"(?i:{re.escape(w)})" for w in dict.fromkeys(pieces)
+    )
 
 
 #: Characters NFKC composes with what precedes them (combining marks, Hangul vowels and finals).
@@ -201,6 +210,18 @@ class ColumnForms:
         self.changed = np.flatnonzero(pc.not_equal(values, self.nfkc).to_numpy(zero_copy_only=False))
         composing = pc.match_substring_regex(values.take(self.changed), _COMPOSING)
         self.composing = self.changed[composing.to_numpy(zero_copy_only=False)]
+        self._shapes: tuple[ColumnShape, ...] | None = None
+
+    def could_hold(self, pattern: str) -> bool:
+        """False when no row, as written or after NFKC, has the characters and the length a match of
+        ``pattern`` needs (:mod:`recognizers.shapes`): RE2 would match no row, so it is not asked — its
+        set-up costs more than the scan of a small column.  True for a pattern RE2 does not accept."""
+        gate = regex_gate(pattern, search_max=UNBOUNDED)
+        if gate is None or not _re2_accepts(pattern):
+            return True
+        if self._shapes is None:
+            self._shapes = (ColumnShape.of(self.raw), ColumnShape.of(self.nfkc))
+        return any(shape.admits(gate) for shape in self._shapes)
 
     def matches(self, pattern: str, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` the pattern matches in either form: Python's classes read full-width digits as
@@ -226,6 +247,16 @@ class ColumnForms:
             if len(both):
                 raw = pc.match_substring_regex(self.raw.take(rows[both]), pattern)
                 hit[both] |= raw.to_numpy(zero_copy_only=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _re2_accepts(pattern: str) -> bool:
+    """Whether RE2 compiles ``pattern`` (one compile per pattern for the whole run)."""
+    try:
+        pc.match_substring_regex(pa.array([], pa.string()), pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
 
 
 #: A flag group without a colon sets flags for the rest of the pattern, across ``|``: no splitting then.
@@ -361,6 +392,9 @@ def candidate_rows(forms: ColumnForms, patterns: Sequence[Requirement] | None) -
         return np.zeros(0, dtype=np.int64)
     rows = np.arange(len(forms.raw))
     for req in patterns:
+        if not any(forms.could_hold(pattern) for pattern in _alternatives(req)):
+            rows = rows[:0]  # no row has what a match needs
+            break
         hit = np.zeros(len(rows), dtype=bool)
         for pattern in _alternatives(req):
             left = np.flatnonzero(~hit)

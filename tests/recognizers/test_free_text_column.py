@@ -15,11 +15,13 @@ from recognizers.free_text import (
     ColumnForms,
     candidate_rows,
     column_spans,
+    context_words,
     nfkc_stable,
     prefilter,
     text_spans,
     unstable_branches,
 )
+from recognizers.genetics_genes import GeneSymbolRecognizer
 from recognizers.health_diagnosis import SpecialDiseaseRecognizer
 from recognizers.registry import value_recognizers
 from recognizers.telecom import MobileRecognizer
@@ -144,3 +146,18 @@ def test_special_disease_codes_admit_only_rows_with_a_special_category() -> None
     found = column_spans(texts, [rec])
     assert [_keys(row) for row in found[0]] == [_keys(text_spans(t, [rec])) for t in texts.to_pylist()]
     assert [bool(row) for row in found[0]] == [True, False, False, False, True]
+
+
+def test_context_word_prefilters_hold_for_words_split_around_a_span() -> None:
+    """The context window joins the text before and after a span with a space: ``id card`` may be ``id`` before
+    the number and ``card`` after it, so the prefilter asks for a part of the word only."""
+    assert context_words(("id card", "电话")) == "(?i:card)|电话"
+    assert context_words(("a", " ")) is None  # a word of spaces alone: every row is read
+
+
+def test_gene_symbols_are_read_only_with_a_genetic_word_or_a_protein_change() -> None:
+    rec = GeneSymbolRecognizer()
+    texts = pa.array(["TP53基因突变", "EGFR L858R阳性", "患者TP53", "ALK"])
+    assert candidate_rows(ColumnForms(texts), prefilter(rec)).tolist() == [0, 1]
+    found = column_spans(texts, [rec])
+    assert [_keys(row) for row in found[0]] == [_keys(text_spans(t, [rec])) for t in texts.to_pylist()]
