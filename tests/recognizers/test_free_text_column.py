@@ -3,6 +3,8 @@ are exactly those of reading every cell."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -161,3 +163,38 @@ def test_gene_symbols_are_read_only_with_a_genetic_word_or_a_protein_change() ->
     assert candidate_rows(ColumnForms(texts), prefilter(rec)).tolist() == [0, 1]
     found = column_spans(texts, [rec])
     assert [_keys(row) for row in found[0]] == [_keys(text_spans(t, [rec])) for t in texts.to_pylist()]
+
+
+def _real_texts(shared: Path) -> list[str]:
+    """Real Chinese text of several kinds: EHR notes, patient questions and answers, reviews, news."""
+    corpora = shared / "corpora"
+    notes = [
+        json.loads(line)["text"]
+        for line in (corpora / "medical" / "cEHRNER_test.json").read_text(encoding="utf-8").splitlines()
+    ]
+    raw = (corpora / "text" / "medical_dialogue_gb18030.csv").read_bytes().decode("gb18030")
+    dialogue = list(csv.DictReader(io.StringIO(raw)))[:150]
+    reviews = list(csv.DictReader((corpora / "text" / "waimai_10k_reviews.csv").open(encoding="utf-8")))[:150]
+    data, decoder, news, i = (
+        (corpora / "ner" / "cluener.dev.json").read_text(encoding="utf-8"),
+        json.JSONDecoder(),
+        [],
+        0,
+    )
+    while len(news) < 150:
+        obj, i = decoder.raw_decode(data, i)
+        news.append(obj["text"])
+        while i < len(data) and data[i].isspace():
+            i += 1
+    texts = notes + [r["ask"] for r in dialogue] + [r["answer"] for r in dialogue] + news
+    return [t for t in texts + [r["review"] for r in reviews] if t]
+
+
+def test_column_spans_equal_reading_every_cell_on_real_text(shared_dir: Path) -> None:
+    """600 real texts no one here wrote: every recognizer's spans by the column path equal reading each cell."""
+    recs = value_recognizers()
+    texts = _real_texts(shared_dir)
+    assert len(texts) > 600
+    found = column_spans(pa.array(texts), recs)
+    for i, text in enumerate(texts):
+        assert _keys(sp for per_rec in found for sp in per_rec[i]) == _keys(text_spans(text, recs)), text[:60]
