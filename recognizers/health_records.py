@@ -24,7 +24,15 @@ from typing import ClassVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from recognizers.base import Pattern, Span, ValueMatches, ValueRecognizer, context_hits, mask_middle
+from recognizers.base import (
+    CONTEXT_BOOST,
+    Pattern,
+    Span,
+    ValueMatches,
+    ValueRecognizer,
+    context_hits,
+    mask_middle,
+)
 from recognizers.free_text import cores_and_context
 from recognizers.vector_counts import all_of, count_matches
 
@@ -110,11 +118,22 @@ class MedicalRecordNoRecognizer(ValueRecognizer):
         return cores_and_context(self)
 
     def find_spans(self, text: str) -> list[Span]:
-        # A number is a record number only when the words right before it say so (住院号ZY2025…).
+        # A number is a record number only when the words right before it say so (住院号ZY2025…).  That test
+        # comes first: most numbers of a note (dates, phones, IDs) have no such word before them.
+        if self._text_re is None or not isinstance(text, str) or not text:
+            return []
         out = []
-        for sp in ValueRecognizer.find_spans(self, text):
-            if self.context_near(text, sp.start, sp.start, window=8):
-                out.append(sp)
+        for m in self._text_re.finditer(text):
+            if not self.context_near(text, m.start(), m.start(), window=8):
+                continue
+            norm = self.normalize(m.group(0))
+            near = self.context_near(text, m.start(), m.end())
+            if not self.validate(norm) or not near:
+                continue
+            score = min(1.0, self.span_score(norm) + CONTEXT_BOOST)
+            span = Span(self.entity, m.start(), m.end(), m.group(0), score, self.pattern_name(norm))
+            span.details["context"] = near
+            out.append(span)
         return out
 
     def context_near(self, text: str, start: int, end: int, window: int = 24) -> list[str]:
