@@ -419,27 +419,29 @@ def column_spans(values: pa.Array, recs: Sequence[ValueRecognizerProtocol]) -> l
     forms = ColumnForms(values)
     empty: list[Span] = []
     found: list[list[list[Span]]] = []
-    busy = np.zeros(n, dtype=np.int32)  # recognizers with spans, per row
-    for rec in recs:
+    holders: list[list[int]] = [[] for _ in range(n)]  # the recognizers with spans, per row, in order
+    for r, rec in enumerate(recs):
         rows = candidate_rows(forms, prefilter(rec))
         if rows is None:
             per_row = [spans or empty for spans in _spans_of(rec, texts)]
+            for i in [i for i, spans in enumerate(per_row) if spans]:
+                holders[i].append(r)
         else:
             picked = rows.tolist()
             per_row = [empty] * n
             for i, spans in zip(picked, _spans_of(rec, [texts[i] for i in picked]), strict=True):
                 if spans:
                     per_row[i] = spans
+                    holders[i].append(r)
         found.append(per_row)
-    for per_row in found:
-        busy += np.fromiter(map(bool, per_row), dtype=np.int32, count=n)
-    for i in np.flatnonzero(busy >= 2).tolist():
-        cell = [sp for per_row in found for sp in per_row[i]]
+    for i, held in enumerate(holders):
+        if len(held) < 2:
+            continue
+        cell = [sp for r in held for sp in found[r][i]]
         kept = {id(sp) for sp in resolve_overlaps(cell)}
         if len(kept) < len(cell):
-            for per_row in found:
-                if per_row[i]:
-                    per_row[i] = [sp for sp in per_row[i] if id(sp) in kept]
+            for r in held:
+                found[r][i] = [sp for sp in found[r][i] if id(sp) in kept]
     return found
 
 
