@@ -4,6 +4,7 @@ are exactly those of reading every cell."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from pathlib import Path
@@ -198,3 +199,17 @@ def test_column_spans_equal_reading_every_cell_on_real_text(shared_dir: Path) ->
     found = column_spans(pa.array(texts), recs)
     for i, text in enumerate(texts):
         assert _keys(sp for per_rec in found for sp in per_rec[i]) == _keys(text_spans(text, recs)), text[:60]
+
+
+def test_reading_a_column_leaves_the_cycle_collector_as_it_was() -> None:
+    """The collector is off while a column is read (a sixth of its time) and as it was afterwards."""
+    texts = pa.array(["手机13912345678", "没有号码"])
+    assert gc.isenabled()
+    column_spans(texts, [MobileRecognizer()])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        column_spans(texts, [MobileRecognizer()])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
