@@ -61,7 +61,6 @@ from recognizers.findings import EntityFinding
 from recognizers.free_text import context_words, relaxed
 from recognizers.health_lexicon import DATA, read_tsv
 
-
 SYMBOL_RE = r"[A-Z][A-Za-z0-9]{1,9}(?:-[A-Z0-9]{1,4})?"
 _TOKEN = re.compile(rf"(?<![A-Za-z0-9\-])({SYMBOL_RE})(?![A-Za-z0-9])")
 #: A gene cell as exports write it: ``#BRCA1``, ``BRCA1*``, ``BRCA2;BRCA1`` (RE2 and Python ``re``).
