@@ -21,10 +21,10 @@ from typing import Any
 import pyarrow as pa
 
 import recognizers
-from catalog import DEFAULT_REFERENCE_RULE, Catalog, judge_scan, load_catalog
+from catalog import DEFAULT_REFERENCE_RULE, Catalog, ScanJudgement, judge_scan, load_catalog
 from catalog.mapping import annotate_table, load_mapping
 from catalog.models import ReferenceRule
-from catalog.report import REPORT_SCHEMA, Entity, Parameters, Review, Run, ScanReport, Table, Tool
+from catalog.report import REPORT_SCHEMA, Entity, Parameters, Review, Run, ScanReport, Source, Table, Tool
 from catalog.requests import validate_request
 from connectors import Connector, SourceError, TableInfo, mask_uri, open_source, select_tables, source_kind
 from connectors.errors import ChujingError
@@ -182,24 +182,50 @@ def scan(
         subject=options.subject,
         modality=options.modality,
     )
+    return assemble_report(
+        judged,
+        sources_read,
+        tool_version=results.tool_version,
+        started_at=results.started_at,
+        finished_at=results.finished_at,
+        parameters=results.parameters,
+        run=None
+        if run is None
+        else Run(id=run.run_id, incremental=run.incremental, resumed_from=run.resumed_from),
+    )
+
+
+def assemble_report(
+    judged: ScanJudgement,
+    sources: list[Source],
+    *,
+    tool_version: str,
+    started_at: str,
+    finished_at: str,
+    parameters: dict[str, Any],
+    run: Run | None = None,
+) -> ScanReport:
+    """The typed report of a judged scan: what :func:`scan` returns, and what the console rebuilds a stored run
+    into.  Keys the contract makes optional (``list_items`` without lists, ``run`` without a store) are left
+    out rather than written as null."""
     optional: dict[str, Any] = {}
     if judged.list_items is not None:
         optional["list_items"] = judged.list_items
     if run is not None:
-        optional["run"] = Run(id=run.run_id, incremental=run.incremental, resumed_from=run.resumed_from)
+        optional["run"] = run
     return ScanReport(
         schema=REPORT_SCHEMA,
-        tool=Tool(name="chujing", version=results.tool_version),
-        started_at=results.started_at,
-        finished_at=results.finished_at,
-        parameters=Parameters.model_validate(results.parameters),
-        sources=sources_read,
+        tool=Tool(name="chujing", version=tool_version),
+        started_at=started_at,
+        finished_at=finished_at,
+        parameters=Parameters.model_validate(parameters),
+        sources=sources,
         tables=judged.tables,
         catalog=judged.catalog,
         important_data=judged.important_data,
         persons=judged.persons,
         candidate_important_data=judged.candidates,
-        summary=summarize(judged.tables, sources_read),
+        summary=summarize(judged.tables, sources),
         **optional,
     )
 

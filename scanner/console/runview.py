@@ -28,12 +28,11 @@ from functools import cache
 from typing import Any
 
 from catalog import DEFAULT_REFERENCE_RULE, Catalog, CatalogError, ScanJudgement, judge_scan, load_catalog
-from catalog.report import REPORT_SCHEMA, Parameters, Run, ScanReport, Source, Table, Tool, to_document
+from catalog.report import Run, ScanReport, Source, Table, to_document
 from connectors import source_kind
 from reports.view import field_rows, list_hits, table_name
 from scanner.console.queries import FindingKey, run_table_rows
-from scanner.models import summarize
-from scanner.scan import ScanOptions
+from scanner.scan import ScanOptions, assemble_report
 from scanner.store import Store
 from scanner.store.store import RUNNING, TableKey
 
@@ -60,24 +59,14 @@ def run_report(store: Store, run: dict[str, Any]) -> tuple[ScanReport, list[Tabl
     params["scan_date"] = str(run.get("started_at") or "")[:10]
     sources = [Source.model_validate(x) for x in _sources(run, keys)]
     judged, note = _judge(tables, sources, params)
-    optional: dict[str, Any] = {}
-    if judged.list_items is not None:
-        optional["list_items"] = judged.list_items
-    report = ScanReport(
-        schema=REPORT_SCHEMA,
-        tool=Tool(name="chujing", version=str((run.get("versions") or {}).get("tool") or "")),
+    report = assemble_report(
+        judged,
+        sources,
+        tool_version=str((run.get("versions") or {}).get("tool") or ""),
         started_at=_stamp(run.get("started_at")),
         finished_at=_stamp(run.get("finished_at") or run.get("started_at")),
-        parameters=Parameters.model_validate(params),
-        sources=sources,
-        tables=judged.tables,
-        catalog=judged.catalog,
-        important_data=judged.important_data,
-        persons=judged.persons,
-        candidate_important_data=judged.candidates,
-        summary=summarize(judged.tables, sources),
+        parameters=params,
         run=Run(id=run["id"], incremental=bool(run.get("incremental")), resumed_from=run.get("resumed_from")),
-        **optional,
     )
     return report, keys, note
 
