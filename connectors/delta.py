@@ -35,7 +35,6 @@ when a ``delta://`` source is opened.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -280,12 +279,7 @@ class DeltaConnector(StreamedOperations, Connector):
 
     def sample_non_null(self, table: TableInfo, columns: Sequence[str], n: int, *, seed: int = 0) -> pa.Table:
         loaded = self._load(table)
-        missing = [c for c in columns if c not in loaded.schema.names]
-        if not columns or missing:
-            raise self._error(
-                f"no column {missing or list(columns)!r} in this table; check the column names",
-                table=table.name,
-            )
+        self._require_columns(loaded.schema.names, columns, table.name)
         index = [loaded.schema.names.index(c) for c in columns]
         with self._reading(table):
             values = loaded.reader.sample_non_null([loaded.read.field(i).name for i in index], n, seed)
@@ -293,28 +287,11 @@ class DeltaConnector(StreamedOperations, Connector):
 
     def _stream(self, table: TableInfo, columns: Sequence[str]) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
         loaded = self._load(table)
-        missing = [c for c in columns if c not in loaded.schema.names]
-        if not columns or missing:
-            raise self._error(
-                f"no column {missing or list(columns)!r} in this table; check the column names",
-                table=table.name,
-            )
+        self._require_columns(loaded.schema.names, columns, table.name)
         schema = pa.schema([loaded.schema.field(c) for c in columns])
         return schema, _scan(loaded.table, list(columns), schema)
 
     # -- errors ----------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _reading(self, table: TableInfo) -> Iterator[None]:
-        try:
-            yield
-        except SourceError:
-            raise
-        except Exception as exc:
-            failure = self._read_failure(exc, table)
-            if failure is None:
-                raise
-            raise failure from exc
-
     def _read_failure(self, exc: BaseException, table: TableInfo) -> SourceError | None:
         if isinstance(exc, UnreadableFile):
             if exc.missing:

@@ -42,7 +42,6 @@ only when an ``iceberg://`` source is opened: its import takes about a second.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import fnmatch
 import os
@@ -355,12 +354,7 @@ class IcebergConnector(StreamedOperations, Connector):
 
     def sample_non_null(self, table: TableInfo, columns: Sequence[str], n: int, *, seed: int = 0) -> pa.Table:
         loaded = self._load(table)
-        missing = [c for c in columns if c not in loaded.arrow.names]
-        if not columns or missing:
-            raise self._error(
-                f"no column {missing or list(columns)!r} in this table; check the column names",
-                table=table.qualified_name,
-            )
+        self._require_columns(loaded.arrow.names, columns, table.qualified_name)
         reader = self._reader(table)
         with self._reading(table):
             return reader.sample_non_null(list(columns), n, seed)
@@ -368,28 +362,11 @@ class IcebergConnector(StreamedOperations, Connector):
     # -- streamed columns (persons, distinct counts: connectors.lakehouse_keys) --------------------
     def _stream(self, table: TableInfo, columns: Sequence[str]) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
         loaded = self._load(table)
-        missing = [c for c in columns if c not in loaded.arrow.names]
-        if not columns or missing:
-            raise self._error(
-                f"no column {missing or list(columns)!r} in this table; check the column names",
-                table=table.qualified_name,
-            )
+        self._require_columns(loaded.arrow.names, columns, table.qualified_name)
         schema = pa.schema([loaded.arrow.field(c) for c in columns])
         return schema, self._reader(table).batches(list(columns))
 
     # -- errors ----------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _reading(self, table: TableInfo) -> Iterator[None]:
-        try:
-            yield
-        except SourceError:
-            raise
-        except Exception as exc:
-            failure = self._read_failure(exc, table)
-            if failure is None:
-                raise
-            raise failure from exc
-
     def _read_failure(self, exc: BaseException, table: TableInfo) -> SourceError | None:
         name = table.qualified_name
         if isinstance(exc, UnreadableFile):

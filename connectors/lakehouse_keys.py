@@ -46,6 +46,27 @@ class StreamedOperations:
         """The one-line error for an exception raised while reading, or ``None`` for one that is not a read."""
         return None
 
+    @contextlib.contextmanager
+    def _reading(self, table: TableInfo) -> Iterator[None]:
+        """Turn a read's failure into the connector's one-line error naming the table (others pass through)."""
+        try:
+            yield
+        except SourceError:
+            raise
+        except Exception as exc:
+            failure = self._read_failure(exc, table)
+            if failure is None:
+                raise
+            raise failure from exc
+
+    def _require_columns(self, available: Sequence[str], columns: Sequence[str], table: str) -> None:
+        """Refuse, in one line naming the table, a request for no column or for columns the table lacks."""
+        missing = [c for c in columns if c not in available]
+        if not columns or missing:
+            raise self._error(
+                f"no column {missing or list(columns)!r} in this table; check the column names", table=table
+            )
+
     def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
         with self._relation(table, columns, f"distinct count of {list(columns)!r}", name="src") as con:
             return count_distinct(con, columns)
