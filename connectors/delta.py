@@ -214,8 +214,8 @@ class DeltaConnector(StreamedOperations, Connector):
         rows = actions.to_pylist()
         by_path = {urllib.parse.unquote(r["path"]): r for r in rows}
         read_names = {f.name: _physical(f).name for f in schema}
-        files, sizes = [], []
-        for uri in sorted(uris):
+        live = []
+        for uri in uris:
             local = _local(uri)
             rel = os.path.relpath(local, path)
             action = by_path.get(rel) or by_path.get(urllib.parse.unquote(rel))
@@ -224,6 +224,11 @@ class DeltaConnector(StreamedOperations, Connector):
                     f"{local}: listed by the table but without its add action; repair the table",
                     table=info.name,
                 )
+            live.append((action.get("modification_time") or 0, rel, local, action))
+        # in the order the table wrote its files (then by path): a seeded sample of the same table content picks
+        # the same rows however a writer named the files (part-00000-<uuid>), not whatever their names sort to
+        files, sizes = [], []
+        for _written, _rel, local, action in sorted(live, key=lambda x: (x[0], x[1])):
             count = action.get("num_records")
             if count is None:
                 count = self._footer_rows(local, info)
