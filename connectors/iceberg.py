@@ -293,7 +293,7 @@ class IcebergConnector(StreamedOperations, Connector):
         if loaded.reader is None:
             with self._reading(info):
                 tasks = [] if loaded.snapshot_id is None else list(_plan(loaded))
-            tasks.sort(key=lambda t: t.file.file_path)
+            tasks.sort(key=_content_order)
             loaded.tasks = tasks
             if _plain_files(loaded.table, tasks):
                 files = [_data_file(t, loaded.schema) for t in tasks]
@@ -487,6 +487,16 @@ def _local_path(location: str) -> str | None:
     if parts.scheme == "" and location.startswith("/"):
         return location
     return None
+
+
+def _content_order(task: FileScanTask) -> tuple[object, ...]:
+    """Data files ordered by what they hold (their columns' lower bounds, then row count), the path last.
+
+    Writers name files ``00000-0-<uuid>.parquet``: ordered by name, the same table content written twice
+    would give a seeded sample different rows each time.
+    """
+    bounds = tuple(sorted((task.file.lower_bounds or {}).items()))
+    return bounds, task.file.record_count, task.file.file_path
 
 
 def _data_file(task: FileScanTask, schema: Schema) -> DataFile:
