@@ -115,8 +115,9 @@ def _prefilter(rec: ValueRecognizerProtocol) -> tuple[Requirement, ...] | None:
     return patterns  # () when the recognizer finds nothing in text: no row is read
 
 
-def _group_end(pattern: str, start: int) -> int:
-    """Index just past the group opened at ``pattern[start]``, skipping escapes and character classes."""
+def _syntax(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """``(index, character, group depth after it)`` of each character of ``pattern`` from ``start`` that is
+    neither escaped nor inside a character class (a ``]`` first in a class, or after ``^``, is literal)."""
     depth, i, in_class = 0, start, False
     while i < len(pattern):
         ch = pattern[i]
@@ -127,15 +128,19 @@ def _group_end(pattern: str, start: int) -> int:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1  # a literal ] first in a class
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+            if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":
+                i += 1 + (pattern[i + 1] == "^")
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
         i += 1
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index just past the group opened at ``pattern[start]``, skipping escapes and character classes."""
+    for i, ch, depth in _syntax(pattern, start):
+        if ch == ")" and depth == 0:
+            return i + 1
     raise ValueError("unbalanced group")
 
 
@@ -292,28 +297,8 @@ def _top_level_branches(pattern: str) -> list[str]:
     """``pattern`` split at its top-level ``|`` (inside a ``(?:…)`` enclosing all of it, too)."""
     while pattern.startswith("(?:") and _group_end(pattern, 0) == len(pattern):
         pattern = pattern[3:-1]
-    out, depth, i, in_class, start = [], 0, 0, False, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":
-                i += 1 + (pattern[i + 1] == "^")  # a literal ] first in a class
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    out.append(pattern[start:])
-    return out
+    cuts = [i for i, ch, depth in _syntax(pattern) if ch == "|" and depth == 0]
+    return [pattern[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(pattern)], strict=True)]
 
 
 @functools.lru_cache(maxsize=4096)
