@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import struct
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from scanner.store import Store
+from tests.browser import chromium_or_skip
 from tests.console.conftest import (
     LISTS,
     XSS_COLUMN,
@@ -34,7 +34,6 @@ from tests.console.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHUJING_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,17 +46,9 @@ ARGS = [
 USER = "li.wei"
 
 
-def _chromium_or_skip() -> str:
-    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
-        return CHROMIUM
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing on CI: install Debian's chromium package")
-    pytest.skip(f"{CHROMIUM} not installed (set CI=true to make this a failure)")
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    path = _chromium_or_skip()
+    path = chromium_or_skip()
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=path, args=ARGS)
         try:

@@ -6,9 +6,7 @@ networking features off and a throw-away profile.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import struct
 import subprocess
 import zlib
@@ -18,22 +16,14 @@ import pytest
 
 from reports.html import render_html
 from reports.integrity import digest
+from tests.browser import chromium_or_skip
 
-CHROMIUM = os.environ.get("CHUJING_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-
-
-def _chromium_or_skip() -> str:
-    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
-        return CHROMIUM
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing on CI: install Debian's chromium package")
-    pytest.skip(f"{CHROMIUM} not installed (set CI=true to make this a failure)")
 
 
 def _run_chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
     cmd = [
-        _chromium_or_skip(),
+        chromium_or_skip(),
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -50,7 +40,7 @@ def _run_chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory, _scanned) -> dict:
-    _chromium_or_skip()
+    chromium_or_skip()
     d = tmp_path_factory.mktemp("browser")
     html = render_html(_scanned)
     path = d / "report.html"
