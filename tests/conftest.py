@@ -18,4 +18,4 @@ def shared_dir() -> Path:
     return SHARED
 
 
-from tests.servers import mysql_db_url, mysql_url, pg_db_url, pg_url  # noqa: E402,F401 - real-server fixtures
+from tests.servers import mysql_db_url, mysql_url, pg_db_url, pg_url, store_url  # noqa: E402,F401 - real-server fixtures

@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -113,4 +114,14 @@ def pg_db_url(pg_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def mysql_db_url(mysql_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
     with fresh_mysql_database(mysql_url, _module_prefix(request)) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty scan store per test: a SQLite file, or a fresh database on the real PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    with fresh_pg_database(request.getfixturevalue("pg_url"), _module_prefix(request)) as url:
         yield url

@@ -5,7 +5,6 @@ On SQLite and on the real PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,9 @@ import sqlalchemy as sa
 from scanner.store import ReviewTarget, Store, StoreError
 from scanner.store import schema as s
 from scanner.store.database import open_readonly_engine
-from tests.servers import fresh_pg_database
 
 SOURCE = "postgresql+psycopg://scanner:Secret-Pw-9@db.internal/warehouse"
 KEY = "postgresql://db.internal:5432/warehouse"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    with fresh_pg_database(request.getfixturevalue("pg_url"), "console") as url:
-        yield url
 
 
 def target(column: str) -> ReviewTarget:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ import sqlalchemy as sa
 
 from scanner.store import Store, StoreError
 from scanner.store import schema as s
-from tests.servers import fresh_pg_database
 
 VERSIONS = {"tool": "0.1.0", "catalog": {"jiangsu-2025-biopharma": "ab12"}, "recognizers": "1"}
 OPTIONS = {"sample_rows": 1000, "seed": 0}
@@ -35,16 +33,6 @@ def table(name: str, *, fingerprint: dict | None = None, status: str = "ok", sen
         "fingerprint": fingerprint if fingerprint is not None else {"schema_sha256": "x", "row_count": 10},
         "columns": [{"name": "sfzh", "pi_class": entity["pi_class"], "entities": [entity]}],
     }
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A new, empty store per test: a SQLite file, or a fresh database on the real PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    with fresh_pg_database(request.getfixturevalue("pg_url"), "store") as url:
-        yield url
 
 
 def run(store: Store, tables: list[dict], *, versions: dict = VERSIONS, finish: bool = True) -> str:
