@@ -64,11 +64,6 @@ class ExactCount:
     how: str = "normalised person keys de-duplicated across tables"
 
 
-def _rows(t: Table) -> tuple[int, bool]:
-    """A table's row count, and whether it is the sample's size instead (row count unknown)."""
-    return (t.row_count, False) if t.row_count is not None else (t.sampled_rows, True)
-
-
 def pi_tables(tables: Sequence[Table]) -> list[Table]:
     """The tables that were read and hold PI, in report order (what the evaluation counts persons over)."""
     return [t for t in tables if t.status == "ok" and table_signature(t)]
@@ -143,7 +138,7 @@ def person_figure(
             tables=1,
         )
     est = persons_from_tables(tables)
-    sampled = [t.qualified_name for t in held if _rows(t)[1]]
+    sampled = [t.qualified_name for t in held if t.row_count is None]  # the sample stands for the rows
     how = (
         f"sum of the row counts of the {len(held)} table(s) holding PI: an upper bound (no more persons than "
         "rows; persons who appear in several tables or rows are counted each time — chujing check counts "

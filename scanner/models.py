@@ -25,19 +25,11 @@ sample of its non-null values (see :mod:`scanner.sparse`).
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.report import Column, Entity, Source, Summary, Table
 from recognizers.findings import EntityFinding
-
-REPORT_SCHEMA = "chujing.report/1"
-
-
-def utc_now() -> str:
-    """Current time as an ISO 8601 UTC timestamp with seconds precision."""
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def entity_model(e: EntityFinding) -> Entity:

@@ -33,11 +33,12 @@ from connectors.spark import SparkConnector
 from connectors.subcolumns import SubColumnReader
 from connectors.uri import scrub
 from scanner import __version__
-from scanner.models import ColumnResult, ScanResults, SourceResult, TableResult, summarize, utc_now
+from scanner.models import ColumnResult, ScanResults, SourceResult, TableResult, summarize
 from scanner.observer import SILENT, ScanObserver
 from scanner.spark.table import scan_spark_table
 from scanner.sparse import complete_sparse_columns
 from scanner.store.runner import StoreRun, table_fingerprint
+from scanner.store.store import utc_now
 from scanner.trajectory import profile_table
 from scanner.workers import Deferred, TimedOut, in_order
 

@@ -40,10 +40,10 @@ from scanner.export.ledger_counts import YearTally, year_window
 from scanner.export.person_plan import has_columns
 from scanner.export.persons import PersonTally
 from scanner.export.request import CheckError, CheckOptions, validate_request
-from scanner.models import utc_now
 from scanner.observer import SILENT, ScanObserver
 from scanner.scan import ScanOptions, scan
 from scanner.store.runner import StoreRun
+from scanner.store.store import utc_now
 
 
 def assess(

@@ -78,6 +78,7 @@ from scanner.export.ledger_schema import (
     tmp_keys,
 )
 from scanner.store.database import sqlite_engine, write
+from scanner.store.store import utc_now
 
 KEY_ENV = "CHUJING_LEDGER_KEY"
 LEDGER_ENV = "CHUJING_LEDGER"
@@ -304,7 +305,7 @@ class Ledger:
                     [
                         {"name": "schema_version", "value": SCHEMA_VERSION},
                         {"name": "key_fingerprint", "value": self.fingerprint},
-                        {"name": "created_at", "value": _utc_now()},
+                        {"name": "created_at", "value": utc_now()},
                     ],
                 )
         self.exists = True
@@ -605,7 +606,7 @@ class LedgerSession:
                 exports.insert().values(
                     id=export_id,
                     exported_at=rec.exported_at,
-                    recorded_at=_utc_now(),
+                    recorded_at=utc_now(),
                     lists=json.dumps(rec.lists, ensure_ascii=False),
                     items=json.dumps(rec.items, ensure_ascii=False),
                     route=rec.route,
@@ -693,7 +694,3 @@ def _export_dict(row: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(out.get("exported_at"), _dt.date):
         out["exported_at"] = out["exported_at"].isoformat()
     return out
-
-
-def _utc_now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
