@@ -16,13 +16,15 @@ import abc
 import fnmatch
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.sql import visitors
 
 from connectors.errors import ChujingError
+
+_T = TypeVar("_T")
 
 
 class SourceError(ChujingError):
@@ -381,6 +383,27 @@ class Connector(abc.ABC):
         time span from the fixes it read, and says so).
         """
         raise NotImplementedError(f"{type(self).__name__} cannot compute column bounds")
+
+
+def load_once(cache: dict[Any, Any], key: Any, read: Callable[[], _T]) -> _T:
+    """``read()``'s result for ``key``, read at most once per connector: a :class:`SourceError` is kept too,
+    so a table whose metadata cannot be read fails every later step at once, with the same line.
+
+    >>> cache, calls = {}, []
+    >>> load_once(cache, "t", lambda: calls.append(1) or "meta"), load_once(cache, "t", lambda: "again"), calls
+    ('meta', 'meta', [1])
+    """
+    cached = cache.get(key)
+    if isinstance(cached, SourceError):
+        raise cached
+    if cached is None:
+        try:
+            cached = read()
+        except SourceError as exc:
+            cache[key] = exc
+            raise
+        cache[key] = cached
+    return cached
 
 
 def select_tables(

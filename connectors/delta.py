@@ -45,7 +45,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from connectors.base import ColumnInfo, Connector, NullCounts, SourceError, TableInfo
+from connectors.base import ColumnInfo, Connector, NullCounts, SourceError, TableInfo, load_once
 from connectors.lakehouse_files import DataFile, DataFiles, UnreadableFile, rename_like
 from connectors.lakehouse_keys import DISTINCT_MEMORY_LIMIT, StreamedOperations
 from connectors.uri import mask_uri
@@ -154,16 +154,7 @@ class DeltaConnector(StreamedOperations, Connector):
             raise self._error(
                 f"no table {info.name!r} here; run the scan again to refresh the listing", table=info.name
             )
-        cached = self._loaded.get(info.name)
-        if isinstance(cached, SourceError):
-            raise cached
-        if cached is None:
-            try:
-                cached = self._read_log(path, info)
-            except SourceError as exc:
-                self._loaded[info.name] = exc
-                raise
-            self._loaded[info.name] = cached
+        cached = load_once(self._loaded, info.name, lambda: self._read_log(path, info))
         if info.comment is None:
             info.comment = cached.table.metadata().description or None
         info.fingerprint.update(

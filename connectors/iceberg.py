@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.fs as pafs
 
-from connectors.base import ColumnInfo, Connector, NullCounts, SourceError, TableInfo
+from connectors.base import ColumnInfo, Connector, NullCounts, SourceError, TableInfo, load_once
 from connectors.lakehouse_files import DataFile, DataFiles, UnreadableFile, pick_rows
 from connectors.lakehouse_keys import DISTINCT_MEMORY_LIMIT, StreamedOperations
 from connectors.parquet import plan_sample
@@ -253,16 +253,7 @@ class IcebergConnector(StreamedOperations, Connector):
     # -- one table ----------------------------------------------------------------------------
     def _load(self, info: TableInfo) -> _Loaded:
         ident = (*(info.schema.split(".") if info.schema else ()), info.name)
-        cached = self._loaded.get(ident)
-        if isinstance(cached, SourceError):
-            raise cached
-        if cached is None:
-            try:
-                cached = self._read_metadata(ident, info)
-            except SourceError as exc:
-                self._loaded[ident] = exc
-                raise
-            self._loaded[ident] = cached
+        cached = load_once(self._loaded, ident, lambda: self._read_metadata(ident, info))
         if info.comment is None:
             info.comment = cached.table.properties.get("comment")
         info.fingerprint.update(_fingerprint(cached.table))

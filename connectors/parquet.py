@@ -110,6 +110,7 @@ from connectors.base import (
     SignatureGroup,
     SourceError,
     TableInfo,
+    load_once,
 )
 from connectors.uri import mask_uri
 
@@ -335,16 +336,7 @@ class ParquetConnector(Connector):
             raise self._error(
                 f"no table {table.name!r} here; run the scan again to refresh the listing", table=table.name
             )
-        cached = self._loaded.get(entry.name)
-        if isinstance(cached, SourceError):
-            raise cached
-        if cached is None:
-            try:
-                cached = self._read_footers(entry)
-            except SourceError as exc:
-                self._loaded[entry.name] = exc
-                raise
-            self._loaded[entry.name] = cached
+        cached = load_once(self._loaded, entry.name, lambda: self._read_footers(entry))
         table.fingerprint["schema_sha256"] = hashlib.sha256(
             cached.schema.to_string(show_schema_metadata=False).encode()
         ).hexdigest()
