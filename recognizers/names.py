@@ -611,6 +611,8 @@ def name_candidates(text: str) -> tuple[list[tuple[int, int, str]], np.ndarray]:
     return cands, np.array(rows) if rows else np.zeros((0, N_FEATURES))
 
 
+#: The dots written between the parts of a minority or foreign name (买买提·艾力).
+_DOTS_RE = re.compile("[·•・‧]")
 _DOTTED_RE = re.compile("[\u4e00-\u9fff]{1,8}(?:[·•・‧][\u4e00-\u9fff]{1,8}){1,3}")
 #: Log-odds of a dotted minority or foreign name (买买提·艾力) whose characters all occur in names.
 DOTTED_LOGIT = 2.0
@@ -724,6 +726,7 @@ def name_tables() -> NameTables:
         role_words=ROLE_WORDS,
         title_min_share=TITLE_MIN_SURNAME_SHARE,
         foreign_re=_FOREIGN_RE,
+        dots_re=_DOTS_RE,
         dotted_re=_DOTTED_RE,
         dotted_core=_dotted_core,
         dotted_logit=DOTTED_LOGIT,

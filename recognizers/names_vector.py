@@ -65,6 +65,7 @@ class NameTables:
     role_words: frozenset[str]
     title_min_share: float
     foreign_re: re.Pattern[str]
+    dots_re: re.Pattern[str]  # a dot of a dotted name: every match of dotted_re holds one
     dotted_re: re.Pattern[str]
     dotted_core: Callable[[str, int, int], tuple[int, int] | None]
     dotted_logit: float
@@ -100,6 +101,7 @@ class _Joined:
         self.bmp = np.where(self.cp < BMP, self.cp, 0)  # astral characters read as U+0000 (in no table)
         lengths = np.array(list(map(len, texts)), dtype=np.int64)
         self.starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+        self.ends = self.starts + lengths  # where each text's separator is
         self.n = len(self.cp)
         # Separators around the text, so that every position read (-PAD .. n + PAD) is a plain index.
         self._padded = np.concatenate((np.full(_PAD, ord(SEP)), self.bmp, np.full(_PAD, ord(SEP))))
@@ -115,6 +117,12 @@ class _Joined:
         for k in range(length):
             key |= self.at(start + k) << (21 * k)
         return key
+
+
+def _rows_with(j: _Joined, rx: re.Pattern[str]) -> list[int]:
+    """The rows (in order) where ``rx`` matches, from one scan of the joined text."""
+    hits = [m.start() for m in rx.finditer(j.text)]
+    return np.unique(np.searchsorted(j.starts, hits, side="right") - 1).tolist() if hits else []
 
 
 def _starts_with_any(j: _Joined, pos: np.ndarray, words: Sequence[str]) -> np.ndarray:
@@ -139,7 +147,11 @@ def _bounds(j: _Joined) -> np.ndarray:
 
 
 def _name_candidates(j: _Joined, t: NameTables) -> tuple[np.ndarray, ...]:
-    """Surname + given-name candidates: arrays (start, end, surname length, given length, order)."""
+    """Surname + given-name candidates: arrays (start, end, surname length, given length, order).
+
+    The vetoes that look whole strings up (:func:`_not_vetoed`) are left to the candidates that can still
+    reach the threshold.
+    """
     cp = j.bmp
     n = j.n
     pos = np.arange(n, dtype=np.int64)
@@ -168,33 +180,31 @@ def _name_candidates(j: _Joined, t: NameTables) -> tuple[np.ndarray, ...]:
         out_k.append(np.full(len(idx), k))
         out_g.append(np.full(len(idx), g))
         out_sub.append(np.full(len(idx), sub))
-    i = np.concatenate(out_i)
-    k = np.concatenate(out_k)
-    g = np.concatenate(out_g)
-    sub = np.concatenate(out_sub)
-    jj = i + k + g
-    # Whole-string vetoes, once per distinct string: the given name is a title, the span a place, or a
-    # dictionary word ending in a place character (张家口).
-    text = j.text
-    spans = [text[a:b] for a, b in zip(i.tolist(), jj.tolist(), strict=True)]
-    givens = [text[a:b] for a, b in zip((i + k).tolist(), jj.tolist(), strict=True)]
-    titles, places, dictionary = frozenset(t.titles), t.place_names, t.dictionary
-    memo: dict[tuple[str, str, int], bool] = {}
+    i, k, g = np.concatenate(out_i), np.concatenate(out_k), np.concatenate(out_g)
+    return i, i + k + g, k, g, np.concatenate(out_sub)
 
-    def kept(sp: str, gv: str, gl: int) -> bool:
-        key = (sp, gv, gl)
+
+def _not_vetoed(j: _Joined, t: NameTables, i: np.ndarray, jj: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Whole-string vetoes of surname + given-name candidates, once per distinct string: the given name is a
+    title, the span a place, or a dictionary word ending in a place character (张家口)."""
+    text = j.text
+    titles, places, dictionary = frozenset(t.titles), t.place_names, t.dictionary
+    memo: dict[tuple[str, int], bool] = {}
+
+    def kept(a: int, b: int, given: int) -> bool:
+        sp = text[a:b]
+        key = (sp, b - given)
         got = memo.get(key)
         if got is None:
             veto = (
-                gv in titles
+                sp[given - a :] in titles
                 or sp in places
-                or (gl == 2 and sp in dictionary and t.place_endings[ord(sp[-1])])
+                or (b - given == 2 and sp in dictionary and t.place_endings[ord(sp[-1])])
             )
             got = memo[key] = not veto
         return got
 
-    keep = np.array(list(map(kept, spans, givens, g.tolist())), dtype=bool)
-    return i[keep], jj[keep], k[keep], g[keep], sub[keep]
+    return np.array(list(map(kept, i.tolist(), jj.tolist(), (i + k).tolist())), dtype=bool)
 
 
 def _title_candidates(j: _Joined, t: NameTables) -> np.ndarray:
@@ -203,8 +213,20 @@ def _title_candidates(j: _Joined, t: NameTables) -> np.ndarray:
     return idx[_starts_with_any(j, idx + 1, t.titles)]
 
 
-def _features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) -> np.ndarray:
-    """The feature matrix of :func:`recognizers.names._features`, one row per candidate."""
+#: Features read by looking whole strings up in dictionaries (:func:`_lookup_features`), and the largest
+#: value each can take when the dictionary's frequencies are ``f``: 1 for a yes/no, log10(f + 1) for a frequency.
+_LOOKUPS: dict[int, Callable[[float], float]] = {
+    3: lambda f: 1.0,
+    4: lambda f: math.log10(f + 1),
+    14: lambda f: 1.0,
+    18: lambda f: math.log10(f + 1),
+    19: lambda f: math.log10(f + 1),
+}
+
+
+def _array_features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) -> np.ndarray:
+    """The feature matrix of :func:`recognizers.names._features`, one row per candidate, but for the
+    dictionary look-ups (:data:`_LOOKUPS`, left 0): every one of these is an array operation."""
     i, jj, kind, k, g = cands["i"], cands["j"], cands["kind"], cands["k"], cands["g"]
     m = len(i)
     f = np.zeros((m, 21))
@@ -239,7 +261,32 @@ def _features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) -> np.
         f[r, 17] = (
             -sum(bg[ord(c)] for c in text[a:b] if ord(c) < BMP and t.translit[ord(c)]) / max(1, b - a) - 4.0
         )
-    # whole-string look-ups, once per distinct string
+    # word boundaries, cues, punctuation
+    f[:, 5] = bounds[i]
+    f[:, 6] = bounds[jj]
+    f[:, 7] = f[:, 5] * f[:, 6]
+    f[:, 8] = np.any([_member(j.window_keys(i, n, True), t.left_cues) for n in (1, 2, 3)], axis=0)
+    f[:, 9] = np.any([_member(j.window_keys(jj, n, False), t.right_cues) for n in (1, 2, 3)], axis=0)
+    f[:, 10] = t.punct[j.at(i - 1)]
+    f[:, 11] = t.punct[j.at(jj)]
+    return f
+
+
+def _lookup_slack(t: NameTables) -> float:
+    """How much the dictionary look-ups can add to a candidate's score at most (0 while all their weights are
+    negative, as fitted): a candidate scoring below the threshold without them is below it with them."""
+    if all(t.weights[c] <= 0 for c in _LOOKUPS):
+        return 0.0
+    top = max((freq for _, freq in t.dictionary.values()), default=0)
+    return sum(max(0.0, float(t.weights[c])) * cap(top) for c, cap in _LOOKUPS.items())
+
+
+def _lookup_features(j: _Joined, t: NameTables, f: np.ndarray, cands: dict) -> None:
+    """Fill in the dictionary look-up features (:data:`_LOOKUPS`) of ``f``, once per distinct string."""
+    i, jj, kind, k = cands["i"], cands["j"], cands["kind"], cands["k"]
+    m = len(i)
+    text = j.text
+    ni = np.flatnonzero(kind == 0)
     dictionary, places, roles = t.dictionary, t.place_names, t.role_words
     cache: dict[str, tuple[float, float, float]] = {}
 
@@ -269,15 +316,6 @@ def _features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) -> np.
     given_starts = (i + k).tolist()
     f[ni, 18] = [common_word(text[given_starts[r] : jl[r]]) for r in ni.tolist()]
     f[:, 19] = [common_word(text[a - 1 : a + 1]) if a > 0 and text[a - 1] != SEP else 0.0 for a in il]
-    # word boundaries, cues, punctuation
-    f[:, 5] = bounds[i]
-    f[:, 6] = bounds[jj]
-    f[:, 7] = f[:, 5] * f[:, 6]
-    f[:, 8] = np.any([_member(j.window_keys(i, n, True), t.left_cues) for n in (1, 2, 3)], axis=0)
-    f[:, 9] = np.any([_member(j.window_keys(jj, n, False), t.right_cues) for n in (1, 2, 3)], axis=0)
-    f[:, 10] = t.punct[j.at(i - 1)]
-    f[:, 11] = t.punct[j.at(jj)]
-    return f
 
 
 def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[int, int, float]]]:
@@ -289,12 +327,13 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
     row_of = lambda p: np.searchsorted(j.starts, p, side="right") - 1  # noqa: E731 - one-line helper
     bounds = _bounds(j)
     taken: dict[int, list[tuple[int, int]]] = {}  # spans already chosen, per row (a handful at most)
-    for m in t.dotted_re.finditer(j.text):
-        span = t.dotted_core(j.text, m.start(), m.end())
-        if span:
-            r = int(row_of(span[0]))
-            taken.setdefault(r, []).append(span)
-            out[r].append((span[0] - int(j.starts[r]), span[1] - int(j.starts[r]), t.dotted_logit))
+    starts, ends = j.starts.tolist(), j.ends.tolist()
+    for r in _rows_with(j, t.dots_re):  # a dotted name never crosses a separator: only these rows hold one
+        for m in t.dotted_re.finditer(j.text, starts[r], ends[r]):
+            span = t.dotted_core(j.text, m.start(), m.end())
+            if span:
+                taken.setdefault(r, []).append(span)
+                out[r].append((span[0] - starts[r], span[1] - starts[r], t.dotted_logit))
     ni, nj, nk, ng, nsub = _name_candidates(j, t)
     ti = _title_candidates(j, t)
     fi, fj = [], []
@@ -315,11 +354,20 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
     i, jj, kind, k, g = i[order], jj[order], kind[order], k[order], g[order]
     if len(i) == 0:
         return [sorted(x) if len(x) > 1 else x for x in out]
-    scores = _features(j, t, bounds, {"i": i, "j": jj, "kind": kind, "k": k, "g": g}) @ t.weights
+    cands = {"i": i, "j": jj, "kind": kind, "k": k, "g": g}
+    f = _array_features(j, t, bounds, cands)
+    # Only candidates that can still reach the threshold are looked up (a sixth of them on news text); the
+    # margin covers the rounding of a sum taken in another order.
+    hopeful = f @ t.weights + _lookup_slack(t) >= t.threshold - 1e-9
+    named = np.flatnonzero(hopeful & (kind == 0))
+    hopeful[named] = _not_vetoed(j, t, i[named], jj[named], k[named])
+    keep = np.flatnonzero(hopeful)
+    i, jj, kind, k, g, f = i[keep], jj[keep], kind[keep], k[keep], g[keep], f[keep]
+    _lookup_features(j, t, f, {"i": i, "j": jj, "kind": kind, "k": k})
+    scores = f @ t.weights
     rows = row_of(i)
     keep = np.flatnonzero(scores >= t.threshold)
     picked = keep[np.lexsort((np.arange(len(keep)), -scores[keep], rows[keep]))]
-    starts = j.starts.tolist()
     for a, b, r, score in zip(
         i[picked].tolist(), jj[picked].tolist(), rows[picked].tolist(), scores[picked].tolist(), strict=True
     ):
