@@ -92,7 +92,7 @@ def fullwidth_to_ascii(s: str) -> str:
     >>> fullwidth_to_ascii("１３８００１３８０００")
     '13800138000'
     """
-    return s.translate(_FULLWIDTH)
+    return s if s.isascii() else s.translate(_FULLWIDTH)  # most values are ASCII: no per-character look-up
 
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -278,17 +278,25 @@ def context_hits(words: Iterable[str], text: str) -> list[str]:
     ['电话', 'id card']
     """
     low = text.lower()
-    prepared = _prepared_words(words) if isinstance(words, tuple) else _prepare(words)
+    anywhere, prepared = _prepared_words(words) if isinstance(words, tuple) else _prepare(words)
+    if anywhere is None or not anywhere.search(low):
+        return []  # most windows hold none of the words: one regex search instead of a test per word
     return [w for w, wl, rx in prepared if wl in low and (rx is None or rx.search(low))]
 
 
-def _prepare(words: Iterable[str]) -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
-    """Each word with its lower-case form and, for ASCII words, the whole-word regex."""
-    return tuple((w, w.lower(), _ascii_word_re(w.lower()) if w.isascii() else None) for w in words)
+_Prepared = tuple[re.Pattern[str] | None, tuple[tuple[str, str, re.Pattern[str] | None], ...]]
+
+
+def _prepare(words: Iterable[str]) -> _Prepared:
+    """A regex finding any of the words' lower-case forms, and each word with its lower-case form and, for
+    ASCII words, the whole-word regex."""
+    prepared = tuple((w, w.lower(), _ascii_word_re(w.lower()) if w.isascii() else None) for w in words)
+    forms = sorted({wl for _, wl, _ in prepared}, key=len, reverse=True)
+    return (re.compile("|".join(map(re.escape, forms))) if forms else None), prepared
 
 
 @functools.lru_cache(maxsize=1024)
-def _prepared_words(words: tuple[str, ...]) -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+def _prepared_words(words: tuple[str, ...]) -> _Prepared:
     """:func:`_prepare` once per tuple of words (recognizers pass their class attributes: the same tuples)."""
     return _prepare(words)
 

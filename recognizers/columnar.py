@@ -46,8 +46,12 @@ def fold_fullwidth(values: pa.Array) -> pa.Array:
     data = values.buffers()[2]
     if data is None or len(values) == 0:
         return values
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
     offsets = np.frombuffer(
-        values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4
+        values.buffers()[1],
+        dtype=width,
+        count=len(values) + 1,
+        offset=values.offset * np.dtype(width).itemsize,
     )
     raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     if not (raw >= 0x80).any():
@@ -55,10 +59,9 @@ def fold_fullwidth(values: pa.Array) -> pa.Array:
     fw = pc.match_substring_regex(values, _FULLWIDTH_RE)
     if not pc.any(fw).as_py():
         return values
-    fixed = [
-        fullwidth_to_ascii(v) if f else v for v, f in zip(values.to_pylist(), fw.to_pylist(), strict=True)
-    ]
-    return pa.array(fixed, type=pa.string())
+    fw = pc.fill_null(fw, False)
+    fixed = [fullwidth_to_ascii(v) for v in values.filter(fw).to_pylist()]  # only the values that need it
+    return pc.replace_with_mask(values, fw, pa.array(fixed, type=values.type))
 
 
 def regex_mask(values: pa.Array, regex: str) -> np.ndarray:
@@ -71,8 +74,12 @@ def has_any(values: pa.Array, chars: str) -> bool:
     data = values.buffers()[2] if len(values) else None
     if data is None:
         return False
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
     offsets = np.frombuffer(
-        values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4
+        values.buffers()[1],
+        dtype=width,
+        count=len(values) + 1,
+        offset=values.offset * np.dtype(width).itemsize,
     )
     raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     for ch in chars:

@@ -589,6 +589,10 @@ def _minors_by_id(
     comparison keeps the numbers of persons born less than 15 years before the scan date; only those are
     validated one by one.  The persons are the values that validated as ID numbers (``finding.matched``).
     """
+    # Only values of 15 or 18 characters without separators can be ID numbers: counted on the values as
+    # written (folding writes U+3000 as a space and U+FF0D as "-"), so a column of notes is not folded whole.
+    bare = pc.replace_substring_regex(values, r"[\s\-\x{3000}\x{FF0D}]", "")
+    values = values.filter(pc.is_in(pc.utf8_length(bare), pa.array([15, 18], pa.int32())))
     compact = pc.replace_substring_regex(fold_fullwidth(values), r"[\s\-]", "")
     n = pc.utf8_length(compact)
     births = pc.if_else(
