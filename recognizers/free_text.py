@@ -52,6 +52,7 @@ from recognizers.base import Span, ValueRecognizer
 from recognizers.columnar import ColumnarRecognizer
 from recognizers.decision import resolve_overlaps
 from recognizers.protocols import ValueRecognizerProtocol
+from recognizers.row_match import rows_matching
 from recognizers.shapes import UNBOUNDED, ColumnShape, regex_gate
 
 #: ``find_spans`` implementations that report only pattern matches (their cores are a valid prefilter).
@@ -215,9 +216,14 @@ class ColumnForms:
         self.raw = values
         self.nfkc = pc.utf8_normalize(values, "NFKC")
         self.changed = np.flatnonzero(pc.not_equal(values, self.nfkc).to_numpy(zero_copy_only=False))
-        composing = pc.match_substring_regex(values.take(self.changed), _COMPOSING)
-        self.composing = self.changed[composing.to_numpy(zero_copy_only=False)]
         self._shapes: tuple[ColumnShape, ...] | None = None
+
+    @functools.cached_property
+    def composing(self) -> np.ndarray:
+        """The rows where NFKC composes characters (asked only for a pattern matching raw text)."""
+        if not len(self.changed):
+            return self.changed
+        return self.changed[rows_matching(self.raw.take(self.changed), _COMPOSING)]
 
     def could_hold(self, pattern: str) -> bool:
         """False when no row, as written or after NFKC, has the characters and the length a match of
@@ -239,7 +245,7 @@ class ColumnForms:
         read only in the rows holding combining characters.
         """
         take = (lambda a: a) if len(rows) == len(self.raw) else (lambda a: a.take(rows))
-        hit = pc.match_substring_regex(take(self.nfkc), pattern).to_numpy(zero_copy_only=False)
+        hit = rows_matching(take(self.nfkc), pattern)
         unstable = unstable_branches(pattern)
         if unstable is not None:
             self._match_raw(unstable, rows, self.changed, hit)
@@ -252,8 +258,7 @@ class ColumnForms:
         if len(where):
             both = np.flatnonzero(np.isin(rows, where) & ~hit)
             if len(both):
-                raw = pc.match_substring_regex(self.raw.take(rows[both]), pattern)
-                hit[both] |= raw.to_numpy(zero_copy_only=False)
+                hit[both] |= rows_matching(self.raw.take(rows[both]), pattern)
 
 
 @functools.lru_cache(maxsize=4096)

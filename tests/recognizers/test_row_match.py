@@ -1,0 +1,98 @@
+"""recognizers.row_match: one search over a column's bytes gives exactly Arrow's per-row matches."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from recognizers import row_match, value_recognizers
+from recognizers.free_text import prefilter
+from recognizers.row_match import rows_matching
+
+
+def _arrow(values: pa.Array, pattern: str) -> list[bool]:
+    return pc.match_substring_regex(values, pattern).to_pylist()
+
+
+def _prefilter_patterns() -> list[str]:
+    """Every RE2 pattern the built-in recognizers' free-text prefilters use."""
+    out: list[str] = []
+    for rec in value_recognizers():
+        for req in prefilter(rec) or ():
+            out += [req] if isinstance(req, str) else list(req)
+    return list(dict.fromkeys(out))
+
+
+_PIECES = [
+    "13912345678",
+    "3201",
+    "021-",
+    "江苏省",
+    "苏州市",
+    "路",
+    "88号",
+    "糖尿病",
+    "HIV",
+    "，",
+    " ",
+    "\n",
+    "a",
+    "9",
+    "",
+]
+
+
+def _column(rng: random.Random, n: int) -> list[str]:
+    return ["".join(rng.choice(_PIECES) for _ in range(rng.randrange(0, 5))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_prefilter_agrees_with_arrow_row_by_row(seed):
+    rng = random.Random(seed)
+    values = pa.array(_column(rng, 400))
+    patterns = _prefilter_patterns()
+    assert len(patterns) > 40
+    for pattern in patterns:
+        assert rows_matching(values, pattern).tolist() == _arrow(values, pattern), pattern
+
+
+@pytest.mark.parametrize(
+    "rows, pattern",
+    [
+        (["12", "34"], r"\d{3}"),  # the bytes end to end hold a match no row holds
+        (["1", "", "23", "4"], r"\d{2}"),  # empty rows between
+        (["ab", "cab"], r"a.*b"),  # a row matched only by a shorter match than the one across rows
+        (["x", "y"], r"z?"),  # matches the empty string: every row
+        (["", ""], r"\d"),
+        (["abc", "cab"], r"^ab"),  # anchors: read row by row
+        (["电话", "话费"], r"话话"),
+        (["1３", "３1"], r"3"),
+    ],
+)
+def test_rows_across_each_other(rows, pattern):
+    values = pa.array(rows)
+    assert rows_matching(values, pattern).tolist() == _arrow(values, pattern)
+
+
+def test_slices_large_strings_and_many_hits(monkeypatch):
+    monkeypatch.setattr(row_match, "HIT_BUDGET", 5)
+    rng = random.Random(7)
+    rows = _column(rng, 300)
+    for values in (pa.array(rows).slice(17, 200), pa.array(rows, pa.large_string()).slice(3)):
+        for pattern in (r"\d{4}", r"苏州", r"[^，]{3}", r"糖尿病|HIV"):
+            assert rows_matching(values, pattern).tolist() == _arrow(values, pattern), pattern
+
+
+def test_a_pattern_re2_rejects_raises_as_arrow_does():
+    with pytest.raises(pa.ArrowInvalid):
+        rows_matching(pa.array(["a"]), "(?<=a)b")
+
+
+def test_a_column_without_matches_is_one_search():
+    values = pa.array(["第1次回访，客户满意。"] * 1000)
+    assert not rows_matching(values, "糖尿病|高血压").any()
+    assert isinstance(rows_matching(values, "回访"), np.ndarray)
