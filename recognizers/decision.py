@@ -36,6 +36,7 @@ weaker one two values with spans or one with support.  ``score = 0.6 * strength
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -66,6 +67,13 @@ def metadata_words(words: tuple[str, ...], name: str, comment: str | None) -> li
     >>> metadata_words(("xm",), "xml_payload", None)
     []
     """
+    return list(_metadata_words(tuple(words), name, comment))
+
+
+@functools.lru_cache(maxsize=16384)
+def _metadata_words(words: tuple[str, ...], name: str, comment: str | None) -> tuple[str, ...]:
+    """:func:`metadata_words`, once per column name and word list: a warehouse repeats its column names in
+    table after table, and every recognizer asks about every column."""
     hits = []
     low, tokens = _name_tokens(name)
     low_joined = low.replace("_", " ")
@@ -85,7 +93,7 @@ def metadata_words(words: tuple[str, ...], name: str, comment: str | None) -> li
                 hits.append(w)
         elif wl in low or wl in comment_low:
             hits.append(w)
-    return hits
+    return tuple(hits)
 
 
 def metadata_support(rec: ValueRecognizerProtocol, name: str, comment: str | None) -> list[str]:

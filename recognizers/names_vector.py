@@ -24,6 +24,7 @@ tables, built by :mod:`recognizers.names`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -119,6 +120,14 @@ class _Joined:
         return key
 
 
+@functools.lru_cache(maxsize=64)
+def _short_word_keys(words: tuple[str, ...]) -> tuple[tuple[tuple[int, np.ndarray], ...], tuple[str, ...]]:
+    """Keys (:func:`word_keys`) of the words of one to three characters, by length; and the other words."""
+    lengths = sorted({len(w) for w in words if 1 <= len(w) <= 3})
+    short = tuple((n, word_keys([w for w in words if len(w) == n])) for n in lengths)
+    return short, tuple(w for w in words if not 1 <= len(w) <= 3)
+
+
 def _rows_with(j: _Joined, rx: re.Pattern[str]) -> list[int]:
     """The rows (in order) where ``rx`` matches, from one scan of the joined text."""
     hits = [m.start() for m in rx.finditer(j.text)]
@@ -126,9 +135,16 @@ def _rows_with(j: _Joined, rx: re.Pattern[str]) -> list[int]:
 
 
 def _starts_with_any(j: _Joined, pos: np.ndarray, words: Sequence[str]) -> np.ndarray:
-    """For each position: does one of ``words`` start there?"""
+    """For each position: does one of ``words`` start there?
+
+    Words of one to three characters are looked up as keys of the characters from each position (one sorted
+    search per length, not a comparison per character of every word).
+    """
     out = np.zeros(len(pos), dtype=bool)
-    for w in words:
+    short, longer = _short_word_keys(tuple(words))
+    for length, keys in short:
+        out |= _member(j.window_keys(pos, length, False), keys)
+    for w in longer:
         hit = np.ones(len(pos), dtype=bool)
         for k, ch in enumerate(w):
             hit &= j.at(pos + k) == ord(ch)

@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 import re2
 
 #: Matches found by searching before the rest of a column is left to Arrow's per-row kernel.
-HIT_BUDGET = 256
+HIT_BUDGET = 64
 #: Assertions whose result depends on the text around a position (outside character classes).
 _ASSERTION_ESCAPES = frozenset("AzbB")
 
