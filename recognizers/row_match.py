@@ -1,33 +1,37 @@
 """Which rows of a string column an RE2 pattern matches, without compiling the pattern for every column.
 
 ``pyarrow.compute.match_substring_regex`` compiles its pattern on every call.
-For the free-text prefilters (:mod:`recognizers.free_text`) that set-up is
-most of the cost on a small column: a disease lexicon of 10,000 characters
-takes ~4 ms to compile and ~0.1 ms to run over 300 short notes, and a scan of
-thousands of small tables pays it once per table and pattern.
+For the recognizers' patterns that set-up is most of the cost on a small
+column: a disease lexicon of 10,000 characters takes ~4 ms to compile and
+~0.1 ms to run over 300 short notes, and a scan of thousands of small tables
+pays it once per table and pattern.
 
 Here each pattern is compiled once per process by google-re2 (the same RE2
 engine, syntax and default options as Arrow's kernel, so the two agree on
-every row) and searched over the column's UTF-8 data buffer as it is, all
-rows end to end:
+every row) and searched over all the rows end to end:
 
-* no match anywhere in the buffer means no row matches: a row's match is a
-  match in the buffer (one search, a few microseconds a kilobyte);
-* a match inside one row's bytes marks that row, and the search goes on from
-  the next row;
+* no match anywhere means no row matches (one search, a few microseconds a
+  kilobyte);
+* a match inside one row marks that row, and the search goes on from the next
+  row;
 * a match running past its row's end may hide a shorter one inside the row:
   that row alone is searched again.
 
-That holds for patterns whose matches do not depend on the text around them:
-those with anchors or word boundaries (``^ $ \\A \\z \\b \\B``) are matched row by
-row by Arrow, as are columns where the pattern matches many rows (past
-:data:`HIT_BUDGET`, a search per row costs more than Arrow's kernel).
+A pattern without assertions is searched over the column's UTF-8 data buffer
+as it is.  One with ``^``, ``$``, ``\\b`` or ``\\B`` is searched in multi-line
+mode over the rows joined by line feeds, where each of them means at a row's
+edges what it means at a text's, as long as no row holds a line feed (else
+Arrow reads the column).  ``\\A`` and ``\\z`` always go to Arrow, as does the rest
+of a column once the pattern has matched many rows (past :data:`HIT_BUDGET`,
+a search per row costs more than Arrow's kernel).
 
 >>> import pyarrow as pa
 >>> rows_matching(pa.array(["电话13912345678", "无", "138", "00"]), r"1[3-9]\\d{9}").tolist()
 [True, False, False, False]
 >>> rows_matching(pa.array(["12", "34"]), r"\\d{3}").tolist()  # "12" + "34" holds 3 digits, no row does
 [False, False]
+>>> rows_matching(pa.array(["12", "123", ""]), r"^\\d{2}$").tolist()
+[True, False, False]
 """
 
 from __future__ import annotations
@@ -42,33 +46,35 @@ import re2
 
 #: Matches found by searching before the rest of a column is left to Arrow's per-row kernel.
 HIT_BUDGET = 64
-#: Assertions whose result depends on the text around a position (outside character classes).
-_ASSERTION_ESCAPES = frozenset("AzbB")
 
 
 @functools.lru_cache(maxsize=4096)
-def _searcher(pattern: str) -> re2._Regexp | None:
-    """The compiled pattern, or ``None`` when it has assertions or google-re2 does not compile it."""
-    if _has_assertions(pattern):
+def _searcher(pattern: str) -> tuple[re2._Regexp, bool] | None:
+    """The compiled pattern and whether it is searched over rows joined by line feeds (it holds assertions);
+    ``None`` when only Arrow reads it (``\\A``, ``\\z``, or google-re2 does not compile it)."""
+    lines = _assertions(pattern)
+    if lines is None:
         return None
     try:
-        return re2.compile(pattern.encode("utf-8"))
+        return re2.compile(("(?m)" + pattern if lines else pattern).encode("utf-8")), lines
     except re2.error:
         return None
 
 
-def _has_assertions(pattern: str) -> bool:
-    """Whether ``pattern`` holds ``^``, ``$`` or an escape in :data:`_ASSERTION_ESCAPES` outside a class.
+def _assertions(pattern: str) -> bool | None:
+    """Whether ``pattern`` holds ``^``, ``$``, ``\\b`` or ``\\B`` outside a class; ``None`` for ``\\A`` or ``\\z``.
 
-    >>> _has_assertions(r"(?m:^[>@])"), _has_assertions(r"[$^]\\d"), _has_assertions(r"\\\\b"), _has_assertions(r"a\\b")
-    (True, False, False, True)
+    >>> _assertions(r"(?m:^[>@])"), _assertions(r"[$^]\\d"), _assertions(r"\\\\b"), _assertions(r"a\\b"), _assertions(r"\\Aa")
+    (True, False, False, True, None)
     """
-    i, in_class = 0, False
+    i, in_class, found = 0, False, False
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
-            if not in_class and pattern[i + 1 : i + 2] in _ASSERTION_ESCAPES:
-                return True
+            escaped = pattern[i + 1 : i + 2]
+            if not in_class and escaped in ("A", "z"):
+                return None
+            found = found or (not in_class and escaped in ("b", "B"))
             i += 2
             continue
         if in_class:
@@ -78,9 +84,9 @@ def _has_assertions(pattern: str) -> bool:
             if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":
                 i += 1 + (pattern[i + 1] == "^")
         elif ch in "^$":
-            return True
+            found = True
         i += 1
-    return False
+    return found
 
 
 def rows_matching(values: pa.Array, pattern: str) -> np.ndarray:
@@ -89,33 +95,50 @@ def rows_matching(values: pa.Array, pattern: str) -> np.ndarray:
     Raises what Arrow raises for a pattern RE2 does not accept (``pyarrow.ArrowInvalid``).
     """
     n = len(values)
-    rx = _searcher(pattern)
-    if rx is None or n == 0:
+    compiled = _searcher(pattern) if n else None
+    if compiled is None:
         return _per_row(values, pattern)
+    rx, lines = compiled
     data, offsets = _utf8(values)
+    if lines:
+        if b"\n" in data:
+            return _per_row(values, pattern)  # a line feed inside a row: ^ and $ would match there
+        data, starts, ends = _joined(values, offsets)
+    else:
+        if rx.search(b"") is not None:  # matches the empty string, wherever it is: so every row
+            return np.ones(n, dtype=bool)
+        starts, ends = offsets[:-1], offsets[1:]
     hit = np.zeros(n, dtype=bool)
-    if rx.search(b"") is not None:  # matches the empty string, so every row
-        hit[:] = True
-        return hit
-    pos, end, found = offsets[0], offsets[-1], 0
-    while pos < end:
+    pos, end, found = starts[0], ends[-1], 0
+    while pos <= end:
         m = rx.search(data, pos, end)
         if m is None:
             break
-        start = m.start()
-        r = bisect.bisect_right(offsets, start) - 1  # the row holding the match's first byte
-        row_end = offsets[r + 1]
-        hit[r] = m.end() <= row_end or rx.search(data, offsets[r], row_end) is not None
+        r = bisect.bisect_right(starts, m.start()) - 1  # the row the match starts in (or at the end of)
+        hit[r] = m.end() <= ends[r] or rx.search(data, starts[r], ends[r]) is not None
         found += 1
-        if found >= HIT_BUDGET and r + 1 < n:
+        if r + 1 == n:
+            break
+        if found >= HIT_BUDGET:
             hit[r + 1 :] = _per_row(values.slice(r + 1), pattern)
             break
-        pos = row_end
+        pos = starts[r + 1]
     return hit
 
 
 def _per_row(values: pa.Array, pattern: str) -> np.ndarray:
     return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+
+
+def _joined(values: pa.Array, offsets: list[int]) -> tuple[bytes, list[int], list[int]]:
+    """The rows joined by line feeds, and where each row starts and ends in them."""
+    one = pa.ListArray.from_arrays(pa.array([0, len(values)], pa.int32()), values)
+    data = pc.binary_join(one, "\n")[0].as_buffer().to_pybytes()
+    base = np.asarray(offsets, dtype=np.int64) - offsets[0]
+    shift = np.arange(len(offsets), dtype=np.int64)
+    starts = (base[:-1] + shift[:-1]).tolist()
+    ends = (base[1:] + shift[:-1]).tolist()
+    return data, starts, ends
 
 
 def _utf8(values: pa.Array) -> tuple[bytes, list[int]]:

@@ -68,7 +68,15 @@ def test_every_prefilter_agrees_with_arrow_row_by_row(seed):
         (["ab", "cab"], r"a.*b"),  # a row matched only by a shorter match than the one across rows
         (["x", "y"], r"z?"),  # matches the empty string: every row
         (["", ""], r"\d"),
-        (["abc", "cab"], r"^ab"),  # anchors: read row by row
+        (["abc", "cab"], r"^ab"),  # anchors mean a row's edges
+        (["12", "123", "", "1"], r"^\d{2}$"),
+        (["", "a", ""], r"^$"),  # an empty match at a row's edge
+        (["a", "", "b"], r"$"),
+        (["ab c", "abc", "c"], r"\bc"),
+        (["ab", "b"], r"\Bb"),
+        (["a\nb", "b"], r"^b"),  # a line feed inside a row: Arrow reads it
+        (["ab", "b"], r"\Ab"),
+        ([">x", "a>"], r"(?m:^[>@])"),
         (["电话", "话费"], r"话话"),
         (["1３", "３1"], r"3"),
     ],
@@ -78,12 +86,24 @@ def test_rows_across_each_other(rows, pattern):
     assert rows_matching(values, pattern).tolist() == _arrow(values, pattern)
 
 
+_ANCHORED = [r"^\d{4}$", r"^(?:苏州市|江苏省)", r"路$", r"\b9\b", r"^$", r"\Ba", r"^[^，]{3,}$", r"^\s*\d"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_anchored_patterns_agree_with_arrow_row_by_row(seed):
+    rng = random.Random(seed)
+    rows = [r.replace("\n", "") for r in _column(rng, 400)]
+    values = pa.array(rows)
+    for pattern in _ANCHORED:
+        assert rows_matching(values, pattern).tolist() == _arrow(values, pattern), pattern
+
+
 def test_slices_large_strings_and_many_hits(monkeypatch):
     monkeypatch.setattr(row_match, "HIT_BUDGET", 5)
     rng = random.Random(7)
     rows = _column(rng, 300)
     for values in (pa.array(rows).slice(17, 200), pa.array(rows, pa.large_string()).slice(3)):
-        for pattern in (r"\d{4}", r"苏州", r"[^，]{3}", r"糖尿病|HIV"):
+        for pattern in (r"\d{4}", r"苏州", r"[^，]{3}", r"糖尿病|HIV", *_ANCHORED):
             assert rows_matching(values, pattern).tolist() == _arrow(values, pattern), pattern
 
 
