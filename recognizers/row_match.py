@@ -22,8 +22,8 @@ as it is.  One with ``^``, ``$``, ``\\b`` or ``\\B`` is searched in multi-line
 mode over the rows joined by line feeds, where each of them means at a row's
 edges what it means at a text's, as long as no row holds a line feed (else
 Arrow reads the column).  ``\\A`` and ``\\z`` always go to Arrow, as does the rest
-of a column once the pattern has matched many rows (past :data:`HIT_BUDGET`,
-a search per row costs more than Arrow's kernel).
+of a column once the pattern has matched many rows (past :data:`HIT_BUDGET`, or
+most of the rows read: a search per row then costs more than Arrow's kernel).
 
 >>> import pyarrow as pa
 >>> rows_matching(pa.array(["电话13912345678", "无", "138", "00"]), r"1[3-9]\\d{9}").tolist()
@@ -46,6 +46,8 @@ import re2
 
 #: Matches found by searching before the rest of a column is left to Arrow's per-row kernel.
 HIT_BUDGET = 64
+#: ... or sooner, after this many, when more than half the rows read so far matched (a column of mobiles).
+_DENSE_AFTER = 8
 
 
 @functools.lru_cache(maxsize=4096)
@@ -119,7 +121,7 @@ def rows_matching(values: pa.Array, pattern: str) -> np.ndarray:
         found += 1
         if r + 1 == n:
             break
-        if found >= HIT_BUDGET:
+        if found >= HIT_BUDGET or (found >= _DENSE_AFTER and 2 * found > r + 1):  # most rows match
             hit[r + 1 :] = _per_row(values.slice(r + 1), pattern)
             break
         pos = starts[r + 1]
