@@ -125,7 +125,10 @@ def column_array(values: Sequence[object], target: pa.DataType) -> pa.Array:
     DataType(date32[day])
     """
     if pa.types.is_string(target):
-        return pa.array([as_text(v) for v in values], pa.string())
+        try:  # text (or UTF-8 bytes) throughout: Arrow reads it as it is, without a call per value
+            return pa.array(values, pa.string())
+        except _FALLBACK_ERRORS:
+            return pa.array([as_text(v) for v in values], pa.string())
     try:
         return pa.array(_prepare(values, target), type=target)
     except _FALLBACK_ERRORS:
