@@ -37,6 +37,7 @@ from stdnum.exceptions import ValidationError
 
 from recognizers.base import CONTEXT_BOOST, Span, ValueMatches, ValueRecognizer, fullwidth_to_ascii
 from recognizers.idcheck import as_string_array, compact
+from recognizers.row_match import utf8_offsets
 
 _FULLWIDTH_RE = r"[\x{FF01}-\x{FF5E}\x{3000}]"
 
@@ -46,13 +47,7 @@ def fold_fullwidth(values: pa.Array) -> pa.Array:
     data = values.buffers()[2]
     if data is None or len(values) == 0:
         return values
-    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    offsets = np.frombuffer(
-        values.buffers()[1],
-        dtype=width,
-        count=len(values) + 1,
-        offset=values.offset * np.dtype(width).itemsize,
-    )
+    offsets = utf8_offsets(values)
     raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     if not (raw >= 0x80).any():
         return values
@@ -74,13 +69,7 @@ def has_any(values: pa.Array, chars: str) -> bool:
     data = values.buffers()[2] if len(values) else None
     if data is None:
         return False
-    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    offsets = np.frombuffer(
-        values.buffers()[1],
-        dtype=width,
-        count=len(values) + 1,
-        offset=values.offset * np.dtype(width).itemsize,
-    )
+    offsets = utf8_offsets(values)
     raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     for ch in chars:
         if ch.isascii():

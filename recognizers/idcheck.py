@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import fullwidth_to_ascii
+from recognizers.row_match import utf8_offsets
 
 
 def compact(number: str, strip: str = " -") -> str:
@@ -61,7 +62,7 @@ def byte_matrix(values: pa.Array, width: int) -> np.ndarray:
     n = len(values)
     if n == 0:
         return np.zeros((0, width), dtype=np.uint8)
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=n + 1, offset=values.offset * 4)
+    offsets = utf8_offsets(values)
     if not np.all(np.diff(offsets) == width):
         raise ValueError(f"not every value has {width} bytes")
     data = np.frombuffer(values.buffers()[2], dtype=np.uint8)

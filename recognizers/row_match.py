@@ -145,18 +145,20 @@ def _joined(values: pa.Array, offsets: list[int]) -> tuple[bytes, list[int], lis
 
 def _utf8(values: pa.Array) -> tuple[bytes, list[int]]:
     """The column's UTF-8 bytes end to end and each row's start in them (and the end of the last)."""
-    if pa.types.is_large_string(values.type):
-        width = np.int64
-    elif pa.types.is_string(values.type):
-        width = np.int32
-    else:
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         return _utf8(values.cast(pa.string()))
-    offsets = np.frombuffer(
+    buffer = values.buffers()[2]
+    data = buffer.to_pybytes() if buffer is not None else b""
+    return data, utf8_offsets(values).tolist()
+
+
+def utf8_offsets(values: pa.Array) -> np.ndarray:
+    """Where each value of a string (or large string) array starts in its data buffer, and where the last
+    ends: ``len(values) + 1`` offsets, read in place (a slice's offsets need not start at 0)."""
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    return np.frombuffer(
         values.buffers()[1],
         dtype=width,
         count=len(values) + 1,
         offset=values.offset * np.dtype(width).itemsize,
     )
-    buffer = values.buffers()[2]
-    data = buffer.to_pybytes() if buffer is not None else b""
-    return data, offsets.tolist()

@@ -54,6 +54,7 @@ import pyarrow as pa
 
 from recognizers.base import ValueRecognizer
 from recognizers.columnar import ColumnarRecognizer
+from recognizers.row_match import utf8_offsets
 
 try:  # Python 3.11+: the regular-expression parser's module (sre_parse is its deprecated alias)
     from re import _constants as _sre  # type: ignore[attr-defined]
@@ -166,7 +167,7 @@ class ColumnShape:
         if values.null_count:
             values = values.drop_null()
             n = len(values)
-        offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=n + 1, offset=values.offset * 4)
+        offsets = utf8_offsets(values)
         data_buf = values.buffers()[2]
         nbytes = np.diff(offsets)
         masks = np.zeros(n, dtype=np.uint64)
