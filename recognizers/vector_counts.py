@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import ValueMatches
+from recognizers.row_match import rows_matching
 
 
 def count_matches(
@@ -58,7 +59,7 @@ def shaped_and_short(values: pa.Array, regex: str, max_len: int, *, exclude: str
 
     The length is computed only when something matched: a column of codes costs one regex pass.
     """
-    mask = pc.match_substring_regex(values, regex)
+    mask = pa.array(rows_matching(values, regex))  # compiled once: the lexicons' patterns are long
     if not pc.any(mask).as_py():
         return mask
     mask = pc.and_(mask, pc.less_equal(pc.utf8_length(values), max_len))
