@@ -13,6 +13,7 @@ engine supports it they open read-only transactions.
 from __future__ import annotations
 
 import abc
+import contextlib
 import fnmatch
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -285,6 +286,11 @@ class Connector(abc.ABC):
     @abc.abstractmethod
     def distinct_count(self, table: TableInfo, columns: Sequence[str]) -> int:
         """Exact number of distinct non-null values (tuples) of ``columns``, pushed down."""
+
+    def table_session(self, table: TableInfo) -> contextlib.AbstractContextManager[None]:
+        """Around the reads of one table (its count, sample and sparse columns): a connector that talks to a
+        server may keep one connection for them.  Nothing by default."""
+        return contextlib.nullcontext()
 
     # -- optional: sparse columns (scanner.sparse) ------------------------------------------------
     def null_counts(

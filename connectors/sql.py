@@ -118,6 +118,7 @@ class SQLConnector(Connector):
         self._keys_found: dict[tuple[str | None, str], str | None] = {}
         self._reflected_schemas: set[str | None] = set()
         self._schema_lock = threading.Lock()
+        self._pinned = threading.local()  # the connection of the table this thread reads (table_session)
 
     @property
     def display_uri(self) -> str:
@@ -244,7 +245,7 @@ class SQLConnector(Connector):
         if count is None or count < self.exact_count_limit:
             stmt = sa.select(sa.func.count()).select_from(self._table(table, ()))
             try:
-                with self.engine.connect() as conn:
+                with self._connect() as conn:
                     count = int(conn.execute(stmt).scalar_one())
             except Exception as exc:  # noqa: BLE001 - a timeout leaves the estimate; the rest is an error
                 if not self._is_timeout(exc):
@@ -267,7 +268,7 @@ class SQLConnector(Connector):
             tablesample=stats.tablesample,
             pages=stats.pages,
         )
-        with self._reading(table, "sampling"), self.engine.connect() as conn:
+        with self._reading(table, "sampling"), self._connect() as conn:
             strategy, batches = sample_batches(conn, self.dialect, target, n, seed)
             return rows_to_table(names, types, batches, {"chujing.sample_strategy": strategy})
 
@@ -289,7 +290,7 @@ class SQLConnector(Connector):
         t = self._table(table, columns)
         stmt = sa.select(sa.func.count(), *(sa.func.count(t.c[c]) for c in columns)).select_from(t)
         try:
-            with self.engine.connect() as conn:
+            with self._connect() as conn:
                 rows, *values = conn.execute(stmt).one()
         except Exception as exc:  # noqa: BLE001 - a timeout means "unknown"; the rest is an error
             if not self._is_timeout(exc):
@@ -324,7 +325,7 @@ class SQLConnector(Connector):
         )
         with (
             self._reading(table, f"sampling the values of {', '.join(names)}"),
-            self.engine.connect() as conn,
+            self._connect() as conn,
         ):
             strategy, batches = sample_batches(conn, self.dialect, target, n, seed)
             return rows_to_table(names, types, batches, {"chujing.sample_strategy": strategy})
@@ -341,7 +342,7 @@ class SQLConnector(Connector):
             stmt = sa.select(sa.func.count()).select_from(distinct_rows)
         with (
             self._reading(table, f"counting distinct values of {', '.join(columns)}"),
-            self.engine.connect() as conn,
+            self._connect() as conn,
         ):
             return int(conn.execute(stmt).scalar_one())
 
@@ -354,7 +355,7 @@ class SQLConnector(Connector):
             sa.func.count(groups.c.k),
             sa.func.coalesce(sa.func.sum(sa.case((groups.c.k.is_(None), groups.c.n), else_=0)), 0),
         )
-        with self._reading(table, "counting persons"), self.engine.connect() as conn:
+        with self._reading(table, "counting persons"), self._connect() as conn:
             distinct, nulls = conn.execute(stmt).one()
         return KeyCount(int(distinct), int(nulls))
 
@@ -365,7 +366,7 @@ class SQLConnector(Connector):
         # No "WHERE k IS NOT NULL": engines push the filter down and evaluate the key twice; the one NULL
         # row of the DISTINCT is dropped here instead.
         stmt = sa.select(keys.c.k).distinct()
-        with self._reading(table, "reading person keys"), self.engine.connect() as conn:
+        with self._reading(table, "reading person keys"), self._connect() as conn:
             result = conn.execute(stmt.execution_options(yield_per=batch_rows))
             try:
                 for batch in result.partitions():
@@ -375,7 +376,7 @@ class SQLConnector(Connector):
 
     def key_signature_counts(self, table: TableInfo, spec: KeySpec) -> list[SignatureGroup]:
         stmt = signature_counts_select(spec, self._keys(table, spec))
-        with self._reading(table, "counting persons"), self.engine.connect() as conn:
+        with self._reading(table, "counting persons"), self._connect() as conn:
             rows = conn.execute(stmt).all()
         return [SignatureGroup(tuple(int(f or 0) for f in r[:-2]), bool(r[-2]), int(r[-1])) for r in rows]
 
@@ -383,7 +384,7 @@ class SQLConnector(Connector):
         self, table: TableInfo, spec: KeySpec, *, batch_rows: int = 50_000
     ) -> Iterator[list[tuple[str, tuple[int, ...]]]]:
         stmt = signature_keys_select(spec, self._keys(table, spec))
-        with self._reading(table, "reading person keys"), self.engine.connect() as conn:
+        with self._reading(table, "reading person keys"), self._connect() as conn:
             result = conn.execute(stmt.execution_options(yield_per=batch_rows))
             try:
                 for batch in result.partitions():
@@ -404,7 +405,7 @@ class SQLConnector(Connector):
         if not query.devices:
             return rows_to_table(names, types, [])
         stmt = fixes_statement(self._table(table, names), query)
-        with self._reading(table, "reading the fixes of sampled devices"), self.engine.connect() as conn:
+        with self._reading(table, "reading the fixes of sampled devices"), self._connect() as conn:
             rows = conn.execute(stmt).fetchall()
         return rows_to_table(names, types, [rows])
 
@@ -415,7 +416,7 @@ class SQLConnector(Connector):
         stmt = bounds_statement(self._table(table, columns), columns)
         with (
             self._reading(table, f"reading the bounds of {', '.join(columns)}"),
-            self.engine.connect() as conn,
+            self._connect() as conn,
         ):
             return bounds_of(columns, conn.execute(stmt).one())
 
@@ -457,10 +458,41 @@ class SQLConnector(Connector):
             for (_schema, name), columns in found.items():
                 self._columns.setdefault((schema, name), columns)
 
+    @contextlib.contextmanager
+    def table_session(self, table: TableInfo) -> Iterator[None]:
+        """One connection for a table's reads in this thread: one checkout, ping and reset instead of one for
+        each of the size estimate, the count and the sample (three round trips each to a server)."""
+        with self._reading(table, "connecting"):
+            conn = self.engine.connect()
+        self._pinned.conn = conn
+        try:
+            yield
+        finally:
+            self._pinned.conn = None
+            conn.close()
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        """The thread's table connection (:meth:`table_session`), else one from the pool for this read.
+
+        A failed statement on the table connection is rolled back at once: PostgreSQL refuses every later
+        statement of a failed transaction, and a count that timed out leaves the sample to be read.
+        """
+        pinned = getattr(self._pinned, "conn", None)
+        if pinned is None:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        try:
+            yield pinned
+        except BaseException:
+            pinned.rollback()
+            raise
+
     def _table_stats(self, table: TableInfo) -> TableStats:
         key = (table.schema, table.name)
         if key not in self._stats:
-            with self._reading(table, "reading its size"), self.engine.connect() as conn:
+            with self._reading(table, "reading its size"), self._connect() as conn:
                 self._stats[key] = estimate_rows(
                     conn, self.dialect, self._table(table, ()), is_view=table.kind == "view"
                 )
@@ -475,7 +507,7 @@ class SQLConnector(Connector):
         return self._keys_found[key]
 
     def _find_integer_key(self, table: TableInfo, reflected: list[dict]) -> str | None:
-        with self._reading(table, "reading its primary key"), self.engine.connect() as conn:
+        with self._reading(table, "reading its primary key"), self._connect() as conn:
             pk = (
                 sa.inspect(conn).get_pk_constraint(table.name, schema=table.schema).get("constrained_columns")
                 or []

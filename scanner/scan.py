@@ -462,7 +462,8 @@ def _scan_table(
                 clean=lambda text: scrub(text, source),
             )
         else:
-            _read_table(connector, info, options, result, source)
+            with connector.table_session(info):
+                _read_table(connector, info, options, result, source)
     except SourceError as exc:
         result.status, result.error = "error", scrub(exc.message, source)
         observer.error(result.error)

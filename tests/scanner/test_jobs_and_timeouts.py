@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from connectors.base import SourceError, TableInfo
+from connectors.sql import SQLConnector
 from scanner.cli.root import main
 from scanner.workers import TimedOut, in_order
 from tests.export.conftest import resident_id
@@ -185,3 +187,22 @@ def test_a_locked_table_is_skipped_at_the_timeout_and_the_rest_is_scanned(
     errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "ods.t_03" in errors[0]
     assert elapsed < 30  # the lock was never waited out
+
+
+def test_a_table_is_read_on_one_connection(pg_warehouse: str) -> None:
+    """The estimate, the count and the sample of a table share one pooled connection (one checkout, ping and
+    reset instead of three); a failed statement on it is rolled back, so the table's next read still runs."""
+    connector = SQLConnector(pg_warehouse, schema="ods")
+    checkouts: list[object] = []
+    sa.event.listen(connector.engine.pool, "checkout", lambda *a: checkouts.append(a))
+    table = next(t for t in connector.list_tables() if t.name == "t_01")
+    missing = TableInfo(name="t_missing", schema="ods")
+    connector.columns(table)  # the schema's columns are read once, for every table
+    before = len(checkouts)
+    with connector.table_session(table):
+        with pytest.raises(SourceError):
+            connector.row_count(missing)  # the count fails on the server: the transaction is aborted
+        assert connector.row_count(table) == 80
+        assert connector.sample(table, 20, seed=1).num_rows == 20
+    assert len(checkouts) - before == 1
+    connector.close()
