@@ -39,6 +39,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,17 +57,54 @@ class IntegrityError(ChujingError, ValueError):
     """A report that cannot be sealed or verified (not JSON, not an object, a bad key)."""
 
 
-def _plain(report: dict[str, Any]) -> Any:
-    """The report as a JSON reader sees it (what the file will hold)."""
-    body = {k: v for k, v in report.items() if k != "integrity"}
-    return json.loads(json.dumps(body, ensure_ascii=False, default=str))
+def _plain(value: Any) -> Any:
+    """``value`` as a JSON reader sees it (what the file will hold)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_chunks(report: dict[str, Any]) -> Iterator[bytes]:
+    """The chujing-c14n/1 bytes of ``report`` (the ``integrity`` member excluded), a piece at a time.
+
+    The canonical form of an object is its members' in key order, and of an array its elements': each
+    top-level member, and each element of a top-level array (a scan's tables), is read back and
+    serialised on its own, so a report of 10,000 tables is never held twice as text.  The bytes are those
+    of serialising the whole report at once (the tests compare them).
+    """
+    if not all(isinstance(k, str) for k in report):  # keys JSON would rename: the whole report at once
+        yield _canonical({k: v for k, v in report.items() if k != "integrity"}).encode("utf-8")
+        return
+    yield b"{"
+    for n, key in enumerate(sorted(k for k in report if k != "integrity")):
+        value = report[key]
+        yield (("," if n else "") + json.dumps(key, ensure_ascii=False) + ":").encode("utf-8")
+        if isinstance(value, list | tuple):
+            yield b"["
+            for i, item in enumerate(value):
+                yield (("," if i else "") + _canonical(item)).encode("utf-8")
+            yield b"]"
+        else:
+            yield _canonical(value).encode("utf-8")
+    yield b"}"
 
 
 def canonical_bytes(report: dict[str, Any]) -> bytes:
     """The chujing-c14n/1 bytes of ``report`` (the ``integrity`` member excluded)."""
-    return json.dumps(_plain(report), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return b"".join(canonical_chunks(report))
+
+
+def _hashes(report: dict[str, Any], sign_key: bytes | None) -> tuple[str, str | None]:
+    """Hex SHA-256 of the canonical form, and its HMAC-SHA-256 under ``sign_key`` (when given)."""
+    sha = hashlib.sha256()
+    mac = hmac.new(sign_key, digestmod=hashlib.sha256) if sign_key else None
+    for chunk in canonical_chunks(report):
+        sha.update(chunk)
+        if mac is not None:
+            mac.update(chunk)
+    return sha.hexdigest(), mac.hexdigest() if mac is not None else None
 
 
 def digest(report: dict[str, Any]) -> str:
@@ -75,11 +113,7 @@ def digest(report: dict[str, Any]) -> str:
     >>> digest({"b": 1, "a": "é"}) == digest({"a": "é", "b": 1, "integrity": {"sha256": "x"}})
     True
     """
-    return hashlib.sha256(canonical_bytes(report)).hexdigest()
-
-
-def _hmac(key: bytes, data: bytes) -> str:
-    return hmac.new(key, data, hashlib.sha256).hexdigest()
+    return _hashes(report, None)[0]
 
 
 def seal(report: dict[str, Any], sign_key: bytes | None = None) -> dict[str, Any]:
@@ -90,13 +124,10 @@ def seal(report: dict[str, Any], sign_key: bytes | None = None) -> dict[str, Any
     """
     if sign_key is not None and not sign_key:
         raise IntegrityError("the signing key is empty")
-    data = canonical_bytes(report)
-    integrity: dict[str, Any] = {
-        "canonicalization": CANONICALIZATION,
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
-    if sign_key:
-        integrity["hmac_sha256"] = _hmac(sign_key, data)
+    sha, mac = _hashes(report, sign_key)
+    integrity: dict[str, Any] = {"canonicalization": CANONICALIZATION, "sha256": sha}
+    if mac is not None:
+        integrity["hmac_sha256"] = mac
     integrity["signed"] = bool(sign_key)
     report.pop("integrity", None)
     report["integrity"] = integrity
@@ -157,8 +188,7 @@ def verify(report_bytes_or_dict: bytes | str | dict[str, Any], sign_key: bytes |
         )
     if not str(seal_.get("canonicalization", "")).startswith("chujing-c14n/1"):
         return VerifyResult("tampered", f"unknown canonicalization {seal_.get('canonicalization')!r}")
-    data = canonical_bytes(report)
-    actual = hashlib.sha256(data).hexdigest()
+    actual, mac = _hashes(report, sign_key or None)
     signed = isinstance(seal_.get("hmac_sha256"), str)
     if not hmac.compare_digest(actual, seal_["sha256"]):
         return VerifyResult(
@@ -175,7 +205,7 @@ def verify(report_bytes_or_dict: bytes | str | dict[str, Any], sign_key: bytes |
         return VerifyResult(
             "unsigned", "a signing key was given but the report carries no signature", actual, False
         )
-    if not hmac.compare_digest(_hmac(sign_key, data), seal_["hmac_sha256"]):
+    if mac is None or not hmac.compare_digest(mac, seal_["hmac_sha256"]):
         return VerifyResult(
             "bad_signature",
             "the HMAC-SHA-256 signature does not match: the report was re-hashed "

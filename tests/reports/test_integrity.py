@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from reports.integrity import (
     CANONICALIZATION,
     IntegrityError,
     canonical_bytes,
+    canonical_chunks,
     digest,
     load_sign_key,
     seal,
@@ -37,6 +39,24 @@ def test_canonical_form_is_stable(golden):
     assert canonical_bytes(golden) == (GOLDEN / "report_small.c14n.json").read_bytes()
     assert digest(golden) == GOLDEN_SHA256
     assert hashlib.sha256((GOLDEN / "report_small.c14n.json").read_bytes()).hexdigest() == GOLDEN_SHA256
+
+
+def test_canonical_form_piece_by_piece_is_the_whole_report_serialised_at_once(golden):
+    """canonical_chunks serialises each table on its own; the bytes are those of the whole report at once."""
+    report = copy.deepcopy(golden)
+    report["tables"] = [*report["tables"], ("a", "tuple"), {"when": dt.date(2026, 1, 1), 3: "int key"}, []]
+    report["extra"] = {"z": [1.5, float("inf")], "a": "é", "nested": ({"b": 1, "a": 2},)}
+    report["empty"] = ()
+    body = {k: v for k, v in report.items() if k != "integrity"}
+    whole = json.dumps(
+        json.loads(json.dumps(body, ensure_ascii=False, default=str)),
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    assert b"".join(canonical_chunks(report)) == whole
+    assert len(list(canonical_chunks(report))) > len(report["tables"])  # one piece per table at least
+    assert canonical_bytes({1: "x", "a": 2}) == b'{"1":"x","a":2}'  # a key JSON renames: all at once
 
 
 def test_canonical_form_rules(golden):
