@@ -11,7 +11,8 @@ A report whose ``schema`` names a contract (``chujing.report/1``,
 ``chujing.check/1``) is validated against its model before it is returned
 (:mod:`catalog.report`): the text written is what the contract describes, or
 :class:`~catalog.report.ContractError` says which key breaks it.  Validation
-reads the rendered text and changes none of it.
+reads the rendered text and changes none of it; a scan's tables are written, and
+validated, one at a time (:func:`json_pieces`).
 
 Top-level keys come in the contract's order (``schema`` and ``tool`` first,
 ``integrity`` last) whatever order the report was built in; keys below the top
@@ -21,9 +22,13 @@ level keep their insertion order.  Neither order matters to the digest.
 from __future__ import annotations
 
 import json
+import typing
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from catalog.report import validate_report_json
+from pydantic import TypeAdapter, ValidationError
+
+from catalog.report import ContractError, contract_problems, model_for, validate_report_json
 from reports.integrity import is_current, sealed_copy
 
 #: Top-level keys in the order a reader meets them; others follow in their own order, ``integrity`` last.
@@ -69,12 +74,74 @@ def render_json(report: dict[str, Any], *, seal_missing: bool = True) -> str:
     nor validated (for fixtures and partial documents).  Raises
     :class:`~catalog.report.ContractError` when a report breaks its contract.
     """
+    return "".join(json_pieces(report, seal_missing=seal_missing))
+
+
+def json_pieces(report: dict[str, Any], *, seal_missing: bool = True) -> Iterator[str]:
+    """:func:`render_json`'s text a piece at a time, for writing a large report without holding it whole.
+
+    Each top-level member, and each element of a top-level array (a scan's tables), is serialised, and
+    validated against its contract's model, on its own: the pieces join to exactly the text of serialising
+    the whole report at once (the tests compare them).  A report that breaks its contract raises
+    :class:`~catalog.report.ContractError` before the piece that breaks it is given.
+    """
     if seal_missing:
         if "integrity" not in report:
             report = sealed_copy(report)
         elif not is_current(report):
             raise ValueError("the report was changed after it was sealed: seal it again before writing")
-    text = json.dumps(ordered(report), ensure_ascii=False, indent=2, default=str) + "\n"
-    if seal_missing:
-        validate_report_json(text, report.get("schema"))
-    return text
+    report = ordered(report)
+    arrays = {k for k, v in report.items() if isinstance(v, list | tuple) and v}
+    check = _validator(report, arrays) if seal_missing else None
+    if not report:
+        yield "{}\n"
+        return
+    yield "{"
+    for n, (key, value) in enumerate(report.items()):
+        head = ("," if n else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        if key not in arrays:
+            yield head + _dump(value, "  ")
+            continue
+        yield head + "["
+        for i, item in enumerate(value):
+            text = _dump(item, "    ")
+            if check is not None:
+                check(key, i, text)
+            yield ("," if i else "") + "\n    " + text
+        yield "\n  ]"
+    yield "\n}\n"
+
+
+def _dump(value: Any, indent: str) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it ``indent`` deep in a larger document."""
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str).replace("\n", "\n" + indent)
+
+
+def _validator(report: dict[str, Any], arrays: set[str]) -> Callable[[str, int, str], None] | None:
+    """Validate ``report`` but for its non-empty top-level arrays against its contract now, and return
+    what validates each element of those arrays as it is written (``None`` when no contract applies).
+
+    The contracts check no member against another, so a report is valid exactly when its members are.
+    """
+    model = model_for(report.get("schema"))
+    if model is None:
+        return None
+    items: dict[str, TypeAdapter[Any]] = {}
+    for key in arrays:
+        field = model.model_fields.get(key)
+        args = typing.get_args(field.annotation) if field is not None else ()
+        if field is None or typing.get_origin(field.annotation) is not list or len(args) != 1:
+            validate_report_json(_dump(report, ""), report.get("schema"))  # a shape not split here
+            return None
+        items[key] = TypeAdapter(args[0])
+    rest = {k: ([] if k in arrays else v) for k, v in report.items()}
+    validate_report_json(_dump(rest, ""), report.get("schema"))
+    schema = str(report.get("schema"))
+
+    def check(key: str, index: int, text: str) -> None:
+        try:
+            items[key].validate_json(text)
+        except ValidationError as exc:
+            raise ContractError(schema, contract_problems(exc, (key, index))) from None
+
+    return check

@@ -25,14 +25,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from catalog.report import Contract, to_document
-from connectors.textio import write_bytes
+from connectors.textio import atomic_open
 from reports.check_table import render_check_table
 from reports.csv_report import render_csv
 from reports.html import render_html
-from reports.json_report import render_json
+from reports.json_report import json_pieces, render_json
 from reports.table import render_table
 from reports.view import split_report
 from reports.xlsx import render_xlsx
@@ -56,13 +56,27 @@ class Renderer:
     description: str
     _render: Callable[[dict[str, Any]], bytes]
     binary: bool = False  # True when the bytes are not text a terminal can show
+    #: Writes the rendering to a binary file piece by piece (a large JSON report is never held whole).
+    _write: Callable[[dict[str, Any], IO[bytes]], None] | None = None
 
     def render(self, report: Report) -> bytes:
         return self._render(document(report))
 
+    def write(self, report: Report, fh: IO[bytes]) -> None:
+        """Write the rendering to ``fh``: the same bytes as :meth:`render`."""
+        if self._write is not None:
+            self._write(document(report), fh)
+        else:
+            fh.write(self.render(report))
+
 
 def _json(report: dict[str, Any]) -> bytes:
     return render_json(report).encode("utf-8")
+
+
+def _write_json(report: dict[str, Any], fh: IO[bytes]) -> None:
+    for piece in json_pieces(report):
+        fh.write(piece.encode("utf-8"))
 
 
 def _html(report: dict[str, Any]) -> bytes:
@@ -94,7 +108,12 @@ RENDERERS: dict[str, Renderer] = {
     r.name: r
     for r in (
         Renderer(
-            "json", ".json", "application/json", "versioned report contract, sealed with its SHA-256", _json
+            "json",
+            ".json",
+            "application/json",
+            "versioned report contract, sealed with its SHA-256",
+            _json,
+            _write=_write_json,
         ),
         Renderer(
             "html", ".html", "text/html; charset=utf-8", "self-contained page with summary and charts", _html
@@ -145,6 +164,6 @@ def format_for_path(path: str | os.PathLike[str]) -> str | None:
 
 def write_report(report: Report, fmt: str, path: str | os.PathLike[str]) -> Path:
     """Render and write atomically (a reader sees the old file or the new one, never half)."""
-    data = render(report, fmt)
-    write_bytes(path, data)
+    with atomic_open(path, "wb") as fh:
+        get_renderer(fmt).write(report, fh)
     return Path(path)

@@ -67,6 +67,7 @@ __all__ = [
     "Table",
     "Tool",
     "Trajectory",
+    "contract_problems",
     "model_for",
     "to_document",
     "validate_report_json",
@@ -110,9 +111,10 @@ def model_for(schema: object) -> type[Contract] | None:
     return MODELS.get(schema) if isinstance(schema, str) else None
 
 
-def _problems(exc: ValidationError) -> list[str]:
+def contract_problems(exc: ValidationError, where: tuple[str | int, ...] = ()) -> list[str]:
+    """One line per problem, at its path in the report (``where``: the path of the part validated)."""
     return [
-        f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}"
+        f"{'.'.join(map(str, (*where, *e['loc']))) or '(top level)'}: {e['msg']}"
         for e in exc.errors(include_input=False)
     ]
 
@@ -135,4 +137,4 @@ def validate_report_json(text: str | bytes, schema: object = None) -> Contract |
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:
-        raise ContractError(str(schema), _problems(exc)) from None
+        raise ContractError(str(schema), contract_problems(exc)) from None

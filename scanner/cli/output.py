@@ -19,11 +19,12 @@ that are not documents (``catalog``, ``ledger show``) use :func:`emit_text`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import IO
 
 import click
 
 from catalog.report import CheckReport, ScanReport, to_document
-from connectors.textio import terminal_width, write_bytes, write_text
+from connectors.textio import atomic_open, terminal_width, write_bytes, write_text
 from reports.integrity import seal
 from reports.renderers import get_renderer, render_summary
 
@@ -49,10 +50,18 @@ def emit(
     output: str | None,
     *,
     quiet: bool,
+    write: Callable[[str, IO[bytes]], None] | None = None,
 ) -> None:
-    """Write ``render(fmt)`` to ``output`` or stdout; ``summary(max_width)`` is what a person reads."""
+    """Write ``render(fmt)`` to ``output`` or stdout; ``summary(max_width)`` is what a person reads.
+
+    ``write(fmt, fh)``, when given, writes the same bytes to the output file itself, piece by piece.
+    """
     if output:
-        write_bytes(output, render(fmt))
+        if write is None:
+            write_bytes(output, render(fmt))
+        else:
+            with atomic_open(output, "wb") as fh:
+                write(fmt, fh)
         if not quiet:
             click.echo(summary(terminal_width()), nl=False)
             click.echo(f"report written to {output}")
@@ -75,6 +84,7 @@ def emit_report(
         fmt,
         output,
         quiet=quiet,
+        write=lambda f, fh: get_renderer(f).write(doc, fh),
     )
 
 

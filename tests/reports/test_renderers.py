@@ -11,8 +11,8 @@ import zipfile
 
 import pytest
 
-from reports.integrity import digest, verify
-from reports.json_report import KEY_ORDER, render_json
+from reports.integrity import digest, seal, verify
+from reports.json_report import KEY_ORDER, json_pieces, ordered, render_json
 from reports.renderers import FORMATS, RENDERERS, format_for_path, render, write_report
 
 HOSTILE_TABLE = '<script>alert("t")</script>&"=cmd|/c calc"'
@@ -170,3 +170,17 @@ def test_check_decision_renders_on_top(report):
     assert "出境合规检查报告" in html and "clinical-trial" in html
     doc = json.loads(RENDERERS["json"].render(check))
     assert doc["route"] == check["route"] and doc["scan"]["schema"] == "chujing.report/1" and verify(doc).ok
+
+
+def test_the_json_report_is_written_a_table_at_a_time_as_the_whole_document(report):
+    """json_pieces serialises and validates each table on its own; joined, the pieces are the text of the
+    whole report serialised at once."""
+    sealed = seal(report)
+    pieces = list(json_pieces(sealed))
+    whole = json.dumps(ordered(sealed), ensure_ascii=False, indent=2, default=str) + "\n"
+    assert "".join(pieces) == whole
+    assert len(pieces) > len(sealed["tables"]) > 1
+    assert (
+        "".join(json_pieces({"schema": "x", "empty": [], "nested": {"a": [1, {}]}}, seal_missing=False))
+        == json.dumps({"schema": "x", "empty": [], "nested": {"a": [1, {}]}}, indent=2) + "\n"
+    )
