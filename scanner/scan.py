@@ -173,8 +173,10 @@ def scan(
         _scan_source(source, options, observer, results, keeper)
     results.finished_at = utc_now()
     sources_read = [s.to_model() for s in results.sources]
+    tables = [t.to_model() for t in results.tables]
+    results.tables.clear()  # each table is held once, as its model, from here on (10,000 tables add up)
     judged = judge_scan(
-        [t.to_model() for t in results.tables],
+        tables,
         sources_read,
         catalog=catalog,
         reference_rule=options.reference_rule,
