@@ -17,7 +17,7 @@ modules, in the order data flows through them:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from catalog.candidates import candidate_important_data
@@ -73,7 +73,7 @@ class ScanJudgement:
 
 
 def judge_scan(
-    tables: Sequence[Table],
+    tables: Iterable[Table],
     sources: Sequence[Source],
     *,
     catalog: Catalog | None = None,
@@ -92,7 +92,8 @@ def judge_scan(
     and with ``lists`` the items hit and the route, persons bounded by row counts
     (``persons_basis: row_count_upper_bound``; ``chujing check`` counts them).
     Nothing given is changed: the judgement is new objects, recomputed from the
-    findings and their reviews each time.
+    findings and their reviews each time.  ``tables`` is read once, in order (a
+    generator lets the scanner hand over a large scan a table at a time).
     """
     catalog = catalog or load_catalog()
     loaded_rule = catalog.get(reference_rule)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,10 +173,8 @@ def scan(
         _scan_source(source, options, observer, results, keeper)
     results.finished_at = utc_now()
     sources_read = [s.to_model() for s in results.sources]
-    tables = [t.to_model() for t in results.tables]
-    results.tables.clear()  # each table is held once, as its model, from here on (10,000 tables add up)
     judged = judge_scan(
-        tables,
+        _handed_over(results.tables),
         sources_read,
         catalog=catalog,
         reference_rule=options.reference_rule,
@@ -196,6 +194,14 @@ def scan(
         if run is None
         else Run(id=run.run_id, incremental=run.incremental, resumed_from=run.resumed_from),
     )
+
+
+def _handed_over(results: list[TableResult]) -> Iterator[Table]:
+    """Each table's result as its model, in order, let go of as it is taken: the catalogue annotates one
+    table at a time, so a scan of 10,000 tables is never held twice."""
+    results.reverse()
+    while results:
+        yield results.pop().to_model()
 
 
 def assemble_report(
