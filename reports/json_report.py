@@ -91,11 +91,14 @@ def json_pieces(report: dict[str, Any], *, seal_missing: bool = True) -> Iterato
         elif not is_current(report):
             raise ValueError("the report was changed after it was sealed: seal it again before writing")
     report = ordered(report)
+    if not report or not all(isinstance(k, str) for k in report):  # keys JSON would rename: all at once
+        text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
+        if seal_missing:
+            validate_report_json(text, report.get("schema"))
+        yield text
+        return
     arrays = {k for k, v in report.items() if isinstance(v, list | tuple) and v}
     check = _validator(report, arrays) if seal_missing else None
-    if not report:
-        yield "{}\n"
-        return
     yield "{"
     for n, (key, value) in enumerate(report.items()):
         head = ("," if n else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
@@ -121,7 +124,8 @@ def _validator(report: dict[str, Any], arrays: set[str]) -> Callable[[str, int, 
     """Validate ``report`` but for its non-empty top-level arrays against its contract now, and return
     what validates each element of those arrays as it is written (``None`` when no contract applies).
 
-    The contracts check no member against another, so a report is valid exactly when its members are.
+    The contracts check no member against another, so a report is valid exactly when its members are; an
+    array with constraints of its own (a length) is validated whole, with the rest of the report.
     """
     model = model_for(report.get("schema"))
     if model is None:
@@ -130,7 +134,12 @@ def _validator(report: dict[str, Any], arrays: set[str]) -> Callable[[str, int, 
     for key in arrays:
         field = model.model_fields.get(key)
         args = typing.get_args(field.annotation) if field is not None else ()
-        if field is None or typing.get_origin(field.annotation) is not list or len(args) != 1:
+        if (
+            field is None
+            or field.metadata
+            or typing.get_origin(field.annotation) is not list
+            or len(args) != 1
+        ):
             validate_report_json(_dump(report, ""), report.get("schema"))  # a shape not split here
             return None
         items[key] = TypeAdapter(args[0])
