@@ -303,12 +303,17 @@ def split_name(value: str) -> tuple[str, str] | None:
 def is_plausible_name(value: str) -> bool:
     """True when a whole value reads as a Chinese name: surname + given name, not a word, role or place."""
     value = value.strip()
-    if split_name(value) is None or value in ROLE_WORDS or value in _place_names():
-        return False
+    return split_name(value) is not None and not _other_word(value)
+
+
+def _other_word(value: str) -> bool:
+    """Whether a name-shaped value is a role, a place, or a dictionary word that is no name (or a place)."""
+    if value in ROLE_WORDS or value in _place_names():
+        return True
     tag, freq = _dictionary().get(value, ("", 0))
-    if tag and not tag.startswith("nr") and freq >= 20:
-        return False
-    return not (tag and len(value) == 3 and value[-1] in PLACE_ENDINGS)
+    return bool(tag) and (
+        (not tag.startswith("nr") and freq >= 20) or (len(value) == 3 and value[-1] in PLACE_ENDINGS)
+    )
 
 
 def is_masked_name(value: str) -> bool:
@@ -361,9 +366,26 @@ def _code_point_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _vetoed_names() -> pa.Array:
     """Every string that :func:`split_name` accepts but :func:`is_plausible_name` rejects (words, places, roles)."""
     pool = set(ROLE_WORDS) | set(_place_names()) | {w for w in _dictionary() if len(w) <= 4}
-    return pa.array(
-        sorted(w for w in pool if split_name(w) is not None and not is_plausible_name(w)), type=pa.string()
+    # This runs once per process, before the first name column: the name shape of jieba's 300,000 words is
+    # read as arrays; split_name only for the few words outside the three-byte characters the tables hold,
+    # and is_plausible_name itself for any with surrounding whitespace (it strips them).
+    words = pa.array(list(pool), pa.string())
+    length = pc.utf8_length(words)
+    odd = pc.and_(
+        pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 4)),
+        pc.not_equal(pc.binary_length(words), pc.multiply(length, 3)),
     )
+    spaced = pc.match_substring_regex(words, r"^\s|\s$").to_numpy(zero_copy_only=False)
+    shaped = _name_shaped(words) & ~spaced
+    for r in np.flatnonzero(odd.to_numpy(zero_copy_only=False) & ~spaced).tolist():
+        shaped[r] = split_name(words[r].as_py()) is not None
+    vetoed = [w for w in words.filter(pa.array(shaped)).to_pylist() if _other_word(w)]
+    vetoed += [
+        w
+        for w in words.filter(pa.array(spaced)).to_pylist()
+        if split_name(w) is not None and not is_plausible_name(w)
+    ]
+    return pa.array(sorted(vetoed), type=pa.string())
 
 
 def plausible_name_mask(values: pa.Array) -> np.ndarray:
@@ -375,6 +397,19 @@ def plausible_name_mask(values: pa.Array) -> np.ndarray:
     hash lookup (``pyarrow.compute.is_in``).
     """
     values = as_string_array(values)
+    out = _name_shaped(values)
+    if out.any():
+        hit = np.flatnonzero(out)
+        vetoed = pc.is_in(values.take(pa.array(hit)), value_set=_vetoed_names()).to_numpy(
+            zero_copy_only=False
+        )
+        out[hit[vetoed]] = False
+    return out
+
+
+def _name_shaped(values: pa.Array) -> np.ndarray:
+    """Vector form of ``split_name(v) is not None`` for values of two to four three-byte characters (False
+    for any other value)."""
     out = np.zeros(len(values), dtype=bool)
     sur1, giv, pairs = _code_point_tables()
     for idx, m in length_groups(values, (6, 9, 12)):
@@ -387,12 +422,6 @@ def plausible_name_mask(values: pa.Array) -> np.ndarray:
             sorted_member(cp[:, 0] << 16 | cp[:, 1], pairs) & giv[cp[:, 2:]].all(axis=1) if k >= 3 else False
         )
         out[idx] = lead_ok & (single | compound)
-    if out.any():
-        hit = np.flatnonzero(out)
-        vetoed = pc.is_in(values.take(pa.array(hit)), value_set=_vetoed_names()).to_numpy(
-            zero_copy_only=False
-        )
-        out[hit[vetoed]] = False
     return out
 
 
@@ -451,34 +480,34 @@ def is_pinyin_name(value: str, *, concatenated: bool = False) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _dictionary() -> dict[str, tuple[str, int]]:
-    """jieba's dictionary: word → (part-of-speech tag, frequency)."""
+def _jieba_words() -> tuple[dict[str, tuple[str, int]], dict[str, float]]:
+    """jieba's dictionary read once: :func:`_dictionary` and :func:`_background` (350,000 lines)."""
     import jieba
 
-    out: dict[str, tuple[str, int]] = {}
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= 6:
-                out[parts[0]] = (parts[2], int(parts[1]))
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def _background() -> dict[str, float]:
-    """log10 share of each character in running text (jieba's word frequencies spread over their characters)."""
-    import jieba
-
+    words: dict[str, tuple[str, int]] = {}
     counts: dict[str, int] = {}
     with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) == 3:
-                f = int(parts[1])
-                for ch in parts[0]:
+                word, f = parts[0], int(parts[1])
+                if 2 <= len(word) <= 6:
+                    words[word] = (parts[2], f)
+                for ch in word:
                     counts[ch] = counts.get(ch, 0) + f
     total = sum(counts.values())
-    return {ch: math.log10((n + 1) / total) for ch, n in counts.items()} | {"": math.log10(1 / total)}
+    background = {ch: math.log10((n + 1) / total) for ch, n in counts.items()} | {"": math.log10(1 / total)}
+    return words, background
+
+
+def _dictionary() -> dict[str, tuple[str, int]]:
+    """jieba's dictionary: word → (part-of-speech tag, frequency)."""
+    return _jieba_words()[0]
+
+
+def _background() -> dict[str, float]:
+    """log10 share of each character in running text (jieba's word frequencies spread over their characters)."""
+    return _jieba_words()[1]
 
 
 @functools.lru_cache(maxsize=1)

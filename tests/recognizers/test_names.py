@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from recognizers import names
 from recognizers.engine import ColumnMeta, analyze_table
 from recognizers.names import (
     ChineseNameRecognizer,
@@ -431,3 +432,12 @@ def test_the_column_model_equals_the_per_text_model(shared_dir, corpus):
         expected = find_names(text)
         assert [(i, j) for i, j, _ in found] == [(i, j) for i, j, _ in expected], text
         assert all(abs(a[2] - b[2]) < 1e-9 for a, b in zip(found, expected, strict=True)), text
+
+
+def test_the_vetoed_names_are_what_split_name_accepts_and_is_plausible_name_rejects():
+    """The veto list is read as arrays once per process; it is exactly the per-word definition over jieba's
+    dictionary, the place names and the role words."""
+    pool = set(names.ROLE_WORDS) | set(names._place_names()) | {w for w in names._dictionary() if len(w) <= 4}
+    expected = sorted(w for w in pool if split_name(w) is not None and not is_plausible_name(w))
+    assert names._vetoed_names().to_pylist() == expected
+    assert len(expected) > 10_000
