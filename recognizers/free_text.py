@@ -52,6 +52,7 @@ from recognizers.base import Span, ValueRecognizer
 from recognizers.columnar import ColumnarRecognizer
 from recognizers.decision import resolve_overlaps
 from recognizers.protocols import ValueRecognizerProtocol
+from recognizers.regex_syntax import tokens
 from recognizers.row_match import rows_matching
 from recognizers.shapes import UNBOUNDED, ColumnShape, regex_gate
 
@@ -118,23 +119,8 @@ def _prefilter(rec: ValueRecognizerProtocol) -> tuple[Requirement, ...] | None:
 
 def _syntax(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
     """``(index, character, group depth after it)`` of each character of ``pattern`` from ``start`` that is
-    neither escaped nor inside a character class (a ``]`` first in a class, or after ``^``, is literal)."""
-    depth, i, in_class = 0, start, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":
-                i += 1 + (pattern[i + 1] == "^")
-        else:
-            depth += (ch == "(") - (ch == ")")
-            yield i, ch, depth
-        i += 1
+    neither escaped nor inside a character class (:func:`recognizers.regex_syntax.tokens`)."""
+    return ((i, tok, depth) for i, tok, depth in tokens(pattern, start) if len(tok) == 1)
 
 
 def _group_end(pattern: str, start: int) -> int:

@@ -44,6 +44,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import re2
 
+from recognizers.regex_syntax import tokens
+
 #: Matches found by searching before the rest of a column is left to Arrow's per-row kernel.
 HIT_BUDGET = 64
 #: ... or sooner, after this many, when more than half the rows read so far matched (a column of mobiles).
@@ -69,25 +71,11 @@ def _assertions(pattern: str) -> bool | None:
     >>> _assertions(r"(?m:^[>@])"), _assertions(r"[$^]\\d"), _assertions(r"\\\\b"), _assertions(r"a\\b"), _assertions(r"\\Aa")
     (True, False, False, True, None)
     """
-    i, in_class, found = 0, False, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            escaped = pattern[i + 1 : i + 2]
-            if not in_class and escaped in ("A", "z"):
-                return None
-            found = found or (not in_class and escaped in ("b", "B"))
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":
-                i += 1 + (pattern[i + 1] == "^")
-        elif ch in "^$":
-            found = True
-        i += 1
+    found = False
+    for _, tok, _ in tokens(pattern):
+        if tok in ("\\A", "\\z"):
+            return None
+        found = found or tok in ("\\b", "\\B", "^", "$")
     return found
 
 
