@@ -37,19 +37,14 @@ from stdnum.exceptions import ValidationError
 
 from recognizers.base import CONTEXT_BOOST, Span, ValueMatches, ValueRecognizer, fullwidth_to_ascii
 from recognizers.idcheck import as_string_array, compact
-from recognizers.row_match import utf8_offsets
+from recognizers.row_match import utf8_bytes
 
 _FULLWIDTH_RE = r"[\x{FF01}-\x{FF5E}\x{3000}]"
 
 
 def fold_fullwidth(values: pa.Array) -> pa.Array:
     """Replace values holding full-width characters by their ASCII form (pure-ASCII columns cost one scan)."""
-    data = values.buffers()[2]
-    if data is None or len(values) == 0:
-        return values
-    offsets = utf8_offsets(values)
-    raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
-    if not (raw >= 0x80).any():
+    if not (utf8_bytes(values) >= 0x80).any():
         return values
     fw = pc.match_substring_regex(values, _FULLWIDTH_RE)
     if not pc.any(fw).as_py():
@@ -66,11 +61,7 @@ def regex_mask(values: pa.Array, regex: str) -> np.ndarray:
 
 def has_any(values: pa.Array, chars: str) -> bool:
     """True when some value contains one of ``chars`` (ASCII: one scan of the data buffer)."""
-    data = values.buffers()[2] if len(values) else None
-    if data is None:
-        return False
-    offsets = utf8_offsets(values)
-    raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    raw = utf8_bytes(values)
     for ch in chars:
         if ch.isascii():
             if (raw == ord(ch)).any():

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import fullwidth_to_ascii
-from recognizers.row_match import utf8_offsets
+from recognizers.row_match import utf8_bytes, utf8_offsets
 
 
 def compact(number: str, strip: str = " -") -> str:
@@ -65,8 +65,7 @@ def byte_matrix(values: pa.Array, width: int) -> np.ndarray:
     offsets = utf8_offsets(values)
     if not np.all(np.diff(offsets) == width):
         raise ValueError(f"not every value has {width} bytes")
-    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)
-    return data[offsets[0] : offsets[-1]].reshape(n, width)
+    return utf8_bytes(values, offsets).reshape(n, width)
 
 
 def length_groups(values: pa.Array, widths: tuple[int, ...]) -> list[tuple[np.ndarray, np.ndarray]]:

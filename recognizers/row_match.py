@@ -89,9 +89,10 @@ def rows_matching(values: pa.Array, pattern: str) -> np.ndarray:
     if compiled is None:
         return _per_row(values, pattern)
     rx, lines = compiled
-    data, offsets = _utf8(values)
+    raw, offsets = _utf8(values)
+    data = memoryview(raw)
     if lines:
-        if b"\n" in data:
+        if (raw == ord("\n")).any():
             return _per_row(values, pattern)  # a line feed inside a row: ^ and $ would match there
         data, starts, ends = _joined(values, offsets)
     else:
@@ -120,24 +121,24 @@ def _per_row(values: pa.Array, pattern: str) -> np.ndarray:
     return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
 
 
-def _joined(values: pa.Array, offsets: list[int]) -> tuple[bytes, list[int], list[int]]:
-    """The rows joined by line feeds, and where each row starts and ends in them."""
+def _joined(values: pa.Array, offsets: list[int]) -> tuple[memoryview, list[int], list[int]]:
+    """The rows joined by line feeds, and where each row starts and ends in them (``offsets`` start at 0)."""
     one = pa.ListArray.from_arrays(pa.array([0, len(values)], pa.int32()), values)
-    data = pc.binary_join(one, "\n")[0].as_buffer().to_pybytes()
-    base = np.asarray(offsets, dtype=np.int64) - offsets[0]
+    data = memoryview(pc.binary_join(one, "\n")[0].as_buffer())
+    base = np.asarray(offsets, dtype=np.int64)
     shift = np.arange(len(offsets), dtype=np.int64)
     starts = (base[:-1] + shift[:-1]).tolist()
     ends = (base[1:] + shift[:-1]).tolist()
     return data, starts, ends
 
 
-def _utf8(values: pa.Array) -> tuple[bytes, list[int]]:
-    """The column's UTF-8 bytes end to end and each row's start in them (and the end of the last)."""
+def _utf8(values: pa.Array) -> tuple[np.ndarray, list[int]]:
+    """The column's UTF-8 bytes end to end, read in place, and each row's start in them (and the end of the
+    last): every pattern's search reads the same bytes, none copies them."""
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         return _utf8(values.cast(pa.string()))
-    buffer = values.buffers()[2]
-    data = buffer.to_pybytes() if buffer is not None else b""
-    return data, utf8_offsets(values).tolist()
+    offsets = utf8_offsets(values)
+    return utf8_bytes(values, offsets), (offsets - offsets[0]).tolist()
 
 
 def utf8_offsets(values: pa.Array) -> np.ndarray:
@@ -150,3 +151,13 @@ def utf8_offsets(values: pa.Array) -> np.ndarray:
         count=len(values) + 1,
         offset=values.offset * np.dtype(width).itemsize,
     )
+
+
+def utf8_bytes(values: pa.Array, offsets: np.ndarray | None = None) -> np.ndarray:
+    """The UTF-8 bytes of a string array's values end to end (``uint8``, read in place; empty when every value
+    is): ``offsets`` are :func:`utf8_offsets`, when the caller has them."""
+    data = values.buffers()[2] if len(values) else None
+    if data is None:
+        return np.zeros(0, dtype=np.uint8)
+    offsets = utf8_offsets(values) if offsets is None else offsets
+    return np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]

@@ -54,7 +54,7 @@ import pyarrow as pa
 
 from recognizers.base import ValueRecognizer
 from recognizers.columnar import ColumnarRecognizer
-from recognizers.row_match import utf8_offsets
+from recognizers.row_match import utf8_bytes, utf8_offsets
 
 try:  # Python 3.11+: the regular-expression parser's module (sre_parse is its deprecated alias)
     from re import _constants as _sre  # type: ignore[attr-defined]
@@ -168,13 +168,12 @@ class ColumnShape:
             values = values.drop_null()
             n = len(values)
         offsets = utf8_offsets(values)
-        data_buf = values.buffers()[2]
         nbytes = np.diff(offsets)
         masks = np.zeros(n, dtype=np.uint64)
         chars = np.zeros(n, dtype=np.int64)
         filled = np.flatnonzero(nbytes > 0)
-        if len(filled) and data_buf is not None:
-            data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if len(filled):
+            data = utf8_bytes(values, offsets)
             starts = offsets[filled] - offsets[0]
             masks[filled] = np.bitwise_or.reduceat(_BYTE_BITS[data], starts)
             chars[filled] = np.add.reduceat(((data & 0xC0) != 0x80).astype(np.int64), starts)
