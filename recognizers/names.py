@@ -86,6 +86,8 @@ MIN_GIVEN_COUNT = 30
 MASK_CHARS = "*＊×xX某○"
 #: Middle dots that join the parts of minority and foreign names.
 NAME_DOTS = "·•・‧.-"
+#: The middle dots alone, between the parts of a minority or transliterated name (买买提·艾力).
+MIDDLE_DOTS = NAME_DOTS[:4]
 
 #: Words around names that are not names although they look like one (surname + name characters).
 ROLE_WORDS = frozenset(
@@ -200,7 +202,7 @@ TRANSLIT_CHARS = frozenset(
 _FOREIGN_RE = re.compile(
     "["
     + "".join(sorted(TRANSLIT_CHARS))
-    + "]{2,6}(?:[·•・‧]["
+    + f"]{{2,6}}(?:[{MIDDLE_DOTS}]["
     + "".join(sorted(TRANSLIT_CHARS))
     + "]{1,6}){0,3}"
 )
@@ -367,24 +369,18 @@ def _vetoed_names() -> pa.Array:
     """Every string that :func:`split_name` accepts but :func:`is_plausible_name` rejects (words, places, roles)."""
     pool = set(ROLE_WORDS) | set(_place_names()) | {w for w in _dictionary() if len(w) <= 4}
     # This runs once per process, before the first name column: the name shape of jieba's 300,000 words is
-    # read as arrays; split_name only for the few words outside the three-byte characters the tables hold,
-    # and is_plausible_name itself for any with surrounding whitespace (it strips them).
+    # read as arrays; split_name only for the few words outside the three-byte characters the tables hold.
+    # (A word with whitespace at an end is no name shape, so is_plausible_name's strip changes nothing here.)
     words = pa.array(list(pool), pa.string())
     length = pc.utf8_length(words)
     odd = pc.and_(
         pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 4)),
         pc.not_equal(pc.binary_length(words), pc.multiply(length, 3)),
     )
-    spaced = pc.match_substring_regex(words, r"^\s|\s$").to_numpy(zero_copy_only=False)
-    shaped = _name_shaped(words) & ~spaced
-    for r in np.flatnonzero(odd.to_numpy(zero_copy_only=False) & ~spaced).tolist():
+    shaped = _name_shaped(words)
+    for r in np.flatnonzero(odd.to_numpy(zero_copy_only=False)).tolist():
         shaped[r] = split_name(words[r].as_py()) is not None
     vetoed = [w for w in words.filter(pa.array(shaped)).to_pylist() if _other_word(w)]
-    vetoed += [
-        w
-        for w in words.filter(pa.array(spaced)).to_pylist()
-        if split_name(w) is not None and not is_plausible_name(w)
-    ]
     return pa.array(sorted(vetoed), type=pa.string())
 
 
@@ -640,9 +636,8 @@ def name_candidates(text: str) -> tuple[list[tuple[int, int, str]], np.ndarray]:
     return cands, np.array(rows) if rows else np.zeros((0, N_FEATURES))
 
 
-#: The dots written between the parts of a minority or foreign name (买买提·艾力).
-_DOTS_RE = re.compile("[·•・‧]")
-_DOTTED_RE = re.compile("[\u4e00-\u9fff]{1,8}(?:[·•・‧][\u4e00-\u9fff]{1,8}){1,3}")
+_DOTS_RE = re.compile(f"[{MIDDLE_DOTS}]")
+_DOTTED_RE = re.compile(f"[\u4e00-\u9fff]{{1,8}}(?:[{MIDDLE_DOTS}][\u4e00-\u9fff]{{1,8}}){{1,3}}")
 #: Log-odds of a dotted minority or foreign name (买买提·艾力) whose characters all occur in names.
 DOTTED_LOGIT = 2.0
 
@@ -652,7 +647,7 @@ def _dotted_core(text: str, start: int, end: int) -> tuple[int, int] | None:
 
     客户努尔兰·哈力木的车辆 → 努尔兰·哈力木.
     """
-    parts = re.split("([·•・‧])", text[start:end])
+    parts = re.split(f"([{MIDDLE_DOTS}])", text[start:end])
     first, last = parts[0], parts[-1]
     k = len(first)
     while k > 0 and first[k - 1] in TRANSLIT_CHARS and len(first) - k < 5:
@@ -825,7 +820,7 @@ class ChineseNameRecognizer(ValueRecognizer):
         Pattern("masked chinese name, surname + * (medium)", f"[{_CJK}]{{1,2}}[*＊×xX某○]{{1,3}}", 0.6),
         Pattern(
             "minority or transliterated name with middle dot (weak)",
-            f"[{_CJK}]{{1,8}}(?:[·•・‧][{_CJK}]{{1,8}}){{1,3}}",
+            f"[{_CJK}]{{1,8}}(?:[{MIDDLE_DOTS}][{_CJK}]{{1,8}}){{1,3}}",
             0.4,
         ),
     )
@@ -885,7 +880,7 @@ class ChineseNameRecognizer(ValueRecognizer):
         parts = split_name(value)
         if parts:
             return parts[0] + "*" * len(parts[1])
-        if any(d in value for d in NAME_DOTS[:4]):
+        if any(d in value for d in MIDDLE_DOTS):
             return value[0] + "*" * (len(value) - 1)
         return value[: 2 if value[:2] in surnames() else 1] + "*" * max(
             1, len(value) - (2 if value[:2] in surnames() else 1)
