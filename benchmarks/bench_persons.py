@@ -38,6 +38,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from prebuilt import built_once
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LEDGER_KEY = "bench-ledger-key-0123456789abcdef"
@@ -91,9 +93,10 @@ CHILD = textwrap.dedent(
         from connectors.parquet import ParquetConnector
         from scanner.export.persons import count_persons
         from scanner.export.ledger import Ledger, load_key
-        report_table = {"table": "ids", "status": "ok", "row_count": None, "columns": [
+        from tests.catalog.builders import as_table
+        report_table = as_table({"table": "ids", "status": "ok", "row_count": None, "columns": [
             {"name": "id_no", "entities": [{"type": "CN_RESIDENT_ID", "match_ratio": 1.0, "score": 0.99}],
-             "pi_class": "sensitive"}]}
+             "pi_class": "sensitive"}]})
         t0 = time.perf_counter()
         with ParquetConnector(source) as c:
             info = c.list_tables()[0]
@@ -124,7 +127,7 @@ CHILD = textwrap.dedent(
         t0 = time.perf_counter()
         if mode == "scan":
             report = scan([source], ScanOptions(lists=["jiangsu-2025-biopharma"]))
-            result = report["tables"][0]["row_count"]
+            result = report.tables[0].row_count
         else:
             opts = CheckOptions(ScanOptions(lists=["jiangsu-2025-biopharma"], scenario="clinical-trial",
                                             subject="trial-subject"), as_of=dt.date(2025, 6, 1))
@@ -154,19 +157,8 @@ def measure(mode: str, source: str = "", extra: str = "") -> dict:
 
 
 def build_ids(rows: int, data_dir: Path) -> tuple[Path, int]:
-    data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"persons_{rows}.parquet"
-    meta = path.with_suffix(".persons")
-    if not (path.exists() and meta.exists()):
-        out = subprocess.run(
-            [sys.executable, "-c", BUILD, str(rows), str(path)],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        meta.write_text(out.stdout.strip().splitlines()[-1])
-    return path, int(meta.read_text())
+    return path, built_once(BUILD, [str(rows), str(path)], path, path.with_suffix(".persons"))
 
 
 def build_export(rows: int, data_dir: Path) -> Path:

@@ -140,9 +140,9 @@ CHILD = textwrap.dedent(
         import scanner.scan, recognizers, connectors  # imported before timing the scan itself
         t0 = time.perf_counter()
         report = scan([source], ScanOptions(sample_rows=n))
-        t = report["tables"][0]
-        assert t["status"] == "ok", t["error"]
-        cells = t["sampled_rows"] * len(t["columns"])
+        t = report.tables[0]
+        assert t.status == "ok", t.error
+        cells = t.sampled_rows * len(t.columns)
     elif mode == "import":
         import scanner.scan, recognizers, connectors
     elif mode == "full-parquet":

@@ -41,6 +41,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from prebuilt import built_once
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PARTITIONS = 10
@@ -110,10 +112,9 @@ CHILD = textwrap.dedent(
     def run():
         if mode.endswith("scan"):
             report = scan([source], ScanOptions(engine=engine, spark_master="local[2]"))
-            table = report.tables[0] if hasattr(report, "tables") else report["tables"][0]
-            t = table if isinstance(table, dict) else table.model_dump(by_alias=True)
-            types = {c["name"]: sorted(e["type"] for e in c["entities"]) for c in t["columns"]}
-            return {"rows": t["row_count"], "status": t["status"], "types": types}
+            t = report.tables[0]
+            types = {c.name: sorted(e.type for e in c.entities) for c in t.columns}
+            return {"rows": t.row_count, "status": t.status, "types": types}
         spec = key_spec(KeyPlan((KeyPart("resident_id", ("id_no",), ("resident_id",)),), sensitive=True))
         c = SparkConnector(source, spark_master="local[2]") if engine == "spark" else ParquetConnector(source)
         with c:
@@ -140,19 +141,9 @@ def measure(mode: str, source: Path) -> dict:
 
 
 def build(rows: int, data_dir: Path) -> tuple[Path, int]:
-    data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"spark_visits_{rows}"
-    meta = data_dir / f"spark_visits_{rows}.persons"
-    if not (path.exists() and meta.exists()):
-        out = subprocess.run(
-            [sys.executable, "-c", BUILD, str(rows), str(path), str(PARTITIONS), str(CHUNK)],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        meta.write_text(out.stdout.strip().splitlines()[-1])
-    return path, int(meta.read_text())
+    args = [str(rows), str(path), str(PARTITIONS), str(CHUNK)]
+    return path, built_once(BUILD, args, path, data_dir / f"spark_visits_{rows}.persons")
 
 
 def main() -> None:
