@@ -22,6 +22,7 @@ either language).  Every string is written as a string — a column named
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import re
@@ -95,13 +96,6 @@ def _text(value: Any) -> Any:
     return value
 
 
-def _put(ws, row: int, col: int, value: Any):
-    cell = ws.cell(row=row, column=col, value=_text(value))
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    return cell
-
-
 def sheet_title(name: str, taken: set[str]) -> str:
     """An Excel sheet name for ``name``: ≤ 31 characters, none of []:*?/\\, unique (case-insensitively).
 
@@ -122,38 +116,117 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _header(ws, row: int, headers: Sequence[tuple[str, str, int]]) -> None:
+def _style_parts(name: str) -> dict[str, Any]:
+    """The font, fill and alignment of each cell style the workbook uses, by name."""
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
-    for i, (zh, en, w) in enumerate(headers, start=1):
-        c = _put(ws, row, i, f"{zh}\n{en}")
-        c.font = Font(bold=True, color=_HEAD_FONT)
-        c.fill = PatternFill("solid", fgColor=_HEAD_FILL)
-        c.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.row_dimensions[row].height = 32
+    parts: dict[str, dict[str, Any]] = {
+        "head": {
+            "font": Font(bold=True, color=_HEAD_FONT),
+            "fill": PatternFill("solid", fgColor=_HEAD_FILL),
+            "alignment": Alignment(wrap_text=True, vertical="center"),
+        },
+        "title": {"font": Font(bold=True, size=14)},
+        "table": {"font": Font(bold=True, size=13)},
+        "section": {"font": Font(bold=True, size=12)},
+        "label": {"font": Font(bold=True)},
+        "hint": {"font": Font(italic=True, color="5F6B7A")},
+        "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
+        **{pi: {"fill": PatternFill("solid", fgColor=colour)} for pi, colour in _PI_FILLS.items()},
+    }
+    return parts[name]
 
 
-def _rows(
-    ws,
-    start: int,
-    rows: Iterable[Sequence[Any]],
-    *,
-    pi_col: int | None = None,
-    pi_values: Sequence[str | None] = (),
-) -> int:
-    from openpyxl.styles import PatternFill
+class _Book:
+    """A workbook written as a stream (openpyxl's write-only mode), and the cell styles its sheets share.
 
-    r = start
-    fills = {k: PatternFill("solid", fgColor=v) for k, v in _PI_FILLS.items()}
-    for i, values in enumerate(rows):
-        for j, v in enumerate(values, start=1):
-            _put(ws, r, j, v)
-        if pi_col is not None and i < len(pi_values) and pi_values[i] in _PI_FILLS:
-            ws.cell(row=r, column=pi_col).fill = fills[pi_values[i]]
-        r += 1
-    return r
+    The workbook of a 10,000-table scan has 10,000 table sheets: openpyxl's
+    ordinary workbook holds every cell of them as an object until it saves
+    (770 MB on top of the report for that scan); a streamed sheet is written
+    out row after row and closed (250 MB, most of it the sheets' own objects,
+    which openpyxl keeps until the save).  Setting a font or fill looks the
+    style up among the workbook's by comparing style objects, a third of the
+    time: each named style is looked up once, and its cells copy the result.
+    """
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+
+        self.wb = Workbook(write_only=True)
+        self._styles: dict[str, Any] = {}
+
+    def sheet(self, title: str, widths: Sequence[int], *, freeze: str | None = None) -> _Sheet:
+        return _Sheet(self, title, widths, freeze=freeze)
+
+    def style(self, cell: Any, name: str) -> None:
+        """Give ``cell`` the named style (:func:`_style_parts`)."""
+        done = self._styles.get(name)
+        if done is None:
+            for part, value in _style_parts(name).items():
+                setattr(cell, part, value)
+            self._styles[name] = copy.copy(cell._style)  # the style's indices in the workbook's tables
+        else:
+            cell._style = copy.copy(done)  # as openpyxl copies a cell's style itself (WorksheetCopy)
+
+
+class _Sheet:
+    """A streamed worksheet: its column widths and frozen panes come first (they precede the rows in the
+    file), then rows in order; closed when done, so that no sheet's file stays open until the save."""
+
+    def __init__(self, book: _Book, title: str, widths: Sequence[int], *, freeze: str | None = None) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.book = book
+        self.ws = book.wb.create_sheet(title)
+        for i, w in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = w
+        if freeze:
+            self.ws.freeze_panes = freeze
+        self.written = 0  # rows appended so far: the next row's number is one more
+
+    def cell(self, value: Any, style: str | None = None) -> Any:
+        """What to append for ``value``: a string as a cell typed text (never a formula, whatever it starts
+        with), a value with a named ``style`` as a styled cell, anything else as it is."""
+        from openpyxl.cell import WriteOnlyCell
+
+        if not isinstance(value, str) and style is None:
+            return value
+        cell = WriteOnlyCell(self.ws, value=_text(value))
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if style is not None:
+            self.book.style(cell, style)
+        return cell
+
+    def append(self, values: Sequence[Any] = ()) -> int:
+        """Append one row (cells or values) and return its number."""
+        self.ws.append([self.cell(v) for v in values])
+        self.written += 1
+        return self.written
+
+    def header(self, headers: Sequence[tuple[str, str]]) -> int:
+        """Append the bilingual header row (Chinese over English, white on dark, 32 points high)."""
+        self.ws.row_dimensions[self.written + 1].height = 32
+        return self.append([self.cell(f"{zh}\n{en}", "head") for zh, en in headers])
+
+    def rows(
+        self,
+        rows: Iterable[Sequence[Any]],
+        *,
+        pi_col: int | None = None,
+        pi_values: Sequence[str | None] = (),
+    ) -> int:
+        """Append ``rows``, the cell in ``pi_col`` filled by the row's PI class; the last row's number."""
+        for i, values in enumerate(rows):
+            cells = list(values)
+            if pi_col is not None and i < len(pi_values) and pi_values[i] in _PI_FILLS:
+                cells[pi_col - 1] = self.cell(cells[pi_col - 1], pi_values[i])
+            self.append(cells)
+        return self.written
+
+    def close(self) -> None:
+        """Finish the sheet: its file is closed now, not held open until the workbook is saved."""
+        self.ws.close()
 
 
 def _entity_types(r: FieldRow) -> str:
@@ -199,25 +272,25 @@ def catalogue_values(r: FieldRow) -> list[Any]:
 
 def render_xlsx(report: dict[str, Any]) -> bytes:
     """The workbook as bytes (deterministic for a given report: timestamps come from the report)."""
-    from openpyxl import Workbook
     from openpyxl.packaging.custom import StringProperty
 
     check, scan = split_report(report)
     sha = digest(report)
     rows = field_rows(report)
-    wb = Workbook()
+    book = _Book()
+    wb = book.wb
     taken: set[str] = set()
-    _summary_sheet(wb.active, report, sha, taken)
-    _catalogue_sheet(wb.create_sheet(sheet_title(CATALOGUE_SHEET, taken)), rows)
+    _summary_sheet(book, report, sha, taken)
+    _catalogue_sheet(book, sheet_title(CATALOGUE_SHEET, taken), rows)
     if list_evaluation(report) is not None:
-        _items_sheet(wb.create_sheet(sheet_title(ITEMS_SHEET, taken)), report)
+        _items_sheet(book, sheet_title(ITEMS_SHEET, taken), report)
     by_table: dict[tuple[str, str | None, str], list[FieldRow]] = {}
     for r in rows:
         by_table.setdefault((r.source, r.schema, r.table), []).append(r)
     for t in scan.get("tables", []):
         cols = by_table.get((str(t.get("source", "")), t.get("schema"), str(t.get("table", ""))), [])
-        _table_sheet(wb.create_sheet(sheet_title(table_name(t), taken)), t, cols)
-    _evidence_sheet(wb.create_sheet(sheet_title(EVIDENCE_SHEET, taken)), scan, sha)
+        _table_sheet(book, sheet_title(table_name(t), taken), t, cols)
+    _evidence_sheet(book, sheet_title(EVIDENCE_SHEET, taken), scan, sha)
     when = _timestamp(scan.get("finished_at") or scan.get("started_at"))
     props = wb.properties
     props.creator = props.lastModifiedBy = "chujing"
@@ -264,10 +337,8 @@ def _timestamp(text: str | None) -> _dt.datetime:
         return _dt.datetime(2000, 1, 1)
 
 
-def _summary_sheet(ws, report: dict[str, Any], sha: str, taken: set[str]) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws.title = sheet_title(SUMMARY_SHEET, taken)
+def _summary_sheet(book: _Book, report: dict[str, Any], sha: str, taken: set[str]) -> None:
+    ws = book.sheet(sheet_title(SUMMARY_SHEET, taken), (34, 100, 60))
     check, scan = split_report(report)
     c = report_counts(report)
     tool = scan.get("tool", {})
@@ -335,21 +406,13 @@ def _summary_sheet(ws, report: dict[str, Any], sha: str, taken: set[str]) -> Non
         )
     params = scan.get("parameters") or {}
     lines.append(("抽样参数", "Sampling parameters", ", ".join(f"{k}={v}" for k, v in params.items()) or "—"))
-    _put(ws, 1, 1, "出境数据目录 Export data catalogue — chujing").font = Font(bold=True, size=14)
-    _put(
-        ws,
-        2,
-        1,
-        "Rendered from the JSON report below (SHA-256); raw values never appear, evidence is masked.",
-    )
-    r = 4
+    ws.append([ws.cell("出境数据目录 Export data catalogue — chujing", "title")])
+    ws.append(["Rendered from the JSON report below (SHA-256); raw values never appear, evidence is masked."])
+    ws.append()
     for zh, en, value in lines:
-        _put(ws, r, 1, f"{zh} {en}").font = Font(bold=True)
-        _put(ws, r, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
-        r += 1
-    r += 1
-    _put(ws, r, 1, "申报信息（请填写） Filing declaration (fill in)").font = Font(bold=True, size=12)
-    r += 1
+        ws.append([ws.cell(f"{zh} {en}", "label"), ws.cell(value, "wrap")])
+    ws.append()
+    ws.append([ws.cell("申报信息（请填写） Filing declaration (fill in)", "section")])
     hint = f"pre-filled with the report's person figure ({persons.basis_label}: {persons.derivation})"
     if persons.basis != "distinct_persons":
         hint += "; replace it with the de-duplicated count of natural persons (以自然人为单位去重)"
@@ -361,26 +424,20 @@ def _summary_sheet(ws, report: dict[str, Any], sha: str, taken: set[str]) -> Non
     }
     for key, zh, en in DECLARATION_ROWS:
         value, hint = prefill[key]
-        _put(ws, r, 1, f"{zh} {en}").font = Font(bold=True)
-        _put(ws, r, 2, value)
-        _put(ws, r, 3, hint).font = Font(italic=True, color="5F6B7A")
-        r += 1
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 100
-    ws.column_dimensions["C"].width = 60
+        ws.append([ws.cell(f"{zh} {en}", "label"), value, ws.cell(hint, "hint")])
+    ws.close()
 
 
-def _catalogue_sheet(ws, rows: list[FieldRow]) -> None:
+def _catalogue_sheet(book: _Book, title: str, rows: list[FieldRow]) -> None:
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    _header(ws, 1, [(zh, en, w) for _, zh, en, w in CATALOGUE_COLUMNS])
+    ws = book.sheet(title, [w for *_, w in CATALOGUE_COLUMNS], freeze="E2")
+    ws.header([(zh, en) for _, zh, en, _ in CATALOGUE_COLUMNS])
     pi_col = 1 + [k for k, *_ in CATALOGUE_COLUMNS].index("pi_class")
-    end = _rows(
-        ws, 2, (catalogue_values(r) for r in rows), pi_col=pi_col, pi_values=[r.pi_class for r in rows]
-    )
-    ws.freeze_panes = "E2"
-    ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(CATALOGUE_COLUMNS)).column_letter}{max(2, end - 1)}"
-    ws.print_title_rows = "1:1"
+    end = ws.rows((catalogue_values(r) for r in rows), pi_col=pi_col, pi_values=[r.pi_class for r in rows])
+    ws.ws.auto_filter.ref = f"A1:{get_column_letter(len(CATALOGUE_COLUMNS))}{max(2, end)}"
+    ws.ws.print_title_rows = "1:1"
     dv = DataValidation(
         type="list",
         formula1='"' + ",".join(PI_CLASS_CHOICES) + '"',
@@ -389,12 +446,13 @@ def _catalogue_sheet(ws, rows: list[FieldRow]) -> None:
         errorTitle="个人信息类别 PI class",
         error="敏感个人信息 sensitive / 一般个人信息 general / 非个人信息 none",
     )
-    letter = ws.cell(row=1, column=pi_col).column_letter
-    dv.add(f"{letter}2:{letter}{max(2, end - 1) + 500}")
-    ws.add_data_validation(dv)
+    letter = get_column_letter(pi_col)
+    dv.add(f"{letter}2:{letter}{max(2, end) + 500}")
+    ws.ws.data_validations.append(dv)
+    ws.close()
 
 
-def _items_sheet(ws, report: dict[str, Any]) -> None:
+def _items_sheet(book: _Book, title: str, report: dict[str, Any]) -> None:
     headers = [
         ("清单", "List", 24),
         ("条目", "Item", 7),
@@ -406,7 +464,8 @@ def _items_sheet(ws, report: dict[str, Any]) -> None:
         ("人数", "Persons", 10),
         ("理由", "Reason", 90),
     ]
-    _header(ws, 1, headers)
+    ws = book.sheet(title, [w for *_, w in headers], freeze="A2")
+    ws.header([(zh, en) for zh, en, _ in headers])
     rows = []
     for h in list_hits(report):
         p = h.get("persons") if isinstance(h.get("persons"), dict) else {}
@@ -423,23 +482,12 @@ def _items_sheet(ws, report: dict[str, Any]) -> None:
                 h.get("reason"),
             ]
         )
-    _rows(ws, 2, rows)
-    ws.freeze_panes = "A2"
+    ws.rows(rows)
+    ws.close()
 
 
-def _table_sheet(ws, t: dict[str, Any], cols: list[FieldRow]) -> None:
-    from openpyxl.styles import Font
+def _table_sheet(book: _Book, title: str, t: dict[str, Any], cols: list[FieldRow]) -> None:
 
-    _put(ws, 1, 1, table_name(t)).font = Font(bold=True, size=13)
-    rows_txt = "?" if t.get("row_count") is None else f"{t['row_count']:,}"
-    status = "" if t.get("status") == "ok" else f" — FAILED: {t.get('error') or ''}"
-    _put(
-        ws,
-        2,
-        1,
-        f"{t.get('source')} · {t.get('kind', 'table')} · {rows_txt} rows · "
-        f"{int(t.get('sampled_rows') or 0):,} sampled{status}",
-    )
     headers = [
         ("字段名", "Field", 22),
         ("字段类型", "Type", 11),
@@ -455,7 +503,17 @@ def _table_sheet(ws, t: dict[str, Any], cols: list[FieldRow]) -> None:
         ("出境路径", "Route", 26),
         ("说明", "Explanation", 70),
     ]
-    _header(ws, 3, headers)
+    ws = book.sheet(title, [w for *_, w in headers], freeze="B4")
+    ws.append([ws.cell(table_name(t), "table")])
+    rows_txt = "?" if t.get("row_count") is None else f"{t['row_count']:,}"
+    status = "" if t.get("status") == "ok" else f" — FAILED: {t.get('error') or ''}"
+    ws.append(
+        [
+            f"{t.get('source')} · {t.get('kind', 'table')} · {rows_txt} rows · "
+            f"{int(t.get('sampled_rows') or 0):,} sampled{status}"
+        ]
+    )
+    ws.header([(zh, en) for zh, en, _ in headers])
     rows, pis = [], []
     for c in cols:
         ents = c.entities or [{}]
@@ -478,18 +536,13 @@ def _table_sheet(ws, t: dict[str, Any], cols: list[FieldRow]) -> None:
                 ]
             )
             pis.append(c.pi_class)
-    _rows(ws, 4, rows, pi_col=4, pi_values=pis)
-    ws.freeze_panes = "B4"
-    ws.print_title_rows = "3:3"
+    ws.ws.print_title_rows = "3:3"
+    ws.rows(rows, pi_col=4, pi_values=pis)
+    ws.close()
 
 
-def _evidence_sheet(ws, scan: dict[str, Any], sha: str) -> None:
-    from openpyxl.styles import Font
+def _evidence_sheet(book: _Book, title: str, scan: dict[str, Any], sha: str) -> None:
 
-    _put(ws, 1, 1, "报告 SHA-256 Report SHA-256").font = Font(bold=True)
-    _put(ws, 1, 2, sha)
-    _put(ws, 2, 1, "规范化方法 Canonicalization").font = Font(bold=True)
-    _put(ws, 2, 2, CANONICALIZATION)
     headers = [
         ("表名", "Table", 30),
         ("数据源", "Source", 40),
@@ -497,12 +550,16 @@ def _evidence_sheet(ws, scan: dict[str, Any], sha: str) -> None:
         ("指纹项", "Fingerprint key", 18),
         ("指纹值", "Fingerprint value", 80),
     ]
-    _header(ws, 4, headers)
+    ws = book.sheet(title, [w for *_, w in headers], freeze="A5")
+    ws.append([ws.cell("报告 SHA-256 Report SHA-256", "label"), sha])
+    ws.append([ws.cell("规范化方法 Canonicalization", "label"), CANONICALIZATION])
+    ws.append()
+    ws.header([(zh, en) for zh, en, _ in headers])
     rows = []
     for t in scan.get("tables", []):
         fp = t.get("fingerprint") or {}
         items = [(k, v) for k, v in fp.items() if not isinstance(v, (list, dict))] or [("—", "not recorded")]
         for k, v in items:
             rows.append([table_name(t), t.get("source"), t.get("row_count"), k, v if v is None else str(v)])
-    _rows(ws, 5, rows)
-    ws.freeze_panes = "A5"
+    ws.rows(rows)
+    ws.close()
