@@ -53,6 +53,7 @@ More information:
 from __future__ import annotations
 
 import functools
+import importlib.util
 import logging
 import math
 import os
@@ -63,6 +64,7 @@ from typing import ClassVar
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 import rjieba
 
 from recognizers.base import CONTEXT_BOOST, Pattern, Span, ValueMatches, ValueRecognizer
@@ -70,6 +72,7 @@ from recognizers.free_text import pattern_cores
 from recognizers.idcheck import as_string_array, length_groups, sorted_member
 from recognizers.names_model import combine, lac_available, lac_person_spans, model_from_env
 from recognizers.names_vector import BMP, NameTables, find_names_column, word_keys
+from recognizers.row_match import utf8_bytes
 
 _DATA = Path(__file__).resolve().parent / "data"
 log = logging.getLogger(__name__)
@@ -366,22 +369,49 @@ def _code_point_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @functools.lru_cache(maxsize=1)
 def _vetoed_names() -> pa.Array:
-    """Every string that :func:`split_name` accepts but :func:`is_plausible_name` rejects (words, places, roles)."""
-    pool = set(ROLE_WORDS) | set(_place_names()) | {w for w in _dictionary() if len(w) <= 4}
-    # This runs once per process, before the first name column: the name shape of jieba's 300,000 words is
-    # read as arrays; split_name only for the few words outside the three-byte characters the tables hold.
-    # (A word with whitespace at an end is no name shape, so is_plausible_name's strip changes nothing here.)
-    words = pa.array(list(pool), pa.string())
-    length = pc.utf8_length(words)
+    """Every string that :func:`split_name` accepts but :func:`is_plausible_name` rejects (words, places, roles).
+
+    This runs once per process, before the first name column, over jieba's 300,000 words: their name shape is
+    read as arrays (:func:`split_name` only for the few words outside the three-byte characters the tables
+    hold), and :func:`_other_word` too, the dictionary's tag and frequency of a word being those of its last
+    line, as in :func:`_dictionary`.  (A word with whitespace at an end is no name shape, so
+    :func:`is_plausible_name`'s strip changes nothing here.)
+    """
+    table = _jieba_table()
+    length = pc.utf8_length(table.column("word"))
+    words = table.filter(pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 4))).column("word")
+    known = pa.array(sorted(ROLE_WORDS | _place_names()), pa.string())
+    pool = pc.unique(pa.chunked_array([*words.chunks, known], pa.string()))
+    shaped = _name_shaped(pool)
+    length = pc.utf8_length(pool)
     odd = pc.and_(
         pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 4)),
-        pc.not_equal(pc.binary_length(words), pc.multiply(length, 3)),
+        pc.not_equal(pc.binary_length(pool), pc.multiply(length, 3)),
     )
-    shaped = _name_shaped(words)
     for r in np.flatnonzero(odd.to_numpy(zero_copy_only=False)).tolist():
-        shaped[r] = split_name(words[r].as_py()) is not None
-    vetoed = [w for w in words.filter(pa.array(shaped)).to_pylist() if _other_word(w)]
-    return pa.array(sorted(vetoed), type=pa.string())
+        shaped[r] = split_name(pool[r].as_py()) is not None
+    named = pool.filter(pa.array(shaped))
+    return pa.array(sorted(named.filter(pa.array(_other_words(named))).to_pylist()), pa.string())
+
+
+def _other_words(values: pa.Array) -> np.ndarray:
+    """:func:`_other_word` of each value (name-shaped strings of two to four characters)."""
+    known = pa.array(sorted(ROLE_WORDS | _place_names()), pa.string())
+    out = pc.is_in(values, value_set=known).to_numpy(zero_copy_only=False).copy()
+    table = _jieba_table()
+    words = table.column("word").combine_chunks()
+    backwards = pc.index_in(values, value_set=words[::-1])  # the last line of a word, as in _dictionary
+    at = np.flatnonzero(pc.is_valid(backwards).to_numpy(zero_copy_only=False))
+    rows = len(words) - 1 - backwards.filter(pc.is_valid(backwards)).to_numpy()
+    tags = table.column("tag").take(pa.array(rows))
+    freqs = table.column("freq").take(pa.array(rows)).to_numpy()
+    found = values.take(pa.array(at))
+    place_end = pc.is_in(pc.utf8_slice_codeunits(found, -1), value_set=pa.array(sorted(PLACE_ENDINGS)))
+    three = pc.and_(pc.equal(pc.utf8_length(found), 3), place_end).to_numpy(zero_copy_only=False)
+    not_nr = pc.invert(pc.starts_with(tags, "nr")).to_numpy(zero_copy_only=False)
+    tagged = pc.not_equal(tags, "").to_numpy(zero_copy_only=False)
+    out[at] |= tagged & ((not_nr & (freqs >= 20)) | three)
+    return out
 
 
 def plausible_name_mask(values: pa.Array) -> np.ndarray:
@@ -475,25 +505,54 @@ def is_pinyin_name(value: str, *, concatenated: bool = False) -> bool:
 # -- jieba dictionary and the free-text model ------------------------------------------------------------------
 
 
+def jieba_dictionary_path() -> str:
+    """Where jieba keeps its dictionary (``dict.txt``: ``word frequency tag`` a line), found without importing
+    jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise ImportError("jieba is not installed: pip install chujing")
+    return os.path.join(os.path.dirname(spec.origin), "dict.txt")
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_table() -> pa.Table:
+    """jieba's dictionary as columns ``word``, ``freq``, ``tag``: lines that are not three fields are skipped.
+
+    Arrow's CSV reader takes 40 ms for the 350,000 lines a Python loop took half a second over; a one-table
+    scan pays it before its first name column.
+    """
+    return pcsv.read_csv(
+        jieba_dictionary_path(),
+        read_options=pcsv.ReadOptions(column_names=["word", "freq", "tag"], use_threads=False),
+        parse_options=pcsv.ParseOptions(
+            delimiter=" ", quote_char=False, escape_char=False, invalid_row_handler=lambda row: "skip"
+        ),
+        convert_options=pcsv.ConvertOptions(
+            column_types={"word": pa.string(), "freq": pa.int64(), "tag": pa.string()}
+        ),
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _jieba_words() -> tuple[dict[str, tuple[str, int]], dict[str, float]]:
-    """jieba's dictionary read once: :func:`_dictionary` and :func:`_background` (350,000 lines)."""
-    import jieba
-
-    words: dict[str, tuple[str, int]] = {}
-    counts: dict[str, int] = {}
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3:
-                word, f = parts[0], int(parts[1])
-                if 2 <= len(word) <= 6:
-                    words[word] = (parts[2], f)
-                for ch in word:
-                    counts[ch] = counts.get(ch, 0) + f
-    total = sum(counts.values())
-    background = {ch: math.log10((n + 1) / total) for ch, n in counts.items()} | {"": math.log10(1 / total)}
-    return words, background
+    """jieba's dictionary read once: :func:`_dictionary` (words of two to six characters) and
+    :func:`_background` (every word's frequency added to each of its characters)."""
+    table = _jieba_table()
+    words, freqs = table.column("word").combine_chunks(), table.column("freq").combine_chunks()
+    length = pc.utf8_length(table.column("word"))
+    kept = table.filter(pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 6)))
+    entries = zip(kept.column("tag").to_pylist(), kept.column("freq").to_pylist(), strict=True)
+    dictionary = dict(zip(kept.column("word").to_pylist(), entries, strict=True))  # a later line wins
+    # each character of each word, weighted by the word's frequency: the words' code points end to end
+    chars = np.frombuffer(
+        bytes(utf8_bytes(words)).decode("utf-8").encode("utf-32-le"), dtype=np.uint32
+    ).astype(np.int64)
+    weight = np.repeat(freqs.to_numpy(), pc.utf8_length(words).to_numpy())
+    sums = np.bincount(chars, weights=weight)  # float64 sums of integers far below 2**53: exact
+    points = np.flatnonzero(sums)
+    total = int(sums.sum())
+    background = {chr(c): math.log10((int(sums[c]) + 1) / total) for c in points.tolist()}
+    return dictionary, background | {"": math.log10(1 / total)}
 
 
 def _dictionary() -> dict[str, tuple[str, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib.util
+import math
 import random
 from pathlib import Path
 
@@ -432,6 +433,26 @@ def test_the_column_model_equals_the_per_text_model(shared_dir, corpus):
         expected = find_names(text)
         assert [(i, j) for i, j, _ in found] == [(i, j) for i, j, _ in expected], text
         assert all(abs(a[2] - b[2]) < 1e-9 for a, b in zip(found, expected, strict=True)), text
+
+
+def test_jiebas_dictionary_read_as_columns_is_the_line_by_line_reading():
+    """Arrow's CSV reader gives the dictionary (a word's last line wins) and the character background that a
+    loop over the lines of ``word frequency tag`` gives."""
+    words: dict[str, tuple[str, int]] = {}
+    counts: dict[str, int] = {}
+    with open(names.jieba_dictionary_path(), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3:
+                word, freq = parts[0], int(parts[1])
+                if 2 <= len(word) <= 6:
+                    words[word] = (parts[2], freq)
+                for ch in word:
+                    counts[ch] = counts.get(ch, 0) + freq
+    total = sum(counts.values())
+    background = {ch: math.log10((n + 1) / total) for ch, n in counts.items()} | {"": math.log10(1 / total)}
+    assert names._dictionary() == words and len(words) > 300_000
+    assert names._background() == background
 
 
 def test_the_vetoed_names_are_what_split_name_accepts_and_is_plausible_name_rejects():
