@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 import pyarrow as pa
-import pyarrow.dataset as ds
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
 
 from connectors import parquet_nulls
@@ -88,6 +88,8 @@ class DataFiles:
         self.files = list(files)
         self.schema = pa.schema([f.with_nullable(True) for f in schema])  # a missing column reads as NULL
         partitions = [_partition_expression(f.partition, self.schema) for f in self.files]
+        import pyarrow.dataset as ds  # it imports pandas (0.2-0.4 s): only lakehouse sources pay for it
+
         self.dataset = ds.FileSystemDataset.from_paths(
             [f.path for f in self.files],
             schema=self.schema,
@@ -209,17 +211,17 @@ def _rename(arr: pa.Array, target: pa.DataType) -> pa.Array:
     return arr if arr.type == target else arr.cast(target)
 
 
-def _partition_expression(values: Mapping[str, object], schema: pa.Schema) -> ds.Expression:
+def _partition_expression(values: Mapping[str, object], schema: pa.Schema) -> pc.Expression:
     exprs = [
-        ds.field(k).is_null() if v is None else ds.field(k) == pa.scalar(v, schema.field(k).type)
+        pc.field(k).is_null() if v is None else pc.field(k) == pa.scalar(v, schema.field(k).type)
         for k, v in values.items()
         if k in schema.names
     ]
-    return reduce(lambda a, b: a & b, exprs) if exprs else ds.scalar(True)
+    return reduce(lambda a, b: a & b, exprs) if exprs else pc.scalar(True)
 
 
-def _all_valid(columns: Sequence[str]) -> ds.Expression:
-    return reduce(lambda a, b: a & b, (ds.field(c).is_valid() for c in columns))
+def _all_valid(columns: Sequence[str]) -> pc.Expression:
+    return reduce(lambda a, b: a & b, (pc.field(c).is_valid() for c in columns))
 
 
 def _file_values(file: DataFile, columns: Sequence[str]) -> int:

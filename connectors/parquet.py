@@ -92,10 +92,11 @@ import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
-import pyarrow.dataset as ds
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
@@ -113,6 +114,9 @@ from connectors.base import (
     load_once,
 )
 from connectors.uri import mask_uri
+
+if TYPE_CHECKING:
+    import pyarrow.dataset
 
 SAMPLE_MIN_ROW_GROUPS = 4
 SAMPLE_OVERSAMPLE = 2
@@ -154,7 +158,7 @@ class _Loaded:
 
     kind: str
     base: str
-    dataset: ds.Dataset
+    dataset: pyarrow.dataset.Dataset
     schema: pa.Schema
     partition_schema: pa.Schema
     paths: list[str]
@@ -362,6 +366,8 @@ class ParquetConnector(Connector):
             except (OSError, pa.ArrowException) as exc:
                 raise self._file_error(info.path, exc, entry.name) from exc
         paths = [i.path for i in entry.files]
+        import pyarrow.dataset as ds  # it imports pandas (0.2-0.4 s): only file sources pay for it
+
         try:
             if entry.kind == "dataset":
                 # No schema here: given one, pyarrow would not discover the partition keys.
@@ -772,9 +778,9 @@ def _distinct_native(con: duckdb.DuckDBPyConnection, loaded: _Loaded, columns: S
 
 def _distinct_arrow(con: duckdb.DuckDBPyConnection, loaded: _Loaded, columns: Sequence[str]) -> int:
     """Any pyarrow filesystem: the dataset scanner streams the columns into DuckDB."""
-    not_null = reduce(lambda a, b: a & b, (ds.field(c).is_valid() for c in columns))
+    not_null = reduce(lambda a, b: a & b, (pc.field(c).is_valid() for c in columns))
     scanner = loaded.dataset.scanner(
-        columns={f"c{i}": ds.field(c) for i, c in enumerate(columns)},
+        columns={f"c{i}": pc.field(c) for i, c in enumerate(columns)},
         filter=not_null,
         batch_size=65_536,
         fragment_readahead=1,
