@@ -426,11 +426,20 @@ def plausible_name_mask(values: pa.Array) -> np.ndarray:
     out = _name_shaped(values)
     if out.any():
         hit = np.flatnonzero(out)
-        vetoed = pc.is_in(values.take(pa.array(hit)), value_set=_vetoed_names()).to_numpy(
-            zero_copy_only=False
-        )
-        out[hit[vetoed]] = False
+        shaped = values.take(pa.array(hit))
+        # the distinct name-shaped values are looked up in a set: Arrow's is_in would hash the 11,000 vetoed
+        # words again on every call, 1.7 ms of a 300-row name column
+        vetoed = [v for v in pc.unique(shaped).to_pylist() if v in _vetoed_set()]
+        if vetoed:
+            out[
+                hit[pc.is_in(shaped, value_set=pa.array(vetoed, pa.string())).to_numpy(zero_copy_only=False)]
+            ] = False
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _vetoed_set() -> frozenset[str]:
+    return frozenset(_vetoed_names().to_pylist())
 
 
 def _name_shaped(values: pa.Array) -> np.ndarray:

@@ -118,7 +118,36 @@ def rows_matching(values: pa.Array, pattern: str) -> np.ndarray:
 
 
 def _per_row(values: pa.Array, pattern: str) -> np.ndarray:
-    return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+    """Each row searched on its own: with the pattern compiled once when the rows are few (Arrow's kernel
+    would spend longer compiling the pattern than reading them, :func:`_few_rows`), else by Arrow's kernel."""
+    rx = _row_searcher(pattern) if len(values) <= _few_rows(pattern) else None
+    if rx is None:
+        return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+    raw, offsets = _utf8(values)
+    data = memoryview(raw)
+    search = rx.search
+    # a row's bytes as a buffer of their own: to the pattern the row is the whole text, as in Arrow's kernel
+    return np.fromiter(
+        (search(data[a:b]) is not None for a, b in zip(offsets[:-1], offsets[1:], strict=True)),
+        dtype=bool,
+        count=len(values),
+    )
+
+
+def _few_rows(pattern: str) -> int:
+    """How many rows a search per row in Python reads (~1 µs a row) in less time than Arrow's kernel takes to
+    compile ``pattern`` (~0.1 ms, and ~0.4 ms a thousand characters of a lexicon's alternatives)."""
+    return 128 + len(pattern) // 2
+
+
+@functools.lru_cache(maxsize=4096)
+def _row_searcher(pattern: str) -> re2._Regexp | None:
+    """``pattern`` compiled once for searches of one row at a time (``\\A`` and ``\\z`` included);
+    ``None`` when google-re2 does not compile it (Arrow's kernel then reads the rows, or raises)."""
+    try:
+        return re2.compile(pattern.encode("utf-8"))
+    except re2.error:
+        return None
 
 
 def _joined(values: pa.Array, offsets: list[int]) -> tuple[memoryview, list[int], list[int]]:
