@@ -52,7 +52,6 @@ from recognizers.name_only import decode_text, name_only
 from recognizers.packs import Registry
 from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
 from recognizers.registry import default_registry
-from recognizers.row_match import rows_matching
 from recognizers.shapes import ALL_CLASSES, UNBOUNDED, ColumnShape, Gate, Shape, char_bits, regex_gate
 
 __all__ = ["ColumnMeta", "TableContext", "analyze_table", "column_strings", "is_free_text"]
@@ -99,12 +98,10 @@ _PUNCTUATION_BITS = functools.reduce(operator.or_, (char_bits(ord(c)) for c in _
 
 
 def _share(values: pa.Array, regex: str, possible: bool) -> float:
-    """Share of values in which ``regex`` (RE2, compiled once: :func:`recognizers.row_match.rows_matching`)
-    finds a match; 0 without a search when none can."""
+    """Share of values in which ``regex`` (RE2) finds a match; 0 without a regex call when none can."""
     if not possible:
         return 0
-    hit = rows_matching(values, regex)
-    return float(hit.mean()) if len(hit) else 0.0
+    return pc.mean(pc.cast(pc.match_substring_regex(values, regex), pa.int8())).as_py() or 0
 
 
 def is_free_text(values: pa.Array, shape: ColumnShape | None = None) -> bool:
