@@ -380,8 +380,7 @@ def _vetoed_names() -> pa.Array:
     table = _jieba_table()
     length = pc.utf8_length(table.column("word"))
     words = table.filter(pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 4))).column("word")
-    known = pa.array(sorted(ROLE_WORDS | _place_names()), pa.string())
-    pool = pc.unique(pa.chunked_array([*words.chunks, known], pa.string()))
+    pool = pc.unique(pa.chunked_array([*words.chunks, _known_words()], pa.string()))
     shaped = _name_shaped(pool)
     length = pc.utf8_length(pool)
     odd = pc.and_(
@@ -394,10 +393,15 @@ def _vetoed_names() -> pa.Array:
     return pa.array(sorted(named.filter(pa.array(_other_words(named))).to_pylist()), pa.string())
 
 
+@functools.lru_cache(maxsize=1)
+def _known_words() -> pa.Array:
+    """The role words and place names, which are never names (:func:`_other_word`)."""
+    return pa.array(sorted(ROLE_WORDS | _place_names()), pa.string())
+
+
 def _other_words(values: pa.Array) -> np.ndarray:
     """:func:`_other_word` of each value (name-shaped strings of two to four characters)."""
-    known = pa.array(sorted(ROLE_WORDS | _place_names()), pa.string())
-    out = pc.is_in(values, value_set=known).to_numpy(zero_copy_only=False).copy()
+    out = pc.is_in(values, value_set=_known_words()).to_numpy(zero_copy_only=False).copy()
     table = _jieba_table()
     words = table.column("word").combine_chunks()
     backwards = pc.index_in(values, value_set=words[::-1])  # the last line of a word, as in _dictionary
@@ -439,6 +443,7 @@ def plausible_name_mask(values: pa.Array) -> np.ndarray:
 
 @functools.lru_cache(maxsize=1)
 def _vetoed_set() -> frozenset[str]:
+    """:func:`_vetoed_names` as a set, for looking a column's few distinct values up."""
     return frozenset(_vetoed_names().to_pylist())
 
 
@@ -548,7 +553,7 @@ def _jieba_words() -> tuple[dict[str, tuple[str, int]], dict[str, float]]:
     :func:`_background` (every word's frequency added to each of its characters)."""
     table = _jieba_table()
     words, freqs = table.column("word").combine_chunks(), table.column("freq").combine_chunks()
-    length = pc.utf8_length(table.column("word"))
+    length = pc.utf8_length(words)
     kept = table.filter(pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 6)))
     entries = zip(kept.column("tag").to_pylist(), kept.column("freq").to_pylist(), strict=True)
     dictionary = dict(zip(kept.column("word").to_pylist(), entries, strict=True))  # a later line wins
@@ -556,7 +561,7 @@ def _jieba_words() -> tuple[dict[str, tuple[str, int]], dict[str, float]]:
     chars = np.frombuffer(
         bytes(utf8_bytes(words)).decode("utf-8").encode("utf-32-le"), dtype=np.uint32
     ).astype(np.int64)
-    weight = np.repeat(freqs.to_numpy(), pc.utf8_length(words).to_numpy())
+    weight = np.repeat(freqs.to_numpy(), length.to_numpy())
     sums = np.bincount(chars, weights=weight)  # float64 sums of integers far below 2**53: exact
     points = np.flatnonzero(sums)
     total = int(sums.sum())

@@ -21,9 +21,12 @@ A pattern without assertions is searched over the column's UTF-8 data buffer
 as it is.  One with ``^``, ``$``, ``\\b`` or ``\\B`` is searched in multi-line
 mode over the rows joined by line feeds, where each of them means at a row's
 edges what it means at a text's, as long as no row holds a line feed (else
-Arrow reads the column).  ``\\A`` and ``\\z`` always go to Arrow, as does the rest
-of a column once the pattern has matched many rows (past :data:`HIT_BUDGET`, or
-most of the rows read: a search per row then costs more than Arrow's kernel).
+the rows are read one by one).  A pattern with ``\\A`` or ``\\z`` always reads
+the rows one by one, as does the rest of a column once the pattern has matched
+many rows (past :data:`HIT_BUDGET`, or most of the rows read: a search per
+match then costs more than a search per row).  Rows read one by one go to
+Arrow's kernel, or, when they are so few that searching each costs less than
+Arrow's compiling the pattern again (:func:`_few_rows`), to the compiled pattern.
 
 >>> import pyarrow as pa
 >>> rows_matching(pa.array(["电话13912345678", "无", "138", "00"]), r"1[3-9]\\d{9}").tolist()
