@@ -18,7 +18,6 @@ costs; a format built whole rises with the number of tables.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bench_many_tables import build_sqlite  # noqa: E402 - the same warehouse as the per-table benchmark
+from prebuilt import child_figures  # noqa: E402
 
 FORMATS = ("json", "csv", "html", "xlsx")
 
@@ -66,14 +66,7 @@ def report_of(tables: int, rows: int) -> Path:
 
 
 def render(report: Path, fmt: str, out: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", RENDER, str(report), fmt, str(out)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return child_figures(RENDER, [str(report), fmt, str(out)])
 
 
 def main() -> None:

@@ -19,16 +19,14 @@ Figures are reported as ratios against baselines measured in the same run
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from prebuilt import child_figures
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -165,14 +163,7 @@ CHILD = textwrap.dedent(
 
 
 def measure(mode: str, source: str, n: int = 0) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, source, str(n)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return child_figures(CHILD, [mode, source, str(n)])
 
 
 def main() -> None:

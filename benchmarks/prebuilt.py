@@ -1,12 +1,16 @@
-"""Benchmark datasets built once and kept: large inputs take minutes to write, and every rerun reads them again.
+"""Benchmark work in a fresh interpreter, and datasets built once and kept.
 
-A dataset is written by a small script in a fresh interpreter (so the benchmark's own process holds none of
-its memory), which prints the number of distinct persons it wrote as its last line; that number is kept in a
-file beside the dataset, and both are reused while they are there.
+A measurement runs as a small script in a fresh interpreter (so the benchmark's own process holds none of its
+memory and none of its imports), which prints its figures as JSON on its last line (:func:`child_figures`).
+
+Large inputs take minutes to write, and every rerun reads them again: a dataset is written the same way, its
+script printing the number of distinct persons it wrote as its last line; that number is kept in a file beside
+the dataset, and both are reused while they are there (:func:`built_once`).
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -23,3 +27,11 @@ def built_once(script: str, args: list[str], path: Path, persons_file: Path) -> 
         )
         persons_file.write_text(out.stdout.strip().splitlines()[-1])
     return int(persons_file.read_text())
+
+
+def child_figures(script: str, args: list[str]) -> dict[str, float]:
+    """Run ``python -c script *args`` from the repository's root; the JSON object it printed last."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
