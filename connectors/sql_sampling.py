@@ -137,14 +137,14 @@ def sample_batches(
     """
     strategy = choose_strategy(dialect, target, n)
     if strategy in ("all", "head"):
-        return strategy, _stream(conn, _select(target).limit(n))
+        return strategy, _stream(conn, _select(target), n)
     if strategy.startswith("tablesample"):
         return strategy, _batches(_tablesample(conn, target, n, seed, strategy.split("-")[1]))
     if strategy == "key-ranges":
         return strategy, _batches(_key_ranges(conn, target, n, seed))
     rand = _seeded_random(conn, dialect, target.table, seed)
     if strategy == "shuffle":
-        return strategy, _stream(conn, _select(target).order_by(rand).limit(n))
+        return strategy, _stream(conn, _select(target).order_by(rand), n)
     return strategy, _batches(_random_filter(conn, target, n, seed, rand))
 
 
@@ -164,12 +164,12 @@ def _tablesample(conn: Connection, target: SampleTarget, n: int, seed: int, meth
         # Read every sampled row (the LIMIT only guards against wild statistics): stopping
         # the scan early would keep the first pages and lose the end of the table.
         limit = max(_cap(n), int(2 * percent / 100 * total))
-        rows = _collect(conn, sa.select(*sampled.c).where(*_not_null(sampled, target)).limit(limit))
+        rows = _collect(conn, sa.select(*sampled.c).where(*_not_null(sampled, target)), limit)
         if len(rows) >= n or percent >= 100.0:
             break
         percent = min(100.0, percent * 4)
     if len(rows) < n:  # statistics far off: a plain read may have more rows
-        head = _collect(conn, _select(target).limit(n))
+        head = _collect(conn, _select(target), n)
         if len(head) > len(rows):
             rows = head
     return _thin(rows, n, seed)
@@ -207,7 +207,7 @@ def _random_filter(conn: Connection, target: SampleTarget, n: int, seed: int, ra
     fraction = min(1.0, OVERSAMPLE * n / max(target.rows or 1, 1))
     rows: Rows = []
     for _attempt in range(2):
-        rows = _collect(conn, _select(target).where(rand < fraction).limit(_cap(n)))
+        rows = _collect(conn, _select(target).where(rand < fraction), _cap(n))
         if len(rows) >= n or fraction >= 1.0:
             break
         fraction = min(1.0, fraction * 4)
@@ -265,8 +265,19 @@ def _thin(rows: Rows, n: int, seed: int) -> Rows:
     return [rows[i] for i in keep]
 
 
-def _stream(conn: Connection, stmt: sa.Select) -> Iterator[Rows]:
-    """Fetch with a server-side cursor where the driver has one, one batch at a time."""
+def _stream(conn: Connection, stmt: sa.Select, limit: int) -> Iterator[Rows]:
+    """The rows of ``stmt`` up to ``limit``, one batch at a time: through a server-side cursor where the driver
+    has one when they may be more than a batch, else fetched at once.
+
+    A server-side cursor costs a PostgreSQL client two more round trips (DECLARE, FETCH, CLOSE) and its
+    Python: 1.7-2.3 ms against 0.9 ms for a 300-row sample, a twentieth of a small table's scan.
+    """
+    stmt = stmt.limit(limit)
+    if limit <= BATCH_ROWS:
+        rows = list(conn.execute(stmt).fetchall())
+        if rows:
+            yield rows
+        return
     result = conn.execute(stmt.execution_options(yield_per=BATCH_ROWS))
     try:
         yield from result.partitions()
@@ -274,8 +285,10 @@ def _stream(conn: Connection, stmt: sa.Select) -> Iterator[Rows]:
         result.close()
 
 
-def _collect(conn: Connection, stmt: sa.Select) -> Rows:
-    return [row for batch in _stream(conn, stmt) for row in batch]
+def _collect(conn: Connection, stmt: sa.Select, limit: int) -> Rows:
+    """Every row of ``stmt`` up to ``limit``, fetched at once: the list holds them all in any case, so a
+    server-side cursor would only add its round trips."""
+    return list(conn.execute(stmt.limit(limit)).fetchall())
 
 
 def _batches(rows: Rows) -> Iterator[Rows]:
