@@ -16,6 +16,7 @@ would want — so the console is locked down by default:
 
 from __future__ import annotations
 
+import functools
 import getpass
 import hmac
 import ipaddress
@@ -42,8 +43,16 @@ HEADERS = {
     "Cache-Control": "no-store",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-#: Compared against when a user name is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Compared against when a user name is unknown, so that a wrong name costs as long as a wrong password.
+
+    Made when the console starts with an auth file, not at import: hashing is deliberately slow (80 ms), and
+    every chujing command imports this module.
+    """
+    return generate_password_hash(secrets.token_hex(16))
 
 
 class ConsoleError(ChujingError):
@@ -115,6 +124,7 @@ class Authenticator:
     @classmethod
     def configure(cls, auth_file: str | None, proxy_header: str | None) -> Authenticator:
         if auth_file:
+            _dummy_hash()  # before the first request: an unknown name's first try is no slower than later ones
             return cls(users=load_users(auth_file))
         if proxy_header:
             return cls(proxy_header=proxy_header)
@@ -131,7 +141,7 @@ class Authenticator:
             password = getattr(authorization, "password", None)
             if getattr(authorization, "type", None) != "basic" or not name or password is None:
                 return None
-            ok = check_password_hash(self.users.get(name, _DUMMY_HASH), password)
+            ok = check_password_hash(self.users[name] if name in self.users else _dummy_hash(), password)
             return name if ok and name in self.users else None
         if self.proxy_header:
             name = (headers.get(self.proxy_header) or "").strip()
