@@ -306,11 +306,17 @@ def nfkc_stable(pattern: str) -> bool:
     >>> nfkc_stable(r"1[3-9]\\d{9}"), nfkc_stable("Ⅱ型"), nfkc_stable("[^,]+")
     (True, False, False)
     """
+    if not _METACHARACTERS.intersection(pattern):  # a plain word (a lexicon's branch): its characters decide
+        return all(_stable_chars(ord(c), ord(c)) for c in pattern)
     try:
         parsed = _re_parser.parse(pattern)
     except (re.error, OverflowError, RecursionError):
         return False
     return _stable_items(list(parsed))
+
+
+#: Characters with a meaning in a pattern: one without any is read as its characters, each a literal.
+_METACHARACTERS = frozenset(".^$*+?{}[]\\|()")
 
 
 def _stable_items(items: list) -> bool:  # noqa: C901 - one case per opcode of the parse tree

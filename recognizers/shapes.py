@@ -266,7 +266,10 @@ _REPEATS = tuple(
 _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
 
 
+@functools.lru_cache(maxsize=65536)
 def _literal_bits(cp: int, ignorecase: bool) -> int:
+    """The class bits of one literal character (cached: a lexicon's few thousand characters recur in tens of
+    thousands of literals, read once per pattern when a process starts)."""
     bits = char_bits(cp)
     if ignorecase:  # RE2 folds case across scripts (k matches U+212A KELVIN SIGN)
         c = chr(cp)

@@ -8,10 +8,12 @@ import gc
 import io
 import json
 from pathlib import Path
+from re import _parser
 
 import numpy as np
 import pyarrow as pa
 
+from recognizers import free_text
 from recognizers.addresses import AddressRecognizer
 from recognizers.finance import BankCardRecognizer
 from recognizers.free_text import (
@@ -98,6 +100,22 @@ def test_nfkc_stable_patterns_skip_the_raw_form_only_where_nothing_can_differ() 
     assert not nfkc_stable("[^,]+") and not nfkc_stable("a.b") and not nfkc_stable(r"\D")
     assert not nfkc_stable(r"\x{4e00}")  # RE2 syntax Python's parser does not read: unsure
     assert nfkc_stable("[一-龥]{2,3}") and not nfkc_stable("[\uf900-\ufa0d]")  # compatibility ideographs
+
+
+def test_a_plain_word_is_judged_by_its_characters_as_the_parse_would() -> None:
+    """A pattern without metacharacters (a lexicon's branch) skips Python's regex parser: the same answer."""
+    words = {
+        w
+        for rec in value_recognizers()
+        for req in prefilter(rec) or ()
+        for p in ([req] if isinstance(req, str) else req)
+        for w in p.strip("(?:)").split("|")
+    }
+    words = {w for w in words if w and not free_text._METACHARACTERS.intersection(w)}
+    words |= {"Ⅱ型", "ａｂ", "ﬁ", "㎎", "cafe\u0301", "，", "x y"}
+    assert len(words) > 1000
+    for w in words:
+        assert free_text.nfkc_stable.__wrapped__(w) == free_text._stable_items(list(_parser.parse(w))), w
 
 
 def test_raw_form_is_read_where_it_differs() -> None:
