@@ -53,7 +53,7 @@ from recognizers.columnar import ColumnarRecognizer
 from recognizers.decision import resolve_overlaps
 from recognizers.protocols import ValueRecognizerProtocol
 from recognizers.regex_syntax import tokens
-from recognizers.row_match import rows_matching
+from recognizers.row_match import ColumnBytes, rows_matching
 from recognizers.shapes import UNBOUNDED, ColumnShape, regex_gate
 
 #: ``find_spans`` implementations that report only pattern matches (their cores are a valid prefilter).
@@ -205,6 +205,11 @@ class ColumnForms:
         self._shapes: tuple[ColumnShape, ...] | None = None
 
     @functools.cached_property
+    def nfkc_bytes(self) -> ColumnBytes:
+        """The NFKC form's bytes and rows, for the searches of every prefilter that reads the whole column."""
+        return ColumnBytes(self.nfkc)
+
+    @functools.cached_property
     def composing(self) -> np.ndarray:
         """The rows where NFKC composes characters (asked only for a pattern matching raw text)."""
         if not len(self.changed):
@@ -230,8 +235,10 @@ class ColumnForms:
         form wherever it matches the raw one, except where NFKC composes characters: the raw form is then
         read only in the rows holding combining characters.
         """
-        take = (lambda a: a) if len(rows) == len(self.raw) else (lambda a: a.take(rows))
-        hit = rows_matching(take(self.nfkc), pattern)
+        if len(rows) == len(self.raw):
+            hit = rows_matching(self.nfkc, pattern, self.nfkc_bytes)
+        else:
+            hit = rows_matching(self.nfkc.take(rows), pattern)
         unstable = unstable_branches(pattern)
         if unstable is not None:
             self._match_raw(unstable, rows, self.changed, hit)

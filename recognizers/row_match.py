@@ -82,9 +82,38 @@ def _assertions(pattern: str) -> bool | None:
     return found
 
 
-def rows_matching(values: pa.Array, pattern: str) -> np.ndarray:
+class ColumnBytes:
+    """What every pattern's search over one column reads, worked out once for all of them: the UTF-8 bytes,
+    where each row starts and ends in them, and (when a pattern with assertions first asks) whether a row holds
+    a line feed and the rows joined by line feeds.
+
+    A column's free text is searched by some sixty prefilters: each working these out again cost 10 µs on a
+    300-row column, 55 µs for the joined rows (0.4 and 2.8 ms on 20,000 sentences).
+    """
+
+    def __init__(self, values: pa.Array) -> None:
+        self.values = values
+        raw, offsets = _utf8(values)
+        self.raw = raw
+        self.data = memoryview(raw)
+        self.starts, self.ends = offsets[:-1], offsets[1:]
+        self._offsets = offsets
+
+    @functools.cached_property
+    def line_feed(self) -> bool:
+        """Whether some row holds a line feed (then ``^`` and ``$`` would match inside it)."""
+        return bool((self.raw == ord("\n")).any())
+
+    @functools.cached_property
+    def joined(self) -> tuple[memoryview, list[int], list[int]]:
+        """The rows joined by line feeds, and where each row starts and ends in them."""
+        return _joined(self.values, self._offsets)
+
+
+def rows_matching(values: pa.Array, pattern: str, column: ColumnBytes | None = None) -> np.ndarray:
     """A boolean per row of ``values`` (non-null strings): does ``pattern`` match somewhere in it?
 
+    ``column`` is :class:`ColumnBytes` of ``values``, when the caller searches them for several patterns.
     Raises what Arrow raises for a pattern RE2 does not accept (``pyarrow.ArrowInvalid``).
     """
     n = len(values)
@@ -92,16 +121,15 @@ def rows_matching(values: pa.Array, pattern: str) -> np.ndarray:
     if compiled is None:
         return _per_row(values, pattern)
     rx, lines = compiled
-    raw, offsets = _utf8(values)
-    data = memoryview(raw)
+    column = column if column is not None else ColumnBytes(values)
     if lines:
-        if (raw == ord("\n")).any():
+        if column.line_feed:
             return _per_row(values, pattern)  # a line feed inside a row: ^ and $ would match there
-        data, starts, ends = _joined(values, offsets)
+        data, starts, ends = column.joined
     else:
         if rx.search(b"") is not None:  # matches the empty string, wherever it is: so every row
             return np.ones(n, dtype=bool)
-        starts, ends = offsets[:-1], offsets[1:]
+        data, starts, ends = column.data, column.starts, column.ends
     hit = np.zeros(n, dtype=bool)
     pos, end, found = starts[0], ends[-1], 0
     while pos <= end:

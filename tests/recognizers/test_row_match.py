@@ -137,3 +137,14 @@ def test_many_rows_are_left_to_arrow(monkeypatch):
     assert row_match._few_rows(r"\d{11}") < 100
     assert row_match._per_row(values, r"\d{11}").all() and not calls
     assert row_match._per_row(values.slice(0, 20), r"\d{11}").all() and calls == [r"\d{11}"]
+
+
+def test_one_columns_bytes_serve_every_pattern():
+    """The bytes, rows and joined rows worked out once (``ColumnBytes``) give each pattern Arrow's rows."""
+    rng = random.Random(11)
+    for rows in (_column(rng, 300), [r.replace("\n", "") for r in _column(rng, 300)]):
+        values = pa.array(rows)
+        column = row_match.ColumnBytes(values)
+        for pattern in [*_prefilter_patterns(), *_ANCHORED]:
+            assert rows_matching(values, pattern, column).tolist() == _arrow(values, pattern), pattern
+        assert column.line_feed == any("\n" in r for r in rows)
