@@ -124,7 +124,7 @@ def rows_matching(values: pa.Array, pattern: str, column: ColumnBytes | None = N
     column = column if column is not None else ColumnBytes(values)
     if lines:
         if column.line_feed:
-            return _per_row(values, pattern)  # a line feed inside a row: ^ and $ would match there
+            return _per_row(values, pattern, column)  # a line feed inside a row: ^ and $ would match there
         data, starts, ends = column.joined
     else:
         if rx.search(b"") is not None:  # matches the empty string, wherever it is: so every row
@@ -148,18 +148,18 @@ def rows_matching(values: pa.Array, pattern: str, column: ColumnBytes | None = N
     return hit
 
 
-def _per_row(values: pa.Array, pattern: str) -> np.ndarray:
+def _per_row(values: pa.Array, pattern: str, column: ColumnBytes | None = None) -> np.ndarray:
     """Each row searched on its own: with the pattern compiled once when the rows are few (Arrow's kernel
-    would spend longer compiling the pattern than reading them, :func:`_few_rows`), else by Arrow's kernel."""
+    would spend longer compiling the pattern than reading them, :func:`_few_rows`), else by Arrow's kernel.
+    ``column`` is :class:`ColumnBytes` of ``values``, when the caller has it."""
     rx = _row_searcher(pattern) if len(values) <= _few_rows(pattern) else None
     if rx is None:
         return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
-    raw, offsets = _utf8(values)
-    data = memoryview(raw)
-    search = rx.search
+    column = column if column is not None else ColumnBytes(values)
+    data, search = column.data, rx.search
     # a row's bytes as a buffer of their own: to the pattern the row is the whole text, as in Arrow's kernel
     return np.fromiter(
-        (search(data[a:b]) is not None for a, b in zip(offsets[:-1], offsets[1:], strict=True)),
+        (search(data[a:b]) is not None for a, b in zip(column.starts, column.ends, strict=True)),
         dtype=bool,
         count=len(values),
     )
