@@ -19,14 +19,13 @@ that are not documents (``catalog``, ``ledger show``) use :func:`emit_text`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO
 
 import click
 
 from catalog.report import CheckReport, ScanReport, to_document
-from connectors.textio import atomic_open, terminal_width, write_bytes, write_text
+from connectors.textio import terminal_width, write_bytes, write_text
 from reports.integrity import seal
-from reports.renderers import get_renderer, render_summary
+from reports.renderers import get_renderer, render_summary, write_report
 
 #: Exit statuses every command shares: 0 all is well, 1 what the command looks for was found (a new sensitive
 #: finding, a tampered report, a divergence from the filing), 2 it could not do its job (an error, a failed
@@ -50,18 +49,18 @@ def emit(
     output: str | None,
     *,
     quiet: bool,
-    write: Callable[[str, IO[bytes]], None] | None = None,
+    write: Callable[[str, str], object] | None = None,
 ) -> None:
     """Write ``render(fmt)`` to ``output`` or stdout; ``summary(max_width)`` is what a person reads.
 
-    ``write(fmt, fh)``, when given, writes the same bytes to the output file itself, piece by piece.
+    ``write(fmt, output)``, when given, writes the same bytes to the output file itself (atomically, piece by
+    piece: :func:`reports.renderers.write_report`).
     """
     if output:
         if write is None:
             write_bytes(output, render(fmt))
         else:
-            with atomic_open(output, "wb") as fh:
-                write(fmt, fh)
+            write(fmt, output)
         if not quiet:
             click.echo(summary(terminal_width()), nl=False)
             click.echo(f"report written to {output}")
@@ -84,7 +83,7 @@ def emit_report(
         fmt,
         output,
         quiet=quiet,
-        write=lambda f, fh: get_renderer(f).write(doc, fh),
+        write=lambda f, path: write_report(doc, f, path),
     )
 
 
