@@ -38,7 +38,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from prebuilt import built_once
+from prebuilt import built_once, child_figures
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -145,15 +145,7 @@ CHILD = textwrap.dedent(
 
 def measure(mode: str, source: str = "", extra: str = "") -> dict:
     env = {**os.environ, "CHUJING_LEDGER_KEY": LEDGER_KEY}
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(source), str(extra)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return child_figures(CHILD, [mode, str(source), str(extra)], env)
 
 
 def build_ids(rows: int, data_dir: Path) -> tuple[Path, int]:

@@ -36,12 +36,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-from prebuilt import built_once
+from prebuilt import built_once, child_figures
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -132,12 +131,7 @@ CHILD = textwrap.dedent(
 
 
 def measure(mode: str, source: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(source)], cwd=ROOT, capture_output=True, text=True
-    )
-    if out.returncode != 0:
-        sys.exit(f"{mode} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return child_figures(CHILD, [mode, str(source)])
 
 
 def build(rows: int, data_dir: Path) -> tuple[Path, int]:

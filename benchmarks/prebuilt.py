@@ -29,9 +29,12 @@ def built_once(script: str, args: list[str], path: Path, persons_file: Path) -> 
     return int(persons_file.read_text())
 
 
-def child_figures(script: str, args: list[str]) -> dict[str, float]:
-    """Run ``python -c script *args`` from the repository's root; the JSON object it printed last."""
+def child_figures(script: str, args: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run ``python -c script *args`` from the repository's root (in ``env``, when given); the JSON object it
+    printed last.  A script that fails ends the benchmark with the end of its standard error."""
     done = subprocess.run(
-        [sys.executable, "-c", script, *args], cwd=ROOT, check=True, capture_output=True, text=True
+        [sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, env=env
     )
+    if done.returncode != 0:
+        sys.exit(f"{args[0] if args else 'measurement'} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
