@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -217,16 +217,54 @@ class ValueRecognizer:
         """Every valid instance in ``text`` with its offsets (anything but a non-empty string gives ``[]``)."""
         if self._text_re is None or not isinstance(text, str) or not text:
             return []
+        return self._spans_in(text, self.span_facts)
+
+    def find_spans_column(self, texts: Sequence[str]) -> list[list[Span]]:
+        """:meth:`find_spans` of every text of a column, the same spans, each distinct match validated and named
+        once (:meth:`span_facts`): a column repeats its values (one patient's phone number in many notes).
+
+        A class with its own ``find_spans`` has it called per text.
+        """
+        if type(self).find_spans is not ValueRecognizer.find_spans or self._text_re is None:
+            return [self.find_spans(t) for t in texts]
+        known: dict[str, tuple[float, str] | None] = {}
+
+        def facts(raw: str) -> tuple[float, str] | None:
+            if raw in known:
+                return known[raw]
+            got = known[raw] = self.span_facts(raw)
+            return got
+
+        return [self._spans_in(t, facts) if isinstance(t, str) and t else [] for t in texts]
+
+    def span_facts(self, raw: str) -> tuple[float, str] | None:
+        """The score before context and the pattern name of a match as written, ``None`` when it is no valid
+        instance: all that the generic :meth:`find_spans` works out from the matched characters alone
+        (recognizers hold no state, so a match repeated in a column is worked out once)."""
+        norm = self.normalize(raw)
+        if not self.validate(norm):
+            return None
+        return self.span_score(norm), self.pattern_name(norm)
+
+    def span_veto(self, text: str, start: int, end: int) -> bool:
+        """True to drop a valid span because of what surrounds it (e.g. ``v1.2.3.4``)."""
+        return False
+
+    def _spans_in(self, text: str, facts: Callable[[str], tuple[float, str] | None]) -> list[Span]:
+        """The generic span scan of one text: each pattern match, valid (``facts``) and not vetoed, with the
+        context words near it."""
+        assert self._text_re is not None
         out = []
         for m in self._text_re.finditer(text):
-            norm = self.normalize(m.group(0))
-            if not self.validate(norm):
+            raw = m.group(0)
+            got = facts(raw)
+            if got is None or self.span_veto(text, m.start(), m.end()):
                 continue
             near = self.context_near(text, m.start(), m.end())
             if self.requires_context and not near:
                 continue
-            score = min(1.0, self.span_score(norm) + (CONTEXT_BOOST if near else 0.0))
-            span = Span(self.entity, m.start(), m.end(), m.group(0), score, self.pattern_name(norm))
+            score = min(1.0, got[0] + (CONTEXT_BOOST if near else 0.0))
+            span = Span(self.entity, m.start(), m.end(), raw, score, got[1])
             if near:
                 span.details["context"] = near
             out.append(span)

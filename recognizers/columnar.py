@@ -21,8 +21,8 @@ interface but validates whole arrays:
    aggregate facts that hold no raw value.
 
 The free-text path is the base class's (near-context words, ``requires_context``
-spans kept only with a context word nearby) plus :meth:`ColumnarRecognizer.span_veto`
-and a validator that never raises on junk.
+spans kept only with a context word nearby, :meth:`~recognizers.base.ValueRecognizer.span_veto`), with a
+validator that never raises on junk.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.exceptions import ValidationError
 
-from recognizers.base import CONTEXT_BOOST, Span, ValueMatches, ValueRecognizer, fullwidth_to_ascii
+from recognizers.base import ValueMatches, ValueRecognizer, fullwidth_to_ascii
 from recognizers.idcheck import as_string_array, compact
 from recognizers.row_match import utf8_bytes
 
@@ -172,10 +172,6 @@ class ColumnarRecognizer(ValueRecognizer):
         """Aggregate facts about the valid values (shares, issuers …): never raw values."""
         return {}
 
-    def span_veto(self, text: str, start: int, end: int) -> bool:
-        """True to drop a valid span because of what surrounds it (e.g. ``v1.2.3.4``)."""
-        return False
-
     # -- structured path ----------------------------------------------------------------------------------
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         values = as_string_array(values)
@@ -210,29 +206,13 @@ class ColumnarRecognizer(ValueRecognizer):
         )
 
     # -- free-text path -----------------------------------------------------------------------------------
-    def find_spans(self, text: str) -> list[Span]:
-        """Valid spans in ``text``, as :meth:`ValueRecognizer.find_spans` finds them, plus :meth:`span_veto`.
-
-        Junk never raises (validation goes through :meth:`is_valid`), and
-        patterns and scores are named from the raw span, since the patterns
-        include the separators people type.
-        """
-        if self._text_re is None or not isinstance(text, str) or not text:
-            return []
-        out = []
-        for m in self._text_re.finditer(text):
-            raw = m.group(0)
-            if not self.is_valid(self.normalize(raw)) or self.span_veto(text, m.start(), m.end()):
-                continue
-            near = self.context_near(text, m.start(), m.end())
-            if self.requires_context and not near:
-                continue
-            score = min(1.0, self.span_score(raw) + (CONTEXT_BOOST if near else 0.0))
-            span = Span(self.entity, m.start(), m.end(), raw, score, self.pattern_name(raw))
-            if near:
-                span.details["context"] = near
-            out.append(span)
-        return out
+    def span_facts(self, raw: str) -> tuple[float, str] | None:
+        """As :meth:`ValueRecognizer.span_facts`, but junk never raises (validation goes through
+        :meth:`is_valid`), and the score and pattern are named from the match as written, since the patterns
+        include the separators people type."""
+        if not self.is_valid(self.normalize(raw)):
+            return None
+        return self.span_score(raw), self.pattern_name(raw)
 
 
 class UpperCaseCodeRecognizer(ColumnarRecognizer):

@@ -22,7 +22,8 @@ the rows that can hold its spans, and ``find_spans`` runs on those rows only.
   patterns than on each alone); :func:`relaxed` turns its own Python regexes
   into RE2 prefilters by dropping their look-arounds.
 * A recognizer with ``find_spans_column(texts)`` reads its candidate rows in
-  one call (the name model: :mod:`recognizers.names_vector`).
+  one call: the name model (:mod:`recognizers.names_vector`), and the generic
+  pattern scan, which validates each distinct match once.
 * The column is matched after NFKC normalisation, so full-width digits and
   letters (``１３８…``), which Python's ``\\d`` matches, match RE2's ASCII
   classes too; rows NFKC changes are matched as written as well (a lexicon's
@@ -49,7 +50,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import Span, ValueRecognizer
-from recognizers.columnar import ColumnarRecognizer
 from recognizers.decision import resolve_overlaps
 from recognizers.protocols import ValueRecognizerProtocol
 from recognizers.regex_syntax import tokens
@@ -57,7 +57,7 @@ from recognizers.row_match import ColumnBytes, rows_matching
 from recognizers.shapes import UNBOUNDED, ColumnShape, regex_gate
 
 #: ``find_spans`` implementations that report only pattern matches (their cores are a valid prefilter).
-_GENERIC_FIND_SPANS = (ValueRecognizer.find_spans, ColumnarRecognizer.find_spans)
+_GENERIC_FIND_SPANS = (ValueRecognizer.find_spans,)
 #: Escapes whose meaning differs between Python ``re`` (Unicode) and RE2 (ASCII).
 _ENGINE_DEPENDENT = re.compile(r"\\[bBwW]")
 

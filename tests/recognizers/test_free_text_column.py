@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from recognizers import free_text
 from recognizers.addresses import AddressRecognizer
+from recognizers.base import ValueRecognizer
 from recognizers.finance import BankCardRecognizer
 from recognizers.free_text import (
     ColumnForms,
@@ -52,6 +53,16 @@ def test_column_spans_equal_reading_every_cell() -> None:
     found = column_spans(pa.array(texts), recs)
     for i, text in enumerate(texts):
         assert _keys(sp for per_rec in found for sp in per_rec[i]) == _keys(text_spans(text, recs)), text
+
+
+def test_a_column_of_repeated_matches_gives_each_text_the_spans_reading_it_alone_gives() -> None:
+    """``find_spans_column`` works each distinct match out once: every field of every span (score, pattern,
+    context words) is still the one per-cell reading gives, the text repeated or not."""
+    texts = _sentences() * 2 + ["", "电话13912345678", "13912345678"]
+    generic = [rec for rec in value_recognizers() if type(rec).find_spans is ValueRecognizer.find_spans]
+    assert len(generic) >= 20
+    for rec in generic:
+        assert rec.find_spans_column(texts) == [rec.find_spans(t) for t in texts], rec.name
 
 
 class CountingCards(BankCardRecognizer):
