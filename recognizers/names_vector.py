@@ -152,13 +152,27 @@ def _starts_with_any(j: _Joined, pos: np.ndarray, words: Sequence[str]) -> np.nd
     return out
 
 
-def _bounds(j: _Joined) -> np.ndarray:
-    """Boolean array over positions (and one past the end): does jieba put a word boundary there?"""
-    ends = np.cumsum(np.array(list(map(len, rjieba.cut(j.text))), dtype=np.int64))
+def _bounds(j: _Joined, rows: np.ndarray) -> np.ndarray:
+    """Boolean array over positions (and one past the end): does jieba put a word boundary there?  Read for
+    the texts ``rows`` only (sorted), and at every text's start.
+
+    jieba's segmentation reads no further than a separator (no word holds one), so the chosen texts joined
+    cut as they would in the whole column: the other texts, whose boundaries nothing reads, are not cut.
+    """
     out = np.zeros(j.n + 1, dtype=bool)
     out[0] = True
-    out[ends] = True
     out[j.starts] = True
+    if len(rows) == 0:
+        return out
+    starts, ends = j.starts[rows], j.ends[rows]
+    if len(rows) == len(j.starts):
+        text, sub_starts = j.text, starts
+    else:
+        text = SEP.join([j.text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]) + SEP
+        sub_starts = np.concatenate(([0], np.cumsum(ends - starts + 1)[:-1]))
+    cut = np.cumsum(np.array(list(map(len, rjieba.cut(text))), dtype=np.int64))
+    q = np.searchsorted(sub_starts, cut, side="right") - 1  # the text each boundary is in (or just after)
+    out[cut - sub_starts[q] + starts[q]] = True
     return out
 
 
@@ -240,7 +254,7 @@ _LOOKUPS: dict[int, Callable[[float], float]] = {
 }
 
 
-def _array_features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) -> np.ndarray:
+def _array_features(j: _Joined, t: NameTables, bounds: np.ndarray | None, cands: dict) -> np.ndarray:
     """The feature matrix of :func:`recognizers.names._features`, one row per candidate, but for the
     dictionary look-ups (:data:`_LOOKUPS`, left 0): every one of these is an array operation."""
     i, jj, kind, k, g = cands["i"], cands["j"], cands["kind"], cands["k"], cands["g"]
@@ -277,10 +291,11 @@ def _array_features(j: _Joined, t: NameTables, bounds: np.ndarray, cands: dict) 
         f[r, 17] = (
             -sum(bg[ord(c)] for c in text[a:b] if ord(c) < BMP and t.translit[ord(c)]) / max(1, b - a) - 4.0
         )
-    # word boundaries, cues, punctuation
-    f[:, 5] = bounds[i]
-    f[:, 6] = bounds[jj]
-    f[:, 7] = f[:, 5] * f[:, 6]
+    # word boundaries (left 0 without them), cues, punctuation
+    if bounds is not None:
+        f[:, 5] = bounds[i]
+        f[:, 6] = bounds[jj]
+        f[:, 7] = f[:, 5] * f[:, 6]
     f[:, 8] = np.any([_member(j.window_keys(i, n, True), t.left_cues) for n in (1, 2, 3)], axis=0)
     f[:, 9] = np.any([_member(j.window_keys(jj, n, False), t.right_cues) for n in (1, 2, 3)], axis=0)
     f[:, 10] = t.punct[j.at(i - 1)]
@@ -295,6 +310,12 @@ def _lookup_slack(t: NameTables) -> float:
         return 0.0
     top = max((freq for _, freq in t.dictionary.values()), default=0)
     return sum(max(0.0, float(t.weights[c])) * cap(top) for c, cap in _LOOKUPS.items())
+
+
+def _bounds_slack(t: NameTables) -> float:
+    """How much the word-boundary features (a boundary before, after, both) can add to a score at most."""
+    w5, w6, w7 = (float(t.weights[c]) for c in (5, 6, 7))
+    return max(0.0, w5, w6, w5 + w6 + w7)
 
 
 def _lookup_features(j: _Joined, t: NameTables, f: np.ndarray, cands: dict) -> None:
@@ -341,7 +362,6 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
         return out
     j = _Joined(texts)
     row_of = lambda p: np.searchsorted(j.starts, p, side="right") - 1  # noqa: E731 - one-line helper
-    bounds = _bounds(j)
     taken: dict[int, list[tuple[int, int]]] = {}  # spans already chosen, per row (a handful at most)
     starts, ends = j.starts.tolist(), j.ends.tolist()
     for r in _rows_with(j, t.dots_re):  # a dotted name never crosses a separator: only these rows hold one
@@ -352,20 +372,32 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
                 out[r].append((span[0] - starts[r], span[1] - starts[r], t.dotted_logit))
     ni, nj, nk, ng, nsub = _name_candidates(j, t)
     ti = _title_candidates(j, t)
+    i, jj = np.concatenate((ni, ti)), np.concatenate((nj, ti + 1))
+    kind = np.concatenate((np.zeros(len(ni), int), np.ones(len(ti), int)))
+    k, g = np.concatenate((nk, np.ones(len(ti), int))), np.concatenate((ng, np.zeros(len(ti), int)))
+    sub = np.concatenate((nsub, np.full(len(ti), 4)))
+    # Word boundaries are read only where a name can still reach the threshold with the most favourable
+    # boundaries (a fifth of the candidates, half the texts of clinical notes) or a transliterated name
+    # stands: jieba cuts only those texts.
+    f = _array_features(j, t, None, {"i": i, "j": jj, "kind": kind, "k": k, "g": g})
+    reach = np.flatnonzero(f @ t.weights + _lookup_slack(t) + _bounds_slack(t) >= t.threshold - 1e-9)
+    i, jj, kind, k, g, sub = i[reach], jj[reach], kind[reach], k[reach], g[reach], sub[reach]
+    foreign = [m.span() for m in t.foreign_re.finditer(j.text)]
+    read = np.concatenate((i, np.array([a for a, _ in foreign], dtype=np.int64)))
+    bounds = _bounds(j, np.unique(row_of(read)))
     fi, fj = [], []
-    for m in t.foreign_re.finditer(j.text):
-        a, b = m.start(), m.end()
+    for a, b in foreign:
         if bounds[a] and bounds[b] and len(set(j.text[a:b])) > 1:
             fi.append(a)
             fj.append(b)
-    i = np.concatenate((ni, ti, np.array(fi, dtype=np.int64)))
-    jj = np.concatenate((nj, ti + 1, np.array(fj, dtype=np.int64)))
-    kind = np.concatenate((np.zeros(len(ni), int), np.ones(len(ti), int), np.full(len(fi), 2)))
-    k = np.concatenate((nk, np.ones(len(ti), int), np.zeros(len(fi), int)))
-    g = np.concatenate((ng, np.zeros(len(ti), int), np.zeros(len(fi), int)))
+    i = np.concatenate((i, np.array(fi, dtype=np.int64)))
+    jj = np.concatenate((jj, np.array(fj, dtype=np.int64)))
+    kind = np.concatenate((kind, np.full(len(fi), 2)))
+    k = np.concatenate((k, np.zeros(len(fi), int)))
+    g = np.concatenate((g, np.zeros(len(fi), int)))
     # Candidate order of the per-text reading: by position, compound surname first, one given character
     # first, the title last; transliterated names after all of them (ties in score keep this order).
-    sub = np.concatenate((nsub, np.full(len(ti), 4), np.zeros(len(fi), int)))
+    sub = np.concatenate((sub, np.zeros(len(fi), int)))
     order = np.lexsort((sub, i, kind == 2, row_of(i)))
     i, jj, kind, k, g = i[order], jj[order], kind[order], k[order], g[order]
     if len(i) == 0:
