@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -193,10 +194,14 @@ class ValueRecognizer:
         if len(cand) == 0:
             return ValueMatches(self.entity, n, 0, [])
         vc = pc.value_counts(cand)
+        distinct, counts = vc.field("values"), vc.field("counts")
+        possible = self.possibly_valid(distinct)
+        if possible is not None:
+            distinct, counts = distinct.filter(pa.array(possible)), counts.filter(pa.array(possible))
         matched = 0
         examples: list[str] = []
         first_pattern = ""
-        for raw, count in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True):
+        for raw, count in zip(distinct.to_pylist(), counts.to_pylist(), strict=True):
             norm = self.normalize(raw)
             if self.validate(norm):
                 matched += count
@@ -205,6 +210,11 @@ class ValueRecognizer:
                 if not first_pattern:
                     first_pattern = self.pattern_name(norm)
         return ValueMatches(self.entity, n, matched, examples, pattern=first_pattern)
+
+    def possibly_valid(self, distinct: pa.Array) -> np.ndarray | None:
+        """Which distinct candidates :meth:`validate` can accept at all, worked out over the array at once
+        (``None``: every one): the others are not validated one by one.  The base class does not know."""
+        return None
 
     def pattern_name(self, candidate: str) -> str:
         for p, rx in self._pattern_res:

@@ -373,17 +373,20 @@ def _alternatives(req: Requirement) -> tuple[str, ...]:
     return (req,) if isinstance(req, str) else tuple(req)
 
 
-def candidate_rows(forms: ColumnForms, patterns: Sequence[Requirement] | None) -> np.ndarray | None:
+def candidate_rows(
+    forms: ColumnForms, patterns: Sequence[Requirement] | None, *, screen: bool = True
+) -> np.ndarray | None:
     """Indices of the rows every one of ``patterns`` matches (one of its alternatives, for a tuple), or
     ``None`` when every row must be read; no row for ``()`` (:func:`prefilter` of a recognizer that finds
-    nothing in text)."""
+    nothing in text).  ``screen=False`` asks RE2 without first asking whether the column's characters and
+    lengths admit a match (:meth:`ColumnForms.could_hold`: worth its cost on long columns of text)."""
     if patterns is None:
         return None
     if not patterns:
         return np.zeros(0, dtype=np.int64)
     rows = np.arange(len(forms.raw))
     for req in patterns:
-        if not any(forms.could_hold(pattern) for pattern in _alternatives(req)):
+        if screen and not any(forms.could_hold(pattern) for pattern in _alternatives(req)):
             rows = rows[:0]  # no row has what a match needs
             break
         hit = np.zeros(len(rows), dtype=bool)
@@ -397,6 +400,21 @@ def candidate_rows(forms: ColumnForms, patterns: Sequence[Requirement] | None) -
         if len(rows) == 0:
             break
     return rows
+
+
+def prefilter_mask(values: pa.Array, rec: ValueRecognizerProtocol) -> np.ndarray | None:
+    """Which of ``values`` (non-null strings) the recognizer's free-text prefilter admits, as
+    :func:`column_spans` reads them; ``None`` when it declares none.
+
+    A recognizer whose structured validator needs one of its spans inside a value (a diagnosis name holds a
+    disease term) validates only these: one RE2 search of a column of names instead of a Python regex per name.
+    """
+    rows = candidate_rows(ColumnForms(values), prefilter(rec), screen=False)
+    if rows is None:
+        return None
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows] = True
+    return mask
 
 
 def column_spans(values: pa.Array, recs: Sequence[ValueRecognizerProtocol]) -> list[list[list[Span]]]:

@@ -22,7 +22,7 @@ from recognizers.engine import ColumnMeta, analyze_table
 from recognizers.health_diagnosis import DiagnosisRecognizer, SpecialDiseaseRecognizer, is_diagnosis_value
 from recognizers.health_icd import IcdCodeRecognizer, is_valid_icd10
 from recognizers.health_lab import LabResultRecognizer
-from recognizers.health_lexicon import icd_categories
+from recognizers.health_lexicon import icd_categories, read_lines
 from recognizers.health_medication import MedicationRecognizer
 from recognizers.health_records import MedicalRecordNoRecognizer
 
@@ -392,3 +392,44 @@ def test_medical_dialogue_column(shared_dir):
     asks = [r["ask"] for r in csv.DictReader(io.StringIO(raw))][:500]
     found = analyze({"ask": asks})["ask"]
     assert found["DIAGNOSIS"].match_ratio > 0.6 and found["DIAGNOSIS"].details.get("free_text")
+
+
+class _EveryCandidate:
+    """Mixed in first, a recognizer validates every distinct candidate (as before ``possibly_valid``)."""
+
+    def possibly_valid(self, distinct):  # noqa: ANN001, ANN201
+        return None
+
+
+@pytest.mark.parametrize("cls", [DiagnosisRecognizer, SpecialDiseaseRecognizer])
+def test_diagnosis_columns_count_the_same_when_only_values_holding_a_span_are_validated(cls) -> None:
+    """A diagnosis (or special disease) validates only when a term of its lexicon is inside it, so checking the
+    distinct values the free-text prefilter admits first changes no count, example or pattern; most person
+    names and places are never validated one by one."""
+    terms = read_lines("diseases_zh.txt")[:150] + ["梅毒", "艾滋病", "HIV感染", "获得性免疫缺陷综合征"]
+    people = [
+        f"{s}{g}"
+        for s in "王李张刘陈杨黄赵周吴"
+        for g in ("伟", "芳", "秀英", "志强", "丽娟", "建国", "淋", "梅")
+    ]
+    rng = random.Random(7)
+    for values in (
+        terms + people,
+        people * 2,
+        terms[:40] + people,
+        ["Hypertension", "Asthma", *people, "AIDS"],
+    ):
+        rng.shuffle(values)
+        column = pa.array(values)
+        assert len(set(values)) >= 64  # past the few distinct values validated one by one anyway
+        gated, plain = (
+            cls().analyze_values(column),
+            type("Plain", (_EveryCandidate, cls), {})().analyze_values(column),
+        )
+        assert (gated.matched, gated.examples, gated.pattern) == (
+            plain.matched,
+            plain.examples,
+            plain.pattern,
+        )
+    assert cls().analyze_values(pa.array(terms + people)).matched > 0
+    assert cls().possibly_valid(pa.array(people)).sum() < len(people) // 4
