@@ -220,9 +220,7 @@ def decide_text(
     :meth:`~recognizers.base.ValueRecognizer.find_spans`), so no column-level support is needed here.
     """
     n = len(spans_per_value)
-    found = [
-        spans for spans in spans_per_value if spans
-    ]  # one pass in C-speed comprehension: columns are long
+    found = list(filter(None, spans_per_value))  # in C, half a comprehension's time: columns are long
     with_spans = len(found)
     if with_spans == 0:
         return None
