@@ -210,6 +210,11 @@ class ColumnForms:
         return ColumnBytes(self.nfkc)
 
     @functools.cached_property
+    def raw_bytes(self) -> ColumnBytes:
+        """The column's bytes and rows as written, for the raw-form searches of a column NFKC changed whole."""
+        return ColumnBytes(self.raw)
+
+    @functools.cached_property
     def composing(self) -> np.ndarray:
         """The rows where NFKC composes characters (asked only for a pattern matching raw text)."""
         if not len(self.changed):
@@ -248,10 +253,16 @@ class ColumnForms:
 
     def _match_raw(self, pattern: str, rows: np.ndarray, where: np.ndarray, hit: np.ndarray) -> None:
         """Add the matches of the raw form in those of ``rows`` that are in ``where`` (and not yet hit)."""
-        if len(where):
+        if not len(where):
+            return
+        if len(where) == len(self.raw):  # NFKC changed every row (a column of notes with full-width commas)
+            both = np.flatnonzero(~hit)
+        else:
             both = np.flatnonzero(np.isin(rows, where) & ~hit)
-            if len(both):
-                hit[both] |= rows_matching(self.raw.take(rows[both]), pattern)
+        if len(both) == len(self.raw):  # rows are every row, none hit yet: the column as it is
+            hit |= rows_matching(self.raw, pattern, self.raw_bytes)
+        elif len(both):
+            hit[both] |= rows_matching(self.raw.take(rows[both]), pattern)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -139,6 +139,17 @@ def test_raw_form_is_read_where_it_differs() -> None:
     assert forms.matches("cafe", rows).tolist() == [False, False, True, False]
 
 
+def test_raw_form_of_a_column_nfkc_changed_whole_is_read_as_it_is() -> None:
+    """Every row holds a full-width comma: the raw form is searched over the column's own bytes, in every row
+    and in the rows a first requirement left."""
+    texts = pa.array(["第1次回访，编号：12", "第2次回访，满意", "第3次，编号:7", "第4次，编号：8"])
+    forms = ColumnForms(texts)
+    assert forms.changed.tolist() == [0, 1, 2, 3]
+    assert forms.matches("号[^:]", np.arange(4)).tolist() == [True, False, False, True]
+    assert forms.matches("号[^:]", np.array([1, 2, 3])).tolist() == [False, False, True]
+    assert candidate_rows(forms, ("编号", "号[^:]")).tolist() == [0, 3]
+
+
 def test_a_requirement_of_alternatives_admits_rows_any_of_them_matches() -> None:
     texts = pa.array(["甲乙", "丙丁", "戊己"])
     assert candidate_rows(ColumnForms(texts), (("甲", "丁"),)).tolist() == [0, 1]
