@@ -54,6 +54,7 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -65,6 +66,7 @@ from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.free_text import any_of, cores_and_context, pattern_cores, relaxed
 from recognizers.identity import birth_date
+from recognizers.row_match import utf8_bytes
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -580,6 +582,16 @@ class BirthDateColumnRecognizer:
         return out
 
 
+#: The bytes RE2's ``\s`` and a dash are: what :func:`_minors_by_id` removes from ASCII values.
+_SEPARATOR_BYTES = np.array([ord(c) for c in "\t\n\f\r -"], dtype=np.uint8)
+
+
+def _plain_ascii(values: pa.Array) -> bool:
+    """Whether every value is ASCII without a separator (one pass over the bytes, no regex)."""
+    raw = utf8_bytes(values)
+    return not (raw >= 0x80).any() and not np.isin(raw, _SEPARATOR_BYTES).any()
+
+
 def _minors_by_id(
     values: pa.Array, finding: EntityFinding, scan_date: _dt.date
 ) -> tuple[list[_dt.date], int]:
@@ -591,9 +603,13 @@ def _minors_by_id(
     """
     # Only values of 15 or 18 characters without separators can be ID numbers: counted on the values as
     # written (folding writes U+3000 as a space and U+FF0D as "-"), so a column of notes is not folded whole.
-    bare = pc.replace_substring_regex(values, r"[\s\-\x{3000}\x{FF0D}]", "")
-    values = values.filter(pc.is_in(pc.utf8_length(bare), pa.array([15, 18], pa.int32())))
-    compact = pc.replace_substring_regex(fold_fullwidth(values), r"[\s\-]", "")
+    if _plain_ascii(values):  # no separator to remove, nothing to fold (a column of ID numbers as stored)
+        values = values.filter(pc.is_in(pc.utf8_length(values), pa.array([15, 18], pa.int32())))
+        compact = values
+    else:
+        bare = pc.replace_substring_regex(values, r"[\s\-\x{3000}\x{FF0D}]", "")
+        values = values.filter(pc.is_in(pc.utf8_length(bare), pa.array([15, 18], pa.int32())))
+        compact = pc.replace_substring_regex(fold_fullwidth(values), r"[\s\-]", "")
     n = pc.utf8_length(compact)
     births = pc.if_else(
         pc.equal(n, 15),

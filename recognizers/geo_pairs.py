@@ -49,6 +49,7 @@ from recognizers.geo_precision import (
     mask_number,
     steps_m,
 )
+from recognizers.row_match import utf8_bytes
 
 LAT_WORDS = ("lat", "latitude", "纬度", "wd", "y", "weidu", "gps_lat", "lat_wgs84", "lat_gcj02", "lat_bd09")
 LON_WORDS = (
@@ -141,7 +142,9 @@ def _as_floats(arr: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array] |
         return arr.cast(pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64), float_strings(arr)
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         head = arr.slice(0, 1000).drop_null()
-        if len(head) == 0 or pc.sum(
+        if len(head) == 0 or int((utf8_bytes(head) == ord(".")).sum()) < 0.5 * len(head):
+            return None  # too few decimal points for half the values to be decimal degrees: no regex
+        if pc.sum(
             pc.cast(pc.match_substring_regex(head, r"^\s*[-+]?\d{1,3}\.\d"), pa.int64())
         ).as_py() < 0.5 * len(head):
             return None  # not decimal degrees: skip the full scan
