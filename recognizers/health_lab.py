@@ -281,14 +281,18 @@ class LabResultColumns:
 
     def analyze_table(self, ctx: TableContext) -> dict[str, list[EntityFinding]]:
         out: dict[str, list[EntityFinding]] = {}
-        name_cols = self._test_name_columns(ctx)
+        name_cols: list[str] | None = None  # read once a column is named as a result: most tables have none
         table_words = metadata_words(TABLE_WORDS, ctx.table_name, ctx.table_comment)
         for meta in ctx.columns:
-            if any(f.type == "LAB_RESULT" for f in ctx.findings.get(meta.name, [])) or meta.name in name_cols:
+            if any(f.type == "LAB_RESULT" for f in ctx.findings.get(meta.name, [])):
                 continue
             strong = metadata_words(RESULT_WORDS, meta.name, meta.comment)
             generic = metadata_words(GENERIC_RESULT_WORDS, meta.name, meta.comment)
-            if not strong and not (generic and (name_cols or table_words)):
+            if not strong and not generic:
+                continue
+            if name_cols is None:
+                name_cols = self._test_name_columns(ctx)
+            if meta.name in name_cols or (not strong and not (generic and (name_cols or table_words))):
                 continue
             ratio, n, examples = _result_share(ctx.table.column(meta.name))
             if n == 0 or ratio < 0.6:
@@ -321,14 +325,20 @@ class LabResultColumns:
 
     @staticmethod
     def _test_name_columns(ctx: TableContext) -> list[str]:
-        plain, needs_unit = _lab_names()
-        names = {n.lower() for n in plain + needs_unit}
+        names = _lab_names_lower()
         cols = []
         for col, values in ctx.strings.items():
             sample = values.slice(0, 200).to_pylist()
             if sample and sum(1 for v in sample if v.lower() in names) / len(sample) >= 0.5:
                 cols.append(col)
         return cols
+
+
+@functools.lru_cache(maxsize=1)
+def _lab_names_lower() -> frozenset[str]:
+    """Every test name in lower case (a column of them names the tests of the result columns beside it)."""
+    plain, needs_unit = _lab_names()
+    return frozenset(n.lower() for n in plain + needs_unit)
 
 
 def _result_share(arr: pa.ChunkedArray | pa.Array) -> tuple[float, int, list[str]]:
