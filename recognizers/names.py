@@ -928,9 +928,10 @@ class ChineseNameRecognizer(ValueRecognizer):
         if n == 0:
             return ValueMatches(self.entity, 0, 0, [])
         plain = plausible_name_mask(values)
-        rest = np.flatnonzero(
-            ~plain & pc.match_substring_regex(values, self._anchored).to_numpy(zero_copy_only=False)
-        )
+        rest = np.flatnonzero(~plain)  # the values no plain name: masked or dotted ones, if the shapes fit
+        if len(rest):
+            shaped = pc.match_substring_regex(values if len(rest) == n else values.take(rest), self._anchored)
+            rest = rest[shaped.to_numpy(zero_copy_only=False)]
         ok = plain.copy()
         if len(rest):
             others = values.take(pa.array(rest))
