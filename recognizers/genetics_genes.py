@@ -60,6 +60,7 @@ from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.free_text import context_words, relaxed
 from recognizers.health_lexicon import DATA, read_tsv
+from recognizers.row_match import rows_matching
 
 SYMBOL_RE = r"[A-Z][A-Za-z0-9]{1,9}(?:-[A-Z0-9]{1,4})?"
 _TOKEN = re.compile(rf"(?<![A-Za-z0-9\-])({SYMBOL_RE})(?![A-Za-z0-9])")
@@ -227,6 +228,11 @@ class GeneSymbolRecognizer(ValueRecognizer):
     def describe(self, candidate: str) -> dict[str, object]:
         parts = gene_parts(candidate)
         return {"symbol": ";".join(parts), "ambiguous": is_ambiguous_symbol(candidate)} if parts else {}
+
+    def candidate_mask(self, values: pa.Array) -> pa.Array:
+        """The anchored pattern's values, compiled once (:func:`recognizers.row_match.rows_matching`): its
+        counted repetitions take Arrow's kernel 0.3-0.5 ms to compile, on every column offered to it."""
+        return pa.array(rows_matching(values, self._anchored))
 
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         """Count listed symbols; ambiguous ones (CAT, SET, MAX) only beside enough unambiguous ones."""
