@@ -246,7 +246,7 @@ def _analyze_column(
 ) -> list[EntityFinding]:
     shape = ColumnShape.of(values)
     if is_free_text(values, shape):
-        return _analyze_text_column(meta, values, recs)
+        return _analyze_text_column(meta, values, recs, shape)
     sample = screen_sample(values)
     out: list[EntityFinding] = []
     for rec in shape.admitted(recs):  # the others have no value they could count: they would find nothing
@@ -264,7 +264,7 @@ def _analyze_column(
 
 
 def _analyze_text_column(
-    meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol]
+    meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol], shape: ColumnShape
 ) -> list[EntityFinding]:
     """The free-text rule: every recognizer's spans per value (candidate rows found with RE2 over the whole
     column, :func:`recognizers.free_text.column_spans`), overlaps resolved per value, then the decision.
@@ -272,7 +272,7 @@ def _analyze_text_column(
     Recognizers the column's name contradicts take no part, so their spans cannot suppress another type's.
     """
     active = [rec for rec in recs if not contradicted(rec, meta.name, meta.comment)]
-    found = column_spans(values, active)
+    found = column_spans(values, active, shape=shape)
     out: list[EntityFinding] = []
     for rec, spans in zip(active, found, strict=True):
         finding = decide_text(rec, spans, metadata_support(rec, meta.name, meta.comment))

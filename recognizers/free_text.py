@@ -198,10 +198,12 @@ _COMPOSING = r"[\p{M}\x{1160}-\x{11FF}]"
 class ColumnForms:
     """A column as written and after NFKC, and which rows NFKC changed (full-width digits, Ⅱ, ㎎ …)."""
 
-    def __init__(self, values: pa.Array) -> None:
+    def __init__(self, values: pa.Array, shape: ColumnShape | None = None) -> None:
+        """``shape`` is :meth:`ColumnShape.of` ``values``, when the caller has it."""
         self.raw = values
         self.nfkc = pc.utf8_normalize(values, "NFKC")
         self.changed = np.flatnonzero(pc.not_equal(values, self.nfkc).to_numpy(zero_copy_only=False))
+        self._raw_shape = shape
         self._shapes: tuple[ColumnShape, ...] | None = None
 
     @functools.cached_property
@@ -229,7 +231,8 @@ class ColumnForms:
         if gate is None or not _re2_accepts(pattern):
             return True
         if self._shapes is None:
-            self._shapes = (ColumnShape.of(self.raw), ColumnShape.of(self.nfkc))
+            raw = self._raw_shape or ColumnShape.of(self.raw)
+            self._shapes = (raw, ColumnShape.of(self.nfkc)) if len(self.changed) else (raw,)
         return any(shape.admits(gate) for shape in self._shapes)
 
     def matches(self, pattern: str, rows: np.ndarray) -> np.ndarray:
@@ -428,14 +431,17 @@ def prefilter_mask(values: pa.Array, rec: ValueRecognizerProtocol) -> np.ndarray
     return mask
 
 
-def column_spans(values: pa.Array, recs: Sequence[ValueRecognizerProtocol]) -> list[list[list[Span]]]:
+def column_spans(
+    values: pa.Array, recs: Sequence[ValueRecognizerProtocol], *, shape: ColumnShape | None = None
+) -> list[list[list[Span]]]:
     """Every recognizer's surviving spans in every value: ``out[r][i]`` for recognizer ``r`` and row ``i``.
 
-    ``values`` are non-null strings.  Spans competing for the same characters are resolved per row, so a
-    resident ID whose digits pass the Luhn check is not also a bank card.
+    ``values`` are non-null strings (``shape`` their :meth:`ColumnShape.of`, when the caller has it).  Spans
+    competing for the same characters are resolved per row, so a resident ID whose digits pass the Luhn check
+    is not also a bank card.
     """
     with _no_cycle_collection():
-        return _column_spans(values, recs)
+        return _column_spans(values, recs, shape)
 
 
 @contextlib.contextmanager
@@ -457,10 +463,12 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _column_spans(values: pa.Array, recs: Sequence[ValueRecognizerProtocol]) -> list[list[list[Span]]]:
+def _column_spans(
+    values: pa.Array, recs: Sequence[ValueRecognizerProtocol], shape: ColumnShape | None
+) -> list[list[list[Span]]]:
     n = len(values)
     texts = values.to_pylist()
-    forms = ColumnForms(values)
+    forms = ColumnForms(values, shape)
     empty: list[Span] = []
     found: list[list[list[Span]]] = []
     holders: list[list[int]] = [[] for _ in range(n)]  # the recognizers with spans, per row, in order
