@@ -63,6 +63,7 @@ from recognizers.findings import EntityFinding
 from recognizers.free_text import any_of, prefilter_mask, relaxed
 from recognizers.health_icd import ICD_CODE, icd_codes, is_valid_icd10
 from recognizers.health_lexicon import DISEASE_HEADS, icd_terms, read_lines, trie_regex
+from recognizers.row_match import utf8_bytes
 from recognizers.vector_counts import shaped_and_short
 
 #: Grades, stages and states that may follow a disease name (高血压3级, 宫颈鳞癌IB1期, 胃癌术后).
@@ -418,16 +419,22 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
         return shaped_and_short(values, _CANDIDATE_RE2, 40, exclude="@")
 
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
-        """Codes are counted vectorized (all special categories exist); names as the base class does."""
-        codes = pc.match_substring_regex(values, _SPECIAL_CODE_VALUE)
-        names = values.filter(pc.invert(pc.match_substring_regex(values, f"^{ICD_CODE}")))
+        """Codes are counted vectorized (all special categories exist); names as the base class does.  A column
+        without a capital letter holds no code (every one starts with one): no regex is asked."""
+        raw = utf8_bytes(values)
+        if ((raw >= ord("A")) & (raw <= ord("Z"))).any():
+            codes = pc.match_substring_regex(values, _SPECIAL_CODE_VALUE)
+            names = values.filter(pc.invert(pc.match_substring_regex(values, f"^{ICD_CODE}")))
+            n_codes = int(pc.sum(pc.cast(codes, pa.int64())).as_py() or 0)
+            code_examples = values.filter(codes).slice(0, max_examples).to_pylist() if n_codes else []
+        else:
+            names, n_codes, code_examples = values, 0, []
         vm = (
             super().analyze_values(names, max_examples=max_examples)
             if len(names)
             else ValueMatches(self.entity, 0, 0, [])
         )
-        n_codes = int(pc.sum(pc.cast(codes, pa.int64())).as_py() or 0)
-        examples = (values.filter(codes).slice(0, max_examples).to_pylist() if n_codes else []) + vm.examples
+        examples = code_examples + vm.examples
         pattern = self.patterns[1].name if n_codes >= vm.matched else vm.pattern
         return ValueMatches(
             self.entity,
