@@ -29,6 +29,8 @@ the rows that can hold its spans, and ``find_spans`` runs on those rows only.
   classes too; rows NFKC changes are matched as written as well (a lexicon's
   ``Ⅱ型`` is no ``II型``).  Patterns whose meaning differs between the engines (``\\b``,
   ``\\w`` are Unicode-aware in Python, ASCII in RE2) are not used as prefilters.
+  Python's case-insensitive matching reads ``İ`` and ``ı`` as ``i``, RE2's does
+  not: rows holding them are matched again with both written ``i``.
 
 The spans found are exactly those of per-cell ``find_spans`` (the test suite
 checks parity on the labelled corpus); overlaps are then resolved per cell
@@ -191,6 +193,8 @@ def context_words(words: Sequence[str]) -> str | None:
     )
 
 
+#: İ and ı, which Python's ``re.I`` reads as ``i`` and RE2's ``(?i)`` does not.
+_DOTTED_OR_DOTLESS_I = r"[\x{130}\x{131}]"
 #: Characters NFKC composes with what precedes them (combining marks, Hangul vowels and finals).
 _COMPOSING = r"[\p{M}\x{1160}-\x{11FF}]"
 
@@ -252,7 +256,25 @@ class ColumnForms:
             self._match_raw(unstable, rows, self.changed, hit)
         if unstable != pattern:
             self._match_raw(pattern, rows, self.composing, hit)
+        dotted_i, plain_i = self.dotted_i
+        if len(dotted_i):
+            both = np.flatnonzero(np.isin(rows, dotted_i) & ~hit)
+            if len(both):
+                hit[both] |= rows_matching(plain_i.take(rows[both]), pattern)
         return hit
+
+    @functools.cached_property
+    def dotted_i(self) -> tuple[np.ndarray, pa.Array]:
+        """The rows holding İ or ı, and the NFKC form with both written ``i``.
+
+        Python's case-insensitive matching reads İ (U+0130) and ı (U+0131) as ``i`` and RE2's does not (no other
+        character differs), so ``dıabetes mellıtus`` is a disease to a recognizer's ``re.I`` regex and no match of
+        its ``(?i:…)`` prefilter: those rows are matched on this form too, so the prefilter admits them.
+        """
+        rows = np.flatnonzero(rows_matching(self.nfkc, _DOTTED_OR_DOTLESS_I, self.nfkc_bytes))
+        if not len(rows):
+            return rows, self.nfkc
+        return rows, pc.replace_substring_regex(self.nfkc, _DOTTED_OR_DOTLESS_I, "i")
 
     def _match_raw(self, pattern: str, rows: np.ndarray, where: np.ndarray, hit: np.ndarray) -> None:
         """Add the matches of the raw form in those of ``rows`` that are in ``where`` (and not yet hit)."""

@@ -28,7 +28,7 @@ from recognizers.free_text import (
     unstable_branches,
 )
 from recognizers.genetics_genes import GeneSymbolRecognizer
-from recognizers.health_diagnosis import SpecialDiseaseRecognizer
+from recognizers.health_diagnosis import DiagnosisRecognizer, SpecialDiseaseRecognizer
 from recognizers.registry import value_recognizers
 from recognizers.telecom import MobileRecognizer
 
@@ -148,6 +148,17 @@ def test_raw_form_of_a_column_nfkc_changed_whole_is_read_as_it_is() -> None:
     assert forms.matches("号[^:]", np.arange(4)).tolist() == [True, False, False, True]
     assert forms.matches("号[^:]", np.array([1, 2, 3])).tolist() == [False, False, True]
     assert candidate_rows(forms, ("编号", "号[^:]")).tolist() == [0, 3]
+
+
+def test_dotted_and_dotless_i_are_read_as_python_reads_them_under_ignorecase() -> None:
+    """Python's re.I matches "i" to İ and ı, RE2's (?i) does not: a recognizer's case-insensitive regex finds
+    the disease in "dıabetes", so its prefilter must admit the row."""
+    texts = ["Past history: type 2 dıabetes mellıtus, hypertensıon.", "无", "İNFLUENZA A"]
+    rec = DiagnosisRecognizer()
+    found = column_spans(pa.array(texts), [rec])[0]
+    assert [_keys(row) for row in found] == [_keys(rec.find_spans(t)) for t in texts]
+    assert found[0] and found[2]
+    assert ColumnForms(pa.array(texts)).dotted_i[0].tolist() == [0, 2]
 
 
 def test_a_requirement_of_alternatives_admits_rows_any_of_them_matches() -> None:
