@@ -29,8 +29,9 @@ the rows that can hold its spans, and ``find_spans`` runs on those rows only.
   classes too; rows NFKC changes are matched as written as well (a lexicon's
   ``Ⅱ型`` is no ``II型``).  Patterns whose meaning differs between the engines (``\\b``,
   ``\\w`` are Unicode-aware in Python, ASCII in RE2) are not used as prefilters.
-  Python's case-insensitive matching reads ``İ`` and ``ı`` as ``i``, RE2's does
-  not: rows holding them are matched again with both written ``i``.
+  Python reads a few characters otherwise than RE2 even after NFKC (``İ``,
+  ``ı`` are ``i`` under ``re.I``, ``١`` is a digit to ``\\d``): rows holding
+  them are matched again with those written as RE2 would read them.
 
 The spans found are exactly those of per-cell ``find_spans`` (the test suite
 checks parity on the labelled corpus); overlaps are then resolved per cell
@@ -193,8 +194,30 @@ def context_words(words: Sequence[str]) -> str | None:
     )
 
 
-#: İ and ı, which Python's ``re.I`` reads as ``i`` and RE2's ``(?i)`` does not.
-_DOTTED_OR_DOTLESS_I = r"[\x{130}\x{131}]"
+#: Characters Python's ``re`` reads otherwise than RE2 in NFKC text (checked over every code point): decimal
+#: digits beyond ASCII (``\\d``), İ and ı (``i`` under ``re.I``), and the whitespace NFKC keeps (``\\s``).
+_PYTHON_READS_OTHERWISE = r"[^\P{Nd}0-9]|[\x{130}\x{131}\x{0B}\x{1C}-\x{1F}\x{85}\x{1680}\x{2028}\x{2029}]"
+_PYTHON_ONLY_SPACES = frozenset("\x0b\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029")
+
+
+def as_python_reads(text: str) -> str:
+    """``text`` with each character Python's ``re`` reads otherwise than RE2 written as RE2 reads it.
+
+    >>> as_python_reads("dıabetes İNFLUENZA ١٣٩\u2028x")
+    'diabetes iNFLUENZA 139 x'
+    """
+    return "".join(
+        "i"
+        if c in "\u0130\u0131"
+        else " "
+        if c in _PYTHON_ONLY_SPACES
+        else str(unicodedata.decimal(c))
+        if not c.isascii() and c.isdecimal()
+        else c
+        for c in text
+    )
+
+
 #: Characters NFKC composes with what precedes them (combining marks, Hangul vowels and finals).
 _COMPOSING = r"[\p{M}\x{1160}-\x{11FF}]"
 
@@ -256,25 +279,25 @@ class ColumnForms:
             self._match_raw(unstable, rows, self.changed, hit)
         if unstable != pattern:
             self._match_raw(pattern, rows, self.composing, hit)
-        dotted_i, plain_i = self.dotted_i
-        if len(dotted_i):
-            both = np.flatnonzero(np.isin(rows, dotted_i) & ~hit)
+        read, as_read = self.python_read
+        if len(read):
+            both = np.flatnonzero(np.isin(rows, read) & ~hit)
             if len(both):
-                hit[both] |= rows_matching(plain_i.take(rows[both]), pattern)
+                hit[both] |= rows_matching(as_read.take(np.searchsorted(read, rows[both])), pattern)
         return hit
 
     @functools.cached_property
-    def dotted_i(self) -> tuple[np.ndarray, pa.Array]:
-        """The rows holding İ or ı, and the NFKC form with both written ``i``.
+    def python_read(self) -> tuple[np.ndarray, pa.Array]:
+        """The rows holding a character Python's ``re`` reads otherwise than RE2 even after NFKC, and those
+        rows with each such character written as RE2 reads it (:func:`as_python_reads`).
 
-        Python's case-insensitive matching reads İ (U+0130) and ı (U+0131) as ``i`` and RE2's does not (no other
-        character differs), so ``dıabetes mellıtus`` is a disease to a recognizer's ``re.I`` regex and no match of
-        its ``(?i:…)`` prefilter: those rows are matched on this form too, so the prefilter admits them.
+        A recognizer's own regexes are Python's: ``dıabetes mellıtus`` is a disease to a ``re.I`` lexicon and
+        ``١٢٣`` three digits to ``\\d``, where RE2's ``(?i:…)`` and ``\\d`` see neither.  Those rows are
+        matched on this form too, so a prefilter admits every row the recognizer could find a span in.
         """
-        rows = np.flatnonzero(rows_matching(self.nfkc, _DOTTED_OR_DOTLESS_I, self.nfkc_bytes))
-        if not len(rows):
-            return rows, self.nfkc
-        return rows, pc.replace_substring_regex(self.nfkc, _DOTTED_OR_DOTLESS_I, "i")
+        rows = np.flatnonzero(rows_matching(self.nfkc, _PYTHON_READS_OTHERWISE, self.nfkc_bytes))
+        texts = self.nfkc.take(rows).to_pylist() if len(rows) else []
+        return rows, pa.array([as_python_reads(t) for t in texts], pa.string())
 
     def _match_raw(self, pattern: str, rows: np.ndarray, where: np.ndarray, hit: np.ndarray) -> None:
         """Add the matches of the raw form in those of ``rows`` that are in ``where`` (and not yet hit)."""

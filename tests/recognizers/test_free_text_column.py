@@ -150,15 +150,23 @@ def test_raw_form_of_a_column_nfkc_changed_whole_is_read_as_it_is() -> None:
     assert candidate_rows(forms, ("编号", "号[^:]")).tolist() == [0, 3]
 
 
-def test_dotted_and_dotless_i_are_read_as_python_reads_them_under_ignorecase() -> None:
-    """Python's re.I matches "i" to İ and ı, RE2's (?i) does not: a recognizer's case-insensitive regex finds
-    the disease in "dıabetes", so its prefilter must admit the row."""
-    texts = ["Past history: type 2 dıabetes mellıtus, hypertensıon.", "无", "İNFLUENZA A"]
-    rec = DiagnosisRecognizer()
-    found = column_spans(pa.array(texts), [rec])[0]
-    assert [_keys(row) for row in found] == [_keys(rec.find_spans(t)) for t in texts]
-    assert found[0] and found[2]
-    assert ColumnForms(pa.array(texts)).dotted_i[0].tolist() == [0, 2]
+def test_characters_python_reads_otherwise_than_re2_are_read_as_python_reads_them() -> None:
+    """Python's re.I matches "i" to İ and ı and its \\s a line separator, RE2 neither: a recognizer's own regex
+    finds the disease in "dıabetes" and the coordinates around U+2028, so its prefilter must admit the row."""
+    texts = [
+        "Past history: type 2 dıabetes mellıtus, hypertensıon.",
+        "无",
+        "İNFLUENZA A",
+        "坐标 31.2304\u2028,121.4737",
+    ]
+    recs = value_recognizers()
+    found = column_spans(pa.array(texts), recs)
+    for i, text in enumerate(texts):
+        assert _keys(sp for per_rec in found for sp in per_rec[i]) == _keys(text_spans(text, recs)), text
+    (diagnoses,) = (row for rec, row in zip(recs, found, strict=True) if isinstance(rec, DiagnosisRecognizer))
+    assert diagnoses[0] and diagnoses[2]
+    assert any(sp.entity == "GEO_COORDINATE" for per_rec in found for sp in per_rec[3])
+    assert ColumnForms(pa.array(texts)).python_read[0].tolist() == [0, 2, 3]
 
 
 def test_a_requirement_of_alternatives_admits_rows_any_of_them_matches() -> None:
