@@ -276,41 +276,44 @@ class ColumnForms:
             hit = rows_matching(self.nfkc.take(rows), pattern)
         unstable = unstable_branches(pattern)
         if unstable is not None:
-            self._match_raw(unstable, rows, self.changed, hit)
+            self._match_form(self.raw, unstable, rows, self.changed, hit)
         if unstable != pattern:
-            self._match_raw(pattern, rows, self.composing, hit)
-        read, as_read = self.python_read
-        if len(read):
-            both = np.flatnonzero(np.isin(rows, read) & ~hit)
-            if len(both):
-                hit[both] |= rows_matching(as_read.take(np.searchsorted(read, rows[both])), pattern)
+            self._match_form(self.raw, pattern, rows, self.composing, hit)
+        self._match_form(self.python_read[1], pattern, rows, self.python_read[0], hit)
         return hit
 
     @functools.cached_property
     def python_read(self) -> tuple[np.ndarray, pa.Array]:
-        """The rows holding a character Python's ``re`` reads otherwise than RE2 even after NFKC, and those
-        rows with each such character written as RE2 reads it (:func:`as_python_reads`).
+        """The rows holding a character Python's ``re`` reads otherwise than RE2 even after NFKC, and the NFKC
+        form with each such character written as RE2 reads it (:func:`as_python_reads`).
 
         A recognizer's own regexes are Python's: ``dıabetes mellıtus`` is a disease to a ``re.I`` lexicon and
         ``١٢٣`` three digits to ``\\d``, where RE2's ``(?i:…)`` and ``\\d`` see neither.  Those rows are
         matched on this form too, so a prefilter admits every row the recognizer could find a span in.
         """
         rows = np.flatnonzero(rows_matching(self.nfkc, _PYTHON_READS_OTHERWISE, self.nfkc_bytes))
-        texts = self.nfkc.take(rows).to_pylist() if len(rows) else []
-        return rows, pa.array([as_python_reads(t) for t in texts], pa.string())
+        if not len(rows):
+            return rows, self.nfkc
+        mask = np.zeros(len(self.nfkc), dtype=bool)
+        mask[rows] = True
+        fixed = pa.array([as_python_reads(t) for t in self.nfkc.take(rows).to_pylist()], pa.string())
+        return rows, pc.replace_with_mask(self.nfkc, pa.array(mask), fixed)
 
-    def _match_raw(self, pattern: str, rows: np.ndarray, where: np.ndarray, hit: np.ndarray) -> None:
-        """Add the matches of the raw form in those of ``rows`` that are in ``where`` (and not yet hit)."""
+    def _match_form(
+        self, form: pa.Array, pattern: str, rows: np.ndarray, where: np.ndarray, hit: np.ndarray
+    ) -> None:
+        """Add the matches in ``form`` (the column written another way, row for row: as written, or as Python
+        reads it) of those of ``rows`` that are in ``where`` (and not yet hit)."""
         if not len(where):
             return
-        if len(where) == len(self.raw):  # NFKC changed every row (a column of notes with full-width commas)
+        if len(where) == len(self.raw):  # every row differs (a column of notes with full-width commas)
             both = np.flatnonzero(~hit)
         else:
             both = np.flatnonzero(np.isin(rows, where) & ~hit)
-        if len(both) == len(self.raw):  # rows are every row, none hit yet: the column as it is
-            hit |= rows_matching(self.raw, pattern, self.raw_bytes)
+        if len(both) == len(self.raw):  # rows are every row, none hit yet: the whole column
+            hit |= rows_matching(form, pattern, self.raw_bytes if form is self.raw else None)
         elif len(both):
-            hit[both] |= rows_matching(self.raw.take(rows[both]), pattern)
+            hit[both] |= rows_matching(form.take(rows[both]), pattern)
 
 
 @functools.lru_cache(maxsize=4096)
