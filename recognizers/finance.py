@@ -107,6 +107,12 @@ def card_family(number: str) -> str | None:
     return None
 
 
+def issued_in_china(number: str) -> bool:
+    """Whether a compact card number has a scheme prefix issued in China, or (16 digits or more) a BIN of the
+    issuer table."""
+    return card_family(number) is not None or (len(number) >= 16 and issuer(number) is not None)
+
+
 def validate_bank_card(number: str) -> str:
     """Check a card number; return its compact form or raise.
 
@@ -118,7 +124,7 @@ def validate_bank_card(number: str) -> str:
         raise InvalidFormat()
     if not 15 <= len(number) <= 19:
         raise InvalidLength()
-    if card_family(number) is None and (len(number) < 16 or issuer(number) is None):
+    if not issued_in_china(number):
         raise InvalidComponent("not a card prefix issued in China")
     if not luhn.is_valid(number):
         raise InvalidChecksum()
@@ -149,9 +155,7 @@ def bank_card_array(values: pa.Array) -> np.ndarray:
         return luhn
     if len(passed) <= _FEW_LUHN_VALID:
         numbers = values.take(pa.array(passed)).to_pylist()
-        luhn[passed] = [
-            card_family(v) is not None or (len(v) >= 16 and issuer(v) is not None) for v in numbers
-        ]
+        luhn[passed] = [issued_in_china(v) for v in numbers]
         return luhn
     numbers = values if len(passed) == len(values) else values.take(pa.array(passed))
     family = pc.match_substring_regex(numbers, f"^(?:{_FAMILY_RE})$")
