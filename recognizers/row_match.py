@@ -222,3 +222,14 @@ def utf8_bytes(values: pa.Array, offsets: np.ndarray | None = None) -> np.ndarra
         return np.zeros(0, dtype=np.uint8)
     offsets = utf8_offsets(values) if offsets is None else offsets
     return np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+
+
+def per_value_sums(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """How many of ``flags`` (one per byte of a string array's data, :func:`utf8_bytes`) are set in each value's
+    bytes; ``offsets`` are :func:`utf8_offsets`.  Empty values are left out of the sums (``reduceat`` would give
+    them the next byte), and each filled one runs to the next filled one's start."""
+    out = np.zeros(len(offsets) - 1, dtype=np.int64)
+    filled = np.flatnonzero(np.diff(offsets) > 0)
+    if len(filled):
+        out[filled] = np.add.reduceat(flags.astype(np.int64), offsets[filled] - offsets[0])
+    return out

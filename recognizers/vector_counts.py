@@ -15,12 +15,11 @@ would, the count is one vectorized ``pyarrow.compute`` pass.
 
 from __future__ import annotations
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import ValueMatches
-from recognizers.row_match import rows_matching, utf8_bytes, utf8_offsets
+from recognizers.row_match import per_value_sums, rows_matching, utf8_bytes, utf8_offsets
 
 
 def count_matches(
@@ -73,11 +72,3 @@ def shaped_and_short(values: pa.Array, regex: str, max_len: int, *, exclude: str
         else:
             mask &= ~pc.match_substring(values, exclude).to_numpy(zero_copy_only=False)
     return pa.array(mask)
-
-
-def per_value_sums(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """How many of ``flags`` (one per byte of a string array's data) are set in each value's bytes."""
-    ends = np.cumsum(flags, dtype=np.int64)
-    at = offsets - offsets[0]
-    total = np.concatenate(([0], ends))
-    return total[at[1:]] - total[at[:-1]]
