@@ -237,14 +237,7 @@ class ValueRecognizer:
         """
         if type(self).find_spans is not ValueRecognizer.find_spans or self._text_re is None:
             return [self.find_spans(t) for t in texts]
-        known: dict[str, tuple[float, str] | None] = {}
-
-        def facts(raw: str) -> tuple[float, str] | None:
-            if raw in known:
-                return known[raw]
-            got = known[raw] = self.span_facts(raw)
-            return got
-
+        facts = functools.cache(self.span_facts)  # for this column only: the cache goes with it
         return [self._spans_in(t, facts) if isinstance(t, str) and t else [] for t in texts]
 
     def span_facts(self, raw: str) -> tuple[float, str] | None:
