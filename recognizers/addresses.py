@@ -105,6 +105,8 @@ _ESTATE = rf"[^\s\d{_NOT_IN_ROAD}，。、；：,.;:!！？?（）()]{{2,8}}?(?:
 _DETAIL_RES = {"estate": re.compile(_ESTATE), "road": re.compile(_ROAD), "num": re.compile(_NUMBERED)}
 #: Any detail element: one search finds the next position where :func:`_detail_at` can match.
 _ANY_DETAIL = re.compile(f"{_ESTATE}|{_ROAD}|{_NUMBERED}")
+#: A road or an estate: without a place, an address needs one (:func:`_detail_ok`).
+_ROAD_OR_ESTATE = re.compile(f"{_ESTATE}|{_ROAD}")
 #: The words that end a road, a number or an estate above, and the digit ranges: a text without any holds no
 #: address detail (the free-text prefilter).
 _DETAIL_WORDS = (
@@ -144,20 +146,23 @@ def places() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _place_heads() -> tuple[frozenset[str], tuple[int, ...]]:
-    """The first two characters of every place name, and the lengths place names have (longest first)."""
-    p = places()
-    return frozenset(name[:2] for name in p), tuple(sorted({len(name) for name in p}, reverse=True))
+def _place_heads() -> dict[str, tuple[int, ...]]:
+    """The first two characters of every place name → the lengths of the names starting with them, longest
+    first (every place name has two characters or more)."""
+    lengths: dict[str, set[int]] = {}
+    for name in places():
+        lengths.setdefault(name[:2], set()).add(len(name))
+    return {head: tuple(sorted(ks, reverse=True)) for head, ks in lengths.items()}
 
 
 def place_at(text: str, i: int) -> str:
     """Longest gazetteer place name starting at ``text[i]`` ('' when none)."""
-    heads, lengths = _place_heads()
-    if text[i : i + 2] not in heads:
-        return ""  # every place name has two characters or more: most positions end here
+    lengths = _place_heads().get(text[i : i + 2])
+    if lengths is None:
+        return ""  # most positions end here
     p = places()
     for k in lengths:
-        if k <= len(text) - i and text[i : i + k] in p:
+        if text[i : i + k] in p:
             return text[i : i + k]
     return ""
 
@@ -345,13 +350,18 @@ def _text_prefilter() -> tuple[str | tuple[str, ...], ...]:
 def _address_in_run(run: str) -> tuple[int, int] | None:
     """The first address inside a run of text without punctuation: places + a chain of details, or a
     road/estate chain with a house number."""
-    heads = _place_heads()[0]
+    first = _ANY_DETAIL.search(run)
+    if first is None:
+        return None  # every address holds a detail element (_detail_ok), and none starts anywhere in the run
+    heads = _place_heads()
     last = len(run) - 3
     # Where a place name can start (its first two characters), and the first detail element at or after i:
     # no other position can open an address, so the scan jumps between them.
     starts = [p for p in range(last) if run[p : p + 2] in heads]
+    if not starts and not _ROAD_OR_ESTATE.search(run):
+        return None  # no place: a number alone locates nothing (_detail_ok), and no road or estate is here
     i = 0
-    next_detail = -1
+    next_detail = first.start()
     while i < last:
         if next_detail < i:
             m = _ANY_DETAIL.search(run, i)
