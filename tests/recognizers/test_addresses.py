@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib.util
+import random
 import re
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
-from recognizers.addresses import AddressRecognizer, is_address, parse_address, place_at, places
+from recognizers.addresses import (
+    AddressRecognizer,
+    _address_in_run,
+    _detail_at,
+    _detail_ok,
+    is_address,
+    parse_address,
+    place_at,
+    places,
+)
 from recognizers.engine import analyze_table
 
 SCAN = _dt.date(2026, 11, 22)
@@ -135,6 +145,72 @@ def test_address_columns_and_negatives():
 )
 def test_free_text(text, expected):
     assert [s.text for s in AddressRecognizer().find_spans(text)] == expected
+
+
+def _address_in_run_by_every_position(run: str) -> tuple[int, int] | None:
+    """What ``_address_in_run`` computes, read at every position with no shortcut: where a place or a detail
+    element starts, parse; the first address wins, and a failed parse skips the places it read."""
+    i = 0
+    while i < len(run) - 3:
+        if place_at(run, i) or _detail_at(run, i)[1]:
+            parts = parse_address(run[i:])
+            end = i + int(parts["end"])
+            if _detail_ok(parts) and end - i >= 4:
+                return i, end
+            if parts["places"]:
+                i += len("".join(parts["places"]))
+                continue
+        i += 1
+    return None
+
+
+def test_run_scan_shortcuts_find_what_every_position_finds():
+    """The run scan jumps between place and detail positions and rejects runs without a detail, or without a
+    place and a road or estate, before parsing: runs built to sit on those edges (numbers and dates alone,
+    places without details, roads without numbers) give what reading every position gives.  A rejection made
+    too eager fails this: for runs with a place too (``江苏省12号``), or counting roads and not estates."""
+    rng = random.Random(11)
+    pieces = [
+        "江苏省",
+        "苏州市",
+        "姑苏区",
+        "南京",
+        "和平区",
+        "人民路",
+        "中山北路",
+        "青年大街",
+        "12号",
+        "3栋",
+        "2单元",
+        "501室",
+        "1301",
+        "151-7143-9474",
+        "2025-04-12",
+        "金山村",
+        "阳光小区",
+        "木渎镇",
+        "患者",
+        "住",
+        "于",
+        "号",
+        "路",
+        "村",
+        "第十期",
+        "A座",
+        "一二",
+        "ZY2020158166",
+        "（",
+        "）",
+        "#",
+        "-",
+    ]
+    runs = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8))) for _ in range(6000)]
+    found = 0
+    for run in runs:
+        expected = _address_in_run_by_every_position(run)
+        assert _address_in_run(run) == expected, run
+        found += expected is not None
+    assert 1000 < found < 5000  # both outcomes are well represented
 
 
 _POSTAL = re.compile(r"\d+(?:号|室|栋|幢|单元)")
