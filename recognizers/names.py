@@ -965,7 +965,11 @@ class ChineseNameRecognizer(ValueRecognizer):
 
     def find_spans_column(self, texts: list[str]) -> list[list[Span]]:
         """:meth:`find_spans` for every text of a column, the model run on all of them at once."""
-        return [self._spans(t, found) for t, found in zip(texts, find_names_in_column(texts), strict=True)]
+        lac = self.model == "lac"  # LAC may find a name where the rules found none
+        return [
+            self._spans(t, found) if found or lac else []
+            for t, found in zip(texts, find_names_in_column(texts), strict=True)
+        ]
 
     def _spans(self, text: str, found: list[tuple[int, int, float]]) -> list[Span]:
         out = []

@@ -152,27 +152,46 @@ def _starts_with_any(j: _Joined, pos: np.ndarray, words: Sequence[str]) -> np.nd
     return out
 
 
-def _bounds(j: _Joined, rows: np.ndarray) -> np.ndarray:
-    """Boolean array over positions (and one past the end): does jieba put a word boundary there?  Read for
-    the texts ``rows`` only (sorted), and at every text's start.
+#: Punctuation jieba never joins to a word: each is a word of its own (its ``cut`` splits the text at every
+#: character outside its Chinese-and-alphanumeric blocks, whitespace apart), so the words between two of them
+#: depend on those characters alone.
+_CUT_APART = "，。；：、！？“”‘’（）《》【】,;:!?()"
+_CUT_APART_CP = np.zeros(BMP, dtype=bool)
+_CUT_APART_CP[[ord(c) for c in _CUT_APART]] = True
 
-    jieba's segmentation reads no further than a separator (no word holds one), so the chosen texts joined
-    cut as they would in the whole column: the other texts, whose boundaries nothing reads, are not cut.
+
+def _bounds(j: _Joined, read: np.ndarray) -> np.ndarray:
+    """Boolean array over positions (and one past the end): does jieba put a word boundary there?  Right at the
+    positions ``read`` and at every text's start; elsewhere it may say no where jieba would say yes.
+
+    Only the stretches of text holding a position read are cut: a stretch runs between two characters of
+    :data:`_CUT_APART` (or a text's edges), and both sides of such a character are boundaries whatever stands
+    around it, so each stretch cuts on its own as it would in its text (no word holds the separator either).
+    On clinical notes that is a third of the characters of the texts holding a candidate.
     """
     out = np.zeros(j.n + 1, dtype=bool)
     out[0] = True
     out[j.starts] = True
-    if len(rows) == 0:
+    if len(read) == 0:
         return out
-    starts, ends = j.starts[rows], j.ends[rows]
-    if len(rows) == len(j.starts):
-        text, sub_starts = j.text, starts
-    else:
-        text = SEP.join([j.text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]) + SEP
-        sub_starts = np.concatenate(([0], np.cumsum(ends - starts + 1)[:-1]))
+    apart = _CUT_APART_CP[j.bmp]
+    out[:-1] |= apart
+    out[1:] |= apart
+    edge = apart.copy()
+    edge[j.ends] = True  # the separator after each text
+    cuts = np.flatnonzero(edge)
+    read = read[~apart[read]]  # a boundary already
+    if len(read) == 0:
+        return out
+    k = np.unique(np.searchsorted(cuts, read))  # the stretches read (a text's end: the stretch before it)
+    ends = cuts[k]
+    starts = np.where(k > 0, cuts[k - 1] + 1, 0)
+    text = SEP.join([j.text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]) + SEP
+    sub_starts = np.concatenate(([0], np.cumsum(ends - starts + 1)[:-1]))
     cut = np.cumsum(np.array(list(map(len, rjieba.cut(text))), dtype=np.int64))
-    q = np.searchsorted(sub_starts, cut, side="right") - 1  # the text each boundary is in (or just after)
+    q = np.searchsorted(sub_starts, cut, side="right") - 1  # the stretch each boundary is in (or just after)
     out[cut - sub_starts[q] + starts[q]] = True
+    out[starts] = True
     return out
 
 
@@ -383,8 +402,8 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
     reach = np.flatnonzero(f @ t.weights + _lookup_slack(t) + _bounds_slack(t) >= t.threshold - 1e-9)
     i, jj, kind, k, g, sub = i[reach], jj[reach], kind[reach], k[reach], g[reach], sub[reach]
     foreign = [m.span() for m in t.foreign_re.finditer(j.text)]
-    read = np.concatenate((i, np.array([a for a, _ in foreign], dtype=np.int64)))
-    bounds = _bounds(j, np.unique(row_of(read)))
+    read = np.concatenate((i, jj, np.array([x for span in foreign for x in span], dtype=np.int64)))
+    bounds = _bounds(j, read)
     fi, fj = [], []
     for a, b in foreign:
         if bounds[a] and bounds[b] and len(set(j.text[a:b])) > 1:

@@ -14,10 +14,12 @@ import math
 import random
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
+import rjieba
 
-from recognizers import names
+from recognizers import names, names_vector
 from recognizers.engine import ColumnMeta, analyze_table
 from recognizers.names import (
     ChineseNameRecognizer,
@@ -433,6 +435,28 @@ def test_the_column_model_equals_the_per_text_model(shared_dir, corpus):
         expected = find_names(text)
         assert [(i, j) for i, j, _ in found] == [(i, j) for i, j, _ in expected], text
         assert all(abs(a[2] - b[2]) < 1e-9 for a, b in zip(found, expected, strict=True)), text
+
+
+def test_word_boundaries_cut_stretch_by_stretch_are_jiebas_over_each_text(shared_dir):
+    """The model cuts only the stretches of text between two punctuation marks that hold a position it reads:
+    read everywhere, the boundaries are those of jieba cutting each text whole.  A character jieba joins to a
+    word (``-`` in ``3-2``, the ``的`` of ``目的``) taken for a separator fails this."""
+    texts = [
+        t for t, _ in corpora.sample(CORPORA["msra_test"][0](shared_dir / "corpora" / "ner"), 300, seed=5)
+    ]
+    texts += [
+        "住在3-2-501室，目的是看病。",
+        "“王伟”（主任）说：好！《规定》【一】",
+        "a,b;c:d!e?f(g)h",
+        "，，",
+        "",
+    ]
+    j = names_vector._Joined(texts)
+    bounds = names_vector._bounds(j, np.arange(j.n))
+    for text, start in zip(texts, j.starts.tolist(), strict=True):
+        ends = np.cumsum([len(w) for w in rjieba.cut(text)]).tolist()
+        expected = [p == 0 or p in ends for p in range(len(text) + 1)]
+        assert bounds[start : start + len(text) + 1].tolist() == expected, text
 
 
 def test_jiebas_dictionary_read_as_columns_is_the_line_by_line_reading():
