@@ -62,7 +62,7 @@ from recognizers.context import TableContext
 from recognizers.findings import EntityFinding
 from recognizers.free_text import any_of, prefilter_mask, relaxed
 from recognizers.health_icd import ICD_CODE, icd_codes, is_valid_icd10
-from recognizers.health_lexicon import DISEASE_HEADS, icd_terms, read_lines, trie_regex
+from recognizers.health_lexicon import DISEASE_HEADS, LexiconPattern, icd_terms, read_lines, trie_regex
 from recognizers.row_match import utf8_bytes
 from recognizers.vector_counts import shaped_and_short
 
@@ -137,7 +137,7 @@ class DiseaseMatcher:
         d, p, h = trie_regex(zh_terms), trie_regex(prefixes), trie_regex(DISEASE_HEADS)
         # The look-ahead on the possible first characters lets the engine skip most positions in one test.
         first = "".join(sorted({t[0] for t in zh_terms | set(prefixes)} - set("\\]^-[")))
-        self.zh = re.compile(rf"(?=[{first}])(?:(?:{p}){{1,6}}(?:{d}|{h})|{d}){_QUALIFIER}")
+        self.zh = LexiconPattern(rf"(?:(?:{p}){{1,6}}(?:{d}|{h})|{d}){_QUALIFIER}", lead=rf"(?=[{first}])")
         # Every Chinese match ends in a term or a head: their first three characters (the whole of a shorter
         # one) are the free-text prefilter (two characters admitted twice as many texts: 上肢, 中性, 主动).
         self.zh_starts = sorted({t[:3] for t in zh_terms | set(DISEASE_HEADS)})
@@ -157,8 +157,7 @@ class DiseaseMatcher:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         out = []
-        for m in self.zh.finditer(text):
-            s, e = m.span()
+        for s, e in self.zh.spans(text):
             if _BAD_AFTER.match(text, e) or _PROCEDURE_AFTER.match(text, e) or text[s:e] in _GENERIC:
                 continue
             if text[e - 2 : e].lower() == "ca" and re.match(r"[0-9A-Za-z\-]", text[e : e + 1]):
@@ -361,13 +360,13 @@ class SpecialDiseaseMatcher:
         zh = [t for t in terms if not t.isascii()]
         en = [t for t in terms if t.isascii() and not t.isupper()]
         acr = [t for t in terms if t.isascii() and t.isupper()]
-        self.zh = re.compile(trie_regex(zh))
+        self.zh = LexiconPattern(trie_regex(zh))
         self.en = re.compile(rf"(?<![A-Za-z0-9])(?:{trie_regex(t.lower() for t in en)})(?![A-Za-z0-9])", re.I)
         self.acr = re.compile(rf"(?<![A-Za-z0-9])(?:{trie_regex(acr)})(?![A-Za-z0-9])")
         self.icd = re.compile(rf"(?<![0-9A-Za-z]){ICD_CODE}(?![0-9A-Za-z])")
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        out = [m.span() for m in self.zh.finditer(text) if not _adjective_xing(text, m.start())]
+        out = [(a, b) for a, b in self.zh.spans(text) if not _adjective_xing(text, a)]
         out += [m.span() for m in self.en.finditer(text)] + [m.span() for m in self.acr.finditer(text)]
         out += [
             m.span()
@@ -477,7 +476,7 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
         categories alone (a code counts only when :func:`is_special_icd`: any ICD code admitted a fifth of
         the bench sentences, a special one 28 in 5,000)."""
         m = special_matcher()
-        return any_of(relaxed(m.zh), relaxed(m.en), relaxed(m.acr), _SPECIAL_ICD.pattern)
+        return any_of(m.zh.pattern, relaxed(m.en), relaxed(m.acr), _SPECIAL_ICD.pattern)
 
     def find_spans(self, text: str) -> list[Span]:
         if not isinstance(text, str) or not text:

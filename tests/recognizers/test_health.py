@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import random
+import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,11 +20,17 @@ import pytest
 
 from recognizers import health
 from recognizers.engine import ColumnMeta, analyze_table
-from recognizers.health_diagnosis import DiagnosisRecognizer, SpecialDiseaseRecognizer, is_diagnosis_value
+from recognizers.health_diagnosis import (
+    DiagnosisRecognizer,
+    SpecialDiseaseRecognizer,
+    disease_matcher,
+    is_diagnosis_value,
+    special_matcher,
+)
 from recognizers.health_icd import IcdCodeRecognizer, is_valid_icd10
 from recognizers.health_lab import LabResultRecognizer
-from recognizers.health_lexicon import icd_categories, read_lines
-from recognizers.health_medication import MedicationRecognizer
+from recognizers.health_lexicon import LexiconPattern, icd_categories, read_lines
+from recognizers.health_medication import MedicationRecognizer, _matchers
 from recognizers.health_records import MedicalRecordNoRecognizer
 
 RECS = tuple(cls() for cls in health.VALUE_RECOGNIZERS)
@@ -367,6 +374,48 @@ def test_cehrner_diagnosis_spans(shared_dir):
     assert gold_n == 149
     assert hit / gold_n >= 0.85
     assert pred_ok / pred_n >= 0.78
+
+
+def test_lexicons_searched_by_re2_find_what_pythons_re_finds(shared_dir):
+    """The disease grammar, the special diseases and the Chinese drug names are searched by RE2
+    (:class:`LexiconPattern`): on clinical notes and patient questions, and on the same texts with grammar
+    words, astral characters and line breaks dropped in, every match is the one Python's ``re`` finds."""
+    matchers = (disease_matcher().zh, special_matcher().zh, _matchers()[0])
+    assert all(m.searched_by_re2 for m in matchers)
+    texts = [
+        json.loads(line)["text"]
+        for line in (shared_dir / "corpora" / "medical" / "cEHRNER_dev.json")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
+    raw = (shared_dir / "corpora" / "text" / "medical_dialogue_gb18030.csv").read_bytes().decode("gb18030")
+    texts += [r["ask"] for r in csv.DictReader(io.StringIO(raw))][:1500]
+    rng = random.Random(4)
+    noise = list(
+        "癌炎病症术后复发待查1一三级期IVⅡivxa（()）胃肝肺糖尿高血压慢性急恶肿瘤片胶囊注射液盐酸头孢\n 😀𠀀，"
+    )
+    for text in texts[:3000]:
+        chars = list(text[:200])
+        for _ in range(6):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(noise))
+        texts.append("".join(chars))
+    texts.append("胃癌\ud800术后")  # a lone surrogate: no UTF-8, so re reads it
+    found = 0
+    for text in texts:
+        for m in matchers:
+            expected = [x.span() for x in m._re.finditer(text)]
+            assert m.spans(text) == expected, text
+            found += bool(expected)
+    assert found > 2500
+
+
+def test_lexicon_patterns_re2_would_read_otherwise_are_left_to_re():
+    assert LexiconPattern("胃(?:癌|炎)[一二]{1,2}").searched_by_re2
+    for pattern in (r"\d{3}", "[\\s]", "(?i:ab)", "(?<!x)癌", "^癌", "癌$", "(?P<x>癌)"):
+        assert not LexiconPattern(pattern).searched_by_re2, pattern
+        assert LexiconPattern(pattern).spans("x癌 123 ab") == [
+            m.span() for m in re.finditer(pattern, "x癌 123 ab")
+        ]
 
 
 def test_food_reviews_are_no_health_data(shared_dir):
