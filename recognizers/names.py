@@ -805,6 +805,7 @@ def name_tables() -> NameTables:
         sur1_share=sur1_share,
         sur2_keys=keys,
         sur2_logp=np.array([pairs[k] for k in keys.tolist()]),
+        sur2_first=_code_table(s[0] for s in surnames() if len(s) == 2),
         giv_count=giv_count,
         giv_logp=giv_logp,
         background=background,

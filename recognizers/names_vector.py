@@ -48,6 +48,7 @@ class NameTables:
     sur1_share: np.ndarray  # float, percent share of single-character surnames, 0 elsewhere
     sur2_keys: np.ndarray  # sorted int64 first << 21 | second of compound surnames
     sur2_logp: np.ndarray  # their log10(share / 100), aligned with sur2_keys
+    sur2_first: np.ndarray  # bool, the first characters of compound surnames
     giv_count: np.ndarray  # int, how many names use a character as given name
     giv_logp: np.ndarray  # float, log10 share among given-name characters, -8 for unknown
     background: np.ndarray  # float, log10 share in running text
@@ -203,11 +204,11 @@ def _name_candidates(j: _Joined, t: NameTables) -> tuple[np.ndarray, ...]:
     """
     cp = j.bmp
     n = j.n
-    pos = np.arange(n, dtype=np.int64)
     single = ~np.isnan(t.sur1_logp[cp])
-    nxt = j.at(pos + 1)
-    pair = cp << 21 | nxt
-    compound = _member(pair, t.sur2_keys)
+    # a compound surname's pair of characters is looked up only where its first character stands
+    first = np.flatnonzero(t.sur2_first[cp])
+    compound = np.zeros(n, dtype=bool)
+    compound[first] = _member(cp[first] << 21 | j.at(first + 1), t.sur2_keys)
     out_i, out_k, out_g, out_sub = [], [], [], []
     for sub, (k, g) in enumerate(((2, 1), (2, 2), (1, 1), (1, 2))):
         base = compound if k == 2 else single
