@@ -30,7 +30,7 @@ from recognizers.health_diagnosis import (
 from recognizers.health_icd import IcdCodeRecognizer, is_valid_icd10
 from recognizers.health_lab import LabResultRecognizer
 from recognizers.health_lexicon import LexiconPattern, icd_categories, read_lines
-from recognizers.health_medication import MedicationRecognizer, _matchers
+from recognizers.health_medication import ASCII_LETTERS_ANY_CASE, MedicationRecognizer, _matchers
 from recognizers.health_records import MedicalRecordNoRecognizer
 
 RECS = tuple(cls() for cls in health.VALUE_RECOGNIZERS)
@@ -407,6 +407,17 @@ def test_lexicons_searched_by_re2_find_what_pythons_re_finds(shared_dir):
             assert m.spans(text) == expected, text
             found += bool(expected)
     assert found > 2500
+
+
+def test_the_english_drug_search_starts_where_re_reads_an_ascii_letter():
+    """The English drug-name search looks ahead for what Python's ``re`` reads as an ASCII letter in any case:
+    exactly these characters (so ``ſ`` and the Kelvin sign still open a match, as they did without it)."""
+    read_as_letters = {chr(c) for c in range(0x110000) if re.match("(?i)[a-z]", chr(c))}
+    assert read_as_letters == set(
+        re.findall(f"[{ASCII_LETTERS_ANY_CASE}]", "".join(map(chr, range(0x10000))))
+    )
+    en = _matchers()[1]
+    assert [m.group(0) for m in en.finditer("口服METFORMIN与ſimvaſtatin")] == ["METFORMIN", "ſimvaſtatin"]
 
 
 def test_lexicon_patterns_re2_would_read_otherwise_are_left_to_re():
