@@ -7,6 +7,8 @@ import csv
 import gc
 import io
 import json
+import random
+import re
 from pathlib import Path
 from re import _parser
 
@@ -15,7 +17,7 @@ import pyarrow as pa
 
 from recognizers import free_text
 from recognizers.addresses import AddressRecognizer
-from recognizers.base import ValueRecognizer
+from recognizers.base import ValueRecognizer, context_hits
 from recognizers.finance import BankCardRecognizer
 from recognizers.free_text import (
     ColumnForms,
@@ -272,3 +274,32 @@ def test_reading_a_column_leaves_the_cycle_collector_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_context_hits_are_the_words_in_the_window_word_by_word() -> None:
+    """``context_hits`` finds every position where a word starts in one regex pass; it gives what testing each
+    word on its own gives (Chinese anywhere, ASCII as whole words), for words that overlap, nest, repeat or
+    share a start, in every recognizer's list."""
+
+    def word_by_word(words: tuple[str, ...], text: str) -> list[str]:
+        low = text.lower()
+        return [
+            w
+            for w in words
+            if w.lower() in low
+            and (not w.isascii() or re.search(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])", low))
+        ]
+
+    rng = random.Random(6)
+    lists = [tuple(r.context) for r in value_recognizers() if r.context]
+    lists += [
+        ("ab", "bc", "abc", "b"),
+        ("电话", "联系电话", "话号", "电话号码"),
+        ("tel", "tel", "TEL no"),
+        ("", "x"),
+    ]
+    for words in lists:
+        alphabet = [*words, "a", "c", " ", "_", "İ", "1"] + [w[: len(w) // 2] for w in words if len(w) > 1]
+        for _ in range(300):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 7)))
+            assert context_hits(words, text) == word_by_word(words, text), (words, text)
