@@ -88,9 +88,8 @@ def _re2_lexicon(pattern: str) -> re2._Regexp | None:
         ):
             return None
     options = re2.Options()
-    options.max_mem = (
-        64 << 20
-    )  # the disease grammar's automaton; past the budget RE2 runs slower, never wrong
+    # room for the disease grammar's automaton: past its budget RE2 runs slower, never wrong
+    options.max_mem = 64 << 20
     try:
         return re2.compile(pattern, options=options)
     except re2.error:

@@ -168,7 +168,7 @@ def _bounds(j: _Joined, read: np.ndarray) -> np.ndarray:
     Only the stretches of text holding a position read are cut: a stretch runs between two characters of
     :data:`_CUT_APART` (or a text's edges), and both sides of such a character are boundaries whatever stands
     around it, so each stretch cuts on its own as it would in its text (no word holds the separator either).
-    On clinical notes that is a third of the characters of the texts holding a candidate.
+    On the benchmark's clinical notes that is two fifths of the characters of the texts holding a candidate.
     """
     out = np.zeros(j.n + 1, dtype=bool)
     out[0] = True
@@ -398,7 +398,7 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
     sub = np.concatenate((nsub, np.full(len(ti), 4)))
     # Word boundaries are read only where a name can still reach the threshold with the most favourable
     # boundaries (a fifth of the candidates, half the texts of clinical notes) or a transliterated name
-    # stands: jieba cuts only those texts.
+    # stands: jieba cuts only the stretches of text holding them (:func:`_bounds`).
     f = _array_features(j, t, None, {"i": i, "j": jj, "kind": kind, "k": k, "g": g})
     reach = np.flatnonzero(f @ t.weights + _lookup_slack(t) + _bounds_slack(t) >= t.threshold - 1e-9)
     i, jj, kind, k, g, sub = i[reach], jj[reach], kind[reach], k[reach], g[reach], sub[reach]
