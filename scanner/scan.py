@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -541,19 +542,29 @@ def _analyze_values(
     return found
 
 
+#: Held while the recognizers read a sample, so that ``--jobs`` threads take turns at it.  Recognition runs
+#: Python, and its Arrow and RE2 calls on a sample of a few hundred rows each release the GIL for microseconds:
+#: two threads recognizing at once pass the GIL back and forth at every call, and four threads scanned 200
+#: small SQLite tables in 1.7 times the time one took (500 PostgreSQL tables in 1.5-1.6 times), a quarter of
+#: their CPU time spent in the kernel.  Taking turns, four threads take about the time of one (5-10% more),
+#: while their database reads and waits still overlap (``benchmarks/bench_many_tables.py``).
+_RECOGNIZING = threading.Lock()
+
+
 def _analyze_flat(flat: Flattened, columns: list, info: TableInfo, options: ScanOptions) -> dict:
     """Findings per column and per sub-column of JSON (the row-aligned table, then each list's elements)."""
     metas = [recognizers.ColumnMeta(c.name, c.type, c.comment) for c in columns]
     found: dict = {}
-    for table in flat.tables():
-        found |= recognizers.analyze_table(
-            table,
-            metas,
-            table_name=info.name,
-            table_comment=info.comment,
-            scan_date=options.scan_date,
-            registry=options.registry,
-        )
+    with _RECOGNIZING:
+        for table in flat.tables():
+            found |= recognizers.analyze_table(
+                table,
+                metas,
+                table_name=info.name,
+                table_comment=info.comment,
+                scan_date=options.scan_date,
+                registry=options.registry,
+            )
     return found
 
 

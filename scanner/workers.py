@@ -2,7 +2,9 @@
 
 A warehouse scan waits on the database most of the time (sampling, counting,
 catalogue queries), so tables are scanned in threads: the database drivers and
-pyarrow release the GIL while they wait or compute.  :func:`in_order` runs a
+pyarrow release the GIL while they wait or compute.  The recognizers, which run
+Python, take turns (``scanner.scan._RECOGNIZING``): threads overlap the waits,
+not the recognition.  :func:`in_order` runs a
 function on each item in up to ``jobs`` threads and hands the results back in
 the items' order, so a report is the same whatever ``jobs`` is, and the caller
 — the scan's main thread — alone writes the report and the store.

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+import recognizers
 from connectors.base import SourceError, TableInfo
 from connectors.sql import SQLConnector
 from scanner.cli.root import main
@@ -114,6 +115,37 @@ def test_jobs_give_the_serial_report_on_sqlite(tmp_path: Path) -> None:
     assert any(e["type"] == "CN_RESIDENT_ID" for c in serial["tables"][0]["columns"] for e in c["entities"])
     assert untimed(report(src, "--jobs", "4")) == untimed(serial)
     assert untimed(report(src, "--jobs", "4", "--table-timeout", "600")) == untimed(serial)
+
+
+def test_jobs_take_turns_at_recognizing_while_reading_side_by_side(tmp_path: Path, monkeypatch) -> None:
+    """Threads recognize one after another (the GIL makes recognition at once slower than in turn), while
+    their reads still run side by side: a read that waits does not hold the recognizers up."""
+    src = sqlite_warehouse(tmp_path / "wh.db", 8)
+    lock = threading.Lock()
+    state = {"recognizing": 0, "most": 0, "reading": 0, "most_reading": 0}
+    analyze = recognizers.analyze_table
+    sample = SQLConnector.sample
+
+    def counted(key: str, most: str, fn, *args, **kwargs):  # noqa: ANN001, ANN202
+        with lock:
+            state[key] += 1
+            state[most] = max(state[most], state[key])
+        try:
+            time.sleep(0.02)  # long enough for the other threads to get here too
+            return fn(*args, **kwargs)
+        finally:
+            with lock:
+                state[key] -= 1
+
+    monkeypatch.setattr(
+        recognizers, "analyze_table", lambda *a, **k: counted("recognizing", "most", analyze, *a, **k)
+    )
+    monkeypatch.setattr(
+        SQLConnector, "sample", lambda *a, **k: counted("reading", "most_reading", sample, *a, **k)
+    )
+    report(src, "--jobs", "4")
+    assert state["most"] == 1
+    assert state["most_reading"] > 1
 
 
 def test_jobs_with_a_store_keep_every_table_once(tmp_path: Path) -> None:
