@@ -313,14 +313,19 @@ def _array_features(j: _Joined, t: NameTables, bounds: np.ndarray | None, cands:
         )
     # word boundaries (left 0 without them), cues, punctuation
     if bounds is not None:
-        f[:, 5] = bounds[i]
-        f[:, 6] = bounds[jj]
-        f[:, 7] = f[:, 5] * f[:, 6]
+        _boundary_features(f, bounds, i, jj)
     f[:, 8] = np.any([_member(j.window_keys(i, n, True), t.left_cues) for n in (1, 2, 3)], axis=0)
     f[:, 9] = np.any([_member(j.window_keys(jj, n, False), t.right_cues) for n in (1, 2, 3)], axis=0)
     f[:, 10] = t.punct[j.at(i - 1)]
     f[:, 11] = t.punct[j.at(jj)]
     return f
+
+
+def _boundary_features(f: np.ndarray, bounds: np.ndarray, i: np.ndarray, jj: np.ndarray) -> None:
+    """Fill in the word-boundary features of ``f`` (:func:`_bounds`): a boundary before, after, both."""
+    f[:, 5] = bounds[i]
+    f[:, 6] = bounds[jj]
+    f[:, 7] = f[:, 5] * f[:, 6]
 
 
 def _lookup_slack(t: NameTables) -> float:
@@ -401,29 +406,34 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
     # stands: jieba cuts only the stretches of text holding them (:func:`_bounds`).
     f = _array_features(j, t, None, {"i": i, "j": jj, "kind": kind, "k": k, "g": g})
     reach = np.flatnonzero(f @ t.weights + _lookup_slack(t) + _bounds_slack(t) >= t.threshold - 1e-9)
-    i, jj, kind, k, g, sub = i[reach], jj[reach], kind[reach], k[reach], g[reach], sub[reach]
+    i, jj, kind, k, g, sub, f = i[reach], jj[reach], kind[reach], k[reach], g[reach], sub[reach], f[reach]
     foreign = [m.span() for m in t.foreign_re.finditer(j.text)]
     read = np.concatenate((i, jj, np.array([x for span in foreign for x in span], dtype=np.int64)))
     bounds = _bounds(j, read)
+    _boundary_features(f, bounds, i, jj)  # the reached candidates' other features are worked out above
     fi, fj = [], []
     for a, b in foreign:
         if bounds[a] and bounds[b] and len(set(j.text[a:b])) > 1:
             fi.append(a)
             fj.append(b)
-    i = np.concatenate((i, np.array(fi, dtype=np.int64)))
-    jj = np.concatenate((jj, np.array(fj, dtype=np.int64)))
-    kind = np.concatenate((kind, np.full(len(fi), 2)))
-    k = np.concatenate((k, np.zeros(len(fi), int)))
-    g = np.concatenate((g, np.zeros(len(fi), int)))
+    foreign_cands = {
+        "i": np.array(fi, dtype=np.int64),
+        "j": np.array(fj, dtype=np.int64),
+        "kind": np.full(len(fi), 2),
+        "k": np.zeros(len(fi), int),
+        "g": np.zeros(len(fi), int),
+    }
+    f = np.concatenate((f, _array_features(j, t, bounds, foreign_cands)))
+    i, jj = np.concatenate((i, foreign_cands["i"])), np.concatenate((jj, foreign_cands["j"]))
+    kind = np.concatenate((kind, foreign_cands["kind"]))
+    k, g = np.concatenate((k, foreign_cands["k"])), np.concatenate((g, foreign_cands["g"]))
     # Candidate order of the per-text reading: by position, compound surname first, one given character
     # first, the title last; transliterated names after all of them (ties in score keep this order).
     sub = np.concatenate((sub, np.zeros(len(fi), int)))
     order = np.lexsort((sub, i, kind == 2, row_of(i)))
-    i, jj, kind, k, g = i[order], jj[order], kind[order], k[order], g[order]
+    i, jj, kind, k, g, f = i[order], jj[order], kind[order], k[order], g[order], f[order]
     if len(i) == 0:
         return [sorted(x) if len(x) > 1 else x for x in out]
-    cands = {"i": i, "j": jj, "kind": kind, "k": k, "g": g}
-    f = _array_features(j, t, bounds, cands)
     # Only candidates that can still reach the threshold are looked up (a sixth of them on news text); the
     # margin covers the rounding of a sum taken in another order.
     hopeful = f @ t.weights + _lookup_slack(t) >= t.threshold - 1e-9
