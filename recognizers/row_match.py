@@ -233,3 +233,9 @@ def per_value_sums(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     if len(filled):
         out[filled] = np.add.reduceat(flags.astype(np.int64), offsets[filled] - offsets[0])
     return out
+
+
+def per_value_chars(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """How many characters each value holds: the bytes of its UTF-8 (:func:`utf8_bytes`) that start one, the
+    continuation bytes (``10xxxxxx``) left out; ``offsets`` are :func:`utf8_offsets`."""
+    return per_value_sums((data & 0xC0) != 0x80, offsets)

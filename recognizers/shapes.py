@@ -54,7 +54,7 @@ import pyarrow as pa
 
 from recognizers.base import ValueRecognizer
 from recognizers.columnar import ColumnarRecognizer
-from recognizers.row_match import per_value_sums, utf8_bytes, utf8_offsets
+from recognizers.row_match import per_value_chars, utf8_bytes, utf8_offsets
 
 try:  # Python 3.11+: the regular-expression parser's module (sre_parse is its deprecated alias)
     from re import _constants as _sre  # type: ignore[attr-defined]
@@ -174,7 +174,7 @@ class ColumnShape:
         filled = np.flatnonzero(nbytes > 0)
         if len(filled):
             masks[filled] = np.bitwise_or.reduceat(_BYTE_BITS[data], offsets[filled] - offsets[0])
-        chars = per_value_sums((data & 0xC0) != 0x80, offsets)  # characters: the bytes that start one
+        chars = per_value_chars(data, offsets)
         keys = np.unique((masks << np.uint64(7)) | np.minimum(chars, _LONG).astype(np.uint64))
         groups: dict[int, int] = {}
         for k in keys.tolist():

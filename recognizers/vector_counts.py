@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers.base import ValueMatches
-from recognizers.row_match import per_value_sums, rows_matching, utf8_bytes, utf8_offsets
+from recognizers.row_match import per_value_chars, per_value_sums, rows_matching, utf8_bytes, utf8_offsets
 
 
 def count_matches(
@@ -65,7 +65,7 @@ def shaped_and_short(values: pa.Array, regex: str, max_len: int, *, exclude: str
         return pa.array(mask)
     offsets = utf8_offsets(values)
     data = utf8_bytes(values, offsets)
-    mask &= per_value_sums((data & 0xC0) != 0x80, offsets) <= max_len  # characters: bytes that start one
+    mask &= per_value_chars(data, offsets) <= max_len
     if exclude and mask.any():
         if len(exclude) == 1 and exclude.isascii():
             mask &= per_value_sums(data == ord(exclude), offsets) == 0
