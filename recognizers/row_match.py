@@ -224,6 +224,43 @@ def utf8_bytes(values: pa.Array, offsets: np.ndarray | None = None) -> np.ndarra
     return np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
 
 
+#: What a run of non-ASCII characters is written as in :func:`ascii_projection`: DEL, a character no pattern of
+#: the recognizers holds, and not a word character (``\\b`` reads it as it reads a Chinese character).
+PROJECTION_MARK = 0x7F
+
+
+def ascii_projection(values: pa.Array) -> pa.Array:
+    """Each value (a non-null string) with every run of non-ASCII characters written as one DEL.
+
+    A pattern that matches only ASCII characters other than DEL, ``\\B`` aside, matches a value exactly when
+    it matches its projection (:func:`recognizers.shapes.reads_ascii_only`): each of its matches lies in a
+    stretch of ASCII characters, which the projection keeps as it is, between characters that are no word
+    characters to ``\\b`` on either side, and row and line edges stay where they were.  Chinese text is
+    three bytes a character, so the projection of clinical notes is a third of their bytes or less: that
+    much less for each such pattern to read.
+
+    >>> ascii_projection(pa.array(["患者13912345678，男", "", "abc", "中"])).to_pylist()
+    ['\\x7f13912345678\\x7f', '', 'abc', '\\x7f']
+    """
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    offsets = utf8_offsets(values).astype(np.int64)
+    data = utf8_bytes(values, offsets)
+    base = offsets - offsets[0]
+    high = data >= 0x80
+    run_goes_on = np.zeros(len(data), dtype=bool)  # a non-ASCII byte after another of the same value
+    run_goes_on[1:] = high[1:] & high[:-1]
+    firsts = base[:-1][base[:-1] < len(data)]
+    run_goes_on[firsts] = False
+    kept = ~run_goes_on
+    out = data[kept]
+    out[out >= 0x80] = PROJECTION_MARK
+    ends = np.cumsum(per_value_sums(kept, base))
+    new_offsets = np.concatenate(([0], ends)).astype(np.int32 if len(out) < 1 << 31 else np.int64)
+    kind = pa.string() if new_offsets.dtype == np.int32 else pa.large_string()
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(new_offsets), pa.py_buffer(out)])
+
+
 def per_value_sums(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """How many of ``flags`` (one per byte of a string array's data, :func:`utf8_bytes`) are set in each value's
     bytes; ``offsets`` are :func:`utf8_offsets`.  Empty values are left out of the sums (``reduceat`` would give
@@ -231,7 +268,7 @@ def per_value_sums(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     out = np.zeros(len(offsets) - 1, dtype=np.int64)
     filled = np.flatnonzero(np.diff(offsets) > 0)
     if len(filled):
-        out[filled] = np.add.reduceat(flags.astype(np.int64), offsets[filled] - offsets[0])
+        out[filled] = np.add.reduceat(flags, offsets[filled] - offsets[0], dtype=np.int64)
     return out
 
 

@@ -416,6 +416,27 @@ def regex_gate(
     return Gate(shapes)
 
 
+@functools.lru_cache(maxsize=4096)
+def reads_ascii_only(pattern: str) -> bool:
+    """Whether every character a match of ``pattern`` (RE2) can consume is ASCII, and none is DEL: then it matches
+    a value exactly when it matches the value's :func:`~recognizers.row_match.ascii_projection`.  ``\\B`` holds
+    between two Chinese characters, which the projection writes as one: a pattern with it is not counted.
+
+    >>> reads_ascii_only(r"1[3-9]\\d{9}"), reads_ascii_only(r"\\b\\d{4}\\s*[,;]"), reads_ascii_only("岁|(?i:age)")
+    (True, True, False)
+    >>> reads_ascii_only("(?i:ks)"), reads_ascii_only("[^,]"), reads_ascii_only(r"\\B\\d"), reads_ascii_only("[\\x00-\\x7f]")
+    (False, False, False, False)
+    """
+    if "\\B" in pattern or _POSIX_CLASS.search(pattern):
+        return False
+    try:
+        parsed = _sre_parse.parse(pattern)
+        bits = _pattern_bits(parsed, parsed.state.flags)
+    except Exception:  # noqa: BLE001 - a pattern the reader cannot follow may consume anything
+        return False
+    return not bits & (_NON_ASCII_BITS | 1 << _DEL)
+
+
 _BASES = (ValueRecognizer, ColumnarRecognizer)
 
 

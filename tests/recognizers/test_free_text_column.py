@@ -14,6 +14,7 @@ from re import _parser
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from recognizers import free_text
 from recognizers.addresses import AddressRecognizer
@@ -32,6 +33,8 @@ from recognizers.free_text import (
 from recognizers.genetics_genes import GeneSymbolRecognizer
 from recognizers.health_diagnosis import DiagnosisRecognizer, SpecialDiseaseRecognizer
 from recognizers.registry import value_recognizers
+from recognizers.row_match import ascii_projection, rows_matching
+from recognizers.shapes import reads_ascii_only
 from recognizers.telecom import MobileRecognizer
 
 EVAL_TEXT = Path(__file__).resolve().parents[1] / "eval" / "text.jsonl"
@@ -303,3 +306,33 @@ def test_context_hits_are_the_words_in_the_window_word_by_word() -> None:
         for _ in range(300):
             text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 7)))
             assert context_hits(words, text) == word_by_word(words, text), (words, text)
+
+
+def test_patterns_reading_ascii_alone_match_the_same_rows_in_the_ascii_projection(shared_dir: Path) -> None:
+    """Every prefilter that reads ASCII characters alone matches the same rows of real text and of noised copies
+    (full-width and Arabic digits, line feeds, astral characters, DEL, single Chinese characters between
+    numbers) in the NFKC form and in its ASCII projection.  Patterns that read a Chinese character, any
+    character (``.``, ``[^…]``) or DEL match other rows of the projection: ``reads_ascii_only`` must refuse them."""
+    rng = random.Random(13)
+    texts = _real_texts(shared_dir) + _sentences()
+    pieces = ["１２３", "\n", "𠀀", "é", "ab12", " ", "-", "٣", "\x7f", "中", "个月", "3", "x", ",", "\u2028"]
+    noisy = []
+    for text in texts:
+        chars = list(text)
+        for _ in range(rng.randrange(1, 6)):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(pieces))
+        noisy.append("".join(chars))
+    nfkc = pc.utf8_normalize(pa.array(texts + noisy + ["第3个月5日", "", "中", "12"]), "NFKC")
+    projected = ascii_projection(nfkc)
+    assert len(projected.buffers()[2]) < len(nfkc.buffers()[2]) / 4
+    patterns = {
+        p for rec in value_recognizers() for req in prefilter(rec) or () for p in free_text._alternatives(req)
+    }
+    ascii_only = sorted(p for p in patterns if reads_ascii_only(p))
+    assert len(ascii_only) >= 20
+    for pattern in [*ascii_only, r"\b\d{3}\b", r"^\d", r"\d$", r"\s\d"]:
+        assert reads_ascii_only(pattern), pattern
+        assert np.array_equal(rows_matching(nfkc, pattern), rows_matching(projected, pattern)), pattern
+    for pattern in [r"\d[^\d]\d", r"\d.\d", "[0-9\x7f]{3}", r"\d个"]:
+        assert not reads_ascii_only(pattern), pattern
+        assert not np.array_equal(rows_matching(nfkc, pattern), rows_matching(projected, pattern)), pattern
