@@ -29,6 +29,7 @@ from pathlib import Path
 import re2
 
 from recognizers.regex_syntax import tokens
+from recognizers.row_match import re2_options
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -87,9 +88,8 @@ def _re2_lexicon(pattern: str) -> re2._Regexp | None:
             tok == "(" and pattern[i + 1 : i + 2] == "?" and pattern[i + 2 : i + 3] != ":"
         ):
             return None
-    options = re2.Options()
     # room for the disease grammar's automaton: past its budget RE2 runs slower, never wrong
-    options.max_mem = 64 << 20
+    options = re2_options(max_mem=64 << 20)
     try:
         return re2.compile(pattern, options=options)
     except re2.error:

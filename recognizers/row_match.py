@@ -55,6 +55,20 @@ HIT_BUDGET = 64
 _DENSE_AFTER = 8
 
 
+def re2_options(max_mem: int | None = None) -> re2.Options:
+    """RE2's options for the recognizers' patterns: RE2's defaults, as Arrow's kernel has them, but silent.
+
+    RE2 logs to standard error when a search outgrows its automaton's memory (``DFA out of memory``: it then
+    searches another way, as fast as it can and with the same result), a line no user of a command-line tool
+    should see; Arrow turns the same log off.  ``max_mem`` gives a large pattern more room than the default.
+    """
+    options = re2.Options()
+    options.log_errors = False
+    if max_mem is not None:
+        options.max_mem = max_mem
+    return options
+
+
 @functools.lru_cache(maxsize=4096)
 def _searcher(pattern: str) -> tuple[re2._Regexp, bool] | None:
     """The compiled pattern and whether it is searched over rows joined by line feeds (it holds assertions);
@@ -63,7 +77,7 @@ def _searcher(pattern: str) -> tuple[re2._Regexp, bool] | None:
     if lines is None:
         return None
     try:
-        return re2.compile(("(?m)" + pattern if lines else pattern).encode("utf-8")), lines
+        return re2.compile(("(?m)" + pattern if lines else pattern).encode("utf-8"), re2_options()), lines
     except re2.error:
         return None
 
@@ -177,7 +191,7 @@ def _row_searcher(pattern: str) -> re2._Regexp | None:
     """``pattern`` compiled once for searches of one row at a time (``\\A`` and ``\\z`` included);
     ``None`` when google-re2 does not compile it (Arrow's kernel then reads the rows, or raises)."""
     try:
-        return re2.compile(pattern.encode("utf-8"))
+        return re2.compile(pattern.encode("utf-8"), re2_options())
     except re2.error:
         return None
 

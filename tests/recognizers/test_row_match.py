@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -148,3 +152,37 @@ def test_one_columns_bytes_serve_every_pattern():
         for pattern in [*_prefilter_patterns(), *_ANCHORED]:
             assert rows_matching(values, pattern, column).tolist() == _arrow(values, pattern), pattern
         assert column.line_feed == any("\n" in r for r in rows)
+
+
+_OUTGROWS_THE_AUTOMATON = """
+import random, sys
+import re2
+import pyarrow as pa
+from recognizers.row_match import rows_matching
+rng = random.Random(1)
+text = "".join(rng.choice("ab") for _ in range(200_000))
+if sys.argv[1] == "re2":
+    print(re2.compile(b"a[ab]{20}c").search(text.encode()) is not None)
+else:
+    print(rows_matching(pa.array([text, "xac"]), "a[ab]{20}c").tolist())
+"""
+
+
+def test_a_search_outgrowing_re2s_automaton_writes_nothing_to_standard_error(tmp_path):
+    """``a[ab]{20}c`` over 200,000 letters a and b needs a million automaton states: RE2 runs out of its memory
+    and searches another way.  Compiled with its defaults it says so on standard error (written by the C++
+    library, so a subprocess is watched); the recognizers' searches say nothing, and find the same."""
+    script = tmp_path / "outgrow.py"
+    script.write_text(_OUTGROWS_THE_AUTOMATON, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    run = lambda how: subprocess.run(  # noqa: E731
+        [sys.executable, str(script), how],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    loud, quiet = run("re2"), run("rows")
+    assert "DFA out of memory" in loud.stderr and loud.stdout.strip() == "False"
+    assert quiet.stderr == "" and quiet.stdout.strip() == "[False, False]"
