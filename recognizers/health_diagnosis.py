@@ -90,6 +90,12 @@ _PROCEDURE_AFTER = re.compile(
     r"(?:切除|根治|电切|剥除|活检|开窗|引流|消融|修补|清除|摘除|切开|穿刺|减灭|造瘘|松解|特殊治疗|射频|介入|手?术)"
     r"(?!术后|后)"
 )
+#: What follows a tumour marker's "CA" (CA125, CA19-9).
+_TUMOUR_MARKER_NEXT = re.compile(r"[0-9A-Za-z\-]")
+#: English diagnoses are read only in text holding three letters in a row, and prose (spaces or Chinese) or
+#: at most 40 characters.
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
+_SPACE_OR_CHINESE = re.compile(r"[\s\u4e00-\u9fff]")
 #: Generic nouns that are no diagnosis on their own in running text (肿瘤位于胃体).
 _GENERIC = frozenset({"肿瘤", "癌", "ca", "CA"})
 _TRAILING = re.compile(r"(?:[（(][^（()）]*[)）]|[，,;；]|(?:伴有?|合并|并发|不伴有?).*)$")
@@ -160,13 +166,13 @@ class DiseaseMatcher:
         for s, e in self.zh.spans(text):
             if _BAD_AFTER.match(text, e) or _PROCEDURE_AFTER.match(text, e) or text[s:e] in _GENERIC:
                 continue
-            if text[e - 2 : e].lower() == "ca" and re.match(r"[0-9A-Za-z\-]", text[e : e + 1]):
+            if text[e - 2 : e].lower() == "ca" and _TUMOUR_MARKER_NEXT.match(text, e):
                 continue  # CA125, CA19-9: tumour markers
             if s > 0 and (text[s - 1] == "抗" or text[s - 1 : s + 1] == "开腹") or _adjective_xing(text, s):
                 continue  # 抗肿瘤 (a drug class); 开腹 (laparotomy); 占位性病变 (性 ends the word before)
             out.append((s, e))
         # English only in prose: a long run without spaces or Chinese is an encoded string (quality, base64).
-        if re.search(r"[A-Za-z]{3}", text) and (len(text) <= 40 or re.search(r"[\s\u4e00-\u9fff]", text)):
+        if _THREE_LETTERS.search(text) and (len(text) <= 40 or _SPACE_OR_CHINESE.search(text)):
             out += [m.span() for m in self.en.finditer(text)]
             for m in self.en_acronyms.finditer(text):
                 s, e = m.span()

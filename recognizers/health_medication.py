@@ -292,11 +292,15 @@ def _prefilter() -> str:
     return "|".join(re.escape(w) for w in sorted(starts)) + "|[A-Za-z]{4}"
 
 
+#: English drug names are read only in text holding four letters in a row.
+_FOUR_LETTERS = re.compile(r"[A-Za-z]{4}")
+
+
 def medication_spans(text: str) -> list[tuple[int, int]]:
     """Drug-name spans in text (Chinese generic names and English INNs)."""
     zh, en, _ = _matchers()
     out = zh.spans(text)
-    if re.search(r"[A-Za-z]{4}", text):
+    if _FOUR_LETTERS.search(text):
         out += [m.span() for m in en.finditer(text)]
     return sorted(out)
 

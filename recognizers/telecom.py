@@ -94,8 +94,15 @@ def _numbers(values: pa.Array) -> np.ndarray:
 
 def _apply(steps: tuple[tuple[str, str], ...], value: str) -> str:
     for rx, repl in steps:
-        value = re.sub(rx, repl, value, flags=re.ASCII)
+        value = _step(rx).sub(repl, value)
     return value
+
+
+@functools.lru_cache(maxsize=64)
+def _step(rx: str) -> re.Pattern[str]:
+    """A normalisation step's regex, compiled once (``re.sub`` looked it up in ``re``'s cache on every call:
+    a third of the time a mobile number in text took to normalise)."""
+    return re.compile(rx, re.ASCII)
 
 
 def _apply_array(steps: tuple[tuple[str, str], ...], values: pa.Array) -> pa.Array:
