@@ -281,7 +281,6 @@ def _array_features(j: _Joined, t: NameTables, bounds: np.ndarray | None, cands:
     m = len(i)
     f = np.zeros((m, 21))
     f[:, 0] = 1.0
-    text = j.text
     bg, glp = t.background, t.giv_logp
     name = kind == 0
     # name: log-probability as a name against running text
@@ -305,12 +304,17 @@ def _array_features(j: _Joined, t: NameTables, bounds: np.ndarray | None, cands:
     # title and foreign
     f[kind == 1, 15] = 1.0
     fi = np.flatnonzero(kind == 2)
-    for r in fi.tolist():
-        a, b = int(i[r]), int(jj[r])
-        f[r, 16] = 1.0
-        f[r, 17] = (
-            -sum(bg[ord(c)] for c in text[a:b] if ord(c) < BMP and t.translit[ord(c)]) / max(1, b - a) - 4.0
-        )
+    if len(fi):
+        # the mean background log-probability of the transliteration characters, summed character by
+        # character from the left as the per-text model sums them (adding 0.0 for the others changes no sum)
+        a, b = i[fi], jj[fi]
+        total = np.zeros(len(fi))
+        for d in range(int((b - a).max())):
+            inside = a + d < b
+            cp = j.at(np.where(inside, a + d, a))
+            total += np.where(inside & t.translit[cp], bg[cp], 0.0)
+        f[fi, 16] = 1.0
+        f[fi, 17] = -total / np.maximum(1, b - a) - 4.0
     # word boundaries (left 0 without them), cues, punctuation
     if bounds is not None:
         _boundary_features(f, bounds, i, jj)
