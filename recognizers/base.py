@@ -258,16 +258,21 @@ class ValueRecognizer:
         context words near it."""
         assert self._text_re is not None
         out = []
+        # most recognizers veto nothing: no call per match then
+        veto = None if type(self).span_veto is ValueRecognizer.span_veto else self.span_veto
         for m in self._text_re.finditer(text):
             raw = m.group(0)
             got = facts(raw)
-            if got is None or self.span_veto(text, m.start(), m.end()):
+            if got is None:
                 continue
-            near = self.context_near(text, m.start(), m.end())
+            start, end = m.span()
+            if veto is not None and veto(text, start, end):
+                continue
+            near = self.context_near(text, start, end)
             if self.requires_context and not near:
                 continue
             score = min(1.0, got[0] + (CONTEXT_BOOST if near else 0.0))
-            span = Span(self.entity, m.start(), m.end(), raw, score, got[1])
+            span = Span(self.entity, start, end, raw, score, got[1])
             if near:
                 span.details["context"] = near
             out.append(span)

@@ -271,11 +271,12 @@ def _analyze_text_column(
 
     Recognizers the column's name contradicts take no part, so their spans cannot suppress another type's.
     """
-    active = [rec for rec in recs if not contradicted(rec, meta.name, meta.comment)]
-    found = column_spans(values, active, shape=shape)
+    metadata = [(rec, *_metadata(rec, meta.name, meta.comment)) for rec in recs]  # remembered, as for columns
+    read = [(rec, support) for rec, contra, support in metadata if not contra]
+    found = column_spans(values, [rec for rec, _ in read], shape=shape)
     out: list[EntityFinding] = []
-    for rec, spans in zip(active, found, strict=True):
-        finding = decide_text(rec, spans, metadata_support(rec, meta.name, meta.comment))
+    for (rec, support), spans in zip(read, found, strict=True):
+        finding = decide_text(rec, spans, support)
         if finding is not None:
             out.append(finding)
     return out
