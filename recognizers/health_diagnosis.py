@@ -63,7 +63,7 @@ from recognizers.findings import EntityFinding
 from recognizers.free_text import any_of, prefilter_mask, relaxed
 from recognizers.health_icd import ICD_CODE, icd_codes, is_valid_icd10
 from recognizers.health_lexicon import DISEASE_HEADS, LexiconPattern, icd_terms, read_lines, trie_regex
-from recognizers.row_match import utf8_bytes
+from recognizers.row_match import utf8_bytes, utf8_offsets
 from recognizers.vector_counts import shaped_and_short
 
 #: Grades, stages and states that may follow a disease name (高血压3级, 宫颈鳞癌IB1期, 胃癌术后).
@@ -425,9 +425,11 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
 
     def analyze_values(self, values: pa.Array, *, max_examples: int = 3) -> ValueMatches:
         """Codes are counted vectorized (all special categories exist); names as the base class does.  A column
-        without a capital letter holds no code (every one starts with one): no regex is asked."""
-        raw = utf8_bytes(values)
-        if ((raw >= ord("A")) & (raw <= ord("Z"))).any():
+        where no value starts with a capital letter holds no code (both code patterns match from a value's
+        start, with one): no regex is asked, of resident ID numbers ending in X either."""
+        offsets = utf8_offsets(values)
+        first = utf8_bytes(values, offsets)[(offsets[:-1] - offsets[0])[np.diff(offsets) > 0]]
+        if ((first >= ord("A")) & (first <= ord("Z"))).any():
             codes = pc.match_substring_regex(values, _SPECIAL_CODE_VALUE)
             names = values.filter(pc.invert(pc.match_substring_regex(values, f"^{ICD_CODE}")))
             n_codes = int(pc.sum(pc.cast(codes, pa.int64())).as_py() or 0)

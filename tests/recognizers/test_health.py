@@ -245,6 +245,22 @@ def test_special_code_columns():
     assert vm.matched == 5 * 40  # E11.900 is no special disease; A61 is no ICD-10 category
 
 
+def test_special_codes_are_looked_for_only_in_columns_where_a_value_starts_with_a_capital(monkeypatch):
+    """Both code patterns match from a value's start, with a capital letter: a column of resident ID numbers
+    ending in X asks no regex, and a code anywhere in a column is still counted (the first value, the last)."""
+    ids = ["32010219800101123X", "320102198001011234"] * 150
+    s = SpecialDiseaseRecognizer()
+    expected = s.analyze_values(pa.array(ids))
+    asked = []
+    real = pc.match_substring_regex
+    monkeypatch.setattr(pc, "match_substring_regex", lambda *a, **k: asked.append(a[1]) or real(*a, **k))
+    got = s.analyze_values(pa.array(ids))
+    assert (got.matched, got.examples) == (expected.matched, expected.examples) == (0, [])
+    assert not [p for p in asked if "B2[0-4]" in p]
+    for column in (["B20.000", *ids, ""], ["", *ids, "Z21"]):
+        assert s.analyze_values(pa.array(column)).matched == 1
+
+
 def test_one_special_code_in_a_diagnosis_column_is_enough():
     rng = random.Random(4)
     codes = [rng.choice(["E11.900x001", "I10.x00x002", "J44.900"]) for _ in range(499)] + ["B20.000"]
