@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -69,15 +70,53 @@ def re2_options(max_mem: int | None = None) -> re2.Options:
     return options
 
 
+#: Where a match starts and ends in ``data[pos:end]`` (byte offsets in ``data``), ``None`` where none does.
+Finder = Callable[[memoryview | bytes, int, int], "tuple[int, int] | None"]
+
+#: The anchor of google-re2's own binding for a search (``None``: a layout of it not known here).
+_UNANCHORED = getattr(
+    getattr(getattr(getattr(re2, "_re2", None), "RE2", None), "Anchor", None), "UNANCHORED", None
+)
+
+
+def finder(rx: re2._Regexp) -> Finder:
+    """A search with ``rx`` that gives the span of its first match: through google-re2's binding when its layout
+    is the one known here (1.1: ``_regexp.Match`` gives each group's byte offsets), else through its public
+    ``search``, which finds the same match but builds a generator and a match object per call: three times
+    the time of a search of a row, the cost of a column search for each row it finds.
+
+    >>> find = finder(re2.compile(b"b+"))
+    >>> find(b"abbcb", 0, 5), find(b"abbcb", 3, 5), find(b"abbcb", 0, 1)
+    ((1, 3), (4, 5), None)
+    """
+    match, anchor = getattr(getattr(rx, "_regexp", None), "Match", None), _UNANCHORED
+    if match is None or anchor is None:
+
+        def search(data: memoryview | bytes, pos: int, end: int) -> tuple[int, int] | None:
+            m = rx.search(data, pos, end)
+            return None if m is None else m.span()
+
+        return search
+
+    def find(data: memoryview | bytes, pos: int, end: int) -> tuple[int, int] | None:
+        span = match(anchor, data, pos, end)[0]
+        return None if span[0] < 0 else span
+
+    return find
+
+
 @functools.lru_cache(maxsize=4096)
-def _searcher(pattern: str) -> tuple[re2._Regexp, bool] | None:
-    """The compiled pattern and whether it is searched over rows joined by line feeds (it holds assertions);
-    ``None`` when only Arrow reads it (``\\A``, ``\\z``, or google-re2 does not compile it)."""
+def _searcher(pattern: str) -> tuple[Finder, bool] | None:
+    """A search with the compiled pattern (:func:`finder`) and whether it is searched over rows joined by line
+    feeds (it holds assertions); ``None`` when only Arrow reads it (``\\A``, ``\\z``, or google-re2 does not
+    compile it)."""
     lines = _assertions(pattern)
     if lines is None:
         return None
     try:
-        return re2.compile(("(?m)" + pattern if lines else pattern).encode("utf-8"), re2_options()), lines
+        return finder(
+            re2.compile(("(?m)" + pattern if lines else pattern).encode("utf-8"), re2_options())
+        ), lines
     except re2.error:
         return None
 
@@ -134,24 +173,24 @@ def rows_matching(values: pa.Array, pattern: str, column: ColumnBytes | None = N
     compiled = _searcher(pattern) if n else None
     if compiled is None:
         return _per_row(values, pattern)
-    rx, lines = compiled
+    find, lines = compiled
     column = column if column is not None else ColumnBytes(values)
     if lines:
         if column.line_feed:
             return _per_row(values, pattern, column)  # a line feed inside a row: ^ and $ would match there
         data, starts, ends = column.joined
     else:
-        if rx.search(b"") is not None:  # matches the empty string, wherever it is: so every row
+        if find(b"", 0, 0) is not None:  # matches the empty string, wherever it is: so every row
             return np.ones(n, dtype=bool)
         data, starts, ends = column.data, column.starts, column.ends
     hit = np.zeros(n, dtype=bool)
     pos, end, found = starts[0], ends[-1], 0
     while pos <= end:
-        m = rx.search(data, pos, end)
-        if m is None:
+        span = find(data, pos, end)
+        if span is None:
             break
-        r = bisect.bisect_right(starts, m.start()) - 1  # the row the match starts in (or at the end of)
-        hit[r] = m.end() <= ends[r] or rx.search(data, starts[r], ends[r]) is not None
+        r = bisect.bisect_right(starts, span[0]) - 1  # the row the match starts in (or at the end of)
+        hit[r] = span[1] <= ends[r] or find(data, starts[r], ends[r]) is not None
         found += 1
         if r + 1 == n:
             break
@@ -170,10 +209,10 @@ def _per_row(values: pa.Array, pattern: str, column: ColumnBytes | None = None) 
     if rx is None:
         return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
     column = column if column is not None else ColumnBytes(values)
-    data, search = column.data, rx.search
+    data, find = column.data, finder(rx)
     # a row's bytes as a buffer of their own: to the pattern the row is the whole text, as in Arrow's kernel
     return np.fromiter(
-        (search(data[a:b]) is not None for a, b in zip(column.starts, column.ends, strict=True)),
+        (find(data[a:b], 0, b - a) is not None for a, b in zip(column.starts, column.ends, strict=True)),
         dtype=bool,
         count=len(values),
     )

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+import re2
 
 from recognizers import row_match, value_recognizers
 from recognizers.free_text import prefilter
@@ -186,3 +187,19 @@ def test_a_search_outgrowing_re2s_automaton_writes_nothing_to_standard_error(tmp
     loud, quiet = run("re2"), run("rows")
     assert "DFA out of memory" in loud.stderr and loud.stdout.strip() == "False"
     assert quiet.stderr == "" and quiet.stdout.strip() == "[False, False]"
+
+
+def test_a_search_through_re2s_binding_finds_what_its_public_search_finds(monkeypatch):
+    """The column search reads google-re2's binding beneath its Python wrapper; without that layout it falls
+    back on the public ``search``: both give the same first match, from any start, to any end."""
+    rng = random.Random(8)
+    data = "".join(_column(rng, 200)).encode("utf-8")
+    fast = row_match.finder(re2.compile(rb"\d{3,}|[a-z]+"))
+    monkeypatch.setattr(row_match, "_UNANCHORED", None)
+    public = row_match.finder(re2.compile(rb"\d{3,}|[a-z]+"))
+    assert fast.__name__ == "find" and public.__name__ == "search"
+    for _ in range(500):
+        pos = rng.randrange(len(data))
+        end = rng.randrange(pos, len(data) + 1)
+        assert fast(data, pos, end) == public(data, pos, end)
+    assert fast(data, 0, len(data)) is not None
