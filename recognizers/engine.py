@@ -271,7 +271,8 @@ def _analyze_text_column(
 
     Recognizers the column's name contradicts take no part, so their spans cannot suppress another type's.
     """
-    metadata = [(rec, *_metadata(rec, meta.name, meta.comment)) for rec in recs]  # remembered, as for columns
+    # each recognizer's verdict on the name and comment, remembered as for structured columns (_metadata)
+    metadata = [(rec, *_metadata(rec, meta.name, meta.comment)) for rec in recs]
     read = [(rec, support) for rec, contra, support in metadata if not contra]
     found = column_spans(values, [rec for rec, _ in read], shape=shape)
     out: list[EntityFinding] = []
