@@ -15,7 +15,9 @@ several ways, each in the same run so that the ratios hold on a noisy machine:
   three reads (a second or two each: noise only ever adds time, so a ratio to
   it errs on the high side);
 * **chujing scan** — the whole scan (listing, sampling, recognizers, catalogue),
-  one table at a time and with ``--jobs`` (threads);
+  one table at a time and with ``--jobs`` (threads; a SQLite database is read
+  one table at a time whatever ``--jobs`` says, so there the row shows that
+  asking for threads costs nothing);
 * **incremental rerun** — ``chujing scan --store --incremental`` a second time
   with nothing changed: every table is carried over from the first run.
 

@@ -546,8 +546,9 @@ def _analyze_values(
 #: Python, and its Arrow and RE2 calls on a sample of a few hundred rows each release the GIL for microseconds:
 #: two threads recognizing at once pass the GIL back and forth at every call, and four threads scanned 200
 #: small SQLite tables in 1.7 times the time one took (500 PostgreSQL tables in 1.5-1.6 times), a quarter of
-#: their CPU time spent in the kernel.  Taking turns, four threads take about the time of one (5-10% more),
-#: while their database reads and waits still overlap (``benchmarks/bench_many_tables.py``).
+#: their CPU time spent in the kernel.  Taking turns, four threads take about the time of one, while their
+#: database reads and waits still overlap (``benchmarks/bench_many_tables.py``); a SQLite database, whose reads
+#: have nothing to wait for, is read by one thread (:attr:`connectors.sql.SQLConnector.concurrent_tables`).
 _RECOGNIZING = threading.Lock()
 
 

@@ -190,8 +190,8 @@ def _throughput_declarations() -> list[Decorator]:
             default=_DEFAULTS.jobs,
             show_default=True,
             type=click.IntRange(1, 256),
-            help="Tables of a SQL source scanned at once, in threads with a read-only connection each (other "
-            "sources: one table at a time). The report is the same for every value.",
+            help="Tables of a SQL source scanned at once, in threads with a read-only connection each (SQLite "
+            "and other sources: one table at a time). The report is the same for every value.",
         ),
         click.option(
             "--table-timeout",

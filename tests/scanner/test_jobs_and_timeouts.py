@@ -117,10 +117,8 @@ def test_jobs_give_the_serial_report_on_sqlite(tmp_path: Path) -> None:
     assert untimed(report(src, "--jobs", "4", "--table-timeout", "600")) == untimed(serial)
 
 
-def test_jobs_take_turns_at_recognizing_while_reading_side_by_side(tmp_path: Path, monkeypatch) -> None:
-    """Threads recognize one after another (the GIL makes recognition at once slower than in turn), while
-    their reads still run side by side: a read that waits does not hold the recognizers up."""
-    src = sqlite_warehouse(tmp_path / "wh.db", 8)
+def _most_at_once(monkeypatch) -> dict[str, int]:  # noqa: ANN001
+    """Count how many threads recognize, and how many read a sample, at once (each lingers 20 ms)."""
     lock = threading.Lock()
     state = {"recognizing": 0, "most": 0, "reading": 0, "most_reading": 0}
     analyze = recognizers.analyze_table
@@ -143,9 +141,17 @@ def test_jobs_take_turns_at_recognizing_while_reading_side_by_side(tmp_path: Pat
     monkeypatch.setattr(
         SQLConnector, "sample", lambda *a, **k: counted("reading", "most_reading", sample, *a, **k)
     )
-    report(src, "--jobs", "4")
-    assert state["most"] == 1
-    assert state["most_reading"] > 1
+    return state
+
+
+def test_a_sqlite_database_is_read_one_table_at_a_time(tmp_path: Path, monkeypatch) -> None:
+    """SQLite runs inside the scanner's process: a read has nothing to wait for, and threads would only pass
+    the interpreter's lock to and fro.  ``--jobs 4`` reads its tables one at a time, with the same report."""
+    src = sqlite_warehouse(tmp_path / "wh.db", 6)
+    serial = report(src)
+    state = _most_at_once(monkeypatch)
+    assert untimed(report(src, "--jobs", "4")) == untimed(serial)
+    assert state["most_reading"] == 1 and state["most"] == 1
 
 
 def test_jobs_with_a_store_keep_every_table_once(tmp_path: Path) -> None:
@@ -219,6 +225,15 @@ def test_a_locked_table_is_skipped_at_the_timeout_and_the_rest_is_scanned(
     errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "ods.t_03" in errors[0]
     assert elapsed < 30  # the lock was never waited out
+
+
+def test_jobs_take_turns_at_recognizing_while_reading_side_by_side(pg_warehouse: str, monkeypatch) -> None:
+    """Threads recognize one after another (the GIL makes recognition at once slower than in turn), while
+    their reads still run side by side: a read that waits does not hold the recognizers up."""
+    state = _most_at_once(monkeypatch)
+    report(pg_warehouse, "--schema", "ods", "--jobs", "4")
+    assert state["most"] == 1
+    assert state["most_reading"] > 1
 
 
 def test_a_table_is_read_on_one_connection(pg_warehouse: str) -> None:
