@@ -454,7 +454,7 @@ def find_names_column(texts: Sequence[str], t: NameTables) -> list[list[tuple[in
         i[picked].tolist(), jj[picked].tolist(), rows[picked].tolist(), scores[picked].tolist(), strict=True
     ):
         row_taken = taken.setdefault(r, [])
-        if any(x < b and a < y for x, y in row_taken):
+        if row_taken and any(x < b and a < y for x, y in row_taken):
             continue
         row_taken.append((a, b))
         out[r].append((a - starts[r], b - starts[r], score))
