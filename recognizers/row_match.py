@@ -196,7 +196,7 @@ def rows_matching(values: pa.Array, pattern: str, column: ColumnBytes | None = N
             return np.ones(n, dtype=bool)
         data, starts, ends = column.data, column.starts, column.ends
     hit = np.zeros(n, dtype=bool)
-    pos, end, found = starts[0], ends[-1], 0
+    pos, end, found, dense = starts[0], ends[-1], 0, _dense_share(pattern)
     while pos <= end:
         span = find(data, pos, end)
         if span is None:
@@ -206,7 +206,7 @@ def rows_matching(values: pa.Array, pattern: str, column: ColumnBytes | None = N
         found += 1
         if r + 1 == n:
             break
-        if (found >= HIT_BUDGET and found > _dense_share(pattern) * (r + 1)) or (
+        if (found >= HIT_BUDGET and found > dense * (r + 1)) or (
             found >= _DENSE_AFTER and 2 * found > r + 1  # most rows match
         ):
             hit[r + 1 :] = _per_row(values.slice(r + 1), pattern)
