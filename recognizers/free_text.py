@@ -511,7 +511,24 @@ def column_spans(
     is not also a bank card.
     """
     with _no_cycle_collection():
-        return _column_spans(values, recs, shape)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        encoded = pc.dictionary_encode(values)
+        distinct = encoded.dictionary
+        if len(distinct) == len(values):  # every text its own: nothing to share
+            return _column_spans(values, recs, shape)
+        # A text's spans are the text's alone (``find_spans_column`` gives each text's ``find_spans``): each
+        # distinct text is read once and its spans stand in every row that repeats it.  The distinct texts have
+        # the column's characters and lengths, so its shape is theirs.
+        rows = encoded.indices.to_numpy(zero_copy_only=False).tolist()
+        return [
+            list(map(per_text.__getitem__, rows)) if any(per_text) else [_EMPTY] * len(rows)
+            for per_text in _column_spans(distinct, recs, shape)
+        ]
+
+
+#: The spans of a row that holds none (one list, shared: nothing adds to it).
+_EMPTY: list[Span] = []
 
 
 @contextlib.contextmanager

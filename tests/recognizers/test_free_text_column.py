@@ -100,6 +100,24 @@ def test_a_recognizer_reads_only_the_rows_its_prefilter_admits() -> None:
     assert [_keys(row) for row in found[0]] == [_keys(text_spans(t, [mobile])) for t in texts.to_pylist()]
 
 
+def test_a_text_repeated_in_a_column_is_read_once_and_has_its_spans_in_every_row() -> None:
+    """Rows that repeat a text (a note template, a patient's number in many rows) share one reading of it: the
+    recognizer reads each distinct text once, and every row, repeated or not, has the spans reading it alone
+    gives, overlaps resolved (a resident ID that passes Luhn stays a resident ID in each copy)."""
+    sentences = _sentences()[:60] + ["员工郑晓燕的身份证号420111200107317796已核验"]
+    rng = random.Random(5)
+    texts = [rng.choice(sentences) for _ in range(400)] + sentences  # every sentence at least once
+    rng.shuffle(texts)
+    assert len(set(texts)) == len(sentences) < len(texts)
+    recs = value_recognizers()
+    found = column_spans(pa.array(texts), recs)
+    for i, text in enumerate(texts):
+        assert _keys(sp for per_rec in found for sp in per_rec[i]) == _keys(text_spans(text, recs)), text
+    cards = CountingCards()
+    column_spans(pa.array(texts), [cards])
+    assert sorted(cards.read) == sorted(sentences)
+
+
 def test_overlaps_are_resolved_per_row() -> None:
     """A resident ID whose 18 digits also pass Luhn with a card BIN is only a resident ID."""
     recs = value_recognizers()
