@@ -19,8 +19,9 @@ What is measured (the process is pinned to one CPU and Arrow to one thread):
   and every recognizer's ``find_spans`` per sentence (what Presidio calls);
 * **free text, values rewritten** — the same sentences with their names, mobile and ID numbers, ages, record
   numbers and the last digits of other numbers written afresh in every row (:func:`distinct_text_table`):
-  some 14,000 distinct sentences in 20,000 rows instead of 360, so that caches of distinct matches gain
-  little from repetition; the same ``analyze_table`` and Presidio runs;
+  some 14,000 distinct sentences in 20,000 rows instead of 360.  chujing reads each distinct text of a column
+  once, so the repeated sentences measure mostly that; the rewritten ones measure the reading of a text (three
+  rows in ten still repeat one); the same ``analyze_table`` and Presidio runs;
 * **free text with the LAC name model** (``--lac-rows``, when the ``names``
   extra is installed): ``analyze_table`` with ``CHUJING_NAME_MODEL=lac``'s
   recognizer, and its characters per second;
@@ -32,7 +33,7 @@ What is measured (the process is pinned to one CPU and Arrow to one thread):
 
 Targets (issue 3): the structured path >= 1,000,000 cells/s on one core for
 identifier-like columns, and >= 50x Presidio's BatchAnalyzerEngine on the same
-table; (issue 13) free text >= 20x Presidio on the same sentences.  Figures are
+table; (issue 13) free text >= 20x Presidio on the same sentences, repeated and rewritten alike.  Figures are
 ratios from one run, in CPU time of this process (this machine is shared and noisy:
 wall-clock time would count the waits for a CPU other processes hold); chujing and
 Presidio are run in turn, ``--repeat`` times each, and each side's best is kept.
@@ -171,9 +172,9 @@ _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 def distinct_text_table(rows: int, seed: int = 11) -> pa.Table:
     """:func:`text_table`'s sentences with their labelled names, mobile and ID numbers, ages and record numbers
     written afresh in every row, and the last digit of other numbers: names of common surnames and given-name
-    characters, valid numbers.  Seven rows in ten are a sentence of their own (13,941 of 20,000), so caches of
-    distinct matches gain little from repetition (in :func:`text_table` the 20,000 rows are 360 sentences, each
-    some 55 times)."""
+    characters, valid numbers.  Seven rows in ten are a sentence of their own (13,941 of 20,000), so reading each
+    distinct text once spares three rows in ten (in :func:`text_table` the 20,000 rows are 360 sentences, each
+    some 55 times: 54 reads in 55 spared)."""
     with_pi = _labelled_sentences()
     rng = random.Random(seed)
 
@@ -454,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
                 fr["cells"],
                 fr["cells_per_s"],
                 fr["ratio"],
-                "",
+                ">= 20x",
             ),
             (
                 "  Presidio BatchAnalyzerEngine, same recognizers",
@@ -479,8 +480,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label:58} {n:>10,} {rate:>12,.0f} {ratio:>10.1f}x {target:>22}")
         verdict = "meets" if s["cells_per_s"] >= 1_000_000 and s["ratio"] >= 50 else "MISSES"
         print(f"structured path {verdict} the targets (>= 1,000,000 cells/s on one core and >= 50x Presidio)")
-        text_verdict = "meets" if ft["ratio"] >= 20 else "MISSES"
-        print(f"free-text path {text_verdict} the target (>= 20x Presidio on the same sentences)")
+        text_verdict = "meets" if min(ft["ratio"], fr["ratio"]) >= 20 else "MISSES"
+        print(
+            f"free-text path {text_verdict} the target (>= 20x Presidio on the same sentences, repeated and "
+            "rewritten)"
+        )
     if args.profile:
         print("\nper value recognizer, structured path over the 5 columns (seconds):")
         for name, sec in per_recognizer(ident)[:20]:

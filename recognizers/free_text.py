@@ -33,6 +33,9 @@ the rows that can hold its spans, and ``find_spans`` runs on those rows only.
   ``ı`` are ``i`` under ``re.I``, ``١`` is a digit to ``\\d``): rows holding
   them are matched again with those written as RE2 would read them.
 
+A column's distinct texts are read once: a text's spans are the text's alone, so every row repeating it (a
+template note, ``无``, one patient's number in many rows) takes the spans of its one reading.
+
 The spans found are exactly those of per-cell ``find_spans`` (the test suite
 checks parity on the labelled corpus); overlaps are then resolved per cell
 (:func:`recognizers.decision.resolve_overlaps`).
