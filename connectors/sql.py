@@ -516,10 +516,15 @@ class SQLConnector(Connector):
 
     def _find_integer_key(self, table: TableInfo, reflected: list[dict]) -> str | None:
         with self._reading(table, "reading its primary key"), self._connect() as conn:
-            pk = (
-                sa.inspect(conn).get_pk_constraint(table.name, schema=table.schema).get("constrained_columns")
-                or []
-            )
+            if self.dialect == "sqlite":  # its columns say: SQLAlchemy's get_pk_constraint reads them again
+                pk = _sqlite_primary_key(reflected)
+            else:
+                pk = (
+                    sa.inspect(conn)
+                    .get_pk_constraint(table.name, schema=table.schema)
+                    .get("constrained_columns")
+                    or []
+                )
             return integer_key(conn, self.dialect, self._table(table, ()), reflected, pk, is_view=False)
 
     def _type_name(self, sql_type: sa.types.TypeEngine) -> str:
@@ -577,3 +582,15 @@ def _error_codes(exc: BaseException) -> set[str | int]:
     if args and isinstance(args[0], int):
         codes.add(args[0])
     return codes
+
+
+def _sqlite_primary_key(reflected: list[dict]) -> list[str]:
+    """A SQLite table's primary key columns, in key order, from its reflected columns: what SQLAlchemy's
+    ``get_pk_constraint`` returns, without the two statements it spends reading the table's SQL and columns
+    again (a tenth of a small table's reads).
+
+    >>> _sqlite_primary_key([{"name": "b", "primary_key": 2}, {"name": "x", "primary_key": 0}, {"name": "a", "primary_key": 1}])
+    ['a', 'b']
+    """
+    keyed = sorted((c for c in reflected if c.get("primary_key", 0) > 0), key=lambda c: c["primary_key"])
+    return [c["name"] for c in keyed]
