@@ -211,6 +211,61 @@ class ValueRecognizer:
                     first_pattern = self.pattern_name(norm)
         return ValueMatches(self.entity, n, matched, examples, pattern=first_pattern)
 
+    def analyze_segments(self, columns: Sequence[pa.Array], *, max_examples: int = 3) -> list[ValueMatches]:
+        """:meth:`analyze_values` of each of ``columns`` (trimmed strings without nulls), in one pass over all.
+
+        A warehouse's small tables are read a batch at a time: one candidate search over their columns end to
+        end and one validation of each distinct candidate, where a call per column spent its time setting
+        up.  The result is each column's own, as :meth:`analyze_values` gives it, because a value's candidacy
+        (:meth:`candidate_mask`, :meth:`possibly_valid`) and validity are the value's alone.  A class with its
+        own :meth:`analyze_values` has it called per column.
+        """
+        if (
+            len(columns) < 2
+            or type(self).analyze_values is not ValueRecognizer.analyze_values
+            or len({v.type for v in columns}) > 1  # one array type to join them in
+        ):
+            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
+        return self._base_segments(columns, max_examples)
+
+    def _base_segments(self, columns: Sequence[pa.Array], max_examples: int) -> list[ValueMatches]:
+        """This class's own :meth:`analyze_values` of each column (of one array type), all read at once: what a
+        subclass that counts some values itself hands the rest to, as it calls ``super().analyze_values``."""
+        sizes = [len(v) for v in columns]
+        empty = [ValueMatches(self.entity, n, 0, []) for n in sizes]
+        if not self._anchored or not columns:
+            return empty
+        values = pa.concat_arrays(list(columns))
+        rows = np.flatnonzero(
+            np.asarray(self.candidate_mask(values).to_numpy(zero_copy_only=False), dtype=bool)
+        )
+        if len(rows) == 0:
+            return empty
+        encoded = pc.dictionary_encode(values.take(pa.array(rows)))  # distinct in order of first occurrence
+        distinct, index = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+        possible = self.possibly_valid(distinct)
+        texts = distinct.to_pylist()
+        valid = np.zeros(len(texts), dtype=bool)
+        norms: dict[int, str] = {}
+        for d in range(len(texts)) if possible is None else np.flatnonzero(possible).tolist():
+            norm = self.normalize(texts[d])
+            if self.validate(norm):
+                valid[d], norms[d] = True, norm
+        ok = valid[index]
+        cut = np.searchsorted(rows, np.cumsum([0, *sizes])).tolist()  # each column's candidates, in order
+        out = []
+        for k, n in enumerate(sizes):
+            ids = index[cut[k] : cut[k + 1]][ok[cut[k] : cut[k + 1]]]
+            if len(ids) == 0:
+                out.append(empty[k])
+                continue
+            _, first = np.unique(ids, return_index=True)
+            order = ids[np.sort(first)].tolist()  # the column's valid distinct values, first occurrence first
+            pattern = next((name for d in order if (name := self.pattern_name(norms[d]))), "")
+            examples = [texts[d] for d in order[:max_examples]]
+            out.append(ValueMatches(self.entity, n, len(ids), examples, pattern=pattern))
+        return out
+
     def possibly_valid(self, distinct: pa.Array) -> np.ndarray | None:
         """Which distinct candidates :meth:`validate` can accept at all, worked out over the array at once
         (``None``: every one): the others are not validated one by one.  The base class does not know."""

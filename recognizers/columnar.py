@@ -28,6 +28,7 @@ validator that never raises on junk.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
@@ -204,6 +205,57 @@ class ColumnarRecognizer(ValueRecognizer):
             pattern=self.pattern_name(examples[0]),
             details=self.column_details(valid),
         )
+
+    def analyze_segments(self, columns: Sequence[pa.Array], *, max_examples: int = 3) -> list[ValueMatches]:
+        """:meth:`analyze_values` of each of ``columns``, the candidates of all searched, normalised and
+        validated at once (each value's alone); :meth:`column_veto`, :meth:`column_details` and the examples
+        are then each column's own, from its valid values."""
+        if len(columns) < 2 or type(self).analyze_values is not ColumnarRecognizer.analyze_values:
+            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
+        columns = [as_string_array(v) for v in columns]
+        if len({v.type for v in columns}) > 1:  # one array type to join them in
+            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
+        sizes = [len(v) for v in columns]
+        empty = [ValueMatches(self.entity, n, 0, []) for n in sizes]
+        if not self._anchored:
+            return empty
+        values = fold_fullwidth(pa.concat_arrays(columns))
+        cand_idx = np.flatnonzero(
+            pc.match_substring_regex(values, self._anchored).to_numpy(zero_copy_only=False)
+        )
+        if len(cand_idx) == 0:
+            return empty
+        raw = values.take(pa.array(cand_idx))
+        norm = self.normalize_array(raw)
+        ok = self.validate_array(norm)
+        cut = np.searchsorted(cand_idx, np.cumsum([0, *sizes])).tolist()  # each column's candidates, in order
+        out = []
+        for k, n in enumerate(sizes):
+            a, b = cut[k], cut[k + 1]
+            mine = ok[a:b]
+            matched = int(mine.sum())
+            if matched == 0:
+                out.append(empty[k])
+                continue
+            keep = pa.array(mine)
+            valid = norm.slice(a, b - a).filter(keep)
+            veto = self.column_veto(valid)
+            if veto:
+                out.append(ValueMatches(self.entity, n, 0, [], details={"rejected": veto}))
+                continue
+            pool = raw.slice(a, b - a).filter(keep).slice(0, self._EXAMPLE_POOL).to_pylist()
+            examples = list(dict.fromkeys(pool))[:max_examples]
+            out.append(
+                ValueMatches(
+                    self.entity,
+                    n,
+                    matched,
+                    examples,
+                    pattern=self.pattern_name(examples[0]),
+                    details=self.column_details(valid),
+                )
+            )
+        return out
 
     # -- free-text path -----------------------------------------------------------------------------------
     def span_facts(self, raw: str) -> tuple[float, str] | None:

@@ -31,14 +31,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
 import operator
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from recognizers.base import MAX_STRUCTURED_LEN
+from recognizers.base import MAX_STRUCTURED_LEN, Span, ValueMatches
 from recognizers.context import ColumnMeta, TableContext
 from recognizers.decision import (
     contradicted,
@@ -54,7 +56,15 @@ from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtoc
 from recognizers.registry import default_registry
 from recognizers.shapes import ALL_CLASSES, UNBOUNDED, ColumnShape, Gate, Shape, char_bits, regex_gate
 
-__all__ = ["ColumnMeta", "TableContext", "analyze_table", "column_strings", "is_free_text"]
+__all__ = [
+    "ColumnMeta",
+    "TableContext",
+    "TableInput",
+    "analyze_table",
+    "analyze_tables",
+    "column_strings",
+    "is_free_text",
+]
 
 
 def column_strings(arr: pa.ChunkedArray | pa.Array) -> pa.Array | None:
@@ -129,6 +139,16 @@ def is_free_text(values: pa.Array, shape: ColumnShape | None = None) -> bool:
     return spaced > 0.5 or (mixed > 0.3 and median > 12) or (punctuated > 0.3 and median > 8)
 
 
+@dataclass(frozen=True)
+class TableInput:
+    """One table for :func:`analyze_tables`: its sampled rows, the source's column metadata and its name."""
+
+    table: pa.Table
+    columns: Sequence[ColumnMeta] | None = None
+    table_name: str = ""
+    table_comment: str | None = None
+
+
 def analyze_table(
     table: pa.Table,
     columns: Sequence[ColumnMeta] | None = None,
@@ -151,31 +171,75 @@ def analyze_table(
     in ``details["declared_pi_class"]`` for the catalogue.  Findings in each
     list are sorted by score, strongest first.
     """
+    return analyze_tables(
+        [TableInput(table, columns, table_name, table_comment)],
+        scan_date=scan_date,
+        registry=registry,
+        recognizers=recognizers,
+        table_recognizers=table_recognizers,
+    )[0]
+
+
+def analyze_tables(
+    tables: Sequence[TableInput],
+    *,
+    scan_date: _dt.date | None = None,
+    registry: Registry | None = None,
+    recognizers: Sequence[ValueRecognizerProtocol] | None = None,
+    table_recognizers: Sequence[TableRecognizerProtocol] | None = None,
+) -> list[dict[str, list[EntityFinding]]]:
+    """:func:`analyze_table` of each of ``tables``, the same findings, with the value recognizers reading the
+    columns of all of them at once.
+
+    A warehouse of small tables costs a recognizer call per column, most of it setting up: two thousand
+    tables of 300 rows spent 15 ms a table, where their columns read end to end take 3.  Here each value
+    recognizer reads every column it is run on in one call (:meth:`~recognizers.base.ValueRecognizer.
+    analyze_segments`), and the free-text columns read by the same recognizers are searched as one column
+    (:func:`~recognizers.free_text.column_spans`: a text's spans are its own); the decision, the table
+    recognizers and the name-only findings stay each table's.
+    """
     registry = registry or default_registry()
-    metas = {c.name: c for c in (columns or [])}
-    cols = [metas.get(f.name) or ColumnMeta(f.name, str(f.type)) for f in table.schema]
     recs = tuple(recognizers) if recognizers is not None else registry.value_recognizers
     trs = tuple(table_recognizers) if table_recognizers is not None else registry.table_recognizers
-    ctx = TableContext(
-        table=table,
-        columns=cols,
-        table_name=table_name,
-        table_comment=table_comment,
-        scan_date=scan_date or _dt.date.today(),
-    )
-    for meta in cols:
-        values = column_strings(table.column(meta.name))
-        ctx.findings[meta.name] = []
-        if values is None or len(values) == 0:
-            continue
-        ctx.strings[meta.name] = values
-        ctx.findings[meta.name] = _analyze_column(meta, values, recs)
+    date = scan_date or _dt.date.today()
+    contexts: list[TableContext] = []
+    pending: list[tuple[ColumnMeta, pa.Array]] = []
+    where: list[tuple[TableContext, str]] = []
+    for given in tables:
+        metas = {c.name: c for c in (given.columns or [])}
+        cols = [metas.get(f.name) or ColumnMeta(f.name, str(f.type)) for f in given.table.schema]
+        ctx = TableContext(
+            table=given.table,
+            columns=cols,
+            table_name=given.table_name,
+            table_comment=given.table_comment,
+            scan_date=date,
+        )
+        for meta in cols:
+            values = column_strings(given.table.column(meta.name))
+            ctx.findings[meta.name] = []
+            if values is None or len(values) == 0:
+                continue
+            ctx.strings[meta.name] = values
+            pending.append((meta, values))
+            where.append((ctx, meta.name))
+        contexts.append(ctx)
+    for (ctx, name), found in zip(where, _analyze_columns(pending, recs), strict=True):
+        ctx.findings[name] = found
+    return [_complete(ctx, trs, registry) for ctx in contexts]
+
+
+def _complete(
+    ctx: TableContext, trs: Sequence[TableRecognizerProtocol], registry: Registry
+) -> dict[str, list[EntityFinding]]:
+    """A table's findings once its value recognizers have run: the table recognizers', the name-only ones,
+    duplicates dropped, strongest first, declared classes added."""
     for tr in trs:
         for col, found in tr.analyze_table(ctx).items():
             ctx.findings.setdefault(col, []).extend(found)
-    for meta in cols:
+    for meta in ctx.columns:
         if not ctx.findings.get(meta.name) and meta.name not in ctx.strings:
-            ctx.findings[meta.name] = name_only(meta, table.column(meta.name))
+            ctx.findings[meta.name] = name_only(meta, ctx.table.column(meta.name))
     declared = registry.declared_classes
     for col, found in ctx.findings.items():
         ctx.findings[col] = sorted(_dedupe(found), key=lambda f: (-f.score, f.type))
@@ -241,43 +305,104 @@ def _metadata_cached(
     return bool(contradicted(rec, name, comment)), tuple(metadata_support(rec, name, comment))
 
 
-def _analyze_column(
-    meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol]
-) -> list[EntityFinding]:
-    shape = ColumnShape.of(values)
-    if is_free_text(values, shape):
-        return _analyze_text_column(meta, values, recs, shape)
-    sample = screen_sample(values)
-    out: list[EntityFinding] = []
-    for rec in shape.admitted(recs):  # the others have no value they could count: they would find nothing
-        contra, support = _metadata(rec, meta.name, meta.comment)
-        if contra:
+def _readers(
+    recs: Sequence[ValueRecognizerProtocol], name: str, comment: str | None, *, text: bool
+) -> Sequence[tuple[ValueRecognizerProtocol, list[str]]]:
+    """The recognizers that read a column, each with the words of its name and comment that support it: those
+    the name and comment do not contradict, and of a structured column (``text`` false) only those that do not
+    require a context word the name lacks.  Remembered per recognizers, name and comment, as :func:`_metadata`
+    is: a warehouse repeats its column names.  (The support lists are shared: read them, never add to them.)"""
+    try:
+        return _readers_cached(tuple(recs), name, comment, text)
+    except TypeError:  # a recognizer that cannot be a dictionary key
+        return _readers_of(recs, name, comment, text)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _readers_cached(
+    recs: tuple[ValueRecognizerProtocol, ...], name: str, comment: str | None, text: bool
+) -> tuple[tuple[ValueRecognizerProtocol, list[str]], ...]:
+    return _readers_of(recs, name, comment, text)
+
+
+def _readers_of(
+    recs: Sequence[ValueRecognizerProtocol], name: str, comment: str | None, text: bool
+) -> tuple[tuple[ValueRecognizerProtocol, list[str]], ...]:
+    out = []
+    for rec in recs:
+        contra, support = _metadata(rec, name, comment)
+        if contra or (not text and rec.requires_context and not support):
             continue
-        if rec.requires_context and not support:
-            continue  # the decision would discard it: don't pay for the validation
-        if sample is not None and _cannot_reach(rec, sample, support):
-            continue  # a spread sample is far below the threshold: don't pay for the whole column
-        finding = decide_structured(rec, rec.analyze_values(values), support)
-        if finding is not None:
-            out.append(finding)
+        out.append((rec, support))
+    return tuple(out)
+
+
+def _analyze_columns(
+    columns: Sequence[tuple[ColumnMeta, pa.Array]], recs: Sequence[ValueRecognizerProtocol]
+) -> list[list[EntityFinding]]:
+    """Each column's findings (``columns``: metadata and non-null trimmed strings), as if each were read on
+    its own: which recognizers read a column is the column's (its shape, name and comment, a screening
+    sample), but each recognizer then reads all the columns it is to read in one call, and free-text columns
+    read by the same recognizers are searched as one."""
+    plans: list[Sequence[tuple[ValueRecognizerProtocol, list[str]]]] = []
+    structured: dict[int, tuple[ValueRecognizerProtocol, list[int]]] = {}  # id(rec) → its columns
+    texts: dict[tuple[int, ...], tuple[list[ValueRecognizerProtocol], list[int]]] = {}
+    shapes: dict[int, ColumnShape] = {}
+    for k, (meta, values) in enumerate(columns):
+        shape = ColumnShape.of(values)
+        if is_free_text(values, shape):
+            # recognizers the name contradicts take no part, so their spans suppress no other's
+            read = _readers(recs, meta.name, meta.comment, text=True)
+            plans.append(read)
+            shapes[k] = shape
+            key = tuple(id(rec) for rec, _ in read)
+            texts.setdefault(key, ([rec for rec, _ in read], []))[1].append(k)
+            continue
+        sample = screen_sample(values)
+        plan = []
+        # the recognizers the shape admits (the others have no value they could count), the name does not
+        # contradict, and, when they require context, the name gives (the decision would discard them)
+        for rec, support in _readers(shape.admitted(recs), meta.name, meta.comment, text=False):
+            if sample is not None and _cannot_reach(rec, sample, support):
+                continue  # a spread sample is far below the threshold: don't pay for the whole column
+            plan.append((rec, support))
+            structured.setdefault(id(rec), (rec, []))[1].append(k)
+        plans.append(plan)
+    matches: dict[tuple[int, int], ValueMatches] = {}
+    for rec, ks in structured.values():
+        for k, vm in zip(ks, _value_matches(rec, [columns[k][1] for k in ks]), strict=True):
+            matches[k, id(rec)] = vm
+    spans: dict[int, list[list[list[Span]]]] = {}
+    for read, ks in texts.values():
+        for k, found in zip(ks, _text_spans([columns[k][1] for k in ks], read, shapes[ks[0]]), strict=True):
+            spans[k] = found
+    out: list[list[EntityFinding]] = []
+    for k, plan in enumerate(plans):
+        if k in spans:  # the free-text rule: every recognizer's surviving spans per value, then the decision
+            decided = [
+                decide_text(rec, found, support) for (rec, support), found in zip(plan, spans[k], strict=True)
+            ]
+        else:
+            decided = [decide_structured(rec, matches[k, id(rec)], support) for rec, support in plan]
+        out.append([f for f in decided if f is not None])
     return out
 
 
-def _analyze_text_column(
-    meta: ColumnMeta, values: pa.Array, recs: Sequence[ValueRecognizerProtocol], shape: ColumnShape
-) -> list[EntityFinding]:
-    """The free-text rule: every recognizer's spans per value (candidate rows found with RE2 over the whole
-    column, :func:`recognizers.free_text.column_spans`), overlaps resolved per value, then the decision.
+def _value_matches(rec: ValueRecognizerProtocol, columns: list[pa.Array]) -> list[ValueMatches]:
+    """``rec.analyze_values`` of each column: in one call where the recognizer reads several at once."""
+    segments = getattr(rec, "analyze_segments", None)
+    if len(columns) > 1 and callable(segments):
+        return segments(columns)
+    return [rec.analyze_values(v) for v in columns]
 
-    Recognizers the column's name contradicts take no part, so their spans cannot suppress another type's.
-    """
-    # each recognizer's verdict on the name and comment, remembered as for structured columns (_metadata)
-    metadata = [(rec, *_metadata(rec, meta.name, meta.comment)) for rec in recs]
-    read = [(rec, support) for rec, contra, support in metadata if not contra]
-    found = column_spans(values, [rec for rec, _ in read], shape=shape)
-    out: list[EntityFinding] = []
-    for (rec, support), spans in zip(read, found, strict=True):
-        finding = decide_text(rec, spans, support)
-        if finding is not None:
-            out.append(finding)
-    return out
+
+def _text_spans(
+    columns: list[pa.Array], recs: Sequence[ValueRecognizerProtocol], shape: ColumnShape
+) -> list[list[list[list[Span]]]]:
+    """:func:`column_spans` of each free-text column (``shape``: the first's), the columns searched end to end
+    as one: a value's spans are its own, so each column's rows keep theirs."""
+    if len(columns) == 1:
+        return [column_spans(columns[0], recs, shape=shape)]
+    found = column_spans(pa.concat_arrays(columns), recs)
+    cut = np.cumsum([0, *map(len, columns)]).tolist()
+    return [[per_rec[a:b] for per_rec in found] for a, b in itertools.pairwise(cut)]

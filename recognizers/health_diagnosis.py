@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
@@ -427,25 +428,46 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
         """Codes are counted vectorized (all special categories exist); names as the base class does.  A column
         where no value starts with a capital letter holds no code (both code patterns match from a value's
         start, with one): no regex is asked, of resident ID numbers ending in X either."""
-        offsets = utf8_offsets(values)
-        first = utf8_bytes(values, offsets)[(offsets[:-1] - offsets[0])[np.diff(offsets) > 0]]
-        if ((first >= ord("A")) & (first <= ord("Z"))).any():
-            codes = pc.match_substring_regex(values, _SPECIAL_CODE_VALUE)
-            names = values.filter(pc.invert(pc.match_substring_regex(values, f"^{ICD_CODE}")))
-            n_codes = int(pc.sum(pc.cast(codes, pa.int64())).as_py() or 0)
-            code_examples = values.filter(codes).slice(0, max_examples).to_pylist() if n_codes else []
-        else:
-            names, n_codes, code_examples = values, 0, []
+        names, n_codes, code_examples = self._codes(values, max_examples)
         vm = (
             super().analyze_values(names, max_examples=max_examples)
             if len(names)
             else ValueMatches(self.entity, 0, 0, [])
         )
+        return self._combined(len(values), n_codes, code_examples, vm, max_examples)
+
+    def analyze_segments(self, columns: Sequence[pa.Array], *, max_examples: int = 3) -> list[ValueMatches]:
+        """:meth:`analyze_values` of each column: codes counted per column, the names of all read at once."""
+        if len(columns) < 2 or len({v.type for v in columns}) > 1:
+            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
+        split = [self._codes(v, max_examples) for v in columns]
+        named = [k for k, (names, _, _) in enumerate(split) if len(names)]
+        vms = dict(zip(named, self._base_segments([split[k][0] for k in named], max_examples), strict=True))
+        none = ValueMatches(self.entity, 0, 0, [])
+        return [
+            self._combined(len(v), n_codes, examples, vms.get(k, none), max_examples)
+            for k, (v, (_, n_codes, examples)) in enumerate(zip(columns, split, strict=True))
+        ]
+
+    def _codes(self, values: pa.Array, max_examples: int) -> tuple[pa.Array, int, list[str]]:
+        """The values that are no ICD code (left to the names), the special codes counted, and their examples."""
+        offsets = utf8_offsets(values)
+        first = utf8_bytes(values, offsets)[(offsets[:-1] - offsets[0])[np.diff(offsets) > 0]]
+        if not ((first >= ord("A")) & (first <= ord("Z"))).any():
+            return values, 0, []
+        codes = pc.match_substring_regex(values, _SPECIAL_CODE_VALUE)
+        names = values.filter(pc.invert(pc.match_substring_regex(values, f"^{ICD_CODE}")))
+        n_codes = int(pc.sum(pc.cast(codes, pa.int64())).as_py() or 0)
+        return names, n_codes, values.filter(codes).slice(0, max_examples).to_pylist() if n_codes else []
+
+    def _combined(
+        self, n: int, n_codes: int, code_examples: list[str], vm: ValueMatches, max_examples: int
+    ) -> ValueMatches:
         examples = code_examples + vm.examples
         pattern = self.patterns[1].name if n_codes >= vm.matched else vm.pattern
         return ValueMatches(
             self.entity,
-            len(values),
+            n,
             n_codes + vm.matched,
             examples[:max_examples],
             pattern=pattern if n_codes + vm.matched else "",

@@ -58,6 +58,7 @@ import logging
 import math
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -925,9 +926,30 @@ class ChineseNameRecognizer(ValueRecognizer):
         """Whole-column validation: plain names with numpy lookups on code points (see :func:`plausible_name_mask`),
         masked and dotted names per distinct value."""
         values = as_string_array(values)
-        n = len(values)
-        if n == 0:
+        if len(values) == 0:
             return ValueMatches(self.entity, 0, 0, [])
+        return self._verdict(values, self._valid(values), max_examples)
+
+    def analyze_segments(self, columns: Sequence[pa.Array], *, max_examples: int = 3) -> list[ValueMatches]:
+        """:meth:`analyze_values` of each column: the values of all validated at once (each value's alone), the
+        verdict (a column of three or fewer distinct values is a code) and the examples each column's own."""
+        columns = [as_string_array(v) for v in columns]
+        if (
+            len(columns) < 2
+            or type(self).analyze_values is not ChineseNameRecognizer.analyze_values
+            or len({v.type for v in columns}) > 1
+        ):
+            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
+        ok = self._valid(pa.concat_arrays(columns))
+        cut = np.cumsum([0, *map(len, columns)]).tolist()
+        return [
+            self._verdict(v, ok[a:b], max_examples) if len(v) else ValueMatches(self.entity, 0, 0, [])
+            for v, a, b in zip(columns, cut[:-1], cut[1:], strict=True)
+        ]
+
+    def _valid(self, values: pa.Array) -> np.ndarray:
+        """Which values are names: plain ones by their code points, masked and dotted ones per distinct value."""
+        n = len(values)
         plain = plausible_name_mask(values)
         rest = np.flatnonzero(~plain)  # the values no plain name: masked or dotted ones, if the shapes fit
         if len(rest):
@@ -940,6 +962,11 @@ class ChineseNameRecognizer(ValueRecognizer):
             good = {v for v in vc.field("values").to_pylist() if is_masked_name(v) or is_dotted_name(v)}
             if good:
                 ok[rest] = pc.is_in(others, value_set=pa.array(sorted(good))).to_numpy(zero_copy_only=False)
+        return ok
+
+    def _verdict(self, values: pa.Array, ok: np.ndarray, max_examples: int) -> ValueMatches:
+        """A column's count of names (``ok``: which values are), unless it holds three or fewer distinct values."""
+        n = len(values)
         matched = int(ok.sum())
         if matched == 0:
             return ValueMatches(self.entity, n, 0, [])

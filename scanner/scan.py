@@ -15,7 +15,7 @@ import datetime as _dt
 import hashlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -397,14 +397,7 @@ def _scan_tables(
             t = _scan_table(connector, info, options, said or observer, source)
         return t, fingerprint, said
 
-    for info, outcome in in_order(selected, work, jobs=jobs, timeout=options.table_timeout):
-        if isinstance(outcome, TimedOut):
-            t, fingerprint = _timed_out(connector, info, outcome, source), {}
-            observer.error(t.error or "")
-        else:
-            t, fingerprint, said = outcome
-            if said is not None:
-                said.replay()
+    def take(info: TableInfo, t: TableResult, fingerprint: dict[str, Any] | None) -> None:
         if keeper is not None:
             keeper.keep(source, t, fingerprint)
         report.tables.append(t)
@@ -414,6 +407,21 @@ def _scan_tables(
         forget = getattr(connector, "forget", None)  # what the connector kept about the table (SQL)
         if forget is not None:
             forget(info)
+
+    if jobs == 1 and options.table_timeout is None and not isinstance(connector, SparkConnector):
+        for read in _scan_batches(source, connector, selected, options, observer, keeper):
+            read.said.replay()
+            take(read.info, read.result, read.fingerprint)
+        return
+    for info, outcome in in_order(selected, work, jobs=jobs, timeout=options.table_timeout):
+        if isinstance(outcome, TimedOut):
+            t, fingerprint = _timed_out(connector, info, outcome, source), {}
+            observer.error(t.error or "")
+        else:
+            t, fingerprint, said = outcome
+            if said is not None:
+                said.replay()
+        take(info, t, fingerprint)
 
 
 def _timed_out(connector: Connector, info: TableInfo, outcome: TimedOut, source: str) -> TableResult:
@@ -453,13 +461,9 @@ def _scan_table(
     connector: Connector, info: TableInfo, options: ScanOptions, observer: ScanObserver, source: str
 ) -> TableResult:
     t0 = time.perf_counter()
-    result = TableResult(
-        source=connector.display_uri,
-        table=info.name,
-        schema=info.schema,
-        kind=info.kind,
-    )
-    try:
+    result = _new_result(connector, info)
+
+    def read() -> None:
         if isinstance(connector, SparkConnector):  # --engine spark: the same steps, as Spark jobs
             scan_spark_table(
                 connector,
@@ -472,39 +476,79 @@ def _scan_table(
             )
         else:
             with connector.table_session(info):
-                _read_table(connector, info, options, result, source)
+                columns, sample = _sample_table(connector, info, options, result)
+                flat = _recognize(sample, columns, info, options, result)
+                _complete_table(connector, info, options, result, source, columns, sample, flat)
+
+    _guarded(read, result, info, options, observer, source)
+    _seal_result(info, result, time.perf_counter() - t0)
+    return result
+
+
+def _new_result(connector: Connector, info: TableInfo) -> TableResult:
+    return TableResult(source=connector.display_uri, table=info.name, schema=info.schema, kind=info.kind)
+
+
+def _guarded(
+    step: Callable[[], object],
+    result: TableResult,
+    info: TableInfo,
+    options: ScanOptions,
+    observer: ScanObserver,
+    source: str,
+) -> bool:
+    """Run one step of a table's scan; a failure makes the table an error (one line to the observer), and the
+    scan goes on.  False when it failed."""
+    try:
+        step()
+        return True
     except SourceError as exc:
         result.status, result.error = "error", scrub(exc.message, source)
-        observer.error(result.error)
     except Exception as exc:
         if options.debug:
             raise
         result.status = "error"
         result.error = _describe_unexpected(exc, source, f": table {info.qualified_name}")
-        observer.error(result.error)
-    result.fingerprint = dict(
-        info.fingerprint
-    )  # connectors complete it while reading (schema hash, row groups)
+    observer.error(result.error or "")
+    return False
+
+
+def _seal_result(info: TableInfo, result: TableResult, seconds: float) -> None:
+    """A scanned table's fingerprint, as the connector completed it while reading (schema hash, row groups),
+    and the seconds it took."""
+    result.fingerprint = dict(info.fingerprint)
     if result.columns:
         result.fingerprint.setdefault(  # the source's schema: sub-columns of JSON depend on the sample
             "schema_sha256", schema_digest([c for c in result.columns if c.parent is None])
         )
     if result.row_count is not None:
         result.fingerprint.setdefault("row_count", result.row_count)
-    result.seconds = time.perf_counter() - t0
-    return result
+    result.seconds = seconds
 
 
-def _read_table(
-    connector: Connector, info: TableInfo, options: ScanOptions, result: TableResult, source: str
-) -> None:
-    """The local engine's steps: columns, row count, a row sample recognized here, sparse columns, trajectories."""
+def _sample_table(
+    connector: Connector, info: TableInfo, options: ScanOptions, result: TableResult
+) -> tuple[list, pa.Table]:
+    """The local engine's reads: the columns, the row count and a row sample."""
     columns = connector.columns(info)
     result.columns = [ColumnResult(c.name, c.type, comment=c.comment) for c in columns]
     result.row_count = connector.row_count(info)
     sample = connector.sample(info, options.sample_rows, seed=options.seed)
     result.sampled_rows = sample.num_rows
-    flat = _recognize(sample, columns, info, options, result)
+    return columns, sample
+
+
+def _complete_table(
+    connector: Connector,
+    info: TableInfo,
+    options: ScanOptions,
+    result: TableResult,
+    source: str,
+    columns: list,
+    sample: pa.Table,
+    flat: Flattened,
+) -> None:
+    """What the recognized sample leaves to read: sparse columns, and trajectories of a table with coordinates."""
     complete_sparse_columns(
         connector,
         info,
@@ -523,6 +567,119 @@ def _read_table(
         seed=options.seed,
         clean=lambda text: scrub(text, source),
     )
+
+
+#: Small tables are read a batch at a time and their samples recognized together (:func:`_scan_batches`): up to
+#: this many tables, or until their samples hold :data:`BATCH_ROWS` rows.
+BATCH_TABLES = 64
+BATCH_ROWS = 50_000
+
+
+@dataclass
+class _Read:
+    """A table of a batch: read (or carried from the store), its sample waiting for the batch's recognizers."""
+
+    info: TableInfo
+    result: TableResult
+    fingerprint: dict[str, Any] | None
+    said: Deferred
+    columns: list = field(default_factory=list)
+    sample: pa.Table | None = None
+    flat: Flattened | None = None
+    seconds: float = 0.0
+
+
+def _scan_batches(
+    source: str,
+    connector: Connector,
+    selected: Sequence[TableInfo],
+    options: ScanOptions,
+    observer: ScanObserver,
+    keeper: _Keeper | None,
+) -> Iterator[_Read]:
+    """Each table scanned, in order, a batch at a time: the tables of a batch are read one after another, then
+    the recognizers read all their samples at once (:func:`recognizers.analyze_tables`, the same findings as
+    one table at a time), then each table's sparse columns and trajectories are read.
+
+    Two thousand tables of 300 rows took 15 ms of recognition each, most of it a recognizer's call per column
+    setting up; read together, a few.  What each table says (its errors) is kept and said in the tables'
+    order.  Used where tables are read one at a time anyway (a SQLite file, local files, ``--jobs 1``) and no
+    ``--table-timeout`` is to be kept per table.
+    """
+    batch: list[_Read] = []
+    rows = 0
+    for info in selected:
+        read = _Read(info, _new_result(connector, info), None, Deferred(observer))
+        read.fingerprint = keeper.fingerprint(connector, info) if keeper else None
+        carried = keeper.reuse(source, connector, info, read.fingerprint) if keeper else None
+        if carried is not None:
+            read.result = carried
+        else:
+            _read_sample(connector, read, options, source)
+            rows += read.sample.num_rows if read.sample is not None else 0
+        batch.append(read)
+        if len(batch) >= BATCH_TABLES or rows >= BATCH_ROWS:
+            yield from _recognize_batch(connector, batch, options, source)
+            batch, rows = [], 0
+    yield from _recognize_batch(connector, batch, options, source)
+
+
+def _read_sample(connector: Connector, read: _Read, options: ScanOptions, source: str) -> None:
+    t0 = time.perf_counter()
+
+    def sample() -> None:
+        with connector.table_session(read.info):
+            read.columns, read.sample = _sample_table(connector, read.info, options, read.result)
+        read.flat = flatten_table(read.sample, _declared(read.columns))
+
+    if not _guarded(sample, read.result, read.info, options, read.said, source):
+        read.sample = read.flat = None
+    read.seconds = time.perf_counter() - t0
+
+
+def _recognize_batch(
+    connector: Connector, batch: list[_Read], options: ScanOptions, source: str
+) -> Iterator[_Read]:
+    """The batch's samples recognized together, then each table completed and handed on, in order.  Should the
+    batch's recognition fail, each table is recognized on its own, so that the failure is the table's."""
+    todo = [read for read in batch if read.flat is not None]
+    t0 = time.perf_counter()
+    try:
+        found = _analyze_batch([(read.flat, read.columns, read.info) for read in todo], options)  # type: ignore[misc]
+    except Exception:
+        if options.debug:
+            raise
+        found = None
+    spent = time.perf_counter() - t0
+    rows = sum(read.sample.num_rows for read in todo)  # type: ignore[union-attr]
+    for k, read in enumerate(todo):
+        t1 = time.perf_counter()
+        assert read.sample is not None and read.flat is not None
+
+        def complete(read: _Read = read, k: int = k) -> None:
+            if found is None:
+                read.flat = _recognize(read.sample, read.columns, read.info, options, read.result)  # type: ignore[arg-type]
+            else:
+                _record_findings(read.sample, read.flat, found[k], read.result)  # type: ignore[arg-type]
+            _complete_table(
+                connector,
+                read.info,
+                options,
+                read.result,
+                source,
+                read.columns,
+                read.sample,
+                read.flat,  # type: ignore[arg-type]
+            )
+
+        _guarded(complete, read.result, read.info, options, read.said, source)
+        share = read.sample.num_rows / rows if rows else 1 / len(todo)
+        read.seconds += time.perf_counter() - t1 + spent * share
+    for read in batch:
+        if read.result.carried is None:
+            _seal_result(read.info, read.result, read.seconds)
+        read.sample = read.flat = None  # the batch's samples are let go of as it is handed on
+        yield read
 
 
 def _declared(columns: list) -> dict[str, str]:
@@ -573,7 +730,28 @@ def _recognize(
     sample: pa.Table, columns: list, info: TableInfo, options: ScanOptions, result: TableResult
 ) -> Flattened:
     flat = flatten_table(sample, _declared(columns))
-    found = _analyze_flat(flat, columns, info, options)
+    _record_findings(sample, flat, _analyze_flat(flat, columns, info, options), result)
+    return flat
+
+
+def _analyze_batch(items: Sequence[tuple[Flattened, list, TableInfo]], options: ScanOptions) -> list[dict]:
+    """:func:`_analyze_flat` of each table, all read by the recognizers at once (:func:`recognizers.analyze_tables`)."""
+    inputs, owners = [], []
+    for k, (flat, columns, info) in enumerate(items):
+        metas = [recognizers.ColumnMeta(c.name, c.type, c.comment) for c in columns]
+        for table in flat.tables():
+            inputs.append(recognizers.TableInput(table, metas, info.name, info.comment))
+            owners.append(k)
+    with _RECOGNIZING:
+        each = recognizers.analyze_tables(inputs, scan_date=options.scan_date, registry=options.registry)
+    found: list[dict] = [{} for _ in items]
+    for k, part in zip(owners, each, strict=True):
+        found[k] |= part
+    return found
+
+
+def _record_findings(sample: pa.Table, flat: Flattened, found: dict, result: TableResult) -> None:
+    """Each column's findings and non-null count in the table's result, and the JSON sub-columns'."""
     by_name = {c.name: c for c in result.columns}
     for name in sample.column_names:
         col = by_name.get(name)
@@ -584,7 +762,6 @@ def _recognize(
         col.non_null = sample.num_rows - sample.column(name).null_count
         col.entities = found.get(name, [])
     _add_sub_columns(flat, found, result)
-    return flat
 
 
 def _add_sub_columns(flat: Flattened, found: dict, result: TableResult, *, values_only: bool = False) -> None:

@@ -121,7 +121,7 @@ def _most_at_once(monkeypatch) -> dict[str, int]:  # noqa: ANN001
     """Count how many threads recognize, and how many read a sample, at once (each lingers 20 ms)."""
     lock = threading.Lock()
     state = {"recognizing": 0, "most": 0, "reading": 0, "most_reading": 0}
-    analyze = recognizers.analyze_table
+    analyze, analyze_batch = recognizers.analyze_table, recognizers.analyze_tables
     sample = SQLConnector.sample
 
     def counted(key: str, most: str, fn, *args, **kwargs):  # noqa: ANN001, ANN202
@@ -137,6 +137,9 @@ def _most_at_once(monkeypatch) -> dict[str, int]:  # noqa: ANN001
 
     monkeypatch.setattr(
         recognizers, "analyze_table", lambda *a, **k: counted("recognizing", "most", analyze, *a, **k)
+    )
+    monkeypatch.setattr(  # a batch of small tables read one after another is recognized at once
+        recognizers, "analyze_tables", lambda *a, **k: counted("recognizing", "most", analyze_batch, *a, **k)
     )
     monkeypatch.setattr(
         SQLConnector, "sample", lambda *a, **k: counted("reading", "most_reading", sample, *a, **k)
