@@ -123,9 +123,12 @@ def is_free_text(values: pa.Array, shape: ColumnShape | None = None) -> bool:
     if len(values) == 0:
         return False
     shape = shape or ColumnShape.of(values)
-    lengths = pc.utf8_length(values)
-    median = pc.approximate_median(lengths).as_py() or 0
-    if median > MAX_STRUCTURED_LEN:
+
+    @functools.cache
+    def median() -> float:  # asked only when the longest value could make it count
+        return pc.approximate_median(pc.utf8_length(values)).as_py() or 0
+
+    if shape.longest > MAX_STRUCTURED_LEN and median() > MAX_STRUCTURED_LEN:
         return True
     # Grouped digits ("6212 3456 7890 1234", "+86 139 1234 5678") are one value, not prose.
     grouped = _share(values, _GROUPED_DIGITS, shape.admits(regex_gate(_GROUPED_DIGITS)))
@@ -136,7 +139,11 @@ def is_free_text(values: pa.Array, shape: ColumnShape | None = None) -> bool:
     mixed = _share(values, _MIXED, shape.admits(_MIXED_GATE))
     # Short Chinese sentences ("患者王秀英，女，67岁，主诉胸痛三天。") carry sentence punctuation.
     punctuated = _share(values, f"[{_SENTENCE_PUNCTUATION}]", shape.has_any(_PUNCTUATION_BITS))
-    return spaced > 0.5 or (mixed > 0.3 and median > 12) or (punctuated > 0.3 and median > 8)
+    return (
+        spaced > 0.5
+        or (mixed > 0.3 and shape.longest > 12 and median() > 12)
+        or (punctuated > 0.3 and shape.longest > 8 and median() > 8)
+    )
 
 
 @dataclass(frozen=True)
@@ -348,8 +355,9 @@ def _analyze_columns(
     structured: dict[int, tuple[ValueRecognizerProtocol, list[int]]] = {}  # id(rec) → its columns
     texts: dict[tuple[int, ...], tuple[list[ValueRecognizerProtocol], list[int]]] = {}
     shapes: dict[int, ColumnShape] = {}
-    for k, (meta, values) in enumerate(columns):
-        shape = ColumnShape.of(values)
+    for k, ((meta, values), shape) in enumerate(
+        zip(columns, ColumnShape.of_each([v for _, v in columns]), strict=True)
+    ):
         if is_free_text(values, shape):
             # recognizers the name contradicts take no part, so their spans suppress no other's
             read = _readers(recs, meta.name, meta.comment, text=True)

@@ -150,6 +150,19 @@ _BYTE_BITS = _byte_table()
 # -- a column's shape -------------------------------------------------------------------------------------
 
 
+def _value_keys(values: pa.Array) -> np.ndarray:
+    """Each value's character classes and length (capped at :data:`_LONG`): ``classes << 7 | length``."""
+    offsets = utf8_offsets(values)
+    nbytes = np.diff(offsets)
+    masks = np.zeros(len(values), dtype=np.uint64)
+    data = utf8_bytes(values, offsets)
+    filled = np.flatnonzero(nbytes > 0)
+    if len(filled):
+        masks[filled] = np.bitwise_or.reduceat(_BYTE_BITS[data], offsets[filled] - offsets[0])
+    chars = per_value_chars(data, offsets)
+    return (masks << np.uint64(7)) | np.minimum(chars, _LONG).astype(np.uint64)
+
+
 @dataclass(frozen=True)
 class ColumnShape:
     """The distinct character-class sets of a column's values, each with the lengths its values have."""
@@ -167,19 +180,30 @@ class ColumnShape:
         if values.null_count:
             values = values.drop_null()
             n = len(values)
-        offsets = utf8_offsets(values)
-        nbytes = np.diff(offsets)
-        masks = np.zeros(n, dtype=np.uint64)
-        data = utf8_bytes(values, offsets)
-        filled = np.flatnonzero(nbytes > 0)
-        if len(filled):
-            masks[filled] = np.bitwise_or.reduceat(_BYTE_BITS[data], offsets[filled] - offsets[0])
-        chars = per_value_chars(data, offsets)
-        keys = np.unique((masks << np.uint64(7)) | np.minimum(chars, _LONG).astype(np.uint64))
+        return cls._of_keys(_value_keys(values))
+
+    @classmethod
+    def of_each(cls, columns: Sequence[pa.Array]) -> list[ColumnShape]:
+        """:meth:`of` of each column (strings without nulls), their bytes read in one pass: a batch of small
+        tables' columns costs what one column costs, not a dozen numpy calls each."""
+        if len(columns) < 2 or len({v.type for v in columns}) > 1 or any(v.null_count for v in columns):
+            return [cls.of(v) for v in columns]
+        keys = _value_keys(pa.concat_arrays(list(columns)))
+        cut = np.cumsum([0, *map(len, columns)]).tolist()
+        return [cls._of_keys(keys[a:b]) for a, b in zip(cut[:-1], cut[1:], strict=True)]
+
+    @classmethod
+    def _of_keys(cls, keys: np.ndarray) -> ColumnShape:
         groups: dict[int, int] = {}
-        for k in keys.tolist():
+        for k in np.unique(keys).tolist():
             groups[k >> 7] = groups.get(k >> 7, 0) | 1 << (k & 0x7F)
         return cls(tuple(groups.items()))
+
+    @property
+    def longest(self) -> int:
+        """The length of the longest value, :data:`UNBOUNDED` when some value has 64 characters or more."""
+        lengths = functools.reduce(operator.or_, (lengths for _, lengths in self.groups), 0)
+        return UNBOUNDED if lengths >> _LONG else max(lengths.bit_length() - 1, 0)
 
     def admits(self, gate: Gate | None) -> bool:
         """False only when no value can be made of the characters, with a length, that the gate allows."""

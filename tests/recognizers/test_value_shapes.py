@@ -10,10 +10,10 @@ import pyarrow as pa
 import pytest
 
 from recognizers import ColumnMeta, analyze_table
-from recognizers.engine import column_strings
+from recognizers.engine import column_strings, is_free_text
 from recognizers.free_text import ColumnForms, candidate_rows, prefilter
 from recognizers.registry import default_registry
-from recognizers.shapes import ColumnShape, char_bits, recognizer_gate, regex_gate
+from recognizers.shapes import UNBOUNDED, ColumnShape, char_bits, recognizer_gate, regex_gate
 
 EVAL_TABLES = sorted((Path(__file__).parents[1] / "eval" / "tables").glob("*.json"))
 #: Values the eval corpus does not hold: full-width forms, case variants, separators, junk.
@@ -165,3 +165,37 @@ def test_text_prefilters_pick_the_rows_re2_would(values: pa.Array) -> None:
             not any(forms.could_hold(p) for p in (req,) if isinstance(req, str)) for req in patterns
         )
     assert skipped > 0  # the check spares RE2 somewhere, or it is dead weight
+
+
+def test_the_shapes_of_columns_read_together_are_each_columns_own() -> None:
+    """``ColumnShape.of_each`` reads a batch's columns in one pass: each shape is the one ``of`` gives, and
+    ``longest`` is the longest value's length, unbounded from 64 characters on."""
+    columns = [
+        strings
+        for _name, table, _metas in _eval_tables()
+        for col in table.columns
+        if (strings := column_strings(col)) is not None
+    ]
+    columns += [
+        pa.array(EXTRA),
+        pa.array([], pa.string()),
+        pa.array(["x" * 63, "苏" * 64]),
+        pa.array(["ab", "🙂"]),
+    ]
+    assert ColumnShape.of_each(columns) == [ColumnShape.of(v) for v in columns]
+    assert [
+        ColumnShape.of(pa.array(v)).longest for v in (["ab", "🙂🙂🙂"], ["x" * 63], ["x" * 64, "y"], [])
+    ] == [
+        3,
+        63,
+        UNBOUNDED,
+        0,
+    ]
+
+
+def test_a_column_whose_values_are_all_short_is_not_free_text_by_its_length() -> None:
+    """The median length is asked only when some value is 64 characters or more: a column of long notes still
+    reads as text, one of short codes does not, whatever few long values it holds."""
+    assert is_free_text(pa.array(["甲" * 70, "乙" * 80, "丙" * 66]))
+    assert not is_free_text(pa.array(["A" * 70, "B1", "C2", "D3", "E4"]))
+    assert not is_free_text(pa.array(["A" * 63, "B" * 63, "C" * 63]))
