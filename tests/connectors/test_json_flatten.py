@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
+from connectors import json_flatten
 from connectors.json_flatten import MAX_DEPTH, flatten_table, json_values
 
 PAYLOAD = {
@@ -233,3 +235,16 @@ def test_nested_arrow_types_from_parquet_keep_their_value_types() -> None:
     assert flat.table.column("attrs.color").to_pylist() == ["red", None]
     assert [f.path for f in flat.elements] == ["payload.pts[]", "tags[]"]
     assert flat.elements[0].table.schema.field("payload.pts[].x").type == pa.int64()
+
+
+def test_a_value_whose_first_byte_cannot_open_json_is_not_sniffed_further() -> None:
+    """The first-byte look-up never drops a value that opens JSON once trimmed: every character Arrow's
+    ``utf8_ltrim_whitespace`` trims has its UTF-8 lead byte in the table, as do ``{`` and ``[``."""
+    points = [cp for cp in range(0x110000) if not 0xD800 <= cp < 0xE000]
+    texts = pa.array([chr(cp) + "{" for cp in points])
+    trimmed = pc.utf8_ltrim_whitespace(texts).to_pylist()
+    lead = [chr(cp).encode()[0] for cp, t in zip(points, trimmed, strict=True) if t == "{"]
+    assert len(lead) > 20 and all(json_flatten._MAY_OPEN[b] for b in lead)
+    assert json_flatten._MAY_OPEN[ord("{")] and json_flatten._MAY_OPEN[ord("[")]
+    assert json_values(pa.array(['\u3000{"a": 1}', " [1]", "\u00a0{}"])) is not None  # opens after the spaces
+    assert json_values(pa.array(["张三", "13912345678", '{"a": 1}'])) is None  # one in three: too few
