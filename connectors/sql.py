@@ -64,7 +64,14 @@ from connectors.base import (
 )
 from connectors.sql_arrow import arrow_type, rows_to_table
 from connectors.sql_engine import build_engine, check_connection, driver_message, parse_url, scrub, secrets_of
-from connectors.sql_sampling import SampleTarget, TableStats, estimate_rows, integer_key, sample_batches
+from connectors.sql_sampling import (
+    SampleTarget,
+    TableStats,
+    count_rows,
+    estimate_rows,
+    integer_key,
+    sample_batches,
+)
 from connectors.sql_trajectory import bounds_of, bounds_statement, fixes_statement
 from connectors.uri import mask_uri
 
@@ -251,10 +258,9 @@ class SQLConnector(Connector):
         stats = self._table_stats(table)
         count: int | None = stats.estimate
         if count is None or count < self.exact_count_limit:
-            stmt = sa.select(sa.func.count()).select_from(self._table(table, ()))
             try:
                 with self._connect() as conn:
-                    count = int(conn.execute(stmt).scalar_one())
+                    count = int(count_rows(conn, self._table(table, ())))
             except Exception as exc:  # noqa: BLE001 - a timeout leaves the estimate; the rest is an error
                 if not self._is_timeout(exc):
                     raise self._table_error(table, "counting rows", exc) from None

@@ -18,6 +18,7 @@ import datetime as dt
 import decimal
 import random
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -518,3 +519,23 @@ def test_engine_specific_and_mistyped_values_map_to_arrow(db: DB) -> None:
     finally:
         with db.admin.begin() as c:
             c.exec_driver_sql("DROP TABLE odd_types")
+
+
+def test_sqlite_counts_and_sizes_tables_of_any_name(tmp_path: Path) -> None:
+    """On SQLite the count and the size estimate go to the driver as SQL with the quoted name (no compile per
+    table): names holding quotes, ``?``, ``:``, ``%``, spaces or a keyword are counted all the same."""
+    names = ['we"ird', "a?b", "a:b", "a%b", "select", "空格 表"]
+    path = tmp_path / "odd.db"
+    con = sqlite3.connect(path)
+    for k, name in enumerate(names):
+        quoted = '"' + name.replace('"', '""') + '"'
+        con.execute(f"CREATE TABLE {quoted} (id INTEGER PRIMARY KEY, v TEXT)")
+        con.executemany(f"INSERT INTO {quoted} VALUES (?, ?)", [(i * 3 + 1, "x") for i in range(k + 2)])
+    con.commit()
+    con.close()
+    with SQLConnector(f"sqlite:///{path}") as c:
+        tables = {t.name: t for t in c.list_tables()}
+        assert sorted(tables) == sorted(names)
+        for k, name in enumerate(names):
+            assert c.row_count(tables[name]) == k + 2
+            assert c._table_stats(tables[name]).estimate == (k + 1) * 3 + 1  # the largest rowid
