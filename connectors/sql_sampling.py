@@ -137,6 +137,8 @@ def sample_batches(
     The batches must be consumed while ``conn`` is open.
     """
     strategy = choose_strategy(dialect, target, n)
+    if strategy in ("all", "head") and dialect == "sqlite" and not target.not_null:
+        return strategy, _sqlite_head(conn, target, n)
     if strategy in ("all", "head"):
         return strategy, _stream(conn, _select(target), n)
     if strategy.startswith("tablesample"):
@@ -282,6 +284,27 @@ def _stream(conn: Connection, stmt: sa.Select, limit: int) -> Iterator[Rows]:
     result = conn.execute(stmt.execution_options(yield_per=BATCH_ROWS))
     try:
         yield from result.partitions()
+    finally:
+        result.close()
+
+
+def _sqlite_head(conn: Connection, target: SampleTarget, limit: int) -> Iterator[Rows]:
+    """:func:`_stream` of :func:`_select` on SQLite: the first ``limit`` rows, the SQL written here and the rows
+    taken from the driver's cursor as it gives them, a batch at a time.
+
+    A warehouse's small tables are read whole, and SQLAlchemy compiled each one's SELECT anew (its cached SQL
+    is keyed by the table) and wrapped each row: 0.5 ms of a 300-row table whose rows SQLite reads in 0.6.
+    The columns are untyped (:func:`sqlalchemy.column`), so SQLAlchemy changes no value; the statement still
+    goes through the connection (its read-only session and statement deadline).
+    """
+    preparer = conn.dialect.identifier_preparer
+    columns = ", ".join(preparer.quote(c.name) for c in target.table.c)
+    result = conn.exec_driver_sql(
+        f"SELECT {columns} FROM {preparer.format_table(target.table)} LIMIT {int(limit)}"
+    )
+    try:
+        while rows := result.cursor.fetchmany(BATCH_ROWS):
+            yield rows
     finally:
         result.close()
 

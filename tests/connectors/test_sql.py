@@ -522,14 +522,15 @@ def test_engine_specific_and_mistyped_values_map_to_arrow(db: DB) -> None:
 
 
 def test_sqlite_counts_and_sizes_tables_of_any_name(tmp_path: Path) -> None:
-    """On SQLite the count and the size estimate go to the driver as SQL with the quoted name (no compile per
-    table): names holding quotes, ``?``, ``:``, ``%``, spaces or a keyword are counted all the same."""
+    """On SQLite the count, the size estimate and a whole-table sample go to the driver as SQL with the quoted
+    names (no compile per table): names holding quotes, ``?``, ``:``, ``%``, spaces or a keyword are read all
+    the same."""
     names = ['we"ird', "a?b", "a:b", "a%b", "select", "空格 表"]
     path = tmp_path / "odd.db"
     con = sqlite3.connect(path)
     for k, name in enumerate(names):
         quoted = '"' + name.replace('"', '""') + '"'
-        con.execute(f"CREATE TABLE {quoted} (id INTEGER PRIMARY KEY, v TEXT)")
+        con.execute(f'CREATE TABLE {quoted} (id INTEGER PRIMARY KEY, "v""al" TEXT)')
         con.executemany(f"INSERT INTO {quoted} VALUES (?, ?)", [(i * 3 + 1, "x") for i in range(k + 2)])
     con.commit()
     con.close()
@@ -539,3 +540,7 @@ def test_sqlite_counts_and_sizes_tables_of_any_name(tmp_path: Path) -> None:
         for k, name in enumerate(names):
             assert c.row_count(tables[name]) == k + 2
             assert c._table_stats(tables[name]).estimate == (k + 1) * 3 + 1  # the largest rowid
+            sample = c.sample(tables[name], 100)  # the whole table, its SELECT written with the quoted names
+            assert sample.column_names == ["id", 'v"al'] and sample.column("id").to_pylist() == [
+                i * 3 + 1 for i in range(k + 2)
+            ]
