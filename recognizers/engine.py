@@ -49,7 +49,7 @@ from recognizers.decision import (
     metadata_support,
 )
 from recognizers.findings import EntityFinding
-from recognizers.free_text import column_spans
+from recognizers.free_text import column_spans, no_cycle_collection
 from recognizers.name_only import decode_text, name_only
 from recognizers.packs import Registry
 from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
@@ -231,9 +231,12 @@ def analyze_tables(
             pending.append((meta, values))
             where.append((ctx, meta.name))
         contexts.append(ctx)
-    for (ctx, name), found in zip(where, _analyze_columns(pending, recs), strict=True):
-        ctx.findings[name] = found
-    return [_complete(ctx, trs, registry) for ctx in contexts]
+    # a batch allocates a few objects per value, and each burst would make the cycle collector walk every
+    # live object, the recognizers' tables of hundreds of thousands of entries included (free_text.py)
+    with no_cycle_collection():
+        for (ctx, name), found in zip(where, _analyze_columns(pending, recs), strict=True):
+            ctx.findings[name] = found
+        return [_complete(ctx, trs, registry) for ctx in contexts]
 
 
 def _complete(

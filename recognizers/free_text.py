@@ -513,7 +513,7 @@ def column_spans(
     competing for the same characters are resolved per row, so a resident ID whose digits pass the Luhn check
     is not also a bank card.
     """
-    with _no_cycle_collection():
+    with no_cycle_collection():
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
         encoded = pc.dictionary_encode(values)
@@ -535,8 +535,8 @@ _EMPTY: list[Span] = []
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector off while a column is read, back as it was after.
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while a column (or a batch of tables) is read, back as it was after.
 
     Reading a column allocates a span, a list and a dict per finding, and each allocation burst makes the
     collector walk every live object, the name and place dictionaries of hundreds of thousands of entries

@@ -3,6 +3,7 @@ recognizer exactly what reading it alone gives."""
 
 from __future__ import annotations
 
+import gc
 import random
 from pathlib import Path
 
@@ -104,3 +105,17 @@ def test_a_warehouse_of_small_tables_read_together_gives_each_table_its_findings
     types = [{f.type for f in table["mobile"]} for table in alone]
     assert "CN_MOBILE" not in types[0] and "CN_MOBILE" in types[1] and "CN_MOBILE" in types[5 - 4]
     assert all("CN_RESIDENT_ID" in {f.type for f in table["sfzh"]} for table in alone)
+
+
+def test_reading_a_batch_leaves_the_cycle_collector_as_it_was() -> None:
+    """The collector is off while a batch is read, and as it was afterwards, on or off."""
+    tables = [TableInput(_warehouse_table(t), None, f"t{t}") for t in range(2)]
+    assert gc.isenabled()
+    analyze_tables(tables)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        analyze_tables(tables)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
