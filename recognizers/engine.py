@@ -33,7 +33,7 @@ import datetime as _dt
 import functools
 import itertools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,30 +120,66 @@ def is_free_text(values: pa.Array, shape: ColumnShape | None = None) -> bool:
     ``shape`` (the column's :class:`~recognizers.shapes.ColumnShape`, computed here when not given) spares
     the tests that no value can pass: a column without whitespace has no words to count.
     """
-    if len(values) == 0:
-        return False
-    shape = shape or ColumnShape.of(values)
+    return free_text_each([values], [shape or ColumnShape.of(values)])[0]
+
+
+def free_text_each(columns: Sequence[pa.Array], shapes: Sequence[ColumnShape]) -> list[bool]:
+    """:func:`is_free_text` of each column (``shapes``: theirs), each test's regex asked once over all the
+    columns whose shapes admit a match and that no earlier test decided."""
+    verdict: list[bool | None] = [None if len(v) else False for v in columns]
 
     @functools.cache
-    def median() -> float:  # asked only when the longest value could make it count
-        return pc.approximate_median(pc.utf8_length(values)).as_py() or 0
+    def median(k: int) -> float:  # asked only when the longest value could make it count
+        return pc.approximate_median(pc.utf8_length(columns[k])).as_py() or 0
 
-    if shape.longest > MAX_STRUCTURED_LEN and median() > MAX_STRUCTURED_LEN:
-        return True
+    for k, shape in enumerate(shapes):
+        if verdict[k] is None and shape.longest > MAX_STRUCTURED_LEN and median(k) > MAX_STRUCTURED_LEN:
+            verdict[k] = True
     # Grouped digits ("6212 3456 7890 1234", "+86 139 1234 5678") are one value, not prose.
-    grouped = _share(values, _GROUPED_DIGITS, shape.admits(regex_gate(_GROUPED_DIGITS)))
-    if grouped > 0.5:
-        return False
-    # Short sentences: several words, or CJK text mixed with digits/punctuation.
-    spaced = _share(values, _SPACED, shape.admits(_SPACED_GATE))
-    mixed = _share(values, _MIXED, shape.admits(_MIXED_GATE))
-    # Short Chinese sentences ("患者王秀英，女，67岁，主诉胸痛三天。") carry sentence punctuation.
-    punctuated = _share(values, f"[{_SENTENCE_PUNCTUATION}]", shape.has_any(_PUNCTUATION_BITS))
-    return (
-        spaced > 0.5
-        or (mixed > 0.3 and shape.longest > 12 and median() > 12)
-        or (punctuated > 0.3 and shape.longest > 8 and median() > 8)
+    grouped = _shares(
+        columns, shapes, verdict, _GROUPED_DIGITS, lambda s: s.admits(regex_gate(_GROUPED_DIGITS))
     )
+    for k, share in grouped.items():
+        if share > 0.5:
+            verdict[k] = False
+    # Short sentences: several words, or CJK text mixed with digits/punctuation.
+    spaced = _shares(columns, shapes, verdict, _SPACED, lambda s: s.admits(_SPACED_GATE))
+    mixed = _shares(columns, shapes, verdict, _MIXED, lambda s: s.admits(_MIXED_GATE))
+    # Short Chinese sentences ("患者王秀英，女，67岁，主诉胸痛三天。") carry sentence punctuation.
+    punctuated = _shares(columns, shapes, verdict, _PUNCTUATED, lambda s: s.has_any(_PUNCTUATION_BITS))
+    for k in spaced:
+        longest = shapes[k].longest
+        verdict[k] = (
+            spaced[k] > 0.5
+            or (mixed[k] > 0.3 and longest > 12 and median(k) > 12)
+            or (punctuated[k] > 0.3 and longest > 8 and median(k) > 8)
+        )
+    return [bool(v) for v in verdict]
+
+
+_PUNCTUATED = f"[{_SENTENCE_PUNCTUATION}]"
+
+
+def _shares(
+    columns: Sequence[pa.Array],
+    shapes: Sequence[ColumnShape],
+    verdict: Sequence[bool | None],
+    regex: str,
+    possible: Callable[[ColumnShape], bool],
+) -> dict[int, float]:
+    """:func:`_share` of ``regex`` in each undecided column: 0 where its shape admits no match, and one search
+    over the others end to end, counted per column."""
+    out: dict[int, float] = {k: 0 for k, v in enumerate(verdict) if v is None}
+    asked = [k for k in out if possible(shapes[k])]
+    if len(asked) == 1:
+        out[asked[0]] = _share(columns[asked[0]], regex, True)
+    elif asked:
+        hits = pc.match_substring_regex(pa.concat_arrays([columns[k] for k in asked]), regex)
+        starts = np.cumsum([0, *(len(columns[k]) for k in asked[:-1])])
+        counts = np.add.reduceat(hits.to_numpy(zero_copy_only=False).astype(np.int64), starts)
+        for k, count in zip(asked, counts.tolist(), strict=True):
+            out[k] = count / len(columns[k])  # as Arrow's mean: a count over a count, one division
+    return out
 
 
 @dataclass(frozen=True)
@@ -358,10 +394,10 @@ def _analyze_columns(
     structured: dict[int, tuple[ValueRecognizerProtocol, list[int]]] = {}  # id(rec) → its columns
     texts: dict[tuple[int, ...], tuple[list[ValueRecognizerProtocol], list[int]]] = {}
     shapes: dict[int, ColumnShape] = {}
-    for k, ((meta, values), shape) in enumerate(
-        zip(columns, ColumnShape.of_each([v for _, v in columns]), strict=True)
-    ):
-        if is_free_text(values, shape):
+    shapes_of = ColumnShape.of_each([v for _, v in columns])
+    free = free_text_each([v for _, v in columns], shapes_of)
+    for k, ((meta, values), shape) in enumerate(zip(columns, shapes_of, strict=True)):
+        if free[k]:
             # recognizers the name contradicts take no part, so their spans suppress no other's
             read = _readers(recs, meta.name, meta.comment, text=True)
             plans.append(read)

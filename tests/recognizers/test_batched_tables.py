@@ -11,9 +11,17 @@ import pyarrow as pa
 import pytest
 
 from recognizers import ColumnMeta
-from recognizers.engine import TableInput, analyze_table, analyze_tables, column_strings
+from recognizers.engine import (
+    TableInput,
+    analyze_table,
+    analyze_tables,
+    column_strings,
+    free_text_each,
+    is_free_text,
+)
 from recognizers.evaluation.corpus import load_corpus
 from recognizers.registry import value_recognizers
+from recognizers.shapes import ColumnShape
 from tests.export.conftest import resident_id
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
@@ -119,3 +127,21 @@ def test_reading_a_batch_leaves_the_cycle_collector_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_columns_judged_free_text_together_are_judged_as_each_alone() -> None:
+    """``free_text_each`` asks each test's regex once over a batch's columns: the verdicts are each column's,
+    for the labelled columns (notes, addresses, codes, grouped digits) and the warehouse's."""
+    corpus = load_corpus(EVAL)
+    columns = [
+        values
+        for part in _parts(corpus)
+        for name in part.table.column_names
+        if (values := column_strings(part.table.column(name))) is not None
+    ]
+    columns += [column_strings(c) for t in range(3) for c in _warehouse_table(t).columns]
+    columns.append(pa.array([], pa.string()))
+    shapes = ColumnShape.of_each(columns)
+    together = free_text_each(columns, shapes)
+    assert together == [is_free_text(v, s) for v, s in zip(columns, shapes, strict=True)]
+    assert 5 < sum(together) < len(columns) - 5
