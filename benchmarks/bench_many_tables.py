@@ -25,6 +25,11 @@ Printed: seconds (wall clock), milliseconds per table, and each as a ratio to
 the floor (the scans) or to the first store run (the rerun); and the CPU
 seconds of each chujing run (user + system, the scan's own process), which a
 machine shared with other work distorts less than the wall clock.
+
+The project's modules are compiled to bytecode first (``compileall``, into their
+``__pycache__`` folders, which git ignores), as an installed package has them: with
+``PYTHONDONTWRITEBYTECODE`` set (as on this machine) and an editable install, every
+scan would otherwise compile its 300 modules again, 0.4-0.6 s that are no table's.
 """
 
 from __future__ import annotations
@@ -88,6 +93,16 @@ def plain_sqlite(path: Path) -> float:
 
 
 CPU: dict[str, float] = {}
+
+
+PACKAGES = ("scanner", "recognizers", "connectors", "catalog", "reports")
+
+
+def compile_project() -> None:
+    """Compile the project's modules to bytecode, as installing the package would."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *PACKAGES], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def chujing(*args: str) -> float:
@@ -171,6 +186,7 @@ def main() -> None:
     args = ap.parse_args()
     jobs = str(args.jobs)
     with tempfile.TemporaryDirectory(prefix="chujing-many-") as tmp:
+        compile_project()
         db = Path(tmp) / "wh.db"
         build_sqlite(db, args.tables, args.rows)
         src = f"sqlite:///{db}"
