@@ -66,7 +66,7 @@ from recognizers.decision import metadata_words
 from recognizers.findings import EntityFinding
 from recognizers.free_text import any_of, cores_and_context, pattern_cores, relaxed
 from recognizers.identity import birth_date
-from recognizers.row_match import utf8_bytes
+from recognizers.row_match import utf8_bytes, utf8_offsets
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -592,6 +592,26 @@ def _plain_ascii(values: pa.Array) -> bool:
     return not (raw >= 0x80).any() and not np.isin(raw, _SEPARATOR_BYTES).any()
 
 
+def _recent_plain(values: pa.Array, scan_date: _dt.date) -> tuple[pa.Array, np.ndarray]:
+    """The values of 15 or 18 characters (ASCII without separators), and which of them were born in or after
+    the year a minor can be born in, read from their bytes: the birth date's eight bytes (``19`` and six for a
+    15-digit number) compared as a big-endian number, which orders them as Arrow orders strings, byte by byte.
+    """
+    offsets = utf8_offsets(values)
+    data = utf8_bytes(values, offsets)
+    lengths = np.diff(offsets)
+    keep = (lengths == 15) | (lengths == 18)
+    starts = offsets[:-1][keep] - offsets[0]
+    long = lengths[keep] == 18
+    births = np.empty((len(starts), 8), dtype=np.uint8)
+    births[long] = data[starts[long, None] + 6 + np.arange(8)]
+    births[~long, :2] = (ord("1"), ord("9"))
+    births[~long, 2:] = data[starts[~long, None] + 6 + np.arange(6)]
+    since = int.from_bytes(f"{scan_date.year - MINOR_AGE - 1:04d}0101".encode("ascii"), "big")
+    recent = births.view(">u8").ravel() >= since
+    return (values if keep.all() else values.filter(pa.array(keep))), recent
+
+
 def _minors_by_id(
     values: pa.Array, finding: EntityFinding, scan_date: _dt.date
 ) -> tuple[list[_dt.date], int]:
@@ -604,8 +624,13 @@ def _minors_by_id(
     # Only values of 15 or 18 characters without separators can be ID numbers: counted on the values as
     # written (folding writes U+3000 as a space and U+FF0D as "-"), so a column of notes is not folded whole.
     if _plain_ascii(values):  # no separator to remove, nothing to fold (a column of ID numbers as stored)
-        values = values.filter(pc.is_in(pc.utf8_length(values), pa.array([15, 18], pa.int32())))
-        compact = values
+        values, recent = _recent_plain(values, scan_date)
+        young = [
+            d
+            for d in (birth_date(v) for v in values.filter(pa.array(recent)).to_pylist())
+            if d is not None and is_under_14(d, scan_date)
+        ]
+        return young, max(1, finding.matched)
     else:
         bare = pc.replace_substring_regex(values, r"[\s\-\x{3000}\x{FF0D}]", "")
         values = values.filter(pc.is_in(pc.utf8_length(bare), pa.array([15, 18], pa.int32())))

@@ -6,16 +6,19 @@ import datetime as _dt
 import random
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from recognizers.demographics import (
     MIN_MINORS,
+    MINOR_AGE,
     AgeInTextRecognizer,
     AgeRecognizer,
     DateOfBirthRecognizer,
     EthnicityRecognizer,
     GenderRecognizer,
     ReligionRecognizer,
+    _recent_plain,
     ethnic_groups,
     is_birth_date,
     is_under_14,
@@ -24,6 +27,7 @@ from recognizers.demographics import (
 )
 from recognizers.engine import ColumnMeta, analyze_table
 from recognizers.identity import check_char
+from tests.export.conftest import resident_id
 
 SCAN = _dt.date(2026, 11, 22)
 
@@ -211,3 +215,32 @@ def test_created_at_children_are_not_minors():
     dates = ["2019-05-01"] * 20
     found = analyze_table(pa.table({"created_at": dates}), scan_date=SCAN)
     assert found["created_at"] == []
+
+
+def test_recent_births_read_from_the_bytes_are_those_arrow_compares() -> None:
+    """``_recent_plain`` keeps the values of 15 or 18 characters and compares their birth dates as big-endian
+    numbers: the same values, and the same verdicts, as Arrow's string comparison, junk digits included."""
+    rng = random.Random(7)
+    alphabet = "0123456789X"
+    values = pa.array(
+        [
+            "".join(rng.choice(alphabet) for _ in range(rng.choice((14, 15, 16, 18, 18, 18, 19))))
+            for _ in range(3000)
+        ]
+        + [resident_id(k) for k in range(200)]
+        + ["110105" + "20150101" + "1234", "110105" + "201201" + "123"]
+    )
+    scan_date = _dt.date(2026, 12, 7)
+    kept, recent = _recent_plain(values, scan_date)
+    expected = values.filter(pc.is_in(pc.utf8_length(values), pa.array([15, 18], pa.int32())))
+    n = pc.utf8_length(expected)
+    births = pc.if_else(
+        pc.equal(n, 15),
+        pc.binary_join_element_wise("19", pc.utf8_slice_codeunits(expected, 6, 12), ""),
+        pc.utf8_slice_codeunits(expected, 6, 14),
+    )
+    assert kept.equals(expected)
+    assert (
+        recent.tolist() == pc.greater_equal(births, f"{scan_date.year - MINOR_AGE - 1:04d}0101").to_pylist()
+    )
+    assert recent.any() and not recent.all()
