@@ -1,4 +1,5 @@
-"""The one entry point from the scanner into recognition: :func:`analyze_table`.
+"""The one entry point from the scanner into recognition: :func:`analyze_table` (and :func:`analyze_tables`,
+the same for a batch of small tables at once).
 
 For every column of a sampled Arrow table it decides which entity types the
 column holds, from its values and its metadata (name and comment).
@@ -234,8 +235,8 @@ def analyze_tables(
     """:func:`analyze_table` of each of ``tables``, the same findings, with the value recognizers reading the
     columns of all of them at once.
 
-    A warehouse of small tables costs a recognizer call per column, most of it setting up: two thousand
-    tables of 300 rows spent 15 ms a table, where their columns read end to end take 3.  Here each value
+    A warehouse of small tables costs a recognizer call per column, most of it setting up: small tables of
+    six columns and 300 rows took 13 ms each one at a time, 4 ms in batches of 64.  Here each value
     recognizer reads every column it is run on in one call (:meth:`~recognizers.base.ValueRecognizer.
     analyze_segments`), and the free-text columns read by the same recognizers are searched as one column
     (:func:`~recognizers.free_text.column_spans`: a text's spans are its own); the decision, the table

@@ -656,38 +656,32 @@ def _recognize_batch(
 ) -> Iterator[_Read]:
     """The batch's samples recognized together, then each table completed and handed on, in order.  Should the
     batch's recognition fail, each table is recognized on its own, so that the failure is the table's."""
-    todo = [read for read in batch if read.flat is not None]
+    todo = [
+        (read, read.sample, read.flat) for read in batch if read.sample is not None and read.flat is not None
+    ]
     t0 = time.perf_counter()
     try:
-        found = _analyze_batch([(read.flat, read.columns, read.info) for read in todo], options)  # type: ignore[misc]
+        found = _analyze_batch([(flat, read.columns, read.info) for read, _, flat in todo], options)
     except Exception:
         if options.debug:
             raise
         found = None
     spent = time.perf_counter() - t0
-    rows = sum(read.sample.num_rows for read in todo)  # type: ignore[union-attr]
-    for k, read in enumerate(todo):
+    rows = sum(sample.num_rows for _, sample, _ in todo)
+    for k, (read, sample, flat) in enumerate(todo):
         t1 = time.perf_counter()
-        assert read.sample is not None and read.flat is not None
 
-        def complete(read: _Read = read, k: int = k) -> None:
+        def complete(
+            read: _Read = read, sample: pa.Table = sample, flat: Flattened = flat, k: int = k
+        ) -> None:
             if found is None:
-                read.flat = _recognize(read.sample, read.columns, read.info, options, read.result)  # type: ignore[arg-type]
+                flat = _recognize(sample, read.columns, read.info, options, read.result)
             else:
-                _record_findings(read.sample, read.flat, found[k], read.result)  # type: ignore[arg-type]
-            _complete_table(
-                connector,
-                read.info,
-                options,
-                read.result,
-                source,
-                read.columns,
-                read.sample,
-                read.flat,  # type: ignore[arg-type]
-            )
+                _record_findings(sample, flat, found[k], read.result)
+            _complete_table(connector, read.info, options, read.result, source, read.columns, sample, flat)
 
         _guarded(complete, read.result, read.info, options, read.said, source)
-        share = read.sample.num_rows / rows if rows else 1 / len(todo)
+        share = sample.num_rows / rows if rows else 1 / len(todo)
         read.seconds += time.perf_counter() - t1 + spent * share
     for read in batch:
         if read.result.carried is None:
