@@ -384,19 +384,15 @@ def _scan_tables(
 ) -> None:
     """Scan (or take from the store) each table, ``--jobs`` at a time, each within ``--table-timeout``.
 
-    Workers read and recognize; this thread takes their results in the tables' order and alone writes the
-    report and the store, so both are the same whatever ``--jobs`` is (:mod:`scanner.workers`).
+    Workers read; this thread recognizes what they read a batch at a time, in the tables' order, and alone
+    writes the report and the store, so both are the same whatever ``--jobs`` is (:mod:`scanner.workers`).
+    A batch is up to :data:`BATCH_TABLES` tables (or :data:`BATCH_ROWS` sampled rows) whose samples the
+    recognizers read at once (:func:`recognizers.analyze_tables`: the findings of one table at a time): two
+    thousand tables of 300 rows took 15 ms of recognition each, most of it a recognizer's call per column
+    setting up; read together, a few.  While this thread recognizes a batch, the workers read the next tables.
+    ``--table-timeout`` bounds a table's reads, where a table can hang (a lock, a view that never returns).
     """
-    threaded = options.jobs > 1 or options.table_timeout is not None
     jobs = options.jobs if getattr(connector, "concurrent_tables", False) else 1
-
-    def work(info: TableInfo) -> tuple[TableResult, dict[str, Any] | None, Deferred | None]:
-        said = Deferred(observer) if threaded else None
-        fingerprint = keeper.fingerprint(connector, info) if keeper else None
-        t = keeper.reuse(source, connector, info, fingerprint) if keeper else None
-        if t is None:
-            t = _scan_table(connector, info, options, said or observer, source)
-        return t, fingerprint, said
 
     def take(info: TableInfo, t: TableResult, fingerprint: dict[str, Any] | None) -> None:
         if keeper is not None:
@@ -409,12 +405,66 @@ def _scan_tables(
         if forget is not None:
             forget(info)
 
-    if jobs == 1 and options.table_timeout is None and not isinstance(connector, SparkConnector):
-        for read in _scan_batches(source, connector, selected, options, observer, keeper):
-            read.said.replay()
-            take(read.info, read.result, read.fingerprint)
+    if isinstance(connector, SparkConnector):  # --engine spark: each table's steps are Spark jobs
+        _scan_spark_tables(source, connector, selected, options, observer, keeper, take)
         return
-    for info, outcome in in_order(selected, work, jobs=jobs, timeout=options.table_timeout):
+
+    def read(info: TableInfo) -> _Read:
+        read = _Read(info, _new_result(connector, info), None, Deferred(observer))
+        read.fingerprint = keeper.fingerprint(connector, info) if keeper else None
+        carried = keeper.reuse(source, connector, info, read.fingerprint) if keeper else None
+        if carried is not None:
+            read.result = carried
+        else:
+            _read_sample(connector, read, options, source)
+        return read
+
+    batch: list[_Read] = []
+
+    def flush() -> None:
+        for done in _recognize_batch(connector, batch, options, source):
+            done.said.replay()
+            take(done.info, done.result, done.fingerprint)
+        batch.clear()
+
+    rows = 0
+    for info, outcome in in_order(selected, read, jobs=jobs, timeout=options.table_timeout):
+        if isinstance(outcome, TimedOut):
+            flush()  # the tables before it first, in order
+            t = _timed_out(connector, info, outcome, source)
+            observer.error(t.error or "")
+            take(info, t, {})
+            continue
+        batch.append(outcome)
+        rows += outcome.sample.num_rows if outcome.sample is not None else 0
+        if len(batch) >= BATCH_TABLES or rows >= BATCH_ROWS:
+            flush()
+            rows = 0
+            _freeze_once()
+    flush()
+
+
+def _scan_spark_tables(
+    source: str,
+    connector: Connector,
+    selected: Sequence[TableInfo],
+    options: ScanOptions,
+    observer: ScanObserver,
+    keeper: _Keeper | None,
+    take: Callable[[TableInfo, TableResult, dict[str, Any] | None], None],
+) -> None:
+    """Each table scanned on Spark, one at a time (its steps are jobs the cluster runs)."""
+    threaded = options.jobs > 1 or options.table_timeout is not None
+
+    def work(info: TableInfo) -> tuple[TableResult, dict[str, Any] | None, Deferred | None]:
+        said = Deferred(observer) if threaded else None
+        fingerprint = keeper.fingerprint(connector, info) if keeper else None
+        t = keeper.reuse(source, connector, info, fingerprint) if keeper else None
+        if t is None:
+            t = _scan_table(connector, info, options, said or observer, source)
+        return t, fingerprint, said
+
+    for info, outcome in in_order(selected, work, jobs=1, timeout=options.table_timeout):
         if isinstance(outcome, TimedOut):
             t, fingerprint = _timed_out(connector, info, outcome, source), {}
             observer.error(t.error or "")
@@ -570,8 +620,8 @@ def _complete_table(
     )
 
 
-#: Small tables are read a batch at a time and their samples recognized together (:func:`_scan_batches`): up to
-#: this many tables, or until their samples hold :data:`BATCH_ROWS` rows.
+#: Tables are recognized a batch at a time (:func:`_scan_tables`): up to this many tables, or until their samples
+#: hold :data:`BATCH_ROWS` rows.
 BATCH_TABLES = 64
 BATCH_ROWS = 50_000
 
@@ -588,42 +638,6 @@ class _Read:
     sample: pa.Table | None = None
     flat: Flattened | None = None
     seconds: float = 0.0
-
-
-def _scan_batches(
-    source: str,
-    connector: Connector,
-    selected: Sequence[TableInfo],
-    options: ScanOptions,
-    observer: ScanObserver,
-    keeper: _Keeper | None,
-) -> Iterator[_Read]:
-    """Each table scanned, in order, a batch at a time: the tables of a batch are read one after another, then
-    the recognizers read all their samples at once (:func:`recognizers.analyze_tables`, the same findings as
-    one table at a time), then each table's sparse columns and trajectories are read.
-
-    Two thousand tables of 300 rows took 15 ms of recognition each, most of it a recognizer's call per column
-    setting up; read together, a few.  What each table says (its errors) is kept and said in the tables'
-    order.  Used where tables are read one at a time anyway (a SQLite file, local files, ``--jobs 1``) and no
-    ``--table-timeout`` is to be kept per table.
-    """
-    batch: list[_Read] = []
-    rows = 0
-    for info in selected:
-        read = _Read(info, _new_result(connector, info), None, Deferred(observer))
-        read.fingerprint = keeper.fingerprint(connector, info) if keeper else None
-        carried = keeper.reuse(source, connector, info, read.fingerprint) if keeper else None
-        if carried is not None:
-            read.result = carried
-        else:
-            _read_sample(connector, read, options, source)
-            rows += read.sample.num_rows if read.sample is not None else 0
-        batch.append(read)
-        if len(batch) >= BATCH_TABLES or rows >= BATCH_ROWS:
-            yield from _recognize_batch(connector, batch, options, source)
-            batch, rows = [], 0
-            _freeze_once()
-    yield from _recognize_batch(connector, batch, options, source)
 
 
 _FROZEN = threading.Event()

@@ -190,15 +190,16 @@ def _throughput_declarations() -> list[Decorator]:
             default=_DEFAULTS.jobs,
             show_default=True,
             type=click.IntRange(1, 256),
-            help="Tables of a SQL source scanned at once, in threads with a read-only connection each (SQLite "
-            "and other sources: one table at a time). The report is the same for every value.",
+            help="Tables of a SQL source read at once, in threads with a read-only connection each, while the "
+            "tables read before are recognized in batches (SQLite and other sources: read one table at a time). "
+            "The report is the same for every value.",
         ),
         click.option(
             "--table-timeout",
             default=None,
             type=click.FloatRange(0, min_open=True),
             metavar="SECONDS",
-            help="Skip and report a table that takes longer (SQL statements are cancelled then too); "
+            help="Skip and report a table whose reads take longer (SQL statements are cancelled then too); "
             "the rest of the scan goes on [default: no limit].",
         ),
         click.option(

@@ -70,11 +70,13 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_tables_read_in_batches_give_the_report_of_one_table_at_a_time(
-    tmp_path: Path, small_batches: None
+    tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     src = warehouse(tmp_path / "wh.db")
     batched, code, said = scan(src)
-    alone, code_alone, said_alone = scan(src, "--table-timeout", "600")  # a table at a time, each in its time
+    assert untimed(scan(src, "--table-timeout", "600")[0]) == untimed(batched)  # read in a worker thread
+    monkeypatch.setattr(scanner.scan, "BATCH_TABLES", 1)
+    alone, code_alone, said_alone = scan(src)  # a table at a time
     assert untimed(batched) == untimed(alone)
     assert code == code_alone == 2 and said == said_alone  # the view's error, said once, in its place
     by_name = {t["table"]: t for t in batched["tables"]}
@@ -95,7 +97,9 @@ def test_a_batch_whose_recognition_fails_is_recognized_table_by_table(
     """Should reading a batch's samples together fail, each table is read on its own: the failure is then the
     table's that causes it, and the others keep their findings."""
     src = warehouse(tmp_path / "wh.db")
-    alone, _, _ = scan(src, "--table-timeout", "600")
+    with monkeypatch.context() as one:
+        one.setattr(scanner.scan, "BATCH_TABLES", 1)
+        alone, _, _ = scan(src)
 
     def fails(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a recognizer's bug")
