@@ -36,6 +36,16 @@ def _parts(corpus) -> list[TableInput]:  # noqa: ANN001 - recognizers.evaluation
     ]
 
 
+def _labelled_columns() -> list[pa.Array]:
+    """Every string column of the labelled tables, as the recognizers read it."""
+    return [
+        values
+        for part in _parts(load_corpus(EVAL))
+        for name in part.table.column_names
+        if (values := column_strings(part.table.column(name))) is not None
+    ]
+
+
 def test_the_labelled_tables_read_together_give_what_each_gives_alone() -> None:
     """24 labelled tables (208 columns, every entity type and its hard negatives) in one batch."""
     corpus = load_corpus(EVAL)
@@ -59,13 +69,7 @@ def test_the_labelled_tables_read_together_give_what_each_gives_alone() -> None:
 def test_each_recognizer_reads_columns_together_as_it_reads_each() -> None:
     """``analyze_segments`` of any mix of columns equals ``analyze_values`` of each, for every recognizer: the
     labelled string columns, shuffled, with columns repeated and empty ones between them."""
-    corpus = load_corpus(EVAL)
-    columns = [
-        values
-        for part in _parts(corpus)
-        for name in part.table.column_names
-        if (values := column_strings(part.table.column(name))) is not None
-    ]
+    columns = _labelled_columns()
     rng = random.Random(3)
     mixed = columns + rng.sample(columns, 20) + [pa.array([], pa.string())] * 3
     rng.shuffle(mixed)
@@ -132,13 +136,7 @@ def test_reading_a_batch_leaves_the_cycle_collector_as_it_was() -> None:
 def test_columns_judged_free_text_together_are_judged_as_each_alone() -> None:
     """``free_text_each`` asks each test's regex once over a batch's columns: the verdicts are each column's,
     for the labelled columns (notes, addresses, codes, grouped digits) and the warehouse's."""
-    corpus = load_corpus(EVAL)
-    columns = [
-        values
-        for part in _parts(corpus)
-        for name in part.table.column_names
-        if (values := column_strings(part.table.column(name))) is not None
-    ]
+    columns = _labelled_columns()
     columns += [column_strings(c) for t in range(3) for c in _warehouse_table(t).columns]
     columns.append(pa.array([], pa.string()))
     shapes = ColumnShape.of_each(columns)
