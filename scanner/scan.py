@@ -446,7 +446,7 @@ def _scan_tables(
 
 def _scan_spark_tables(
     source: str,
-    connector: Connector,
+    connector: SparkConnector,
     selected: Sequence[TableInfo],
     options: ScanOptions,
     observer: ScanObserver,
@@ -461,7 +461,7 @@ def _scan_spark_tables(
         fingerprint = keeper.fingerprint(connector, info) if keeper else None
         t = keeper.reuse(source, connector, info, fingerprint) if keeper else None
         if t is None:
-            t = _scan_table(connector, info, options, said or observer, source)
+            t = _scan_spark_table(connector, info, options, said or observer, source)
         return t, fingerprint, said
 
     for info, outcome in in_order(selected, work, jobs=1, timeout=options.table_timeout):
@@ -482,14 +482,9 @@ def _timed_out(connector: Connector, info: TableInfo, outcome: TimedOut, source:
         f"{connector.display_uri}: table {info.qualified_name}: no result within the table timeout "
         f"({outcome.seconds:g} s) — skipped; raise --table-timeout or exclude the table"
     )
-    return TableResult(
-        source=connector.display_uri,
-        table=info.name,
-        schema=info.schema,
-        kind=info.kind,
-        status="error",
-        error=scrub(message, source),
-    )
+    result = _new_result(connector, info)
+    result.status, result.error = "error", scrub(message, source)
+    return result
 
 
 def schema_digest(columns: Sequence[ColumnResult]) -> str:
@@ -508,28 +503,23 @@ def _record_listing(connector: Connector, result: SourceResult) -> None:
         result.listing = dict(listing)
 
 
-def _scan_table(
-    connector: Connector, info: TableInfo, options: ScanOptions, observer: ScanObserver, source: str
+def _scan_spark_table(
+    connector: SparkConnector, info: TableInfo, options: ScanOptions, observer: ScanObserver, source: str
 ) -> TableResult:
+    """One table's steps as Spark jobs, the executors running the local engine's own steps."""
     t0 = time.perf_counter()
     result = _new_result(connector, info)
 
     def read() -> None:
-        if isinstance(connector, SparkConnector):  # --engine spark: the same steps, as Spark jobs
-            scan_spark_table(
-                connector,
-                info,
-                result,
-                options=options,
-                recognize=_recognize,  # the executors run the local engine's own steps
-                analyze_values=_analyze_values,
-                clean=lambda text: scrub(text, source),
-            )
-        else:
-            with connector.table_session(info):
-                columns, sample = _sample_table(connector, info, options, result)
-                flat = _recognize(sample, columns, info, options, result)
-                _complete_table(connector, info, options, result, source, columns, sample, flat)
+        scan_spark_table(
+            connector,
+            info,
+            result,
+            options=options,
+            recognize=_recognize,
+            analyze_values=_analyze_values,
+            clean=lambda text: scrub(text, source),
+        )
 
     _guarded(read, result, info, options, observer, source)
     _seal_result(info, result, time.perf_counter() - t0)
