@@ -220,13 +220,19 @@ class ValueRecognizer:
         (:meth:`candidate_mask`, :meth:`possibly_valid`) and validity are the value's alone.  A class with its
         own :meth:`analyze_values` has it called per column.
         """
-        if (
-            len(columns) < 2
-            or type(self).analyze_values is not ValueRecognizer.analyze_values
-            or len({v.type for v in columns}) > 1  # one array type to join them in
-        ):
+        if self._read_alone(columns, ValueRecognizer):
             return [self.analyze_values(v, max_examples=max_examples) for v in columns]
         return self._base_segments(columns, max_examples)
+
+    def _read_alone(self, columns: Sequence[pa.Array], owner: type[ValueRecognizer]) -> bool:
+        """Whether ``owner``'s :meth:`analyze_segments` must read ``columns`` one by one: fewer than two, a
+        subclass with its own :meth:`analyze_values` (which the joined reading would not run), or arrays of
+        more than one type (nothing to join them in)."""
+        return (
+            len(columns) < 2
+            or type(self).analyze_values is not owner.analyze_values
+            or len({v.type for v in columns}) > 1
+        )
 
     def _base_segments(self, columns: Sequence[pa.Array], max_examples: int) -> list[ValueMatches]:
         """This class's own :meth:`analyze_values` of each column (of one array type), all read at once: what a

@@ -210,10 +210,8 @@ class ColumnarRecognizer(ValueRecognizer):
         """:meth:`analyze_values` of each of ``columns``, the candidates of all searched, normalised and
         validated at once (each value's alone); :meth:`column_veto`, :meth:`column_details` and the examples
         are then each column's own, from its valid values."""
-        if len(columns) < 2 or type(self).analyze_values is not ColumnarRecognizer.analyze_values:
-            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
         columns = [as_string_array(v) for v in columns]
-        if len({v.type for v in columns}) > 1:  # one array type to join them in
+        if self._read_alone(columns, ColumnarRecognizer):
             return [self.analyze_values(v, max_examples=max_examples) for v in columns]
         sizes = [len(v) for v in columns]
         empty = [ValueMatches(self.entity, n, 0, []) for n in sizes]

@@ -438,7 +438,7 @@ class SpecialDiseaseRecognizer(ValueRecognizer):
 
     def analyze_segments(self, columns: Sequence[pa.Array], *, max_examples: int = 3) -> list[ValueMatches]:
         """:meth:`analyze_values` of each column: codes counted per column, the names of all read at once."""
-        if len(columns) < 2 or len({v.type for v in columns}) > 1:
+        if self._read_alone(columns, SpecialDiseaseRecognizer):
             return [self.analyze_values(v, max_examples=max_examples) for v in columns]
         split = [self._codes(v, max_examples) for v in columns]
         named = [k for k, (names, _, _) in enumerate(split) if len(names)]

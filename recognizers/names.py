@@ -934,11 +934,7 @@ class ChineseNameRecognizer(ValueRecognizer):
         """:meth:`analyze_values` of each column: the values of all validated at once (each value's alone), the
         verdict (a column of three or fewer distinct values is a code) and the examples each column's own."""
         columns = [as_string_array(v) for v in columns]
-        if (
-            len(columns) < 2
-            or type(self).analyze_values is not ChineseNameRecognizer.analyze_values
-            or len({v.type for v in columns}) > 1
-        ):
+        if self._read_alone(columns, ChineseNameRecognizer):
             return [self.analyze_values(v, max_examples=max_examples) for v in columns]
         ok = self._valid(pa.concat_arrays(columns))
         cut = np.cumsum([0, *map(len, columns)]).tolist()
