@@ -86,8 +86,9 @@ _SYSTEM_SCHEMAS = {
 _TIMEOUT_CODES = {"57014", 3024, 1969, 1317}
 _MISSING_TABLE_CODES = {"42P01", 1146}
 _DENIED_CODES = {"42501", 1142, 1143}
-#: Dialects whose catalogue gives every table's columns of a schema in one query (SQLAlchemy's get_multi_columns).
-_BATCHED_REFLECTION = {"postgresql"}
+#: Dialects whose catalogue gives every table's columns of a schema in one query (SQLAlchemy's get_multi_columns,
+#: or for SQLite :func:`_sqlite_schema_columns`).
+_BATCHED_REFLECTION = {"postgresql", "sqlite"}
 
 
 class SQLConnector(Connector):
@@ -466,10 +467,19 @@ class SQLConnector(Connector):
                 return
             self._reflected_schemas.add(schema)
             try:
-                found = sa.inspect(self.engine).get_multi_columns(schema=schema, kind=ObjectKind.ANY)
+                if self.dialect == "sqlite":
+                    with self.engine.connect() as conn:
+                        found = _sqlite_schema_columns(conn, schema)
+                else:
+                    found = {
+                        name: columns
+                        for (_s, name), columns in sa.inspect(self.engine)
+                        .get_multi_columns(schema=schema, kind=ObjectKind.ANY)
+                        .items()
+                    }
             except Exception:  # noqa: BLE001 - each table is then reflected on its own, and fails on its own
                 return
-            for (_schema, name), columns in found.items():
+            for name, columns in found.items():
                 self._columns.setdefault((schema, name), columns)
 
     @contextlib.contextmanager
@@ -600,3 +610,33 @@ def _sqlite_primary_key(reflected: list[dict]) -> list[str]:
     """
     keyed = sorted((c for c in reflected if c.get("primary_key", 0) > 0), key=lambda c: c["primary_key"])
     return [c["name"] for c in keyed]
+
+
+def _sqlite_schema_columns(conn: sa.Connection, schema: str | None) -> dict[str, list[dict]]:
+    """Every table's and view's columns in a SQLite schema, as SQLAlchemy's ``get_columns`` reflects each, read
+    with one statement (``pragma_table_xinfo`` joined to the schema's tables).
+
+    SQLAlchemy's SQLite dialect has no batched reflection: its ``get_multi_columns`` runs a ``PRAGMA`` per table
+    and builds each column, 0.3 ms of a small table whose rows SQLite reads in 0.5.  Each row here is built by
+    the dialect's own column builder, so the columns are the ones ``get_columns`` gives (a test compares them).
+    A table with generated columns is left out (SQLAlchemy reads their expressions from the table's SQL): it is
+    reflected on its own.  A view that no longer compiles fails the statement, and then every table is.
+    """
+    quoted = conn.dialect.identifier_preparer.quote_identifier(schema or "main")
+    rows = conn.exec_driver_sql(
+        'SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
+        f"FROM {quoted}.sqlite_master AS m JOIN pragma_table_xinfo(m.name, ?) AS p "
+        "WHERE m.type IN ('table', 'view')",
+        (schema or "main",),
+    ).fetchall()
+    found: dict[str, list[dict]] = {}
+    generated: set[str] = set()
+    build = conn.dialect._get_column_info  # type: ignore[attr-defined]  # the dialect's get_columns does the same
+    for table, name, type_, notnull, default, pk, hidden in rows:
+        if hidden in (2, 3):
+            generated.add(table)
+        elif hidden != 1:  # 1: a virtual table's hidden column, which get_columns leaves out too
+            found.setdefault(table, []).append(
+                build(name, type_.upper(), not notnull, default, pk, False, False, None)
+            )
+    return {t: cols for t, cols in found.items() if t not in generated}

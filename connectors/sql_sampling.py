@@ -74,6 +74,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from connectors.sql_engine import sqlite_cursor, sqlite_errors
+
 #: Rows per fetched batch (and per Arrow chunk).
 BATCH_ROWS = 2_000
 #: Largest table ordered by a seeded random number (a top-n sort).
@@ -289,24 +291,29 @@ def _stream(conn: Connection, stmt: sa.Select, limit: int) -> Iterator[Rows]:
 
 
 def _sqlite_head(conn: Connection, target: SampleTarget, limit: int) -> Iterator[Rows]:
-    """:func:`_stream` of :func:`_select` on SQLite: the first ``limit`` rows, the SQL written here and the rows
-    taken from the driver's cursor as it gives them, a batch at a time.
+    """:func:`_stream` of :func:`_select` on SQLite: the first ``limit`` rows, the SQL written here and run on
+    the driver's cursor (:func:`~connectors.sql_engine.sqlite_cursor`), the rows taken as it gives them, a
+    batch at a time.
 
     A warehouse's small tables are read whole, and SQLAlchemy compiled each one's SELECT anew (its cached SQL
     is keyed by the table) and wrapped each row: 0.5 ms of a 300-row table whose rows SQLite reads in 0.6.
-    The columns are untyped (:func:`sqlalchemy.column`), so SQLAlchemy changes no value; the statement still
-    goes through the connection (its read-only session and statement deadline).
+    The statement still runs in the connection's read-only session, under its deadline.
     """
     preparer = conn.dialect.identifier_preparer
     columns = ", ".join(preparer.quote(c.name) for c in target.table.c)
-    result = conn.exec_driver_sql(
-        f"SELECT {columns} FROM {preparer.format_table(target.table)} LIMIT {int(limit)}"
-    )
+    sql = f"SELECT {columns} FROM {preparer.format_table(target.table)} LIMIT {int(limit)}"
+    cursor = sqlite_cursor(conn)
     try:
-        while rows := result.cursor.fetchmany(BATCH_ROWS):
+        with sqlite_errors(sql):
+            cursor.execute(sql)
+        while True:
+            with sqlite_errors(sql):
+                rows = cursor.fetchmany(BATCH_ROWS)
+            if not rows:
+                return
             yield rows
     finally:
-        result.close()
+        cursor.close()
 
 
 def _collect(conn: Connection, stmt: sa.Select, limit: int) -> Rows:
@@ -379,14 +386,22 @@ def count_rows(conn: Connection, table: sa.TableClause) -> int:
 
 
 def _sqlite_scalar(conn: Connection, sql: str, table: sa.TableClause) -> Any:
-    """The one value of ``sql`` with the table's quoted name in its ``{}``, handed to SQLite's driver as it is.
+    """The one value of ``sql`` with the table's quoted name in its ``{}``, run on SQLite's driver cursor
+    (:func:`~connectors.sql_engine.sqlite_cursor`: in the connection's session, under its deadline).
 
     SQLAlchemy remembers a statement's SQL by its structure, the table's name included: on a warehouse of
-    small tables every table compiled its count and its size estimate anew, 0.1-0.3 ms each where SQLite
-    counts a small table in 0.04 ms.  SQLite's driver takes no parameters here, and reads the quoted name
-    itself, whatever characters it holds.
+    small tables every table compiled its count and its size estimate anew, and wrapped the statement and its
+    result, 0.1-0.3 ms each where SQLite counts a small table in 0.04 ms.  The driver takes no parameters here,
+    and SQLite reads the quoted name itself, whatever characters it holds.
     """
-    return conn.exec_driver_sql(sql.format(conn.dialect.identifier_preparer.format_table(table))).scalar()
+    statement = sql.format(conn.dialect.identifier_preparer.format_table(table))
+    cursor = sqlite_cursor(conn)
+    try:
+        with sqlite_errors(statement):
+            row = cursor.execute(statement).fetchone()
+    finally:
+        cursor.close()
+    return row[0] if row else None
 
 
 def integer_key(

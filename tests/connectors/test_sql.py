@@ -544,3 +544,43 @@ def test_sqlite_counts_and_sizes_tables_of_any_name(tmp_path: Path) -> None:
             assert sample.column_names == ["id", 'v"al'] and sample.column("id").to_pylist() == [
                 i * 3 + 1 for i in range(k + 2)
             ]
+
+
+def test_sqlite_columns_are_reflected_in_one_statement_as_sqlalchemy_reflects_them(tmp_path: Path) -> None:
+    """The first table's columns bring every table's and view's (one ``pragma_table_xinfo`` join): each column
+    is what SQLAlchemy's own ``get_columns`` gives, types, defaults, nullability and key positions included.
+    A table with a generated column is reflected on its own, as SQLAlchemy reads its expression."""
+    path = tmp_path / "types.db"
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        CREATE TABLE plain (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL DEFAULT '无', amount DECIMAL(10, 2),
+            born DATE, seen TIMESTAMP, flag BOOLEAN DEFAULT 0, raw, blob_col BLOB, r REAL, n NUMERIC, j JSON);
+        CREATE TABLE "客户 Orders" ("Order No" TEXT, "金额" INT, PRIMARY KEY ("金额", "Order No")) WITHOUT ROWID;
+        CREATE TABLE typed_oddly (a "character varying"(5), b UNSIGNED BIG INT, c "double precision", d nvarchar);
+        CREATE TABLE computed (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL);
+        CREATE VIEW v_plain AS SELECT id, name, amount * 2 AS twice FROM plain;
+        """
+    )
+    con.close()
+    with SQLConnector(f"sqlite:///{path}", include_views=True) as c:
+        statements: list[str] = []
+        sa.event.listen(c.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        tables = c.list_tables()
+        assert {t.name for t in tables} == {"plain", "客户 Orders", "typed_oddly", "computed", "v_plain"}
+        statements.clear()
+        mine = {t.name: c._reflect(t) for t in tables}
+        per_table = [s for s in statements if s.startswith("PRAGMA")]
+        assert per_table == ['PRAGMA main.table_xinfo("computed")']  # the rest came with the first table
+        inspector = sa.inspect(c.engine)
+        for t in tables:
+            theirs = inspector.get_columns(t.name)
+            assert [{**col, "type": repr(col["type"])} for col in mine[t.name]] == [
+                {**col, "type": repr(col["type"])} for col in theirs
+            ], t.name
+        assert mine["computed"][1]["computed"] == {"sqltext": "a * 2", "persisted": False}
+        assert [col.type for col in c.columns(next(t for t in tables if t.name == "plain"))][:3] == [
+            "INTEGER",
+            "VARCHAR(20)",
+            "DECIMAL(10, 2)",
+        ]
