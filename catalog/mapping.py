@@ -199,8 +199,11 @@ def _vehicle_reason(table: Table, mapping: Mapping) -> str | None:
         names.append((f"column '{col.name}'", col.name))
         if col.comment:
             names.append((f"comment of column '{col.name}'", col.comment))
+    ascii_forms, other = _vehicle_words(tuple(mapping.vehicle_context.words))
     for where, text in names:
         tokens = _name_tokens(text)
+        if tokens.isdisjoint(ascii_forms) and (other is None or other.search(text) is None):
+            continue  # no word in this text: the loop below, which names the first word found, is for a hit
         for w in mapping.vehicle_context.words:
             if (w.isascii() and (w in tokens or f"{w}s" in tokens)) or (not w.isascii() and w in text):
                 return (
@@ -209,6 +212,16 @@ def _vehicle_reason(table: Table, mapping: Mapping) -> str | None:
                     else f"table name '{text}' mentions '{w}'"
                 )
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _vehicle_words(words: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """The vehicle words as :func:`_vehicle_reason` finds them: the ASCII ones as name tokens (and their plurals),
+    the others anywhere in a text, as one regex.  A scan's thousands of tables and columns are each looked at
+    once, instead of once a word."""
+    ascii_forms = frozenset(f for w in words if w.isascii() for f in (w, f"{w}s"))
+    other = [re.escape(w) for w in words if not w.isascii()]
+    return ascii_forms, re.compile("|".join(other)) if other else None
 
 
 def not_personal_reason(entity: Entity, mapping: Mapping | None = None) -> str | None:
