@@ -272,6 +272,21 @@ class ValueRecognizer:
             out.append(ValueMatches(self.entity, n, len(ids), examples, pattern=pattern))
         return out
 
+    def _screened_segments(self, columns: Sequence[pa.Array], max_examples: int) -> list[ValueMatches]:
+        """:meth:`analyze_values` of each of ``columns`` (of one array type), the candidate search
+        (:meth:`candidate_mask`) run once over all of them: a column holding no candidate is counted nothing
+        without a call.  For a class whose own ``analyze_values`` counts only candidates, and returns
+        ``ValueMatches(entity, n, 0, [])`` for a column without one; the others are read one by one."""
+        sizes = [len(v) for v in columns]
+        mask = np.asarray(self.candidate_mask(pa.concat_arrays(list(columns))).to_numpy(zero_copy_only=False))
+        cut = np.cumsum([0, *sizes]).tolist()
+        return [
+            self.analyze_values(v, max_examples=max_examples)
+            if mask[cut[k] : cut[k + 1]].any()
+            else ValueMatches(self.entity, sizes[k], 0, [])
+            for k, v in enumerate(columns)
+        ]
+
     def possibly_valid(self, distinct: pa.Array) -> np.ndarray | None:
         """Which distinct candidates :meth:`validate` can accept at all, worked out over the array at once
         (``None``: every one): the others are not validated one by one.  The base class does not know."""
