@@ -368,84 +368,28 @@ def _code_point_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return sur1, giv, np.array(sorted(pairs), dtype=np.int64)
 
 
-@functools.lru_cache(maxsize=1)
-def _vetoed_names() -> pa.Array:
-    """Every string that :func:`split_name` accepts but :func:`is_plausible_name` rejects (words, places, roles).
-
-    This runs once per process, before the first name column, over jieba's 300,000 words: their name shape is
-    read as arrays (:func:`split_name` only for the few words outside the three-byte characters the tables
-    hold), and :func:`_other_word` too, the dictionary's tag and frequency of a word being those of its last
-    line, as in :func:`_dictionary`.  (A word with whitespace at an end is no name shape, so
-    :func:`is_plausible_name`'s strip changes nothing here.)
-    """
-    table = _jieba_table()
-    length = pc.utf8_length(table.column("word"))
-    words = table.filter(pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 4))).column("word")
-    pool = pc.unique(pa.chunked_array([*words.chunks, _known_words()], pa.string()))
-    shaped = _name_shaped(pool)
-    length = pc.utf8_length(pool)
-    odd = pc.and_(
-        pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 4)),
-        pc.not_equal(pc.binary_length(pool), pc.multiply(length, 3)),
-    )
-    for r in np.flatnonzero(odd.to_numpy(zero_copy_only=False)).tolist():
-        shaped[r] = split_name(pool[r].as_py()) is not None
-    named = pool.filter(pa.array(shaped))
-    return pa.array(sorted(named.filter(pa.array(_other_words(named))).to_pylist()), pa.string())
-
-
-@functools.lru_cache(maxsize=1)
-def _known_words() -> pa.Array:
-    """The role words and place names, which are never names (:func:`_other_word`)."""
-    return pa.array(sorted(ROLE_WORDS | _place_names()), pa.string())
-
-
-def _other_words(values: pa.Array) -> np.ndarray:
-    """:func:`_other_word` of each value (name-shaped strings of two to four characters)."""
-    out = pc.is_in(values, value_set=_known_words()).to_numpy(zero_copy_only=False).copy()
-    table = _jieba_table()
-    words = table.column("word").combine_chunks()
-    backwards = pc.index_in(values, value_set=words[::-1])  # the last line of a word, as in _dictionary
-    at = np.flatnonzero(pc.is_valid(backwards).to_numpy(zero_copy_only=False))
-    rows = len(words) - 1 - backwards.filter(pc.is_valid(backwards)).to_numpy()
-    tags = table.column("tag").take(pa.array(rows))
-    freqs = table.column("freq").take(pa.array(rows)).to_numpy()
-    found = values.take(pa.array(at))
-    place_end = pc.is_in(pc.utf8_slice_codeunits(found, -1), value_set=pa.array(sorted(PLACE_ENDINGS)))
-    three = pc.and_(pc.equal(pc.utf8_length(found), 3), place_end).to_numpy(zero_copy_only=False)
-    not_nr = pc.invert(pc.starts_with(tags, "nr")).to_numpy(zero_copy_only=False)
-    tagged = pc.not_equal(tags, "").to_numpy(zero_copy_only=False)
-    out[at] |= tagged & ((not_nr & (freqs >= 20)) | three)
-    return out
-
-
 def plausible_name_mask(values: pa.Array) -> np.ndarray:
     """Vector form of :func:`is_plausible_name` (values already trimmed).
 
     CJK values of two to four characters are three UTF-8 bytes a character,
     so each length is an ``(n, 3k)`` byte matrix whose code points index the
-    surname and given-name tables; the vetoed words are removed with one
-    hash lookup (``pyarrow.compute.is_in``).
+    surname and given-name tables; the words among them (roles, places,
+    dictionary words: :func:`_other_word`) are then looked up once per distinct
+    value and removed with one hash lookup (``pyarrow.compute.is_in``).
     """
     values = as_string_array(values)
     out = _name_shaped(values)
     if out.any():
         hit = np.flatnonzero(out)
         shaped = values.take(pa.array(hit))
-        # the distinct name-shaped values are looked up in a set: Arrow's is_in would hash the 11,000 vetoed
-        # words again on every call, 1.7 ms of a 300-row name column
-        vetoed = [v for v in pc.unique(shaped).to_pylist() if v in _vetoed_set()]
+        # the column's distinct name-shaped values asked one by one: a name column has a few hundred, and the
+        # dictionary is the free-text model's (a list of every vetoed word of jieba's took 0.3 s to build)
+        vetoed = [v for v in pc.unique(shaped).to_pylist() if _other_word(v)]
         if vetoed:
             out[
                 hit[pc.is_in(shaped, value_set=pa.array(vetoed, pa.string())).to_numpy(zero_copy_only=False)]
             ] = False
     return out
-
-
-@functools.lru_cache(maxsize=1)
-def _vetoed_set() -> frozenset[str]:
-    """:func:`_vetoed_names` as a set, for looking a column's few distinct values up."""
-    return frozenset(_vetoed_names().to_pylist())
 
 
 def _name_shaped(values: pa.Array) -> np.ndarray:

@@ -479,10 +479,12 @@ def test_jiebas_dictionary_read_as_columns_is_the_line_by_line_reading():
     assert names._background() == background
 
 
-def test_the_vetoed_names_are_what_split_name_accepts_and_is_plausible_name_rejects():
-    """The veto list is read as arrays once per process; it is exactly the per-word definition over jieba's
-    dictionary, the place names and the role words."""
+def test_the_name_mask_vetoes_every_word_that_is_plausible_name_vetoes():
+    """The vector mask removes each dictionary word, place and role that has a name's shape exactly where the
+    per-value definition does: over every such word of jieba's dictionary, the place names and the role words
+    (thousands of them vetoed, the rest read as names)."""
     pool = set(names.ROLE_WORDS) | set(names._place_names()) | {w for w in names._dictionary() if len(w) <= 4}
-    expected = sorted(w for w in pool if split_name(w) is not None and not is_plausible_name(w))
-    assert names._vetoed_names().to_pylist() == expected
-    assert len(expected) > 10_000
+    shaped = sorted(w for w in pool if split_name(w) is not None)
+    expected = [is_plausible_name(w) for w in shaped]
+    assert plausible_name_mask(pa.array(shaped)).tolist() == expected
+    assert expected.count(False) > 10_000 and expected.count(True) > 1_000
