@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -241,14 +242,14 @@ class ValueRecognizer:
         empty = [ValueMatches(self.entity, n, 0, []) for n in sizes]
         if not self._anchored or not columns:
             return empty
-        values = pa.concat_arrays(list(columns))
-        rows = np.flatnonzero(
-            np.asarray(self.candidate_mask(values).to_numpy(zero_copy_only=False), dtype=bool)
-        )
+        every, everywhere = distinct_values(columns)  # distinct in order of first occurrence, and each row's
+        candidate = np.asarray(self.candidate_mask(every).to_numpy(zero_copy_only=False), dtype=bool)
+        rows = np.flatnonzero(candidate[everywhere])
         if len(rows) == 0:
             return empty
-        encoded = pc.dictionary_encode(values.take(pa.array(rows)))  # distinct in order of first occurrence
-        distinct, index = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+        # the candidates among the distinct values, still in order of first occurrence, and each row's
+        distinct = every.filter(pa.array(candidate))
+        index = (np.cumsum(candidate) - 1)[everywhere[rows]]
         possible = self.possibly_valid(distinct)
         texts = distinct.to_pylist()
         valid = np.zeros(len(texts), dtype=bool)
@@ -364,6 +365,32 @@ class ValueRecognizer:
 
     def span_score(self, candidate: str) -> float:
         return max((p.score for p, rx in self._pattern_res if rx.fullmatch(candidate)), default=0.5)
+
+
+_DISTINCT = threading.local()
+
+
+def distinct_values(columns: Sequence[pa.Array]) -> tuple[pa.Array, np.ndarray]:
+    """The distinct values of string ``columns`` read end to end, in order of first occurrence, and for each
+    row the index of its value among them.
+
+    A batch's columns are offered to several recognizers (the disease, drug and lab-result lexicons read the
+    same text columns), and a warehouse's columns repeat their values (names, cities, statuses): each
+    recognizer searches the distinct values for candidates (:meth:`ValueRecognizer._base_segments`), and the
+    columns are hashed once for all of them, the last reading kept in this thread (with the arrays it read,
+    so that it is the same arrays asked for again, not others at the same addresses).
+    """
+    kept = getattr(_DISTINCT, "kept", None)
+    if (
+        kept is not None
+        and len(kept[0]) == len(columns)
+        and all(a is b for a, b in zip(kept[0], columns, strict=True))
+    ):
+        return kept[1], kept[2]
+    encoded = pc.dictionary_encode(pa.concat_arrays(list(columns)) if len(columns) > 1 else columns[0])
+    every, index = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    _DISTINCT.kept = (tuple(columns), every, index)
+    return every, index
 
 
 def mask_middle(value: str, keep_start: int | None = None, keep_end: int | None = None) -> str:
