@@ -68,7 +68,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import rjieba
 
-from recognizers.base import CONTEXT_BOOST, Pattern, Span, ValueMatches, ValueRecognizer
+from recognizers.base import CONTEXT_BOOST, Pattern, Span, ValueMatches, ValueRecognizer, distinct_values
 from recognizers.free_text import pattern_cores
 from recognizers.idcheck import as_string_array, length_groups, sorted_member
 from recognizers.names_model import combine, lac_available, lac_person_spans, model_from_env
@@ -880,7 +880,8 @@ class ChineseNameRecognizer(ValueRecognizer):
         columns = [as_string_array(v) for v in columns]
         if self._read_alone(columns, ChineseNameRecognizer):
             return [self.analyze_values(v, max_examples=max_examples) for v in columns]
-        ok = self._valid(pa.concat_arrays(columns))
+        every, index = distinct_values(columns)  # a name column repeats its names: each is read once
+        ok = self._valid(every)[index]
         cut = np.cumsum([0, *map(len, columns)]).tolist()
         return [
             self._verdict(v, ok[a:b], max_examples) if len(v) else ValueMatches(self.entity, 0, 0, [])
