@@ -16,7 +16,10 @@ Row counts: exact ``COUNT(*)`` when the catalogue estimate is below
 estimate (see :func:`connectors.sql_sampling.estimate_rows`), because counting
 a billion-row table exactly takes minutes and the report only needs the size.
 The count runs under the statement timeout; if it times out the estimate is
-returned, or ``None`` when there is none.
+returned, or ``None`` when there is none.  A table sampled before it is counted,
+and small enough to be read whole (on a server, by its catalogue's estimate), is
+read with one ``SELECT … LIMIT n + 1``: fewer than ``n + 1`` rows back are the
+whole table, and their number its exact count (``SQLConnector.sample``).
 
 Persons (:meth:`SQLConnector.distinct_key_count`, :meth:`~SQLConnector.iter_distinct_keys`)
 are counted by the database too: a normalised key expression (:mod:`scanner.export.persons`)
@@ -275,6 +278,9 @@ class SQLConnector(Connector):
         types = [arrow_type(c["type"], self.dialect) for c in reflected]
         if n <= 0:
             return rows_to_table(names, types, [])
+        whole = self._whole_if_small(table, names, types, n)
+        if whole is not None:
+            return whole
         stats = self._table_stats(table)
         target = SampleTarget(
             self._table(table, names),
@@ -286,6 +292,35 @@ class SQLConnector(Connector):
         with self._reading(table, "sampling"), self._connect() as conn:
             strategy, batches = sample_batches(conn, self.dialect, target, n, seed)
             return rows_to_table(names, types, batches, {"chujing.sample_strategy": strategy})
+
+    def _whole_if_small(
+        self, table: TableInfo, names: list[str], types: list[pa.DataType], n: int
+    ) -> pa.Table | None:
+        """The whole table, read with one ``SELECT … LIMIT n + 1``, when it turns out to hold at most ``n`` rows:
+        its exact count is then the rows that came back (kept for :meth:`row_count`), and the sample is every
+        row (strategy ``all``), what counting first and then reading would have given.  ``None`` when more
+        came back, or when the table was counted already: the strategies then sample it as they would.
+
+        A warehouse's many small tables are each one statement instead of three (the size estimate, the
+        count, the rows).  SQLite tries every table so (its statements cost no round trip, and the first
+        ``n + 1`` rows of a large table are a few pages); a server only a table its catalogue puts at ``n``
+        rows or fewer, so that a large one costs no extra read.
+        """
+        key = (table.schema, table.name)
+        if key in self._counts:
+            return None
+        if self.dialect != "sqlite":
+            estimate = self._table_stats(table).estimate
+            if estimate is None or estimate > n:
+                return None
+        target = SampleTarget(self._table(table, names), None)
+        with self._reading(table, "sampling"), self._connect() as conn:
+            _strategy, batches = sample_batches(conn, self.dialect, target, n + 1, 0)
+            rows = [row for batch in batches for row in batch]
+        if len(rows) > n:
+            return None
+        self._counts[key] = len(rows)
+        return rows_to_table(names, types, [rows], {"chujing.sample_strategy": "all"})
 
     def null_counts(
         self, table: TableInfo, columns: Sequence[str], *, exact: bool = False

@@ -570,11 +570,12 @@ def _seal_result(info: TableInfo, result: TableResult, seconds: float) -> None:
 def _sample_table(
     connector: Connector, info: TableInfo, options: ScanOptions, result: TableResult
 ) -> tuple[list, pa.Table]:
-    """The local engine's reads: the columns, the row count and a row sample."""
+    """The local engine's reads: the columns, a row sample and the row count (asked after the sample: a
+    connector that read a small table whole has counted it, :meth:`connectors.sql.SQLConnector.sample`)."""
     columns = connector.columns(info)
     result.columns = [ColumnResult(c.name, c.type, comment=c.comment) for c in columns]
-    result.row_count = connector.row_count(info)
     sample = connector.sample(info, options.sample_rows, seed=options.seed)
+    result.row_count = connector.row_count(info)
     result.sampled_rows = sample.num_rows
     return columns, sample
 

@@ -584,3 +584,38 @@ def test_sqlite_columns_are_reflected_in_one_statement_as_sqlalchemy_reflects_th
             "VARCHAR(20)",
             "DECIMAL(10, 2)",
         ]
+
+
+@contextlib.contextmanager
+def every_statement(c: SQLConnector) -> Iterator[list[str]]:
+    """Every statement a new connector's connections run, those sent past SQLAlchemy to SQLite's driver too."""
+    seen: list[str] = []
+    if c.dialect == "sqlite":
+        sa.event.listen(c.engine, "connect", lambda dbapi, record: dbapi.set_trace_callback(seen.append))
+        c.engine.dispose()  # the connection opening the engine made is closed: every later one is traced
+    else:
+        sa.event.listen(c.engine, "before_cursor_execute", lambda *a: seen.append(" ".join(a[2].split())))
+    yield seen
+
+
+def test_a_small_table_is_read_whole_and_counted_by_one_statement(db: DB) -> None:
+    """A table of at most n rows (on a server: that its catalogue says so) is one ``SELECT … LIMIT n + 1``: the
+    rows that came back are its sample and its exact count, no COUNT or size statement.  A table of more rows
+    is counted and sampled by a strategy, as before."""
+    with db.connector() as c, every_statement(c) as seen:
+        weird, logs = table(c, WEIRD), table(c, "log_lines")
+        seen.clear()
+        with c.table_session(weird):
+            sample = c.sample(weird, 1000, seed=3)
+            assert c.row_count(weird) == ORDERS
+        assert sample.num_rows == ORDERS and strategy(sample) == "all"
+        assert sorted(sample.column("Order ID").to_pylist()) == list(range(1, ORDERS + 1))
+        reads = [s for s in seen if re.match(r"SELECT .* FROM \S*\W?客户 Orders\W? LIMIT", s)]
+        assert len(reads) == 1, seen
+        assert not [s for s in seen if re.search(r"count\(|max\(rowid\)", s, re.IGNORECASE)], seen
+        seen.clear()
+        with c.table_session(logs):
+            sample = c.sample(logs, 500, seed=3)
+            assert c.row_count(logs) == LOG_LINES
+        assert sample.num_rows == 500 and strategy(sample) not in ("all", "head")
+        assert [s for s in seen if re.search(r"count\(", s, re.IGNORECASE)], seen
