@@ -158,6 +158,19 @@ def _as_floats(arr: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array] |
     return None
 
 
+def _no_decimal_point(ctx: TableContext, name: str) -> bool:
+    """A text column none of whose values holds a ``.``: no decimal degrees, so :func:`_as_floats` would find
+    too few decimal points.  Read on the trimmed values the table context already holds, one look at their
+    bytes, where :func:`_as_floats` slices and cleans the column first (a warehouse's every text column)."""
+    strings = ctx.strings.get(name)
+    if strings is None:
+        return False
+    kind = ctx.table.schema.field(name).type
+    return (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and not (
+        utf8_bytes(strings) == 46
+    ).any()
+
+
 def _share(mask: np.ndarray, valid: np.ndarray) -> float:
     n = int(valid.sum())
     return float((mask & valid).sum()) / n if n else 0.0
@@ -225,7 +238,7 @@ class CoordinatePairs:
 
     @staticmethod
     def _column(ctx: TableContext, index: int, meta: ColumnMeta) -> _Column | None:
-        got = _as_floats(ctx.table.column(meta.name))
+        got = None if _no_decimal_point(ctx, meta.name) else _as_floats(ctx.table.column(meta.name))
         if got is None:
             return None
         values, strings = got
