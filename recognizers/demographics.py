@@ -584,14 +584,12 @@ class BirthDateColumnRecognizer:
 
 #: The bytes that are no plain ASCII to :func:`_minors_by_id`: RE2's ``\s`` and a dash (which it removes from
 #: ASCII values), and every byte of a non-ASCII character.
-_NOT_PLAIN = np.zeros(256, dtype=bool)
-_NOT_PLAIN[[ord(c) for c in "\t\n\f\r -"]] = True
-_NOT_PLAIN[0x80:] = True
+_NOT_PLAIN = re.compile(rb"[\t\n\f\r \-\x80-\xff]")
 
 
 def _plain_ascii(values: pa.Array) -> bool:
-    """Whether every value is ASCII without a separator (one look-up per byte, no regex)."""
-    return not _NOT_PLAIN[utf8_bytes(values)].any()
+    """Whether every value is ASCII without a separator (one scan of the bytes for the first that is not)."""
+    return _NOT_PLAIN.search(memoryview(utf8_bytes(values))) is None
 
 
 def _recent_plain(values: pa.Array, scan_date: _dt.date) -> tuple[pa.Array, np.ndarray]:
@@ -601,7 +599,11 @@ def _recent_plain(values: pa.Array, scan_date: _dt.date) -> tuple[pa.Array, np.n
     """
     offsets = utf8_offsets(values)
     data = utf8_bytes(values, offsets)
+    since = int.from_bytes(f"{scan_date.year - MINOR_AGE - 1:04d}0101".encode("ascii"), "big")
     lengths = np.diff(offsets)
+    if (lengths == 18).all():  # 18 characters each, as a column of ID numbers holds them: rows of a matrix
+        births = np.ascontiguousarray(data.reshape(len(values), 18)[:, 6:14])
+        return values, births.view(">u8").ravel() >= since
     keep = (lengths == 15) | (lengths == 18)
     starts = offsets[:-1][keep] - offsets[0]
     long = lengths[keep] == 18
@@ -609,7 +611,6 @@ def _recent_plain(values: pa.Array, scan_date: _dt.date) -> tuple[pa.Array, np.n
     births[long] = data[starts[long, None] + 6 + np.arange(8)]
     births[~long, :2] = (ord("1"), ord("9"))
     births[~long, 2:] = data[starts[~long, None] + 6 + np.arange(6)]
-    since = int.from_bytes(f"{scan_date.year - MINOR_AGE - 1:04d}0101".encode("ascii"), "big")
     recent = births.view(">u8").ravel() >= since
     return (values if keep.all() else values.filter(pa.array(keep))), recent
 

@@ -231,16 +231,19 @@ def test_recent_births_read_from_the_bytes_are_those_arrow_compares() -> None:
         + ["110105" + "20150101" + "1234", "110105" + "201201" + "123"]
     )
     scan_date = _dt.date(2026, 12, 7)
-    kept, recent = _recent_plain(values, scan_date)
-    expected = values.filter(pc.is_in(pc.utf8_length(values), pa.array([15, 18], pa.int32())))
-    n = pc.utf8_length(expected)
-    births = pc.if_else(
-        pc.equal(n, 15),
-        pc.binary_join_element_wise("19", pc.utf8_slice_codeunits(expected, 6, 12), ""),
-        pc.utf8_slice_codeunits(expected, 6, 14),
-    )
-    assert kept.equals(expected)
-    assert (
-        recent.tolist() == pc.greater_equal(births, f"{scan_date.year - MINOR_AGE - 1:04d}0101").to_pylist()
-    )
-    assert recent.any() and not recent.all()
+    eighteen = values.filter(pc.equal(pc.utf8_length(values), 18))  # every value 18 long: read as a matrix
+    for column in (values, eighteen, eighteen.slice(7, 900)):
+        kept, recent = _recent_plain(column, scan_date)
+        expected = column.filter(pc.is_in(pc.utf8_length(column), pa.array([15, 18], pa.int32())))
+        n = pc.utf8_length(expected)
+        births = pc.if_else(
+            pc.equal(n, 15),
+            pc.binary_join_element_wise("19", pc.utf8_slice_codeunits(expected, 6, 12), ""),
+            pc.utf8_slice_codeunits(expected, 6, 14),
+        )
+        assert kept.equals(expected)
+        assert (
+            recent.tolist()
+            == pc.greater_equal(births, f"{scan_date.year - MINOR_AGE - 1:04d}0101").to_pylist()
+        )
+        assert recent.any() and not recent.all()
