@@ -50,7 +50,7 @@ from recognizers.decision import (
     metadata_support,
 )
 from recognizers.findings import EntityFinding
-from recognizers.free_text import column_spans, no_cycle_collection
+from recognizers.free_text import column_spans_found, no_cycle_collection
 from recognizers.name_only import decode_text, name_only
 from recognizers.packs import Registry
 from recognizers.protocols import TableRecognizerProtocol, ValueRecognizerProtocol
@@ -453,7 +453,7 @@ def _analyze_columns(
     for rec, ks in structured.values():
         for k, vm in zip(ks, _value_matches(rec, [columns[k][1] for k in ks]), strict=True):
             matches[k, id(rec)] = vm
-    spans: dict[int, list[list[list[Span]]]] = {}
+    spans: dict[int, list[list[list[Span]] | None]] = {}
     for read, ks in texts.values():
         for k, found in zip(ks, _text_spans([columns[k][1] for k in ks], read, shapes[ks[0]]), strict=True):
             spans[k] = found
@@ -461,7 +461,8 @@ def _analyze_columns(
     for k, plan in enumerate(plans):
         if k in spans:  # the free-text rule: every recognizer's surviving spans per value, then the decision
             decided = [
-                decide_text(rec, found, support) for (rec, support), found in zip(plan, spans[k], strict=True)
+                None if found is None else decide_text(rec, found, support)  # None: no span in any value
+                for (rec, support), found in zip(plan, spans[k], strict=True)
             ]
         else:
             decided = [decide_structured(rec, matches[k, id(rec)], support) for rec, support in plan]
@@ -479,11 +480,14 @@ def _value_matches(rec: ValueRecognizerProtocol, columns: list[pa.Array]) -> lis
 
 def _text_spans(
     columns: list[pa.Array], recs: Sequence[ValueRecognizerProtocol], shape: ColumnShape
-) -> list[list[list[list[Span]]]]:
-    """:func:`column_spans` of each free-text column (``shape``: the first's), the columns searched end to end
-    as one: a value's spans are its own, so each column's rows keep theirs."""
+) -> list[list[list[list[Span]] | None]]:
+    """:func:`~recognizers.free_text.column_spans_found` of each free-text column (``shape``: the first's), the
+    columns searched end to end as one: a value's spans are its own, so each column's rows keep theirs
+    (``None`` for a recognizer that found nothing in any of them)."""
     if len(columns) == 1:
-        return [column_spans(columns[0], recs, shape=shape)]
-    found = column_spans(pa.concat_arrays(columns), recs)
+        return [column_spans_found(columns[0], recs, shape=shape)]
+    found = column_spans_found(pa.concat_arrays(columns), recs)
     cut = np.cumsum([0, *map(len, columns)]).tolist()
-    return [[per_rec[a:b] for per_rec in found] for a, b in itertools.pairwise(cut)]
+    return [
+        [None if per_rec is None else per_rec[a:b] for per_rec in found] for a, b in itertools.pairwise(cut)
+    ]

@@ -513,6 +513,18 @@ def column_spans(
     competing for the same characters are resolved per row, so a resident ID whose digits pass the Luhn check
     is not also a bank card.
     """
+    return [
+        [_EMPTY] * len(values) if per_row is None else per_row
+        for per_row in column_spans_found(values, recs, shape=shape)
+    ]
+
+
+def column_spans_found(
+    values: pa.Array, recs: Sequence[ValueRecognizerProtocol], *, shape: ColumnShape | None = None
+) -> list[list[list[Span]] | None]:
+    """:func:`column_spans`, with ``None`` for a recognizer that found no span in any value: a batch's joined
+    free-text column is read by some sixty recognizers, most of which find nothing, and each column of the
+    batch would otherwise be cut out of their empty rows and judged on them."""
     with no_cycle_collection():
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
@@ -525,7 +537,7 @@ def column_spans(
         # the column's characters and lengths, so its shape is theirs.
         rows = encoded.indices.to_numpy(zero_copy_only=False).tolist()
         return [
-            list(map(per_text.__getitem__, rows)) if any(per_text) else [_EMPTY] * len(rows)
+            None if per_text is None else list(map(per_text.__getitem__, rows))
             for per_text in _column_spans(distinct, recs, shape)
         ]
 
@@ -555,7 +567,7 @@ def no_cycle_collection() -> Iterator[None]:
 
 def _column_spans(
     values: pa.Array, recs: Sequence[ValueRecognizerProtocol], shape: ColumnShape | None
-) -> list[list[list[Span]]]:
+) -> list[list[list[Span]] | None]:
     n = len(values)
     texts = values.to_pylist()
     forms = ColumnForms(values, shape)
@@ -576,6 +588,7 @@ def _column_spans(
                     per_row[i] = spans
                     holders[i].append(r)
         found.append(per_row)
+    spanned = {r for held in holders for r in held}
     for i, held in enumerate(holders):
         if len(held) < 2:
             continue
@@ -584,7 +597,8 @@ def _column_spans(
         if len(kept) < len(cell):
             for r in held:
                 found[r][i] = [sp for sp in found[r][i] if id(sp) in kept]
-    return found
+    # a recognizer that found no span in any row: None (the caller knows it found nothing)
+    return [per_row if r in spanned else None for r, per_row in enumerate(found)]
 
 
 def _spans_of(rec: ValueRecognizerProtocol, texts: list[str]) -> list[list[Span]]:
