@@ -235,13 +235,15 @@ class ColumnarRecognizer(ValueRecognizer):
             if matched == 0:
                 out.append(empty[k])
                 continue
-            keep = pa.array(mine)
-            valid = norm.slice(a, b - a).filter(keep)
+            every = matched == b - a  # every candidate valid (a column of ID numbers): nothing to filter out
+            keep = None if every else pa.array(mine)
+            valid = norm.slice(a, b - a) if keep is None else norm.slice(a, b - a).filter(keep)
             veto = self.column_veto(valid)
             if veto:
                 out.append(ValueMatches(self.entity, n, 0, [], details={"rejected": veto}))
                 continue
-            pool = raw.slice(a, b - a).filter(keep).slice(0, self._EXAMPLE_POOL).to_pylist()
+            mine_raw = raw.slice(a, b - a) if keep is None else raw.slice(a, b - a).filter(keep)
+            pool = mine_raw.slice(0, self._EXAMPLE_POOL).to_pylist()
             examples = list(dict.fromkeys(pool))[:max_examples]
             out.append(
                 ValueMatches(
