@@ -77,18 +77,22 @@ def render_json(report: dict[str, Any], *, seal_missing: bool = True) -> str:
     return "".join(json_pieces(report, seal_missing=seal_missing))
 
 
-def json_pieces(report: dict[str, Any], *, seal_missing: bool = True) -> Iterator[str]:
+def json_pieces(
+    report: dict[str, Any], *, seal_missing: bool = True, sealed_now: bool = False
+) -> Iterator[str]:
     """:func:`render_json`'s text a piece at a time, for writing a large report without holding it whole.
 
     Each top-level member, and each element of a top-level array (a scan's tables), is serialised, and
     validated against its contract's model, on its own: the pieces join to exactly the text of serialising
     the whole report at once (the tests compare them).  A report that breaks its contract raises
-    :class:`~catalog.report.ContractError` before the piece that breaks it is given.
+    :class:`~catalog.report.ContractError` before the piece that breaks it is given.  A sealed report's seal
+    is checked first, unless the caller has just sealed it (``sealed_now``: the check would hash the whole
+    report a second time).
     """
     if seal_missing:
         if "integrity" not in report:
             report = sealed_copy(report)
-        elif not is_current(report):
+        elif not sealed_now and not is_current(report):
             raise ValueError("the report was changed after it was sealed: seal it again before writing")
     report = ordered(report)
     if not report or not all(isinstance(k, str) for k in report):  # keys JSON would rename: all at once

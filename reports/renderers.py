@@ -162,8 +162,22 @@ def format_for_path(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def write_report(report: Report, fmt: str, path: str | os.PathLike[str]) -> Path:
-    """Render and write atomically (a reader sees the old file or the new one, never half)."""
+def write_report(report: Report, fmt: str, path: str | os.PathLike[str], *, sealed_now: bool = False) -> Path:
+    """Render and write atomically (a reader sees the old file or the new one, never half).
+
+    ``sealed_now``: the caller sealed the report just before (:func:`reports.integrity.seal`), so the JSON
+    writer need not hash it again to check that the seal is current."""
     with atomic_open(path, "wb") as fh:
-        get_renderer(fmt).write(report, fh)
+        if sealed_now and fmt == "json":
+            for piece in json_pieces(document(report), sealed_now=True):
+                fh.write(piece.encode("utf-8"))
+        else:
+            get_renderer(fmt).write(report, fh)
     return Path(path)
+
+
+def render_sealed_now(report: Report, fmt: str) -> bytes:
+    """:func:`render` of a report the caller sealed just before (see :func:`write_report`)."""
+    if fmt == "json":
+        return "".join(json_pieces(document(report), sealed_now=True)).encode("utf-8")
+    return render(report, fmt)

@@ -13,7 +13,7 @@ import pytest
 
 from reports.integrity import digest, seal, verify
 from reports.json_report import KEY_ORDER, json_pieces, ordered, render_json
-from reports.renderers import FORMATS, RENDERERS, format_for_path, render, write_report
+from reports.renderers import FORMATS, RENDERERS, format_for_path, render, render_sealed_now, write_report
 
 HOSTILE_TABLE = '<script>alert("t")</script>&"=cmd|/c calc"'
 HOSTILE_COLUMN = '=HYPERLINK("x","y")<img src=x onerror=alert(1)>'
@@ -91,6 +91,17 @@ def test_json_refuses_a_stale_seal(report):
     sealed["tables"][0]["row_count"] = 1
     with pytest.raises(ValueError, match="changed after it was sealed"):
         render_json(sealed)
+
+
+def test_a_report_sealed_just_before_is_written_as_any_other(report, tmp_path):
+    """A command seals its report and writes it at once, and says so: the JSON writer does not hash the report a
+    second time to check the seal, and writes the very bytes the checking writer writes."""
+    sealed = seal(copy.deepcopy(report))
+    checked = write_report(sealed, "json", tmp_path / "checked.json").read_bytes()
+    now = write_report(sealed, "json", tmp_path / "now.json", sealed_now=True).read_bytes()
+    assert now == checked == render_sealed_now(sealed, "json") == render(sealed, "json")
+    assert verify(json.loads(now)).ok
+    assert render_sealed_now(sealed, "csv") == render(sealed, "csv")
 
 
 def _hostile(report: dict) -> dict:
