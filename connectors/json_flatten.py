@@ -194,6 +194,9 @@ def json_values(column: pa.ChunkedArray | pa.Array, declared: str | None = None)
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     t = column.type
+    sniffed = t == pa.string() and "json" not in (declared or "").lower()
+    if sniffed and _few_could_open(column.slice(0, SNIFF_VALUES)):
+        return None  # a text column of names, numbers, notes: told from JSON by its first bytes, at once
     if pa.types.is_dictionary(t):
         column, t = column.cast(t.value_type), t.value_type
     if any(is_nested(t) for is_nested in _NESTED):
@@ -241,8 +244,9 @@ def _few_could_open(head: pa.Array) -> bool:
     column of names or numbers is told from JSON in one numpy look-up instead of five Arrow kernels."""
     if not pa.types.is_string(head.type) or head.null_count:
         return False
-    offsets = np.frombuffer(head.buffers()[1], dtype=np.int32)[head.offset : head.offset + len(head) + 1]
-    data = head.buffers()[2]
+    buffers = head.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[head.offset : head.offset + len(head) + 1]
+    data = buffers[2]
     if data is None:
         return True  # every value empty: none opens anything
     starts = offsets[:-1][offsets[:-1] < offsets[1:]]
