@@ -142,12 +142,27 @@ class ValueRecognizer:
     #: and has at most ``longest`` characters; the regex ``""`` stands for the class's own patterns.
     counted_shapes: ClassVar[tuple[tuple[str, int | None], ...] | None] = None
 
+    #: What must not touch a match in free text, before and after it (RE2/``re`` lookarounds).
+    text_left: ClassVar[str] = _TEXT_LEFT
+    text_right: ClassVar[str] = _TEXT_RIGHT
+
     def __init__(self) -> None:
-        body = "|".join(f"(?:{p.regex})" for p in self.patterns)
-        self._anchored = f"^(?:{body})$" if body else ""
-        self._text_re = re.compile(f"{_TEXT_LEFT}(?:{body}){_TEXT_RIGHT}") if body else None
-        self._pattern_res = [(p, re.compile(f"(?:{p.regex})")) for p in self.patterns]
+        self._body = "|".join(f"(?:{p.regex})" for p in self.patterns)
+        self._anchored = f"^(?:{self._body})$" if self._body else ""
         self._strip_table = str.maketrans("", "", self.strip_chars) if self.strip_chars else None
+
+    # The patterns compiled by Python's ``re`` when first used, not when the registry is built: a scan's
+    # recognizers compile some 300 patterns, and most search no text (their prefilter admits no row) and
+    # name no pattern (they count nothing).
+    @functools.cached_property
+    def _text_re(self) -> re.Pattern[str] | None:
+        """The patterns as they are searched in free text, between :attr:`text_left` and :attr:`text_right`."""
+        return re.compile(f"{self.text_left}(?:{self._body}){self.text_right}") if self._body else None
+
+    @functools.cached_property
+    def _pattern_res(self) -> list[tuple[Pattern, re.Pattern[str]]]:
+        """Each pattern compiled on its own (:meth:`pattern_name`, :meth:`span_score`)."""
+        return [(p, re.compile(f"(?:{p.regex})")) for p in self.patterns]
 
     # -- hooks for subclasses -----------------------------------------------
     @property

@@ -27,7 +27,6 @@ validator that never raises on junk.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -118,16 +117,6 @@ def is_sequential(numbers: np.ndarray, min_count: int = 20, share: float = 0.5, 
 
 class ColumnarRecognizer(ValueRecognizer):
     """A value recognizer whose validator also runs on whole columns (see the module docstring)."""
-
-    #: Free-text boundaries around the patterns (IP addresses also exclude ``.`` and ``:``).
-    text_left: ClassVar[str] = r"(?<![0-9A-Za-z])"
-    text_right: ClassVar[str] = r"(?![0-9A-Za-z])"
-
-    def __init__(self) -> None:
-        super().__init__()
-        if self.patterns:
-            body = "|".join(f"(?:{p.regex})" for p in self.patterns)
-            self._text_re = re.compile(f"{self.text_left}(?:{body}){self.text_right}")
 
     #: Rows kept to pick distinct examples from.
     _EXAMPLE_POOL: ClassVar[int] = 64
