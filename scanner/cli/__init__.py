@@ -18,6 +18,6 @@ The commands parse options and write results; the work is the library's
 (:mod:`scanner.scan`, :mod:`scanner.export`, :mod:`scanner.demo`, :mod:`catalog`, :mod:`reports`).
 """
 
-from scanner.cli.root import main
+from scanner.cli.root import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
