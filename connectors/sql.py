@@ -74,6 +74,7 @@ from connectors.sql_sampling import (
     estimate_rows,
     integer_key,
     sample_batches,
+    sqlite_head,
 )
 from connectors.sql_trajectory import bounds_of, bounds_statement, fixes_statement
 from connectors.uri import mask_uri
@@ -313,9 +314,13 @@ class SQLConnector(Connector):
             estimate = self._table_stats(table).estimate
             if estimate is None or estimate > n:
                 return None
-        target = SampleTarget(self._table(table, names), None)
         with self._reading(table, "sampling"), self._connect() as conn:
-            _strategy, batches = sample_batches(conn, self.dialect, target, n + 1, 0)
+            if self.dialect == "sqlite":  # the SQL written at once (no statement to build and compile)
+                batches = sqlite_head(conn, table.schema, table.name, names, n + 1)
+            else:
+                _strategy, batches = sample_batches(
+                    conn, self.dialect, SampleTarget(self._table(table, names), None), n + 1, 0
+                )
             rows = [row for batch in batches for row in batch]
         if len(rows) > n:
             return None
