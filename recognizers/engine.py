@@ -41,7 +41,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from recognizers.base import MAX_STRUCTURED_LEN, Span, ValueMatches
+from recognizers.base import MAX_STRUCTURED_LEN, Span, ValueMatches, distinct_values
 from recognizers.context import ColumnMeta, TableContext
 from recognizers.decision import (
     contradicted,
@@ -134,6 +134,7 @@ _ALNUM_AT_BITS = char_bits(ord("0"), ord("9")) | char_bits(ord("A"), ord("Z")) |
 _ALNUM_AT_BITS |= char_bits(ord("@"))
 _SPACED_GATE = Gate((Shape(ALL_CLASSES, ((_WHITESPACE_BITS,),), 5, UNBOUNDED),))
 _MIXED_GATE = Gate((Shape(ALL_CLASSES, ((char_bits(0x4E00, 0x9FFF), _ALNUM_AT_BITS),), 6, UNBOUNDED),))
+_DIGIT_BITS = char_bits(ord("0"), ord("9"))
 _PUNCTUATION_BITS = functools.reduce(operator.or_, (char_bits(ord(c)) for c in _SENTENCE_PUNCTUATION))
 
 
@@ -167,7 +168,12 @@ def free_text_each(columns: Sequence[pa.Array], shapes: Sequence[ColumnShape]) -
             verdict[k] = True
     # Grouped digits ("6212 3456 7890 1234", "+86 139 1234 5678") are one value, not prose.
     grouped = _shares(
-        columns, shapes, verdict, _GROUPED_DIGITS, lambda s: s.admits(regex_gate(_GROUPED_DIGITS))
+        columns,
+        shapes,
+        verdict,
+        _GROUPED_DIGITS,
+        lambda s: s.admits(regex_gate(_GROUPED_DIGITS)),
+        certain=lambda s: s.all_within(_DIGIT_BITS, 1, 30),  # digits alone, 1-30 of them: every value matches
     )
     for k, share in grouped.items():
         if share > 0.5:
@@ -196,17 +202,27 @@ def _shares(
     verdict: Sequence[bool | None],
     regex: str,
     possible: Callable[[ColumnShape], bool],
+    *,
+    certain: Callable[[ColumnShape], bool] | None = None,
 ) -> dict[int, float]:
-    """:func:`_share` of ``regex`` in each undecided column: 0 where its shape admits no match, and one search
-    over the others end to end, counted per column."""
+    """:func:`_share` of ``regex`` in each undecided column: 0 where its shape admits no match, 1 where it
+    says every value matches (``certain``), and one search over the distinct values of the others end to end
+    (:func:`~recognizers.base.distinct_values`: a batch's columns repeat their notes, names and cities),
+    counted per column."""
     out: dict[int, float] = {k: 0 for k, v in enumerate(verdict) if v is None}
-    asked = [k for k in out if possible(shapes[k])]
+    asked = []
+    for k in out:
+        if certain is not None and certain(shapes[k]):
+            out[k] = 1.0
+        elif possible(shapes[k]):
+            asked.append(k)
     if len(asked) == 1:
         out[asked[0]] = _share(columns[asked[0]], regex, True)
     elif asked:
-        hits = pc.match_substring_regex(pa.concat_arrays([columns[k] for k in asked]), regex)
+        every, index = distinct_values([columns[k] for k in asked])
+        hits = pc.match_substring_regex(every, regex).to_numpy(zero_copy_only=False)[index]
         starts = np.cumsum([0, *(len(columns[k]) for k in asked[:-1])])
-        counts = np.add.reduceat(hits.to_numpy(zero_copy_only=False).astype(np.int64), starts)
+        counts = np.add.reduceat(hits.astype(np.int64), starts)
         for k, count in zip(asked, counts.tolist(), strict=True):
             out[k] = count / len(columns[k])  # as Arrow's mean: a count over a count, one division
     return out

@@ -229,6 +229,18 @@ class ColumnShape:
         """True when some value is made only of characters of the classes in ``bits``."""
         return any(not (mask & ~bits) for mask, _ in self.groups)
 
+    def all_within(self, bits: int, shortest: int, longest: int) -> bool:
+        """True when every value is made only of characters of the classes in ``bits`` and has ``shortest`` to
+        ``longest`` characters (``longest`` under 64).
+
+        >>> ColumnShape.of(pa.array(["13912345678", "42"])).all_within(char_bits(48, 57), 1, 30)
+        True
+        >>> ColumnShape.of(pa.array(["13912345678", "4X"])).all_within(char_bits(48, 57), 1, 30)
+        False
+        """
+        allowed = ((1 << (longest + 1)) - 1) & ~((1 << shortest) - 1)
+        return all(not (mask & ~bits) and not (lengths & ~allowed) for mask, lengths in self.groups)
+
 
 # -- a pattern's gate --------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from recognizers import ColumnMeta
+from recognizers import ColumnMeta, engine
 from recognizers.engine import (
     TableInput,
     analyze_table,
@@ -143,3 +143,16 @@ def test_columns_judged_free_text_together_are_judged_as_each_alone() -> None:
     together = free_text_each(columns, shapes)
     assert together == [is_free_text(v, s) for v, s in zip(columns, shapes, strict=True)]
     assert 5 < sum(together) < len(columns) - 5
+
+
+def test_digit_columns_that_grouped_digits_surely_match_are_matched_by_it() -> None:
+    """The grouped-digits test is not searched in a column whose shape says every value is 1 to 30 digits: it
+    would match each.  True of every such column here; 31 digits, a space or a plus sign make no such shape."""
+    columns = _labelled_columns() + [column_strings(c) for t in range(3) for c in _warehouse_table(t).columns]
+    columns += [pa.array(v) for v in (["0"], ["1" * 30, "12"], ["1" * 31], ["+8613912345678"], ["12 34"])]
+    shapes = ColumnShape.of_each(columns)
+    certain = [k for k, s in enumerate(shapes) if s.all_within(engine._DIGIT_BITS, 1, 30)]
+    assert len(certain) >= 5
+    for k in certain:
+        assert engine._share(columns[k], engine._GROUPED_DIGITS, True) == 1.0, columns[k]
+    assert [s.all_within(engine._DIGIT_BITS, 1, 30) for s in shapes[-5:]] == [True, True, False, False, False]
