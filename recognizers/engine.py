@@ -78,8 +78,10 @@ def _as_text(arr: pa.ChunkedArray | pa.Array) -> pa.Array | None:
     """The column as one string array (numbers and decimals written out, binary decoded), or ``None`` when
     its type holds no text."""
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
     t = arr.type
+    if t == pa.string():  # most columns: nothing to convert
+        return arr
     if pa.types.is_dictionary(t):
         arr = arr.cast(t.value_type)
         t = arr.type
