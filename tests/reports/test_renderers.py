@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
+import decimal
 import io
 import json
 import re
@@ -12,7 +14,7 @@ import zipfile
 import pytest
 
 from reports.integrity import digest, seal, verify
-from reports.json_report import KEY_ORDER, json_pieces, ordered, render_json
+from reports.json_report import KEY_ORDER, json_pieces, ordered, pretty_json, render_json
 from reports.renderers import FORMATS, RENDERERS, format_for_path, render, render_sealed_now, write_report
 
 HOSTILE_TABLE = '<script>alert("t")</script>&"=cmd|/c calc"'
@@ -195,3 +197,26 @@ def test_the_json_report_is_written_a_table_at_a_time_as_the_whole_document(repo
         "".join(json_pieces({"schema": "x", "empty": [], "nested": {"a": [1, {}]}}, seal_missing=False))
         == json.dumps({"schema": "x", "empty": [], "nested": {"a": [1, {}]}}, indent=2) + "\n"
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [1, 2.5, -0.0, 1e16, 1e22, 5e-324, 0.0001, 1 / 3, 10**30], "b": {}, "c": [[]], "d": None},
+        {"text": '\x00\x1f\x7f\b\f\n\r\t"\\/ \u2028 中文 \U0001f600', "ok": True, "no": False},
+        {"small": 2.5e-05},  # pydantic-core writes 0.000025
+        {"nan": float("nan"), "inf": [float("inf"), float("-inf")]},
+        {"when": dt.datetime(2026, 12, 7, 5, 0), "on": dt.date(2026, 12, 7)},  # json's default=str
+        {1: "number key", "t": (1, 2), "s": decimal.Decimal("1.50")},
+    ],
+    ids=["numbers", "strings", "small-float", "nan", "dates", "odd-types"],
+)
+def test_pretty_json_is_pythons_json_text(value):
+    """The report's indented JSON is written by pydantic-core, and is the text Python's ``json`` writes, for
+    plain JSON and for what pydantic-core would write otherwise (a float under 1e-4, dates, tuples, NaN)."""
+    assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def test_the_report_json_is_pythons_json_text(report):
+    sealed = seal(copy.deepcopy(report))
+    assert render_json(sealed) == json.dumps(ordered(sealed), ensure_ascii=False, indent=2) + "\n"
