@@ -277,7 +277,9 @@ class AddressRecognizer(ValueRecognizer):
     locates a household.
     """
 
-    anchored_counts = True  # anchored candidates holding two CJK characters (recognizers.shapes)
+    #: What candidate_mask counts: values of at most 120 characters holding two CJK characters (their shape
+    #: is what the gate reads, recognizers.shapes: a column of phone or ID numbers is not offered at all)
+    counted_shapes = ((f"[{_CJK}].*[{_CJK}]", 120),)
     entity = "CN_ADDRESS"
     patterns: ClassVar = (
         Pattern(
