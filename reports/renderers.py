@@ -32,7 +32,7 @@ from connectors.textio import atomic_open
 from reports.check_table import render_check_table
 from reports.csv_report import render_csv
 from reports.html import render_html
-from reports.json_report import json_pieces, render_json
+from reports.json_report import json_pieces
 from reports.table import render_table
 from reports.view import split_report
 from reports.xlsx import render_xlsx
@@ -70,12 +70,12 @@ class Renderer:
             fh.write(self.render(report))
 
 
-def _json(report: dict[str, Any]) -> bytes:
-    return render_json(report).encode("utf-8")
+def _json(report: dict[str, Any], *, sealed_now: bool = False) -> bytes:
+    return "".join(json_pieces(report, sealed_now=sealed_now)).encode("utf-8")
 
 
-def _write_json(report: dict[str, Any], fh: IO[bytes]) -> None:
-    for piece in json_pieces(report):
+def _write_json(report: dict[str, Any], fh: IO[bytes], *, sealed_now: bool = False) -> None:
+    for piece in json_pieces(report, sealed_now=sealed_now):
         fh.write(piece.encode("utf-8"))
 
 
@@ -142,8 +142,10 @@ def get_renderer(fmt: str) -> Renderer:
         raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(RENDERERS)})") from None
 
 
-def render(report: Report, fmt: str) -> bytes:
-    """The report in format ``fmt``."""
+def render(report: Report, fmt: str, *, sealed_now: bool = False) -> bytes:
+    """The report in format ``fmt`` (``sealed_now``: see :func:`write_report`)."""
+    if sealed_now and fmt == "json":
+        return _json(document(report), sealed_now=True)
     return get_renderer(fmt).render(report)
 
 
@@ -169,15 +171,7 @@ def write_report(report: Report, fmt: str, path: str | os.PathLike[str], *, seal
     writer need not hash it again to check that the seal is current."""
     with atomic_open(path, "wb") as fh:
         if sealed_now and fmt == "json":
-            for piece in json_pieces(document(report), sealed_now=True):
-                fh.write(piece.encode("utf-8"))
+            _write_json(document(report), fh, sealed_now=True)
         else:
             get_renderer(fmt).write(report, fh)
     return Path(path)
-
-
-def render_sealed_now(report: Report, fmt: str) -> bytes:
-    """:func:`render` of a report the caller sealed just before (see :func:`write_report`)."""
-    if fmt == "json":
-        return "".join(json_pieces(document(report), sealed_now=True)).encode("utf-8")
-    return render(report, fmt)

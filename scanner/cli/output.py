@@ -25,7 +25,7 @@ import click
 from catalog.report import CheckReport, ScanReport, to_document
 from connectors.textio import terminal_width, write_bytes, write_text
 from reports.integrity import seal
-from reports.renderers import get_renderer, render_sealed_now, render_summary, write_report
+from reports.renderers import get_renderer, render, render_summary, write_report
 
 #: Exit statuses every command shares: 0 all is well, 1 what the command looks for was found (a new sensitive
 #: finding, a tampered report, a divergence from the filing), 2 it could not do its job (an error, a failed
@@ -78,7 +78,7 @@ def emit_report(
     through the report renderers: every format renders the one sealed document, so all show its SHA-256."""
     doc = seal(to_document(report), sign_key)
     emit(
-        lambda f: render_sealed_now(doc, f),
+        lambda f: render(doc, f, sealed_now=True),
         lambda max_width: render_summary(doc, max_width=max_width),
         fmt,
         output,

@@ -15,7 +15,7 @@ import pytest
 
 from reports.integrity import digest, seal, verify
 from reports.json_report import KEY_ORDER, json_pieces, ordered, pretty_json, render_json
-from reports.renderers import FORMATS, RENDERERS, format_for_path, render, render_sealed_now, write_report
+from reports.renderers import FORMATS, RENDERERS, format_for_path, render, write_report
 
 HOSTILE_TABLE = '<script>alert("t")</script>&"=cmd|/c calc"'
 HOSTILE_COLUMN = '=HYPERLINK("x","y")<img src=x onerror=alert(1)>'
@@ -101,9 +101,9 @@ def test_a_report_sealed_just_before_is_written_as_any_other(report, tmp_path):
     sealed = seal(copy.deepcopy(report))
     checked = write_report(sealed, "json", tmp_path / "checked.json").read_bytes()
     now = write_report(sealed, "json", tmp_path / "now.json", sealed_now=True).read_bytes()
-    assert now == checked == render_sealed_now(sealed, "json") == render(sealed, "json")
+    assert now == checked == render(sealed, "json", sealed_now=True) == render(sealed, "json")
     assert verify(json.loads(now)).ok
-    assert render_sealed_now(sealed, "csv") == render(sealed, "csv")
+    assert render(sealed, "csv", sealed_now=True) == render(sealed, "csv")
 
 
 def _hostile(report: dict) -> dict:
