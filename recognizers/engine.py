@@ -140,10 +140,8 @@ _DIGIT_BITS = char_bits(ord("0"), ord("9"))
 _PUNCTUATION_BITS = functools.reduce(operator.or_, (char_bits(ord(c)) for c in _SENTENCE_PUNCTUATION))
 
 
-def _share(values: pa.Array, regex: str, possible: bool) -> float:
-    """Share of values in which ``regex`` (RE2) finds a match; 0 without a regex call when none can."""
-    if not possible:
-        return 0
+def _share(values: pa.Array, regex: str) -> float:
+    """Share of values in which ``regex`` (RE2) finds a match."""
     return pc.mean(pc.cast(pc.match_substring_regex(values, regex), pa.int8())).as_py() or 0
 
 
@@ -219,7 +217,7 @@ def _shares(
         elif possible(shapes[k]):
             asked.append(k)
     if len(asked) == 1:
-        out[asked[0]] = _share(columns[asked[0]], regex, True)
+        out[asked[0]] = _share(columns[asked[0]], regex)
     elif asked:
         every, index = distinct_values([columns[k] for k in asked])
         hits = pc.match_substring_regex(every, regex).to_numpy(zero_copy_only=False)[index]

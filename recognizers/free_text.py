@@ -55,7 +55,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from recognizers.base import Span, ValueRecognizer
+from recognizers.base import Span, ValueRecognizer, distinct_values
 from recognizers.decision import resolve_overlaps
 from recognizers.protocols import ValueRecognizerProtocol
 from recognizers.regex_syntax import tokens
@@ -528,14 +528,13 @@ def column_spans_found(
     with no_cycle_collection():
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
-        encoded = pc.dictionary_encode(values)
-        distinct = encoded.dictionary
+        distinct, index = distinct_values([values])
         if len(distinct) == len(values):  # every text its own: nothing to share
             return _column_spans(values, recs, shape)
         # A text's spans are the text's alone (``find_spans_column`` gives each text's ``find_spans``): each
         # distinct text is read once and its spans stand in every row that repeats it.  The distinct texts have
         # the column's characters and lengths, so its shape is theirs.
-        rows = encoded.indices.to_numpy(zero_copy_only=False).tolist()
+        rows = index.tolist()
         return [
             None if per_text is None else list(map(per_text.__getitem__, rows))
             for per_text in _column_spans(distinct, recs, shape)

@@ -154,5 +154,5 @@ def test_digit_columns_that_grouped_digits_surely_match_are_matched_by_it() -> N
     certain = [k for k, s in enumerate(shapes) if s.all_within(engine._DIGIT_BITS, 1, 30)]
     assert len(certain) >= 5
     for k in certain:
-        assert engine._share(columns[k], engine._GROUPED_DIGITS, True) == 1.0, columns[k]
+        assert engine._share(columns[k], engine._GROUPED_DIGITS) == 1.0, columns[k]
     assert [s.all_within(engine._DIGIT_BITS, 1, 30) for s in shapes[-5:]] == [True, True, False, False, False]
