@@ -12,6 +12,8 @@ write; :func:`open_engine` sets the rest up.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,6 +38,29 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database or "").expanduser()
 
 
+def _switch_to_wal(cur: sqlite3.Cursor) -> None:
+    """Put the file in write-ahead-logging mode, waiting as long as a writer would for a busy file.
+
+    Switching the journal mode needs the file to itself, and SQLite answers
+    "database is locked" at once, without its busy handler, when another
+    connection opens the same new file at that moment: four writers that
+    start together on a ledger that does not exist yet lost two of them that way.
+    The switch is made once per file (the mode is stored in it), so the wait
+    only ever happens when a file is new.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.001
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
 def sqlite_engine(path: Path | None) -> Engine:
     """A SQLite engine (a file, or ``None`` for a private in-memory database) set up for concurrent writers."""
     if path is None:
@@ -48,7 +73,7 @@ def sqlite_engine(path: Path | None) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         if path is not None:
-            cur.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(cur)
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 
