@@ -11,12 +11,14 @@ caught too, their text scrubbed of secrets, and re-raised only in debug mode.
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import gc
 import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +39,7 @@ from connectors.uri import scrub
 from scanner import __version__
 from scanner.models import ColumnResult, ScanResults, SourceResult, TableResult, summarize
 from scanner.observer import SILENT, ScanObserver
+from scanner.processes import QUEUED, RecognitionPool, available_cores, recognition_processes
 from scanner.spark.table import scan_spark_table
 from scanner.sparse import complete_sparse_columns
 from scanner.store.runner import StoreRun, table_fingerprint
@@ -171,8 +174,10 @@ def scan(
         if run is None
         else _Keeper(run, catalog.reference_rule(options.reference_rule), options.watermark_column)
     )
-    for source in sources:
-        _scan_source(source, options, observer, results, keeper)
+    processes = recognition_processes(options.jobs, available_cores())
+    with RecognitionPool(processes, options.registry, options.scan_date) as pool:
+        for source in sources:
+            _scan_source(source, options, observer, results, keeper, pool)
     results.finished_at = utc_now()
     sources_read = [s.to_model() for s in results.sources]
     judged = judge_scan(
@@ -343,6 +348,7 @@ def _scan_source(
     observer: ScanObserver,
     report: ScanResults,
     keeper: _Keeper | None = None,
+    pool: RecognitionPool | None = None,
 ) -> None:
     result = SourceResult(uri=mask_uri(source), kind=source_kind(source))
     report.sources.append(result)
@@ -360,7 +366,7 @@ def _scan_source(
             selected = select_tables(tables, options.include, options.exclude)
             result.tables_selected = len(selected)
             observer.source_started(result.uri, len(selected))
-            _scan_tables(source, connector, selected, options, observer, report, keeper)
+            _scan_tables(source, connector, selected, options, observer, report, keeper, pool)
     except SourceError as exc:
         result.status, result.error = "error", scrub(exc.message, source)
         observer.error(result.error)
@@ -381,6 +387,7 @@ def _scan_tables(
     observer: ScanObserver,
     report: ScanResults,
     keeper: _Keeper | None,
+    pool: RecognitionPool | None = None,
 ) -> None:
     """Scan (or take from the store) each table, ``--jobs`` at a time, each within ``--table-timeout``.
 
@@ -390,7 +397,10 @@ def _scan_tables(
     recognizers read at once (:func:`recognizers.analyze_tables`: the findings of one table at a time): two
     thousand tables of 300 rows took 15 ms of recognition each, most of it a recognizer's call per column
     setting up; read together, a few.  While this thread recognizes a batch, the workers read the next tables.
-    ``--table-timeout`` bounds a table's reads, where a table can hang (a lock, a view that never returns).
+    With ``--jobs`` on a machine of several cores, a source of more than one batch has its batches recognized
+    in other processes as well (:mod:`scanner.processes`), while this thread reads the next ones; each batch
+    is handed on in its turn.  ``--table-timeout`` bounds a table's reads, where a table can hang (a lock, a
+    view that never returns).
     """
     jobs = options.jobs if getattr(connector, "concurrent_tables", False) else 1
 
@@ -420,17 +430,46 @@ def _scan_tables(
         return read
 
     batch: list[_Read] = []
+    shared = pool if pool is not None and not pool.broken and len(selected) > BATCH_TABLES else None
+    #: batches read, in order, each with its findings or the future of a process recognizing it
+    waiting: collections.deque[tuple[list[_Read], list[int], Future | _Found]] = collections.deque()
 
     def flush() -> None:
-        for done in _recognize_batch(connector, batch, options, source):
-            done.said.replay()
-            take(done.info, done.result, done.fingerprint)
+        if not batch:
+            return
+        items = batch.copy()
         batch.clear()
+        inputs, owners = _batch_inputs(items)
+        future = shared.submit(inputs) if shared is not None and inputs else None
+        if future is None:  # no process to recognize it (or nothing to recognize): this thread does
+            waiting.append((items, owners, _recognize_here(inputs, owners, len(items), options)))
+        else:
+            waiting.append((items, owners, future))
+        hand_on(keep=1 + shared.processes * QUEUED if shared is not None else 0)
+
+    def hand_on(*, keep: int) -> None:
+        """Hand on the batches whose findings are in, in order, waiting for the first while more than ``keep``
+        batches wait (their samples are held until then)."""
+        while waiting:
+            items, owners, job = waiting[0]
+            if isinstance(job, Future):
+                if not job.done() and len(waiting) <= keep:
+                    return
+                done = shared.result(job) if shared is not None else None
+                if done is None:  # the process failed: this thread recognizes each table on its own
+                    job = _Found(None, 0.0)
+                else:
+                    job = _Found(_grouped(done[0], owners, len(items)), done[1])
+            waiting.popleft()
+            for read in _complete_batch(connector, items, job, options, source):
+                read.said.replay()
+                take(read.info, read.result, read.fingerprint)
 
     rows = 0
     for info, outcome in in_order(selected, read, jobs=jobs, timeout=options.table_timeout):
         if isinstance(outcome, TimedOut):
             flush()  # the tables before it first, in order
+            hand_on(keep=0)
             t = _timed_out(connector, info, outcome, source)
             observer.error(t.error or "")
             take(info, t, {})
@@ -440,8 +479,8 @@ def _scan_tables(
         if len(batch) >= BATCH_TABLES or rows >= BATCH_ROWS:
             flush()
             rows = 0
-            _freeze_once()
     flush()
+    hand_on(keep=0)
 
 
 def _scan_spark_tables(
@@ -656,38 +695,80 @@ def _read_sample(connector: Connector, read: _Read, options: ScanOptions, source
     read.seconds = time.perf_counter() - t0
 
 
-def _recognize_batch(
-    connector: Connector, batch: list[_Read], options: ScanOptions, source: str
-) -> Iterator[_Read]:
-    """The batch's samples recognized together, then each table completed and handed on, in order.  Should the
-    batch's recognition fail, each table is recognized on its own, so that the failure is the table's."""
-    todo = [
-        (read, read.sample, read.flat) for read in batch if read.sample is not None and read.flat is not None
-    ]
+@dataclass
+class _Found:
+    """A batch's findings (one dict per table of the batch, by column), or ``None`` when recognizing the batch
+    together failed; and the seconds that took."""
+
+    tables: list[dict] | None
+    seconds: float
+
+
+def _batch_inputs(batch: list[_Read]) -> tuple[list[recognizers.TableInput], list[int]]:
+    """What the recognizers read of a batch (each sampled table, and each list's elements in it), and the
+    position in the batch of the table each input belongs to."""
+    inputs, owners = [], []
+    for k, read in enumerate(batch):
+        if read.sample is None or read.flat is None:
+            continue
+        metas = [recognizers.ColumnMeta(c.name, c.type, c.comment) for c in read.columns]
+        for table in read.flat.tables():
+            inputs.append(recognizers.TableInput(table, metas, read.info.name, read.info.comment))
+            owners.append(k)
+    return inputs, owners
+
+
+def _grouped(each: list[dict], owners: list[int], tables: int) -> list[dict]:
+    """The findings of each input gathered by the table they belong to."""
+    found: list[dict] = [{} for _ in range(tables)]
+    for k, part in zip(owners, each, strict=True):
+        found[k] |= part
+    return found
+
+
+def _recognize_here(
+    inputs: list[recognizers.TableInput], owners: list[int], tables: int, options: ScanOptions
+) -> _Found:
+    """A batch's samples recognized together in this process (:func:`recognizers.analyze_tables`)."""
     t0 = time.perf_counter()
     try:
-        found = _analyze_batch([(flat, read.columns, read.info) for read, _, flat in todo], options)
+        with _RECOGNIZING:
+            each = recognizers.analyze_tables(inputs, scan_date=options.scan_date, registry=options.registry)
+        found: list[dict] | None = _grouped(each, owners, tables)
     except Exception:
         if options.debug:
             raise
         found = None
-    spent = time.perf_counter() - t0
-    rows = sum(sample.num_rows for _, sample, _ in todo)
-    for k, (read, sample, flat) in enumerate(todo):
+    _freeze_once()
+    return _Found(found, time.perf_counter() - t0)
+
+
+def _complete_batch(
+    connector: Connector, batch: list[_Read], found: _Found, options: ScanOptions, source: str
+) -> Iterator[_Read]:
+    """Each table of a recognized batch completed and handed on, in order.  Should the batch's recognition have
+    failed, each table is recognized on its own, so that the failure is the table's."""
+    todo = [
+        (k, read, read.sample, read.flat)
+        for k, read in enumerate(batch)
+        if read.sample is not None and read.flat is not None
+    ]
+    rows = sum(sample.num_rows for _, _, sample, _ in todo)
+    for k, read, sample, flat in todo:
         t1 = time.perf_counter()
 
         def complete(
             read: _Read = read, sample: pa.Table = sample, flat: Flattened = flat, k: int = k
         ) -> None:
-            if found is None:
+            if found.tables is None:
                 flat = _recognize(sample, read.columns, read.info, options, read.result)
             else:
-                _record_findings(sample, flat, found[k], read.result)
+                _record_findings(sample, flat, found.tables[k], read.result)
             _complete_table(connector, read.info, options, read.result, source, read.columns, sample, flat)
 
         _guarded(complete, read.result, read.info, options, read.said, source)
         share = sample.num_rows / rows if rows else 1 / len(todo)
-        read.seconds += time.perf_counter() - t1 + spent * share
+        read.seconds += time.perf_counter() - t1 + found.seconds * share
     for read in batch:
         if read.result.carried is None:
             _seal_result(read.info, read.result, read.seconds)
@@ -745,22 +826,6 @@ def _recognize(
     flat = flatten_table(sample, _declared(columns))
     _record_findings(sample, flat, _analyze_flat(flat, columns, info, options), result)
     return flat
-
-
-def _analyze_batch(items: Sequence[tuple[Flattened, list, TableInfo]], options: ScanOptions) -> list[dict]:
-    """:func:`_analyze_flat` of each table, all read by the recognizers at once (:func:`recognizers.analyze_tables`)."""
-    inputs, owners = [], []
-    for k, (flat, columns, info) in enumerate(items):
-        metas = [recognizers.ColumnMeta(c.name, c.type, c.comment) for c in columns]
-        for table in flat.tables():
-            inputs.append(recognizers.TableInput(table, metas, info.name, info.comment))
-            owners.append(k)
-    with _RECOGNIZING:
-        each = recognizers.analyze_tables(inputs, scan_date=options.scan_date, registry=options.registry)
-    found: list[dict] = [{} for _ in items]
-    for k, part in zip(owners, each, strict=True):
-        found[k] |= part
-    return found
 
 
 def _record_findings(sample: pa.Table, flat: Flattened, found: dict, result: TableResult) -> None:

@@ -191,8 +191,9 @@ def _throughput_declarations() -> list[Decorator]:
             show_default=True,
             type=click.IntRange(1, 256),
             help="Tables of a SQL source read at once, in threads with a read-only connection each, while the "
-            "tables read before are recognized in batches (SQLite and other sources: read one table at a time). "
-            "The report is the same for every value.",
+            "tables read before are recognized in batches (SQLite and other sources: read one table at a time); "
+            "on a machine of several cores, a source of many tables also has its batches recognized in up to "
+            "N-1 other processes, a core each. The report is the same for every value.",
         ),
         click.option(
             "--table-timeout",
