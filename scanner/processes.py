@@ -112,8 +112,10 @@ class RecognitionPool:
             if self._executor is None:
                 self._executor = self._start()
             future = self._executor.submit(_recognize, list(inputs))
-        except (BrokenProcessPool, OSError, pickle.PicklingError, RuntimeError):
-            self.broken = True  # cannot start or feed a process here: the main process recognizes the rest
+        except (BrokenProcessPool, OSError, RuntimeError, pickle.PicklingError, TypeError, AttributeError):
+            # cannot start a process here, or the registry does not pickle (a plug-in's local class, a lock it
+            # holds): the main process recognizes the rest
+            self.broken = True
             return None
         self._busy.append(future)
         return future

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,27 @@ def test_processes_beside_the_main_one() -> None:
     assert scanner.processes.recognition_processes(4, 1) == 0
     assert scanner.processes.recognition_processes(4, 2) == 1
     assert scanner.processes.recognition_processes(8, 4) == 3
+
+
+def test_a_registry_that_does_not_pickle_is_run_in_the_main_process(
+    tmp_path: Path, many_batches: list[int]
+) -> None:
+    """A plug-in may hold what cannot travel to another process (here a lock): the scan then recognizes every
+    batch itself, with the same findings."""
+
+    @dataclass(frozen=True)
+    class HoldsALock:
+        entities: tuple[str, ...] = ()
+        lock: object = field(default_factory=threading.Lock)
+
+        def analyze_table(self, ctx: recognizers.TableContext) -> dict:
+            return {}
+
+    src = warehouse(tmp_path / "wh.db")
+    registry = recognizers.default_registry().extended(
+        [RecognizerPack(name="lock", table_recognizers=(HoldsALock(),), source="test")]
+    )
+    alone = scanned(src, registry=registry)
+    shared = scanned(src, registry=registry, jobs=3)
+    assert not any(many_batches)
+    assert untimed(shared) == untimed(alone)
