@@ -10,7 +10,7 @@ hands the tables on in their order, so the report and the store are the same wha
 
 Each process loads the recognizers' tables on its first batch, as the main process does (two or three
 seconds here), so the gain starts at a few hundred tables; on this machine's two cores, 2,000 small SQLite
-tables took 0.8-0.9 times the time of one process (``benchmarks/bench_many_tables.py``).  A batch waits
+tables took 0.78-0.99 times the time of one process (``benchmarks/bench_many_tables.py``).  A batch waits
 for its process in its turn, never taken back: cancelling a queued batch races with the executor's own
 handling of a process that died (Python 3.11 then leaves the batches after it unresolved).
 
