@@ -17,15 +17,7 @@ import scanner.scan
 from recognizers.packs import RecognizerPack
 from scanner.processes import RecognitionPool
 from scanner.scan import ScanOptions, scan
-from tests.scanner.test_batches import warehouse
-
-TIMING = ("started_at", "finished_at", "integrity")
-
-
-def untimed(report: dict) -> dict:
-    out = {k: v for k, v in report.items() if k not in TIMING}
-    out["tables"] = [{k: v for k, v in t.items() if k != "seconds"} for t in report["tables"]]
-    return out
+from tests.scanner.test_batches import untimed, warehouse
 
 
 @pytest.fixture
