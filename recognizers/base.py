@@ -288,11 +288,15 @@ class ValueRecognizer:
             out.append(ValueMatches(self.entity, n, len(ids), examples, pattern=pattern))
         return out
 
-    def _screened_segments(self, columns: Sequence[pa.Array], max_examples: int) -> list[ValueMatches]:
-        """:meth:`analyze_values` of each of ``columns`` (of one array type), the candidate search
-        (:meth:`candidate_mask`) run once over all of them: a column holding no candidate is counted nothing
-        without a call.  For a class whose own ``analyze_values`` counts only candidates, and returns
-        ``ValueMatches(entity, n, 0, [])`` for a column without one; the others are read one by one."""
+    def _screened_segments(
+        self, columns: Sequence[pa.Array], max_examples: int, owner: type[ValueRecognizer]
+    ) -> list[ValueMatches]:
+        """:meth:`analyze_segments` for ``owner``, a class whose own ``analyze_values`` counts only candidates,
+        and returns ``ValueMatches(entity, n, 0, [])`` for a column without one: the candidate search
+        (:meth:`candidate_mask`) runs once over all the columns, and a column holding no candidate is counted
+        nothing without a call.  Columns that must be read alone (:meth:`_read_alone`) are read one by one."""
+        if self._read_alone(columns, owner):
+            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
         sizes = [len(v) for v in columns]
         mask = np.asarray(self.candidate_mask(pa.concat_arrays(list(columns))).to_numpy(zero_copy_only=False))
         cut = np.cumsum([0, *sizes]).tolist()

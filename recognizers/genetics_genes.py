@@ -265,9 +265,7 @@ class GeneSymbolRecognizer(ValueRecognizer):
     def analyze_segments(self, columns: Sequence[pa.Array], *, max_examples: int = 3) -> list[ValueMatches]:
         """:meth:`analyze_values` of each column, called only for those holding a candidate (one search over
         all: :meth:`~recognizers.base.ValueRecognizer._screened_segments`); the others count nothing."""
-        if self._read_alone(columns, GeneSymbolRecognizer):
-            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
-        return self._screened_segments(columns, max_examples)
+        return self._screened_segments(columns, max_examples, GeneSymbolRecognizer)
 
     def text_prefilter(self) -> tuple[str | tuple[str, ...], ...] | None:
         """A symbol-shaped token, and a genetic word or a protein change (a span needs one of them nearby)."""

@@ -209,9 +209,7 @@ class IcdCodeRecognizer(ValueRecognizer):
     def analyze_segments(self, columns: Sequence[pa.Array], *, max_examples: int = 3) -> list[ValueMatches]:
         """:meth:`analyze_values` of each column, called only for those holding a candidate (one search over
         all: :meth:`~recognizers.base.ValueRecognizer._screened_segments`); the others count nothing."""
-        if self._read_alone(columns, IcdCodeRecognizer):
-            return [self.analyze_values(v, max_examples=max_examples) for v in columns]
-        return self._screened_segments(columns, max_examples)
+        return self._screened_segments(columns, max_examples, IcdCodeRecognizer)
 
     def text_prefilter(self) -> str | None:
         """The pattern cores: spans are pattern matches (bare categories only beside a cue)."""
