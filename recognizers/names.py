@@ -473,12 +473,12 @@ def jieba_dictionary_path() -> str:
     return os.path.join(os.path.dirname(spec.origin), "dict.txt")
 
 
-@functools.lru_cache(maxsize=1)
 def _jieba_table() -> pa.Table:
     """jieba's dictionary as columns ``word``, ``freq``, ``tag``: lines that are not three fields are skipped.
 
     Arrow's CSV reader takes 40 ms for the 350,000 lines a Python loop took half a second over; a one-table
-    scan pays it before its first name column.
+    scan pays it before its first name column.  Read once, by :func:`_jieba_words` (which keeps what it
+    needs): the table itself is not kept.
     """
     return pcsv.read_csv(
         jieba_dictionary_path(),
