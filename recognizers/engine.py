@@ -287,6 +287,8 @@ def analyze_tables(
     (:func:`~recognizers.free_text.column_spans`: a text's spans are its own); the decision, the table
     recognizers and the name-only findings stay each table's.
     """
+    if not tables:  # an incremental rerun's batches of carried tables: no registry to build (half a second)
+        return []
     registry = registry or default_registry()
     recs = tuple(recognizers) if recognizers is not None else registry.value_recognizers
     trs = tuple(table_recognizers) if table_recognizers is not None else registry.table_recognizers
