@@ -46,6 +46,10 @@ import recognizers
 #: end, when the main thread has nothing else to do.
 QUEUED = 2
 
+#: What starting a process or handing it a batch raises when it cannot be done here: no process can start, or
+#: the registry does not pickle (a plug-in's local class, a lock it holds).
+_CANNOT_START = (BrokenProcessPool, OSError, RuntimeError, pickle.PicklingError, TypeError, AttributeError)
+
 #: The registry of this recognition process, and the scan's date (set when the process starts).
 _REGISTRY: recognizers.Registry | None = None
 _SCAN_DATE: _dt.date | None = None
@@ -70,10 +74,17 @@ def recognition_processes(jobs: int, cores: int) -> int:
 
 
 def _start(registry: bytes | None, scan_date: _dt.date) -> None:
-    """A recognition process's start: the scan's registry and date."""
+    """A recognition process's start: the scan's registry (the default one built now, its recognizers'
+    modules imported, rather than on the first batch) and date."""
     global _REGISTRY, _SCAN_DATE
+    if registry is None:
+        recognizers.default_registry()
     _REGISTRY = None if registry is None else pickle.loads(registry)  # noqa: S301 - the scan's own registry
     _SCAN_DATE = scan_date
+
+
+def _started() -> None:
+    """Nothing: handed to each process as :meth:`RecognitionPool.start` starts it."""
 
 
 def _recognize(inputs: Sequence[recognizers.TableInput]) -> tuple[list[dict], float]:
@@ -86,7 +97,7 @@ def _recognize(inputs: Sequence[recognizers.TableInput]) -> tuple[list[dict], fl
 
 
 class RecognitionPool:
-    """Up to ``processes`` recognition processes, started when the first batch is handed over.
+    """Up to ``processes`` recognition processes, started by :meth:`start` or the first batch handed over.
 
     Use as a context manager; :meth:`submit` returns ``None`` when every process is busy (or the pool is
     out of the scan), and the caller recognizes the batch itself.
@@ -102,6 +113,18 @@ class RecognitionPool:
         self._busy: list[Future] = []
         self.broken = processes < 1
 
+    def start(self) -> None:
+        """Start every process now, before the first batch is read: a process takes seconds to import the
+        recognizers and build its registry, and those go by while the main thread reads."""
+        if self.broken or self._executor is not None:
+            return
+        try:
+            self._executor = self._start()
+            for _ in range(self.processes):  # a process is spawned for each task no idle process can take
+                self._executor.submit(_started)
+        except _CANNOT_START:
+            self.broken = True
+
     def submit(self, inputs: Sequence[recognizers.TableInput]) -> Future | None:
         """Hand a batch to the processes: its future (``(findings, seconds)``), or ``None`` when they have
         :data:`QUEUED` batches each already, or the pool is out of the scan."""
@@ -112,9 +135,7 @@ class RecognitionPool:
             if self._executor is None:
                 self._executor = self._start()
             future = self._executor.submit(_recognize, list(inputs))
-        except (BrokenProcessPool, OSError, RuntimeError, pickle.PicklingError, TypeError, AttributeError):
-            # cannot start a process here, or the registry does not pickle (a plug-in's local class, a lock it
-            # holds): the main process recognizes the rest
+        except _CANNOT_START:  # the main process recognizes the rest
             self.broken = True
             return None
         self._busy.append(future)

@@ -431,6 +431,8 @@ def _scan_tables(
 
     batch: list[_Read] = []
     shared = pool if pool is not None and not pool.broken and len(selected) > BATCH_TABLES else None
+    if shared is not None:
+        shared.start()  # its processes start up while this thread reads the first batch
     #: batches read, in order, each with its findings or the future of a process recognizing it
     waiting: collections.deque[tuple[list[_Read], list[int], Future | _Found]] = collections.deque()
 
