@@ -156,3 +156,14 @@ def test_digit_columns_that_grouped_digits_surely_match_are_matched_by_it() -> N
     for k in certain:
         assert engine._share(columns[k], engine._GROUPED_DIGITS) == 1.0, columns[k]
     assert [s.all_within(engine._DIGIT_BITS, 1, 30) for s in shapes[-5:]] == [True, True, False, False, False]
+
+
+def test_no_table_needs_no_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental rerun hands over batches of carried tables only: nothing to recognize, and the default
+    registry (half a second to build) is not built for it."""
+
+    def unwanted() -> None:
+        raise AssertionError("the registry was built for no table")
+
+    monkeypatch.setattr(engine, "default_registry", unwanted)
+    assert engine.analyze_tables([]) == []

@@ -112,3 +112,26 @@ def test_a_registry_that_does_not_pickle_is_run_in_the_main_process(
     shared = scanned(src, registry=registry, jobs=3)
     assert not any(many_batches)
     assert untimed(shared) == untimed(alone)
+
+
+def test_the_processes_start_before_the_first_batch_is_read(
+    tmp_path: Path, many_batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process takes seconds to import the recognizers and build its registry: they start as the source's
+    tables are listed, so they are ready by the time the first batch is read."""
+    order: list[str] = []
+    start, read = RecognitionPool.start, scanner.scan._read_sample
+
+    def started(self: RecognitionPool) -> None:
+        order.append("start")
+        start(self)
+
+    def reading(*args: object, **kwargs: object) -> object:
+        order.append("read")
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(RecognitionPool, "start", started)
+    monkeypatch.setattr(scanner.scan, "_read_sample", reading)
+    scanned(warehouse(tmp_path / "wh.db"), jobs=3)
+    assert order[:2] == ["start", "read"] and order.count("start") == 1
+    assert any(many_batches)
