@@ -8,9 +8,13 @@ tables than one batch: the main thread reads a batch and hands it to the process
 when they have :data:`QUEUED` batches each already (so a process still starting up delays nothing), and
 hands the tables on in their order, so the report and the store are the same whatever ``--jobs`` is.
 
-Each process loads the recognizers' tables on its first batch, as the main process does (two or three
-seconds here), so the gain starts at a few hundred tables; on this machine's two cores, 2,000 small SQLite
-tables took 0.78-0.99 times the time of one process (``benchmarks/bench_many_tables.py``).  A batch waits
+The processes start as soon as a source of more than one batch is listed (:meth:`RecognitionPool.start`),
+and each imports the recognizers and builds its registry then (a second and a half here), while the main
+thread reads the first batch; each loads the recognizers' tables on its first batch, as the main process does
+(about a second more), so the gain starts at a few hundred tables.  On this machine's two cores, 2,000 small
+SQLite tables with ``--jobs 4`` took 0.78-0.99 times the time of one process when the processes started with
+the first batch, and 0.87-0.93 times the time of that again once they started at the listing (four
+interleaved runs each, ``benchmarks/bench_many_tables.py``).  A batch waits
 for its process in its turn, never taken back: cancelling a queued batch races with the executor's own
 handling of a process that died (Python 3.11 then leaves the batches after it unresolved).
 
