@@ -13,8 +13,8 @@ and each imports the recognizers and builds its registry then (a second and a ha
 thread reads the first batch; each loads the recognizers' tables on its first batch, as the main process does
 (about a second more), so the gain starts at a few hundred tables.  On this machine's two cores, 2,000 small
 SQLite tables with ``--jobs 4`` took 0.78-0.99 times the time of one process when the processes started with
-the first batch, and 0.87-0.93 times the time of that again once they started at the listing (four
-interleaved runs each, ``benchmarks/bench_many_tables.py``).  A batch waits
+the first batch; started at the listing, 0.80-0.96 times what they took before (four interleaved runs), and
+0.79-0.84 times the time of one process (``benchmarks/bench_many_tables.py``).  A batch waits
 for its process in its turn, never taken back: cancelling a queued batch races with the executor's own
 handling of a process that died (Python 3.11 then leaves the batches after it unresolved).
 
