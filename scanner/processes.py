@@ -5,16 +5,18 @@ small tables used one core whatever ``--jobs`` said: 2,000 SQLite tables took te
 half of it recognition, while the machine's second core stood idle.  With ``--jobs N`` the scan now starts
 up to ``min(N, cores) - 1`` recognition processes (:func:`recognition_processes`) once a source has more
 tables than one batch: the main thread reads a batch and hands it to the processes, or recognizes it itself
-when they have :data:`QUEUED` batches each already (so a process still starting up delays nothing), and
-hands the tables on in their order, so the report and the store are the same whatever ``--jobs`` is.
+while they start up or have :data:`QUEUED` batches each already, and hands the tables on in their order, so
+the report and the store are the same whatever ``--jobs`` is.
 
-The processes start as soon as a source of more than one batch is listed (:meth:`RecognitionPool.start`),
-and each imports the recognizers and builds its registry then (a second and a half here), while the main
-thread reads the first batch; each loads the recognizers' tables on its first batch, as the main process does
-(about a second more), so the gain starts at a few hundred tables.  On this machine's two cores, 2,000 small
-SQLite tables with ``--jobs 4`` took 0.78-0.99 times the time of one process when the processes started with
-the first batch; started at the listing, 0.80-0.96 times what they took before (four interleaved runs), and
-0.79-0.84 times the time of one process (``benchmarks/bench_many_tables.py``).  A batch waits
+The processes start as soon as a source of more than one batch is listed (:meth:`RecognitionPool.start`).
+Each imports the recognizers, builds its registry and loads the recognizers' tables
+(:func:`recognizers.warm.warm_up`) on its own core, two to three seconds here, while the main thread reads
+and recognizes; only then is it handed batches, so no batch waits behind a start-up.  Before, a process was
+handed a batch while it started, and a source of a few batches waited seconds for its last one: 100 small
+SQLite tables took 4.75 s with ``--jobs 4`` against 3.35 s without, 500 tables 5.60 s against 5.01 s; now
+the processes of a scan that ends before they are ready are stopped, not waited for, and those sources take
+the time of one process (3.2 and 4.8-5.0 s).  On this machine's two cores, 2,000 small SQLite tables with
+``--jobs 4`` took 0.79-0.84 times the time of one process (``benchmarks/bench_many_tables.py``).  A batch waits
 for its process in its turn, never taken back: cancelling a queued batch races with the executor's own
 handling of a process that died (Python 3.11 then leaves the batches after it unresolved).
 
@@ -42,6 +44,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import recognizers
+from recognizers.warm import warm_up
 
 #: Batches handed to each process and not yet done, at most: beyond, the main thread recognizes the next batch
 #: itself.  A process with a batch queued behind the one it recognizes never waits for the main thread's reads,
@@ -88,7 +91,11 @@ def _start(registry: bytes | None, scan_date: _dt.date) -> None:
 
 
 def _started() -> None:
-    """Nothing: handed to each process as :meth:`RecognitionPool.start` starts it."""
+    """A process's warm-up, handed to it as :meth:`RecognitionPool.start` starts it: the recognizers' tables
+    loaded (:func:`recognizers.warm.warm_up`) before any batch of the scan's is handed over, so that its first
+    batch takes what any other takes, and then kept out of the cycle collector's sight."""
+    warm_up()
+    gc.freeze()
 
 
 def _recognize(inputs: Sequence[recognizers.TableInput]) -> tuple[list[dict], float]:
@@ -96,15 +103,15 @@ def _recognize(inputs: Sequence[recognizers.TableInput]) -> tuple[list[dict], fl
     t0 = time.perf_counter()
     found = recognizers.analyze_tables(inputs, scan_date=_SCAN_DATE, registry=_REGISTRY)
     if gc.get_freeze_count() == 0:
-        gc.freeze()  # the recognizers' tables, loaded by the first batch, out of the collector's sight for good
+        gc.freeze()  # a process that took no start-up task: its tables, loaded by this batch, frozen now
     return found, time.perf_counter() - t0
 
 
 class RecognitionPool:
-    """Up to ``processes`` recognition processes, started by :meth:`start` or the first batch handed over.
+    """Up to ``processes`` recognition processes, started by :meth:`start`.
 
-    Use as a context manager; :meth:`submit` returns ``None`` when every process is busy (or the pool is
-    out of the scan), and the caller recognizes the batch itself.
+    Use as a context manager; :meth:`submit` returns ``None`` while the processes start up, when every
+    process is busy, or when the pool is out of the scan, and the caller recognizes the batch itself.
     """
 
     def __init__(
@@ -114,30 +121,46 @@ class RecognitionPool:
         self._registry = registry
         self._scan_date = scan_date or _dt.date.today()
         self._executor: ProcessPoolExecutor | None = None
+        self._starting: list[Future] = []
+        self._ready = False
         self._busy: list[Future] = []
         self.broken = processes < 1
 
     def start(self) -> None:
         """Start every process now, before the first batch is read: a process takes seconds to import the
-        recognizers and build its registry, and those go by while the main thread reads."""
+        recognizers, build its registry and load their tables (:func:`_started`), and those go by on its own
+        core while the main thread reads and recognizes."""
         if self.broken or self._executor is not None:
             return
         try:
             self._executor = self._start()
-            for _ in range(self.processes):  # a process is spawned for each task no idle process can take
-                self._executor.submit(_started)
+            # a process is spawned for each task no idle process can take: one start-up task each
+            self._starting = [self._executor.submit(_started) for _ in range(self.processes)]
         except _CANNOT_START:
             self.broken = True
 
+    @property
+    def ready(self) -> bool:
+        """Whether every process has started up (:func:`_started`): until then no batch is handed over, so
+        that none waits behind a start-up (a scan of a few batches would otherwise wait seconds for its last).
+        A process that failed to start takes the pool out of the scan."""
+        if self._ready or self.broken or not self._starting:
+            return self._ready
+        if not all(f.done() for f in self._starting):
+            return False
+        if any(f.exception() is not None for f in self._starting):
+            self.broken = True
+            return False
+        self._ready = True
+        return True
+
     def submit(self, inputs: Sequence[recognizers.TableInput]) -> Future | None:
-        """Hand a batch to the processes: its future (``(findings, seconds)``), or ``None`` when they have
-        :data:`QUEUED` batches each already, or the pool is out of the scan."""
+        """Hand a batch to the processes: its future (``(findings, seconds)``), or ``None`` while they start
+        up, when they have :data:`QUEUED` batches each already, or when the pool is out of the scan."""
         self._busy = [f for f in self._busy if not f.done()]
-        if self.broken or len(self._busy) >= self.processes * QUEUED:
+        if not self.ready or self._executor is None or len(self._busy) >= self.processes * QUEUED:
             return None
         try:
-            if self._executor is None:
-                self._executor = self._start()
             future = self._executor.submit(_recognize, list(inputs))
         except _CANNOT_START:  # the main process recognizes the rest
             self.broken = True
@@ -166,12 +189,27 @@ class RecognitionPool:
             return None
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Shut the processes down; those still starting up are stopped rather than waited for (no batch of
+        the scan's is theirs: a scan of a few batches ends before they are ready)."""
+        if self._executor is None:
+            return
+        if not self.ready and not self.broken:
+            _stop_processes(self._executor)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = None
 
     def __enter__(self) -> RecognitionPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stop_processes(executor: ProcessPoolExecutor) -> None:
+    """Terminate the executor's processes: its own method from Python 3.14, its process table before."""
+    terminate = getattr(executor, "terminate_workers", None)
+    if callable(terminate):
+        terminate()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.terminate()

@@ -432,7 +432,7 @@ def _scan_tables(
     batch: list[_Read] = []
     shared = pool if pool is not None and not pool.broken and len(selected) > BATCH_TABLES else None
     if shared is not None:
-        shared.start()  # its processes start up while this thread reads the first batch
+        shared.start()  # its processes start up on their own cores while this thread reads and recognizes
     #: batches read, in order, each with its findings or the future of a process recognizing it
     waiting: collections.deque[tuple[list[_Read], list[int], Future | _Found]] = collections.deque()
 

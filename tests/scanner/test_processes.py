@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 import recognizers
@@ -34,8 +37,24 @@ def many_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         handed.append(future is not None)
         return future
 
+    def started(self: RecognitionPool) -> None:
+        start(self)
+        until_ready(self)
+
     monkeypatch.setattr(RecognitionPool, "submit", counted)
+    monkeypatch.setattr(RecognitionPool, "start", started)
     return handed
+
+
+start = RecognitionPool.start
+
+
+def until_ready(pool: RecognitionPool) -> None:
+    """Wait for the pool's processes to start up: no batch is handed over before (a scan of nine small tables
+    would be over by then)."""
+    deadline = time.monotonic() + 120
+    while not pool.ready and not pool.broken and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def scanned(src: str, **options: object) -> dict:
@@ -112,6 +131,37 @@ def test_a_registry_that_does_not_pickle_is_run_in_the_main_process(
     shared = scanned(src, registry=registry, jobs=3)
     assert not any(many_batches)
     assert untimed(shared) == untimed(alone)
+
+
+def test_no_batch_waits_for_a_process_still_starting_and_close_stops_it(tmp_path: Path) -> None:
+    """A process takes seconds to start up (imports, registry, the recognizers' tables): a batch handed to it
+    then would keep a scan of a few batches waiting for its last one, so none is; and a scan that ends
+    before its processes are ready stops them instead of waiting for them."""
+    table = pa.table({"sfzh": ["11010519491231002X"] * 3})
+    batch = [recognizers.TableInput(table, [recognizers.ColumnMeta("sfzh", "TEXT")], "t", None)]
+    pool = RecognitionPool(1, None, None)
+    pool.start()
+    assert not pool.ready and pool.submit(batch) is None
+    children = multiprocessing.active_children()
+    assert children, "no process was started"
+    pool.close()
+    assert all(p.exitcode == -signal.SIGTERM for p in children)
+
+
+def test_a_ready_process_recognizes_as_this_one_does() -> None:
+    table = pa.table({"sfzh": ["11010519491231002X", "110105194912310029", "440524188001010014"]})
+    batch = [recognizers.TableInput(table, [recognizers.ColumnMeta("sfzh", "TEXT")], "t", None)]
+    with RecognitionPool(1, None, None) as pool:
+        pool.start()
+        until_ready(pool)
+        future = pool.submit(batch)
+        assert future is not None
+        found, _seconds = pool.result(future)
+    here = recognizers.analyze_tables(batch)
+    assert [{c: [f.type for f in fs] for c, fs in t.items()} for t in found] == [
+        {c: [f.type for f in fs] for c, fs in t.items()} for t in here
+    ]
+    assert "CN_RESIDENT_ID" in [f.type for f in here[0]["sfzh"]]
 
 
 def test_the_processes_start_before_the_first_batch_is_read(
