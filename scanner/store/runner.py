@@ -80,6 +80,12 @@ class StoreRun:
     resumed_from: str | None = None
     resumed: dict[TableKey, tuple[str, dict[str, Any], str | None]] = field(default_factory=dict)
     reviews: Reviews = field(default_factory=dict)
+    #: Whether a successful run with the same versions was there when this one began: without one (a new
+    #: store, new rules) no table can be carried, and none is looked for.
+    carryable: bool = True
+    #: Each source's key (:func:`~connectors.uri.source_identity`, which asks the filesystem for a local
+    #: path), worked out once for the run: every table asks it several times.
+    _keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(
@@ -102,7 +108,17 @@ class StoreRun:
         if resumed_from is not None:
             resumed = {k: v for k, v in store.tables(resumed_from).items() if v[1].get("status") == "ok"}
             store.finish_run(resumed_from, status=FAILED, exit_status=None)  # superseded by this run
-        return cls(store, run_id, dict(versions), incremental, resumed_from, resumed, store.reviews())
+        carryable = incremental and store.succeeded_with(versions)
+        return cls(
+            store, run_id, dict(versions), incremental, resumed_from, resumed, store.reviews(), carryable
+        )
+
+    def source_key(self, source: str) -> str:
+        """The source's key in the store (:func:`~connectors.uri.source_identity`)."""
+        key = self._keys.get(source)
+        if key is None:
+            key = self._keys[source] = source_identity(source)
+        return key
 
     def to_dict(self) -> dict[str, Any]:
         """The report's ``run`` block."""
@@ -110,12 +126,12 @@ class StoreRun:
 
     def reuse(self, source: str, table: Mapping[str, Any], fingerprint: Mapping[str, Any]) -> Table | None:
         """An earlier result of ``table`` (``schema``/``table`` keys) that still holds, or ``None`` to scan it."""
-        key = table_key(source_identity(source), table)
+        key = table_key(self.source_key(source), table)
         earlier = self.resumed.get(key)
         if earlier is not None and earlier[2] == fingerprint_sha256({"fingerprint": dict(fingerprint)}):
             scanned_in, result, _ = earlier
             return Table.model_validate({**result, "scanned_in_run": scanned_in})
-        if not self.incremental:
+        if not self.incremental or not self.carryable:
             return None
         hit = self.store.carried(key[0], {**table, "fingerprint": dict(fingerprint)}, self.versions)
         if hit is None:
@@ -129,7 +145,7 @@ class StoreRun:
         kept.setdefault("scanned_in_run", self.run_id)
         self.store.record_table(
             self.run_id,
-            source_identity(source),
+            self.source_key(source),
             kept,
             scanned_in_run=kept["scanned_in_run"],
             fingerprint=fingerprint,
@@ -145,5 +161,5 @@ class StoreRun:
         )
 
     def review_of(self, source: str, table: Mapping[str, Any], column: str, entity: str) -> Review | None:
-        key = (*table_key(source_identity(source), table), column, entity)
+        key = (*table_key(self.source_key(source), table), column, entity)
         return self.reviews.get(key)

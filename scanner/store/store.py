@@ -365,6 +365,22 @@ class Store:
             ).all()
         return {(r[0], r[1], r[2]): str(json.loads(r[3]).get("error") or "") for r in rows}
 
+    def succeeded_with(self, versions: Mapping[str, Any]) -> bool:
+        """Whether some run with these versions (tool, catalogue, recognizers) succeeded: what an incremental
+        run can carry tables from (:meth:`carried`)."""
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(
+                    sa.select(s.runs.c.id)
+                    .where(
+                        s.runs.c.status == SUCCEEDED,
+                        s.runs.c.versions_sha256 == canonical_sha256(dict(versions)),
+                    )
+                    .limit(1)
+                ).first()
+                is not None
+            )
+
     def successful_runs(self, n: int = 2) -> list[str]:
         """Ids of the latest ``n`` successful runs, newest first."""
         with self.engine.connect() as conn:

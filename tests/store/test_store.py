@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from scanner.store import Store, StoreError
 from scanner.store import schema as s
+from scanner.store.runner import StoreRun
 
 VERSIONS = {"tool": "0.1.0", "catalog": {"jiangsu-2025-biopharma": "ab12"}, "recognizers": "1"}
 OPTIONS = {"sample_rows": 1000, "seed": 0}
@@ -157,3 +158,19 @@ def test_concurrent_runs_on_one_store_lose_nothing(store_url: str) -> None:
         runs = store.history()
         assert len(runs) == 15 and all(r["status"] == "succeeded" for r in runs)
         assert sum(r["tables_scanned"] for r in runs) == 300
+
+
+def test_tables_can_be_carried_only_from_a_run_of_the_same_versions_that_succeeded(store_url: str) -> None:
+    """An incremental run looks a table up only when some run it could carry from succeeded: not in a new
+    store, not after a failed run, not after a change of rules (a scan of 2,000 tables asked 2,000 times)."""
+    newer = {**VERSIONS, "recognizers": "2"}
+    with Store.open(store_url) as store:
+        assert not store.succeeded_with(VERSIONS)
+        failed = run(store, [table("t1")], finish=False)
+        store.finish_run(failed, status="failed", exit_status=2)
+        assert not store.succeeded_with(VERSIONS)
+        run(store, [table("t1")])
+        assert store.succeeded_with(VERSIONS) and not store.succeeded_with(newer)
+        started = StoreRun.start(store, [SOURCE], OPTIONS, VERSIONS, incremental=True)
+        assert started.carryable
+        assert not StoreRun.start(store, [SOURCE], OPTIONS, newer, incremental=True).carryable
