@@ -322,12 +322,18 @@ class _Keeper:
             self.run.done(source, result.carried, fingerprint)
 
     def _reviewed(self, source: str, table: Table) -> Table:
-        """The table with the store's reviews on its findings, annotated as the catalogue reads it."""
-        columns = [
-            c.model_copy(update={"entities": [self._review(source, table, c.name, e) for e in c.entities]})
-            for c in table.columns
-        ]
-        return annotate_table(table.model_copy(update={"columns": columns}), self.rule, self.mapping)
+        """The table with the store's reviews on its findings, annotated as the catalogue reads it.  A store
+        without reviews leaves a table that carries none as it is, rather than copy each column to look each
+        of its entities up for nothing."""
+        if self.run.reviews or any("review" in e.model_fields_set for c in table.columns for e in c.entities):
+            columns = [
+                c.model_copy(
+                    update={"entities": [self._review(source, table, c.name, e) for e in c.entities]}
+                )
+                for c in table.columns
+            ]
+            table = table.model_copy(update={"columns": columns})
+        return annotate_table(table, self.rule, self.mapping)
 
     def _review(self, source: str, table: Table, column: str, entity: Entity) -> Entity:
         review = self.run.review_of(

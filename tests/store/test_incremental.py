@@ -112,7 +112,9 @@ def test_without_incremental_every_table_is_scanned(tmp_path: Path) -> None:
 
 
 def test_a_killed_run_resumes_and_equals_an_uninterrupted_one(tmp_path: Path) -> None:
-    src = warehouse(tmp_path / "wh.db", 40, rows=400)
+    # three batches (64, 64 and 2 tables): the store takes a batch's tables at once, so the run is killed
+    # between two of them, with tables left to scan, however fast the store takes them
+    src = warehouse(tmp_path / "wh.db", 130, rows=400)
     store = tmp_path / "store.db"
     Store.open(str(store)).close()
     proc = subprocess.Popen(
@@ -140,7 +142,7 @@ def test_a_killed_run_resumes_and_equals_an_uninterrupted_one(tmp_path: Path) ->
     resumed = scan(src, store, "--resume")
     assert resumed["run"]["resumed_from"] == killed["id"]
     scanned_in = [t["scanned_in_run"] for t in resumed["tables"]]
-    assert len(resumed["tables"]) == 40 and len({t["table"] for t in resumed["tables"]}) == 40
+    assert len(resumed["tables"]) == 130 and len({t["table"] for t in resumed["tables"]}) == 130
     assert scanned_in.count(killed["id"]) >= 5 and resumed["run"]["id"] in scanned_in
 
     plain = json.loads(chujing("scan", src, "--format", "json", "--quiet").output)
