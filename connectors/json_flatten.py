@@ -194,8 +194,8 @@ def json_values(column: pa.ChunkedArray | pa.Array, declared: str | None = None)
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     t = column.type
-    sniffed = t == pa.string() and "json" not in (declared or "").lower()
-    if sniffed and _few_could_open(column.slice(0, SNIFF_VALUES)):
+    is_declared = "json" in (declared or "").lower()
+    if t == pa.string() and not is_declared and _few_could_open(column.slice(0, SNIFF_VALUES)):
         return None  # a text column of names, numbers, notes: told from JSON by its first bytes, at once
     if pa.types.is_dictionary(t):
         column, t = column.cast(t.value_type), t.value_type
@@ -203,7 +203,6 @@ def json_values(column: pa.ChunkedArray | pa.Array, declared: str | None = None)
         return column.to_pylist(maps_as_pydicts="lossy")
     if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)):
         return None
-    is_declared = "json" in (declared or "").lower()
     if not is_declared and not _looks_like_json(column):
         return None
     parsed = [None if v is None else _parse(v) for v in column.to_pylist()]
