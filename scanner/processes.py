@@ -48,9 +48,9 @@ from recognizers.warm import warm_up
 
 #: Batches handed to each process and not yet done, at most: beyond, the main thread recognizes the next batch
 #: itself.  A process with a batch queued behind the one it recognizes never waits for the main thread's reads,
-#: and the main thread recognizes only what the processes cannot keep up with (at first, while a process
-#: starts: its imports and the recognizers' tables take a few seconds); few batches queued, few wait at the
-#: end, when the main thread has nothing else to do.
+#: and the main thread recognizes only what the processes cannot keep up with (and every batch while they
+#: start up: :attr:`RecognitionPool.ready`); few batches queued, few wait at the end, when the main thread has
+#: nothing else to do.
 QUEUED = 2
 
 #: What starting a process or handing it a batch raises when it cannot be done here: no process can start, or
