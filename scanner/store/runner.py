@@ -110,7 +110,15 @@ class StoreRun:
             store.finish_run(resumed_from, status=FAILED, exit_status=None)  # superseded by this run
         carryable = incremental and store.succeeded_with(versions)
         return cls(
-            store, run_id, dict(versions), incremental, resumed_from, resumed, store.reviews(), carryable
+            store,
+            run_id,
+            dict(versions),
+            incremental,
+            resumed_from,
+            resumed,
+            store.reviews(),
+            carryable,
+            _keys=dict(zip(sources, keys, strict=True)),
         )
 
     def source_key(self, source: str) -> str:
